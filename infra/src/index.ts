@@ -1,0 +1,3 @@
+export * from './infra-config.ts';
+export * from './infra-error.ts';
+export * from './service-env.ts';
