@@ -1,0 +1,120 @@
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import type avro from 'avsc';
+import { AppError, TransientError, ValidationError } from './errors.ts';
+
+/** Confluent wire format: magic byte 0, 4-byte big-endian schema id, then the Avro binary body. */
+export const WIRE_HEADER_BYTES = 5;
+
+export type SubjectStrategy = 'RecordNameStrategy' | 'TopicRecordNameStrategy';
+
+/** Subject for a record type; both strategies allow several record types on one topic. */
+export function subjectFor(strategy: SubjectStrategy, topic: string, recordFullName: string): string {
+  return strategy === 'RecordNameStrategy' ? recordFullName : `${topic}-${recordFullName}`;
+}
+
+export function readSchemaId(buf: Buffer): number {
+  if (buf.length < WIRE_HEADER_BYTES || buf[0] !== 0) {
+    throw new ValidationError('NOT_WIRE_FORMAT', 'record value is not in the Confluent wire format (magic byte 0 + schema id)');
+  }
+  return buf.readInt32BE(1);
+}
+
+export interface Decoded<T = unknown> {
+  schemaId: number;
+  /** avsc type the value was written with; its name tells the record type. */
+  type: avro.Type;
+  value: T;
+}
+
+/**
+ * Avro through a Confluent-compatible registry. Types are fetched once per schema id and kept, so
+ * encoding and decoding are synchronous avsc calls afterwards and keep working while the registry
+ * is down for schemas already seen (the relay must keep publishing through a registry outage).
+ */
+export class AvroSerde {
+  private readonly types = new Map<number, avro.Type>();
+  private readonly pending = new Map<number, Promise<avro.Type>>();
+
+  constructor(readonly registry: SchemaRegistry) {}
+
+  static fromUrl(url: string): AvroSerde {
+    return new AvroSerde(new SchemaRegistry({ host: url, retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 } }));
+  }
+
+  /** Registers (or finds) the schema under subject and returns its global id. */
+  async register(schema: object, subject: string): Promise<number> {
+    try {
+      const { id } = await this.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
+      return id;
+    } catch (err) {
+      throw toSerdeError(err, `register ${subject}`);
+    }
+  }
+
+  async typeFor(schemaId: number): Promise<avro.Type> {
+    const known = this.types.get(schemaId);
+    if (known) return known;
+    let inflight = this.pending.get(schemaId);
+    if (!inflight) {
+      inflight = this.registry
+        .getSchema(schemaId)
+        .then((schema) => {
+          const type = schema as unknown as avro.Type;
+          this.types.set(schemaId, type);
+          return type;
+        })
+        .catch((err: unknown) => {
+          throw toSerdeError(err, `schema id ${schemaId}`);
+        })
+        .finally(() => this.pending.delete(schemaId));
+      this.pending.set(schemaId, inflight);
+    }
+    return inflight;
+  }
+
+  /** Encodes with a schema id whose type is already loaded (see typeFor); throws on invalid values. */
+  async encode(schemaId: number, value: unknown): Promise<Buffer> {
+    return this.encodeWith(schemaId, await this.typeFor(schemaId), value);
+  }
+
+  encodeWith(schemaId: number, type: avro.Type, value: unknown): Buffer {
+    const paths: string[] = [];
+    if (!type.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '(root)') })) {
+      throw new ValidationError('AVRO_INVALID_VALUE', `value does not match ${type.name ?? 'schema'} at ${paths.join(', ')}`, {
+        paths,
+      });
+    }
+    const body = type.toBuffer(value);
+    const out = Buffer.allocUnsafe(WIRE_HEADER_BYTES + body.length);
+    out[0] = 0;
+    out.writeInt32BE(schemaId, 1);
+    body.copy(out, WIRE_HEADER_BYTES);
+    return out;
+  }
+
+  async decode<T = unknown>(buf: Buffer): Promise<Decoded<T>> {
+    const schemaId = readSchemaId(buf);
+    const type = this.types.get(schemaId) ?? (await this.typeFor(schemaId));
+    try {
+      return { schemaId, type, value: type.fromBuffer(buf.subarray(WIRE_HEADER_BYTES)) as T };
+    } catch (err) {
+      throw new ValidationError('AVRO_DECODE_FAILED', `cannot decode body with schema ${schemaId}: ${(err as Error).message}`);
+    }
+  }
+}
+
+function toSerdeError(err: unknown, what: string): AppError {
+  if (err instanceof AppError) return err;
+  const status = (err as { status?: number }).status;
+  const message = (err as Error).message ?? String(err);
+  if (status === 404 || /not found/i.test(message)) {
+    return new ValidationError('UNKNOWN_SCHEMA', `${what}: ${message}`);
+  }
+  if (status === 409 || /incompatible/i.test(message)) {
+    return new ValidationError('SCHEMA_INCOMPATIBLE', `${what}: ${message}`);
+  }
+  if (status === 422 || /invalid/i.test(message)) {
+    return new ValidationError('SCHEMA_INVALID', `${what}: ${message}`);
+  }
+  return new TransientError('REGISTRY_UNAVAILABLE', `${what}: ${message}`, err);
+}

@@ -1,0 +1,177 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { backoffDelayMs, defaultBackoff, type BackoffOptions } from './backoff.ts';
+import { errorCode, isRetriable } from './errors.ts';
+import type { Logger } from './logger.ts';
+import { counter, gauge, histogram } from './metric-factory.ts';
+
+export interface ConsumedBatch {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  highWatermark: string;
+  /** Long handlers call this so the group doesn't think the member died. */
+  heartbeat(): Promise<void>;
+  /** True once the partition was revoked or seeked: results of this batch must not be committed. */
+  isStale(): boolean;
+}
+
+/**
+ * after-batch: the runner commits offsets once the handler returns (handler made its outputs durable).
+ * by-handler: the handler commits itself, e.g. sends offsets inside a Kafka transaction.
+ */
+export type CommitMode = 'after-batch' | 'by-handler';
+
+export interface ConsumerRunnerOptions {
+  kafka: Kafka;
+  groupId: string;
+  topics: string[];
+  logger: Logger;
+  metrics: Registry;
+  handle: (batch: ConsumedBatch) => Promise<void>;
+  /** Called once when the handler throws a non-retriable error; the service should shut down. */
+  onFatal: (err: unknown) => void;
+  fromBeginning?: boolean;
+  commitMode?: CommitMode;
+  /** Only see committed records of transactional producers (default true). */
+  readCommitted?: boolean;
+  retry?: BackoffOptions;
+  partitionsConsumedConcurrently?: number;
+  maxBytesPerPartition?: number;
+  sessionTimeoutMs?: number;
+}
+
+/**
+ * The one way services consume Kafka. Guarantees, given a handler that makes its outputs durable
+ * before returning and tolerates redelivery:
+ *  - offsets are committed only after the handler succeeded (never past unwritten data);
+ *  - a retriable failure (database down, broker hiccup) pauses the partition and retries the same
+ *    records with backoff while heart-beating, so a slow dependency applies backpressure instead of
+ *    growing memory or losing records;
+ *  - after a rebalance a stale batch is never committed; the new owner re-reads it;
+ *  - a non-retriable handler error stops consumption without committing and reports onFatal
+ *    (poison records are the handler's to dead-letter; an error escaping it is a bug, and stopping
+ *    loses nothing).
+ */
+export class ConsumerRunner {
+  private readonly consumer: Consumer;
+  private joined = false;
+  private crashed = false;
+  private fatal = false;
+  private readonly metrics;
+
+  constructor(private readonly opts: ConsumerRunnerOptions) {
+    this.consumer = opts.kafka.consumer({
+      groupId: opts.groupId,
+      readUncommitted: opts.readCommitted === false,
+      maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 * 1024 * 1024,
+      sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.floor((opts.sessionTimeoutMs ?? 30_000) / 10),
+    });
+    const r = opts.metrics;
+    this.metrics = {
+      batches: counter(r, 'retail_consumer_batches_total', 'Batches handled successfully', ['group', 'topic']),
+      messages: counter(r, 'retail_consumer_messages_total', 'Records handled successfully', ['group', 'topic']),
+      retries: counter(r, 'retail_consumer_retries_total', 'Batch retries after retriable errors', ['group', 'topic', 'code']),
+      duration: histogram(r, 'retail_consumer_batch_duration_seconds', 'Handler time per batch, including retries', ['group', 'topic']),
+      lag: gauge(r, 'retail_consumer_lag_messages', 'High watermark minus next offset after the last batch', ['group', 'topic', 'partition']),
+      paused: gauge(r, 'retail_consumer_paused_partitions', 'Partitions paused for backpressure', ['group']),
+    };
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+      this.joined = true;
+      opts.logger.info({ group: opts.groupId, assignment: e.payload.memberAssignment }, 'joined consumer group');
+    });
+    this.consumer.on(this.consumer.events.CRASH, (e) => {
+      this.crashed = !e.payload.restart;
+      opts.logger.error({ group: opts.groupId, err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+    });
+  }
+
+  async start(): Promise<void> {
+    const { topics, fromBeginning } = this.opts;
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics, fromBeginning: fromBeginning ?? true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.opts.partitionsConsumedConcurrently ?? 1,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  isReady(): boolean {
+    return this.joined && !this.crashed && !this.fatal;
+  }
+
+  /** Waits for the in-flight batch to finish (and commit), then leaves the group. */
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+    await this.consumer.disconnect();
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset, pause } = payload;
+    if (this.fatal || batch.isEmpty()) return;
+    const { groupId, logger } = this.opts;
+    const labels = { group: groupId, topic: batch.topic };
+    const endTimer = this.metrics.duration.startTimer(labels);
+    let resume: (() => void) | undefined;
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (!isRunning() || isStale()) return;
+        try {
+          await this.opts.handle({
+            topic: batch.topic,
+            partition: batch.partition,
+            messages: batch.messages,
+            highWatermark: batch.highWatermark,
+            heartbeat,
+            isStale,
+          });
+          break;
+        } catch (err) {
+          if (!isRetriable(err)) {
+            this.fatal = true;
+            logger.fatal({ err, ...labels, partition: batch.partition }, 'non-retriable handler error: stopping without commit');
+            this.opts.onFatal(err);
+            return;
+          }
+          this.metrics.retries.inc({ ...labels, code: errorCode(err) });
+          if (!resume) {
+            resume = pause();
+            this.metrics.paused.inc({ group: groupId });
+          }
+          const delay = backoffDelayMs(attempt, this.opts.retry ?? defaultBackoff);
+          logger.warn({ err, ...labels, partition: batch.partition, attempt, delayMs: delay }, 'retriable handler error: backing off');
+          await this.sleepWithHeartbeat(delay, heartbeat, isRunning);
+        }
+      }
+      const last = batch.lastOffset();
+      resolveOffset(last);
+      const next = (BigInt(last) + 1n).toString();
+      if ((this.opts.commitMode ?? 'after-batch') === 'after-batch' && !isStale()) {
+        await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: next }]);
+      }
+      this.metrics.batches.inc(labels);
+      this.metrics.messages.inc(labels, batch.messages.length);
+      const lag = BigInt(batch.highWatermark) - BigInt(next);
+      this.metrics.lag.set({ ...labels, partition: String(batch.partition) }, Number(lag > 0n ? lag : 0n));
+    } finally {
+      if (resume) {
+        resume();
+        this.metrics.paused.dec({ group: groupId });
+      }
+      endTimer();
+    }
+  }
+
+  private async sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until && isRunning()) {
+      await sleep(Math.min(1_000, until - Date.now()));
+      await heartbeat().catch(() => undefined);
+    }
+  }
+}
+

@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { csv, logLevel } from './config.ts';
+
+/**
+ * Settings every long-running service shares. Services extend this with their own keys and parse
+ * the merged schema once in main.ts.
+ */
+export const baseServiceConfig = z.object({
+  LOG_LEVEL: logLevel,
+  /** Port for /metrics, /healthz and /readyz (HTTP services serve them on their API port instead). */
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().default(30),
+});
+
+export const kafkaConfig = z.object({
+  KAFKA_BROKERS: csv.default(['127.0.0.1:19092']),
+  KAFKA_CLIENT_ID: z.string().min(1).optional(),
+  KAFKA_CONNECTION_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  KAFKA_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+});
+
+export const schemaRegistryConfig = z.object({
+  SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:18081'),
+});
+
+export type BaseServiceConfig = z.infer<typeof baseServiceConfig>;
+export type KafkaConfig = z.infer<typeof kafkaConfig>;
+export type SchemaRegistryConfig = z.infer<typeof schemaRegistryConfig>;
