@@ -20,6 +20,7 @@ export default defineConfig({
           exclude,
           // Real services on a 2-core machine: one file at a time keeps timings honest and ports free.
           fileParallelism: false,
+          globalSetup: ['./scripts/integration-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
