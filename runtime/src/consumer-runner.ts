@@ -133,6 +133,8 @@ export class ConsumerRunner {
         } catch (err) {
           if (!isRetriable(err)) {
             this.fatal = true;
+            // Stop fetching everything: nothing more may be handled (or committed) until a restart.
+            this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
             logger.fatal({ err, ...labels, partition: batch.partition }, 'non-retriable handler error: stopping without commit');
             this.opts.onFatal(err);
             return;

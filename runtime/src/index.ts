@@ -11,6 +11,7 @@ export * from './ops-routes.ts';
 export * from './http-server.ts';
 export * from './shutdown.ts';
 export * from './kafka-client.ts';
+export * from './kafka-topics.ts';
 export * from './consumer-runner.ts';
 export * from './avro-serde.ts';
 export * from './service-runtime.ts';
