@@ -146,6 +146,16 @@ function ensureTraversable(dir: string, say: (m: string) => void): void {
     say(`postgres: allowed the '${OS_USER}' user to traverse (o+x, not list) ${fixed.join(', ')}`);
 }
 
+function isPostgres(pid: number | undefined): pid is number {
+  if (!isAlive(pid)) return false;
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('postgres');
+  } catch {
+    // No /proc (not Linux): trust the pid file.
+    return true;
+  }
+}
+
 function corrupt(message: string): InfraError {
   return new InfraError(
     'PG_DATA_CORRUPT',
@@ -292,7 +302,7 @@ async function bootstrap(cfg: InfraConfig, p: Paths): Promise<void> {
   await ensureDatabase(`postgres://${PG_USER}@${HOST}:${cfg.PG_PORT}/postgres`, PG_HQ_DATABASE);
 }
 
-async function pgCtlStop(cfg: InfraConfig, p: Paths, bin: string): Promise<void> {
+async function pgCtlStop(p: Paths, bin: string): Promise<void> {
   // -m fast: roll back open transactions and disconnect clients; the default ("smart") waits for
   // every client — including idle pools of a forgotten dev process — to leave.
   await pgExec(bin, 'pg_ctl', ['stop', '-D', p.data, '-m', 'fast', '-w', '-t', '60'], 70_000);
@@ -356,7 +366,7 @@ export const postgresService: LocalService = {
       await bootstrap(cfg, p);
     } catch (err) {
       // Stop again so the next infra:up retries the bootstrap instead of waiting on an unusable server.
-      await pgCtlStop(cfg, p, bin).catch(() => {});
+      await pgCtlStop(p, bin).catch(() => {});
       throw new InfraError(
         'PG_BOOTSTRAP_FAILED',
         `could not create role '${PG_USER}' / database '${PG_HQ_DATABASE}': ${(err as Error).message}`,
@@ -366,9 +376,10 @@ export const postgresService: LocalService = {
   },
 
   runningPids({ cfg }: ServiceContext) {
-    // postmaster.pid is the server's own record; a stale one (after a crash) names a dead pid.
+    // postmaster.pid is the server's own record; a stale one (after a crash or reboot) names a dead
+    // pid — or a reused one, hence the check that it really is a postgres process.
     const pid = readPid(paths(cfg).pidFile);
-    return pid !== undefined && isAlive(pid) ? [pid] : [];
+    return isPostgres(pid) ? [pid] : [];
   },
 
   async isHealthy({ cfg }: ServiceContext) {
@@ -394,7 +405,7 @@ export const postgresService: LocalService = {
     const server = installedServer();
     try {
       if (!server) throw new Error('server binaries gone');
-      await pgCtlStop(ctx.cfg, p, server.bin);
+      await pgCtlStop(p, server.bin);
     } catch {
       // SIGINT is Postgres' "fast shutdown" — the same as pg_ctl -m fast, without pg_ctl.
       process.kill(pid, 'SIGINT');
