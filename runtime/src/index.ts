@@ -14,4 +14,5 @@ export * from './kafka-client.ts';
 export * from './kafka-topics.ts';
 export * from './consumer-runner.ts';
 export * from './avro-serde.ts';
+export * from './clickhouse-compat.ts';
 export * from './service-runtime.ts';

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
-import { clickhouseClientOptions } from '../clickhouse-compat.ts';
+import { clickhouseClientOptions } from '@retail-stream/runtime';
 import { ensureDebianPackage } from '../debian-packages.ts';
 import { clientEnv, HOST, type InfraConfig } from '../infra-config.ts';
 import { InfraError } from '../infra-error.ts';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickhouseClientOptions, clickhouseErrorCode, sqlString } from '../clickhouse-compat.ts';
+import { clickhouseClientOptions, clickhouseErrorCode, sqlString } from '@retail-stream/runtime';
 import { serviceEnv } from '../service-env.ts';
 
 // Identifiers cannot be bound; this one is generated from hex, so it needs no quoting.
