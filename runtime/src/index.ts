@@ -16,3 +16,4 @@ export * from './consumer-runner.ts';
 export * from './avro-serde.ts';
 export * from './clickhouse-compat.ts';
 export * from './service-runtime.ts';
+export * from './pg-database.ts';

@@ -6,7 +6,7 @@ import pg from 'pg';
 import { ensureDebianPackage } from '../debian-packages.ts';
 import { clientEnv, HOST, PG_HQ_DATABASE, PG_USER, type InfraConfig } from '../infra-config.ts';
 import { InfraError } from '../infra-error.ts';
-import { ensureDatabase } from '../postgres-databases.ts';
+import { ensureDatabase } from '@retail-stream/runtime';
 import { isAlive, readPid, tailFile } from '../process-control.ts';
 import { logDir, serviceDir, type LocalService, type ServiceContext } from '../service.ts';
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureDatabase } from '../postgres-databases.ts';
+import { ensureDatabase } from '@retail-stream/runtime';
 import { serviceEnv } from '../service-env.ts';
 
 const PG_URL = serviceEnv().PG_URL ?? '';

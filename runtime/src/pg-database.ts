@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { ValidationError } from './errors.ts';
 
 /** Lower-case so the name never needs case-preserving quotes elsewhere; 63 bytes is Postgres' NAMEDATALEN limit. */
 const DATABASE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -22,7 +23,7 @@ export function isValidDatabaseName(name: string): boolean {
  */
 export async function ensureDatabase(adminUrl: string, name: string): Promise<boolean> {
   if (!isValidDatabaseName(name)) {
-    throw new Error(
+    throw new ValidationError('INVALID_DATABASE_NAME',
       `invalid database name '${name}': use lower-case letters, digits and _, starting with a letter, at most 63 characters`,
     );
   }
