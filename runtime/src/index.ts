@@ -17,3 +17,4 @@ export * from './avro-serde.ts';
 export * from './clickhouse-compat.ts';
 export * from './service-runtime.ts';
 export * from './pg-database.ts';
+export * from './pg-migrations.ts';
