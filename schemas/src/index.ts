@@ -1,1 +1,5 @@
-export {};
+export * from './catalogue.ts';
+export * from './generated/events.ts';
+export * from './evolution.ts';
+export { registerAll, registerSchemas, lookupAll, subjectName, DEFAULT_COMPATIBILITY } from './register.ts';
+export type { Compatibility, RegisterOptions, RegisteredSchema } from './register.ts';

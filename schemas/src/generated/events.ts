@@ -1,0 +1,748 @@
+// generated — do not edit.
+// Source: schemas/avro/*.avsc. Regenerate with `npm run generate -w @retail-stream/schemas`;
+// schemas/src/codegen.test.ts fails while this file is stale.
+
+/*
+ * Avro → TypeScript:
+ * - string → string; boolean → boolean; int, long, float, double → number.
+ *   long → number is exact: JS numbers represent every integer up to 2^53 (≈ 9.007e15), far above
+ *   any amount in minor units (even in VND) and any store_seq; avsc refuses to encode or decode a
+ *   long beyond ±(2^53 - 2) instead of rounding it.
+ * - {"type":"long","logicalType":"timestamp-millis"} → number (epoch milliseconds, UTC).
+ * - ["null", T] → T | null: the property is always present, null when absent.
+ * - array → T[]; map → Record<string, T>; enum → union of string literals (+ a const list of symbols).
+ * - Store events' event_type → the record name as a string literal, so StoreEvent narrows on it.
+ */
+
+/**
+ * Why stock was adjusted outside sales and receipts.
+ *
+ * Avro enum `retail.events.AdjustmentReason` (AdjustmentReason.avsc).
+ */
+export type AdjustmentReason = 'COUNT' | 'DAMAGE' | 'THEFT' | 'CORRECTION';
+
+/** Symbols of AdjustmentReason, in schema order. */
+export const ADJUSTMENT_REASON_SYMBOLS: readonly AdjustmentReason[] = [
+  'COUNT',
+  'DAMAGE',
+  'THEFT',
+  'CORRECTION',
+];
+
+/**
+ * One SKU of a goods receipt. Amounts are in the enclosing event's currency.
+ *
+ * Avro record `retail.events.ReceiptLine` (ReceiptLine.avsc).
+ */
+export interface ReceiptLine {
+  sku: string;
+  /** Units received (positive). Avro: int. */
+  quantity: number;
+  /** Purchase cost per unit, in minor units. Avro: long. */
+  unit_cost_minor: number;
+}
+
+/**
+ * One SKU's stock movement at the event's store. Every event that changes stock carries a list of
+ * these; projections keep, per (store_id, sku), the on_hand_after of the highest store_seq seen
+ * (last write by store_seq wins), so replays and redeliveries converge.
+ *
+ * Avro record `retail.events.StockChange` (StockChange.avsc).
+ */
+export interface StockChange {
+  sku: string;
+  /**
+   * Signed change in units: negative for sales, positive for receipts, restocks and upward count
+   * corrections. Avro: int.
+   */
+  delta: number;
+  /**
+   * Units on hand at the store after this change (may be negative if the store sells stock it has
+   * not booked in). Avro: int.
+   */
+  on_hand_after: number;
+}
+
+/**
+ * A delivery from a supplier (import) was booked into the store's stock.
+ *
+ * Avro record `retail.events.GoodsReceived` (GoodsReceived.avsc).
+ */
+export interface GoodsReceived {
+  /**
+   * Globally unique id of this event (UUIDv7, time-ordered), assigned at the store; consumers
+   * deduplicate on it.
+   */
+  event_id: string;
+  /**
+   * Always "GoodsReceived" (the record name), so consumers can switch on it without looking at the
+   * schema.
+   */
+  event_type: 'GoodsReceived';
+  /**
+   * Store that produced the event; the Kafka key, so one store's events stay in one partition in
+   * store_seq order.
+   */
+  store_id: string;
+  /**
+   * POS terminal the change came from; null for back-office changes. Avro: [null, string], default
+   * null.
+   */
+  terminal_id: string | null;
+  /**
+   * Staff id of the cashier or clerk who made the change (an employee id, not personal data); null
+   * when none applies. Avro: [null, string], default null.
+   */
+  cashier_id: string | null;
+  /**
+   * Per-store sequence number: starts at 1, increases by exactly 1 per event across all event types
+   * (gap-free), taken inside the database transaction that made the change, so commit order equals
+   * sequence order. Ordering, deduplication and completeness checks rely on it. Avro: long.
+   */
+  store_seq: number;
+  /**
+   * When the change happened at the store (event time), epoch milliseconds UTC. Avro: long
+   * (timestamp-millis).
+   */
+  occurred_at: number;
+  /**
+   * Trace id of the request that caused the event, carried through every hop for logs and the trace
+   * CLI.
+   */
+  trace_id: string;
+  /** Goods receipt (delivery note) id. */
+  receipt_id: string;
+  supplier_id: string;
+  /**
+   * ISO 4217 code of every *_minor amount in this event (and its lines), e.g. "VND" (no minor
+   * unit), "USD" (cents).
+   */
+  currency: string;
+  /** Sum of quantity * unit_cost_minor over the lines. Avro: long. */
+  total_cost_minor: number;
+  lines: ReceiptLine[];
+  /** Stock increments, one per SKU received. */
+  stock: StockChange[];
+}
+
+/**
+ * Stock was corrected outside sales and receipts (stock count, damage, theft, correction).
+ *
+ * Avro record `retail.events.InventoryAdjusted` (InventoryAdjusted.avsc).
+ */
+export interface InventoryAdjusted {
+  /**
+   * Globally unique id of this event (UUIDv7, time-ordered), assigned at the store; consumers
+   * deduplicate on it.
+   */
+  event_id: string;
+  /**
+   * Always "InventoryAdjusted" (the record name), so consumers can switch on it without looking at
+   * the schema.
+   */
+  event_type: 'InventoryAdjusted';
+  /**
+   * Store that produced the event; the Kafka key, so one store's events stay in one partition in
+   * store_seq order.
+   */
+  store_id: string;
+  /**
+   * POS terminal the change came from; null for back-office changes. Avro: [null, string], default
+   * null.
+   */
+  terminal_id: string | null;
+  /**
+   * Staff id of the cashier or clerk who made the change (an employee id, not personal data); null
+   * when none applies. Avro: [null, string], default null.
+   */
+  cashier_id: string | null;
+  /**
+   * Per-store sequence number: starts at 1, increases by exactly 1 per event across all event types
+   * (gap-free), taken inside the database transaction that made the change, so commit order equals
+   * sequence order. Ordering, deduplication and completeness checks rely on it. Avro: long.
+   */
+  store_seq: number;
+  /**
+   * When the change happened at the store (event time), epoch milliseconds UTC. Avro: long
+   * (timestamp-millis).
+   */
+  occurred_at: number;
+  /**
+   * Trace id of the request that caused the event, carried through every hop for logs and the trace
+   * CLI.
+   */
+  trace_id: string;
+  adjustment_id: string;
+  reason: AdjustmentReason;
+  /** Free text from the clerk; null when none. Avro: [null, string], default null. */
+  note: string | null;
+  /** The adjusted SKUs; for a COUNT, on_hand_after is the counted quantity. */
+  stock: StockChange[];
+}
+
+/**
+ * How a payment was (or was attempted to be) made. Adding a symbol is a backward-compatible change;
+ * removing one is not.
+ *
+ * Avro enum `retail.events.PaymentMethod` (PaymentMethod.avsc).
+ */
+export type PaymentMethod = 'CASH' | 'CARD' | 'QR';
+
+/** Symbols of PaymentMethod, in schema order. */
+export const PAYMENT_METHOD_SYMBOLS: readonly PaymentMethod[] = ['CASH', 'CARD', 'QR'];
+
+/**
+ * Money for a sale was taken (cash accepted, card or QR payment authorised and captured). A sale
+ * may have several payments (split tender).
+ *
+ * Avro record `retail.events.PaymentCaptured` (PaymentCaptured.avsc).
+ */
+export interface PaymentCaptured {
+  /**
+   * Globally unique id of this event (UUIDv7, time-ordered), assigned at the store; consumers
+   * deduplicate on it.
+   */
+  event_id: string;
+  /**
+   * Always "PaymentCaptured" (the record name), so consumers can switch on it without looking at
+   * the schema.
+   */
+  event_type: 'PaymentCaptured';
+  /**
+   * Store that produced the event; the Kafka key, so one store's events stay in one partition in
+   * store_seq order.
+   */
+  store_id: string;
+  /**
+   * POS terminal the change came from; null for back-office changes. Avro: [null, string], default
+   * null.
+   */
+  terminal_id: string | null;
+  /**
+   * Staff id of the cashier or clerk who made the change (an employee id, not personal data); null
+   * when none applies. Avro: [null, string], default null.
+   */
+  cashier_id: string | null;
+  /**
+   * Per-store sequence number: starts at 1, increases by exactly 1 per event across all event types
+   * (gap-free), taken inside the database transaction that made the change, so commit order equals
+   * sequence order. Ordering, deduplication and completeness checks rely on it. Avro: long.
+   */
+  store_seq: number;
+  /**
+   * When the change happened at the store (event time), epoch milliseconds UTC. Avro: long
+   * (timestamp-millis).
+   */
+  occurred_at: number;
+  /**
+   * Trace id of the request that caused the event, carried through every hop for logs and the trace
+   * CLI.
+   */
+  trace_id: string;
+  /** Sale this payment belongs to. */
+  transaction_id: string;
+  /** Unique per payment attempt. */
+  payment_id: string;
+  method: PaymentMethod;
+  /** Amount captured, in minor units. Avro: long. */
+  amount_minor: number;
+  /**
+   * ISO 4217 code of every *_minor amount in this event (and its lines), e.g. "VND" (no minor
+   * unit), "USD" (cents).
+   */
+  currency: string;
+  /** Acquirer's or QR provider's reference; null for cash. Avro: [null, string], default null. */
+  provider_ref: string | null;
+}
+
+/**
+ * A payment attempt was declined or errored; the sale stays open and may be paid another way.
+ *
+ * Avro record `retail.events.PaymentFailed` (PaymentFailed.avsc).
+ */
+export interface PaymentFailed {
+  /**
+   * Globally unique id of this event (UUIDv7, time-ordered), assigned at the store; consumers
+   * deduplicate on it.
+   */
+  event_id: string;
+  /**
+   * Always "PaymentFailed" (the record name), so consumers can switch on it without looking at the
+   * schema.
+   */
+  event_type: 'PaymentFailed';
+  /**
+   * Store that produced the event; the Kafka key, so one store's events stay in one partition in
+   * store_seq order.
+   */
+  store_id: string;
+  /**
+   * POS terminal the change came from; null for back-office changes. Avro: [null, string], default
+   * null.
+   */
+  terminal_id: string | null;
+  /**
+   * Staff id of the cashier or clerk who made the change (an employee id, not personal data); null
+   * when none applies. Avro: [null, string], default null.
+   */
+  cashier_id: string | null;
+  /**
+   * Per-store sequence number: starts at 1, increases by exactly 1 per event across all event types
+   * (gap-free), taken inside the database transaction that made the change, so commit order equals
+   * sequence order. Ordering, deduplication and completeness checks rely on it. Avro: long.
+   */
+  store_seq: number;
+  /**
+   * When the change happened at the store (event time), epoch milliseconds UTC. Avro: long
+   * (timestamp-millis).
+   */
+  occurred_at: number;
+  /**
+   * Trace id of the request that caused the event, carried through every hop for logs and the trace
+   * CLI.
+   */
+  trace_id: string;
+  /** Sale this payment attempt belongs to. */
+  transaction_id: string;
+  /** Unique per payment attempt. */
+  payment_id: string;
+  method: PaymentMethod;
+  /** Amount that was attempted, in minor units. Avro: long. */
+  amount_minor: number;
+  /**
+   * ISO 4217 code of every *_minor amount in this event (and its lines), e.g. "VND" (no minor
+   * unit), "USD" (cents).
+   */
+  currency: string;
+  /** Decline or error reason as reported by the provider or terminal. */
+  reason: string;
+}
+
+/**
+ * One refunded line of an earlier sale. Amounts are in the enclosing event's currency.
+ *
+ * Avro record `retail.events.RefundLine` (RefundLine.avsc).
+ */
+export interface RefundLine {
+  /** line_no of the SaleLine being refunded. Avro: int. */
+  line_no: number;
+  sku: string;
+  /** Units returned (positive). Avro: int. */
+  quantity: number;
+  /** Amount refunded for this line, in minor units. Avro: long. */
+  amount_minor: number;
+}
+
+/**
+ * One line of a sale, priced as at the moment of sale (product data is copied so the event stays
+ * meaningful after catalogue changes). Amounts are in the enclosing event's currency.
+ *
+ * Avro record `retail.events.SaleLine` (SaleLine.avsc).
+ */
+export interface SaleLine {
+  /** Position in the sale, from 1. Avro: int. */
+  line_no: number;
+  sku: string;
+  barcode: string;
+  product_name: string;
+  category: string;
+  /** Units sold (positive). Avro: int. */
+  quantity: number;
+  /** Price per unit as charged (tax-inclusive shelf price), in minor units. Avro: long. */
+  unit_price_minor: number;
+  /** Discount on this line (not per unit), in minor units, >= 0. Avro: long. */
+  discount_minor: number;
+  /** Tax rate in basis points: 1000 = 10%. Avro: int. */
+  tax_rate_bp: number;
+  /** Tax contained in line_total_minor (prices include tax), in minor units. Avro: long. */
+  tax_minor: number;
+  /**
+   * Amount charged for the line: quantity * unit_price_minor - discount_minor, tax included, in
+   * minor units. Avro: long.
+   */
+  line_total_minor: number;
+}
+
+/**
+ * A sale was finalized (status PAID) at a terminal. Emitted once per transaction, in the same store
+ * transaction as the sale rows; payments are separate events.
+ *
+ * Avro record `retail.events.SaleRecorded` (SaleRecorded.avsc).
+ */
+export interface SaleRecorded {
+  /**
+   * Globally unique id of this event (UUIDv7, time-ordered), assigned at the store; consumers
+   * deduplicate on it.
+   */
+  event_id: string;
+  /**
+   * Always "SaleRecorded" (the record name), so consumers can switch on it without looking at the
+   * schema.
+   */
+  event_type: 'SaleRecorded';
+  /**
+   * Store that produced the event; the Kafka key, so one store's events stay in one partition in
+   * store_seq order.
+   */
+  store_id: string;
+  /**
+   * POS terminal the change came from; null for back-office changes. Avro: [null, string], default
+   * null.
+   */
+  terminal_id: string | null;
+  /**
+   * Staff id of the cashier or clerk who made the change (an employee id, not personal data); null
+   * when none applies. Avro: [null, string], default null.
+   */
+  cashier_id: string | null;
+  /**
+   * Per-store sequence number: starts at 1, increases by exactly 1 per event across all event types
+   * (gap-free), taken inside the database transaction that made the change, so commit order equals
+   * sequence order. Ordering, deduplication and completeness checks rely on it. Avro: long.
+   */
+  store_seq: number;
+  /**
+   * When the change happened at the store (event time), epoch milliseconds UTC. Avro: long
+   * (timestamp-millis).
+   */
+  occurred_at: number;
+  /**
+   * Trace id of the request that caused the event, carried through every hop for logs and the trace
+   * CLI.
+   */
+  trace_id: string;
+  /** Store transaction (basket) id; links payments, voids and refunds to this sale. */
+  transaction_id: string;
+  /**
+   * ISO 4217 code of every *_minor amount in this event (and its lines), e.g. "VND" (no minor
+   * unit), "USD" (cents).
+   */
+  currency: string;
+  /** Sum of quantity * unit_price_minor over the lines, before discounts. Avro: long. */
+  subtotal_minor: number;
+  /** Sum of line discounts. Avro: long. */
+  discount_minor: number;
+  /** Sum of line tax (tax is included in the totals). Avro: long. */
+  tax_minor: number;
+  /**
+   * Amount due: subtotal_minor - discount_minor; equals the sum of line_total_minor. Avro: long.
+   */
+  total_minor: number;
+  /** Sum of line quantities. Avro: int. */
+  item_count: number;
+  /**
+   * Loyalty customer, pseudonymised at the store with a keyed HMAC (never the raw id, phone or card
+   * number); null for anonymous sales. Avro: [null, string], default null.
+   */
+  customer_ref: string | null;
+  lines: SaleLine[];
+  /** Stock decrements, one per SKU sold. */
+  stock: StockChange[];
+}
+
+/**
+ * Money was given back for (part of) an earlier paid sale, usually with goods returned.
+ *
+ * Avro record `retail.events.SaleRefunded` (SaleRefunded.avsc).
+ */
+export interface SaleRefunded {
+  /**
+   * Globally unique id of this event (UUIDv7, time-ordered), assigned at the store; consumers
+   * deduplicate on it.
+   */
+  event_id: string;
+  /**
+   * Always "SaleRefunded" (the record name), so consumers can switch on it without looking at the
+   * schema.
+   */
+  event_type: 'SaleRefunded';
+  /**
+   * Store that produced the event; the Kafka key, so one store's events stay in one partition in
+   * store_seq order.
+   */
+  store_id: string;
+  /**
+   * POS terminal the change came from; null for back-office changes. Avro: [null, string], default
+   * null.
+   */
+  terminal_id: string | null;
+  /**
+   * Staff id of the cashier or clerk who made the change (an employee id, not personal data); null
+   * when none applies. Avro: [null, string], default null.
+   */
+  cashier_id: string | null;
+  /**
+   * Per-store sequence number: starts at 1, increases by exactly 1 per event across all event types
+   * (gap-free), taken inside the database transaction that made the change, so commit order equals
+   * sequence order. Ordering, deduplication and completeness checks rely on it. Avro: long.
+   */
+  store_seq: number;
+  /**
+   * When the change happened at the store (event time), epoch milliseconds UTC. Avro: long
+   * (timestamp-millis).
+   */
+  occurred_at: number;
+  /**
+   * Trace id of the request that caused the event, carried through every hop for logs and the trace
+   * CLI.
+   */
+  trace_id: string;
+  /** Original sale. */
+  transaction_id: string;
+  /** Unique per refund; one sale may be refunded several times. */
+  refund_id: string;
+  /** Total refunded, in minor units; equals the sum of line amounts. Avro: long. */
+  amount_minor: number;
+  /**
+   * ISO 4217 code of every *_minor amount in this event (and its lines), e.g. "VND" (no minor
+   * unit), "USD" (cents).
+   */
+  currency: string;
+  reason: string;
+  lines: RefundLine[];
+  /** Restock of returned goods (positive deltas); empty when nothing goes back on the shelf. */
+  stock: StockChange[];
+}
+
+/**
+ * A sale was cancelled at the store, before or after payment.
+ *
+ * Avro record `retail.events.SaleVoided` (SaleVoided.avsc).
+ */
+export interface SaleVoided {
+  /**
+   * Globally unique id of this event (UUIDv7, time-ordered), assigned at the store; consumers
+   * deduplicate on it.
+   */
+  event_id: string;
+  /**
+   * Always "SaleVoided" (the record name), so consumers can switch on it without looking at the
+   * schema.
+   */
+  event_type: 'SaleVoided';
+  /**
+   * Store that produced the event; the Kafka key, so one store's events stay in one partition in
+   * store_seq order.
+   */
+  store_id: string;
+  /**
+   * POS terminal the change came from; null for back-office changes. Avro: [null, string], default
+   * null.
+   */
+  terminal_id: string | null;
+  /**
+   * Staff id of the cashier or clerk who made the change (an employee id, not personal data); null
+   * when none applies. Avro: [null, string], default null.
+   */
+  cashier_id: string | null;
+  /**
+   * Per-store sequence number: starts at 1, increases by exactly 1 per event across all event types
+   * (gap-free), taken inside the database transaction that made the change, so commit order equals
+   * sequence order. Ordering, deduplication and completeness checks rely on it. Avro: long.
+   */
+  store_seq: number;
+  /**
+   * When the change happened at the store (event time), epoch milliseconds UTC. Avro: long
+   * (timestamp-millis).
+   */
+  occurred_at: number;
+  /**
+   * Trace id of the request that caused the event, carried through every hop for logs and the trace
+   * CLI.
+   */
+  trace_id: string;
+  /** Sale being voided. */
+  transaction_id: string;
+  reason: string;
+  /**
+   * True when the sale had been finalized (SaleRecorded emitted) before the void; only then does
+   * the void reverse revenue and stock.
+   */
+  was_paid: boolean;
+  /** Total of the voided sale, in minor units. Avro: long. */
+  total_minor: number;
+  /**
+   * ISO 4217 code of every *_minor amount in this event (and its lines), e.g. "VND" (no minor
+   * unit), "USD" (cents).
+   */
+  currency: string;
+  /** Restock (positive deltas) when a paid sale is voided; empty otherwise. */
+  stock: StockChange[];
+}
+
+/**
+ * KPI window length: 1 minute, 15 minutes, 1 hour (all aligned to UTC epoch), or one local business
+ * day in the store's time zone.
+ *
+ * Avro enum `retail.kpi.WindowSize` (WindowSize.avsc).
+ */
+export type WindowSize = 'M1' | 'M15' | 'H1' | 'D1_LOCAL';
+
+/** Symbols of WindowSize, in schema order. */
+export const WINDOW_SIZE_SYMBOLS: readonly WindowSize[] = ['M1', 'M15', 'H1', 'D1_LOCAL'];
+
+/**
+ * DRAFT (issue 4 may refine it before first release). KPIs of one event-time window, published as
+ * an upsert keyed by (scope, window_size, window_start); each update carries a higher revision, and
+ * is_final marks the revision published when allowed lateness has passed.
+ *
+ * Avro record `retail.kpi.KpiWindowUpdated` (KpiWindowUpdated.avsc).
+ */
+export interface KpiWindowUpdated {
+  /** "store:<store_id>" or "chain". */
+  scope: string;
+  /** The store for store scope; null for chain scope. Avro: [null, string], default null. */
+  store_id: string | null;
+  window_size: WindowSize;
+  /** Inclusive window start, epoch milliseconds UTC. Avro: long (timestamp-millis). */
+  window_start: number;
+  /** Exclusive window end, epoch milliseconds UTC. Avro: long (timestamp-millis). */
+  window_end: number;
+  /**
+   * IANA time zone that defines the day for D1_LOCAL windows; null otherwise. Avro: [null, string],
+   * default null.
+   */
+  timezone: string | null;
+  /** Increases with every update of this window, from 1; consumers keep the highest. Avro: int. */
+  revision: number;
+  /** True once allowed lateness has passed; later events go to the corrections path. */
+  is_final: boolean;
+  /**
+   * Gross merchandise value: sum of SaleRecorded.total_minor in the window, in minor units. Avro:
+   * long.
+   */
+  gmv_minor: number;
+  /** ISO 4217 code of every amount in this record. */
+  currency: string;
+  /** Number of SaleRecorded events. Avro: long. */
+  orders: number;
+  /** Sum of SaleRecorded.item_count. Avro: long. */
+  items: number;
+  /** Sum of SaleRefunded.amount_minor. Avro: long. */
+  refunds_minor: number;
+  /** Sum of SaleVoided.total_minor over voids of paid sales. Avro: long. */
+  voids_minor: number;
+  /** Avro: long. */
+  refund_count: number;
+  /** Avro: long. */
+  void_count: number;
+  /** PaymentCaptured plus PaymentFailed events. Avro: long. */
+  payments_attempted: number;
+  /** PaymentCaptured events. Avro: long. */
+  payments_captured: number;
+  /**
+   * Captured amount in minor units (currency above) per PaymentMethod symbol, e.g. {"CASH": 120000,
+   * "QR": 45000}. Avro: map<long>.
+   */
+  payments_by_method: Record<string, number>;
+  /**
+   * When this revision was computed (processing time), epoch milliseconds UTC. Avro: long
+   * (timestamp-millis).
+   */
+  updated_at: number;
+}
+
+/**
+ * Reference data: a product was created or changed (latest state). Compacted topic keyed by sku.
+ *
+ * Avro record `retail.ref.ProductUpserted` (ProductUpserted.avsc).
+ */
+export interface ProductUpserted {
+  sku: string;
+  /** GTIN/EAN as scanned at the till. */
+  barcode: string;
+  name: string;
+  category: string;
+  brand: string;
+  /** List price per unit including tax, in minor units. Avro: long. */
+  price_minor: number;
+  /** ISO 4217 code of price_minor. */
+  currency: string;
+  /** Tax rate in basis points: 1000 = 10%. Avro: int. */
+  tax_rate_bp: number;
+  /**
+   * When this version of the product record was written, epoch milliseconds UTC; newer wins. Avro:
+   * long (timestamp-millis).
+   */
+  updated_at: number;
+}
+
+/**
+ * Reference data: a store was created or changed (latest state). Compacted topic keyed by store_id.
+ *
+ * Avro record `retail.ref.StoreUpserted` (StoreUpserted.avsc).
+ */
+export interface StoreUpserted {
+  store_id: string;
+  name: string;
+  region: string;
+  /**
+   * IANA time zone of the store, e.g. "Asia/Ho_Chi_Minh"; local business days (D1_LOCAL windows)
+   * use it.
+   */
+  timezone: string;
+  /** ISO 4217 code the store trades in. */
+  currency: string;
+  /**
+   * When this version of the store record was written, epoch milliseconds UTC; newer wins. Avro:
+   * long (timestamp-millis).
+   */
+  updated_at: number;
+}
+
+/** Every store event (topic retail.pos.events), discriminated by `event_type`. */
+export type StoreEvent =
+  | GoodsReceived
+  | InventoryAdjusted
+  | PaymentCaptured
+  | PaymentFailed
+  | SaleRecorded
+  | SaleRefunded
+  | SaleVoided;
+
+export type StoreEventType = StoreEvent['event_type'];
+
+export const STORE_EVENT_TYPES: readonly StoreEventType[] = [
+  'GoodsReceived',
+  'InventoryAdjusted',
+  'PaymentCaptured',
+  'PaymentFailed',
+  'SaleRecorded',
+  'SaleRefunded',
+  'SaleVoided',
+];
+
+/**
+ * Every record that travels as a Kafka value (store events, reference data, KPI output), by event
+ * type.
+ */
+export interface EventTypeMap {
+  GoodsReceived: GoodsReceived;
+  InventoryAdjusted: InventoryAdjusted;
+  PaymentCaptured: PaymentCaptured;
+  PaymentFailed: PaymentFailed;
+  SaleRecorded: SaleRecorded;
+  SaleRefunded: SaleRefunded;
+  SaleVoided: SaleVoided;
+  ProductUpserted: ProductUpserted;
+  StoreUpserted: StoreUpserted;
+  KpiWindowUpdated: KpiWindowUpdated;
+}
+
+export type EventType = keyof EventTypeMap;
+
+export const EVENT_TYPES: readonly EventType[] = [
+  'GoodsReceived',
+  'InventoryAdjusted',
+  'PaymentCaptured',
+  'PaymentFailed',
+  'SaleRecorded',
+  'SaleRefunded',
+  'SaleVoided',
+  'ProductUpserted',
+  'StoreUpserted',
+  'KpiWindowUpdated',
+];
+
+/** Records outside the store event stream: reference data and KPI output. */
+export type NonStoreRecord = ProductUpserted | StoreUpserted | KpiWindowUpdated;
