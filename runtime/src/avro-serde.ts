@@ -1,6 +1,12 @@
-import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avro from 'avsc';
 import { AppError, TransientError, ValidationError } from './errors.ts';
+
+export interface SchemaReference {
+  name: string;
+  subject: string;
+  version: number;
+}
 
 /** Confluent wire format: magic byte 0, 4-byte big-endian schema id, then the Avro binary body. */
 export const WIRE_HEADER_BYTES = 5;
@@ -41,10 +47,21 @@ export class AvroSerde {
     return new AvroSerde(new SchemaRegistry({ host: url, retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 } }));
   }
 
-  /** Registers (or finds) the schema under subject and returns its global id. */
-  async register(schema: object, subject: string): Promise<number> {
+  /**
+   * Registers (or finds) the schema under subject and returns its global id. The client checks
+   * that the subject's configured level equals `compatibility` (and sets it on first registration),
+   * so pass the level the subject is meant to have.
+   */
+  async register(
+    schema: object,
+    subject: string,
+    opts: { references?: SchemaReference[]; compatibility?: keyof typeof COMPATIBILITY } = {},
+  ): Promise<number> {
     try {
-      const { id } = await this.registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(schema) }, { subject });
+      const { id } = await this.registry.register(
+        { type: SchemaType.AVRO, schema: JSON.stringify(schema), references: opts.references },
+        { subject, compatibility: COMPATIBILITY[opts.compatibility ?? 'BACKWARD'] },
+      );
       return id;
     } catch (err) {
       throw toSerdeError(err, `register ${subject}`);
