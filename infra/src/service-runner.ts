@@ -47,7 +47,12 @@ async function waitHealthy(service: LocalService, ctx: ServiceContext): Promise<
   // A process can take a moment to appear in its pid file after spawn; allow a short grace.
   const graceUntil = Date.now() + 5_000;
   while (Date.now() < deadline) {
-    if (await service.isHealthy(ctx).catch(() => false)) return;
+    // An InfraError from a probe means waiting cannot help (e.g. Kafka running in the other cluster mode).
+    const healthy = await service.isHealthy(ctx).catch((err: unknown) => {
+      if (err instanceof InfraError) throw err;
+      return false;
+    });
+    if (healthy) return;
     if (Date.now() > graceUntil && service.runningPids(ctx).length === 0) {
       throw new InfraError(
         'SERVICE_DIED',
