@@ -1,0 +1,101 @@
+import type { Request, RequestHandler, Response } from 'express';
+import type pg from 'pg';
+import { withTransaction } from '../db/with-transaction.ts';
+import { IDEMPOTENCY_KEY, requestHash } from '../idempotency.ts';
+import type { Actor, UseCaseResult } from '../store-context.ts';
+import { badRequest, unprocessable } from './api-error.ts';
+import { toJsonText } from './json.ts';
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+export interface IdempotentHandler<I> {
+  /** Validates the request before any database work (throws ApiError 400). */
+  parse(req: Request): I;
+  run(client: pg.PoolClient, input: I, actor: Actor): Promise<UseCaseResult>;
+}
+
+type Outcome =
+  | { replayed: false; status: number; body: string; afterCommit?: () => void }
+  | { replayed: true; hash: string; status: number; body: string };
+
+/**
+ * A state-changing endpoint a terminal may retry (lost response, timeout, crash). The key is
+ * claimed first in the same database transaction as the change and the response is stored with
+ * it, so either both commit or neither does:
+ *  - a retry after commit gets the stored status and body byte for byte and changes nothing;
+ *  - a retry racing the first attempt blocks on the key's unique index until the first commits;
+ *  - the same key with a different request is a 422, never a silent replay of something else.
+ * Refused requests (4xx thrown by the use case) roll back and store nothing, so a retry is
+ * evaluated afresh against the current state.
+ */
+export function idempotent<I>(pool: pg.Pool, storeId: string, handler: IdempotentHandler<I>): RequestHandler {
+  return async (req: Request, res: Response) => {
+    const terminalId = req.terminalId;
+    if (!terminalId) throw new Error('idempotent() must run after requireTerminal');
+    const key = req.get(IDEMPOTENCY_HEADER);
+    if (key === undefined) {
+      throw badRequest(
+        'IDEMPOTENCY_KEY_REQUIRED',
+        `state-changing requests need an ${IDEMPOTENCY_HEADER} header`,
+        IDEMPOTENCY_HEADER,
+      );
+    }
+    if (!IDEMPOTENCY_KEY.test(key)) {
+      throw badRequest(
+        'INVALID_IDEMPOTENCY_KEY',
+        `${IDEMPOTENCY_HEADER} must be 8-128 printable ASCII characters`,
+        IDEMPOTENCY_HEADER,
+      );
+    }
+    const input = handler.parse(req);
+    const path = `${req.baseUrl}${req.path}`;
+    const hash = requestHash(req.method, path, req.body);
+    const ids = [storeId, terminalId, key];
+
+    const outcome = await withTransaction(pool, async (client): Promise<Outcome> => {
+      const claimed = await client.query(
+        `INSERT INTO idempotency_keys (store_id, terminal_id, idem_key, request_hash, method, path)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
+        [...ids, hash, req.method, path],
+      );
+      if (claimed.rowCount === 0) {
+        const { rows } = await client.query<{
+          request_hash: string;
+          response_status: number;
+          response_body: string;
+        }>(
+          'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE store_id = $1 AND terminal_id = $2 AND idem_key = $3',
+          ids,
+        );
+        // Only committed rows are visible, and they always carry their response. A row expired by
+        // the TTL sweep between the two statements just means: claim it again.
+        const row = rows[0];
+        if (!row) throw Object.assign(new Error('idempotency key expired during claim'), { code: '40001' });
+        return {
+          replayed: true,
+          hash: row.request_hash,
+          status: row.response_status,
+          body: row.response_body,
+        };
+      }
+      const result = await handler.run(client, input, { terminalId });
+      const body = toJsonText(result.body);
+      await client.query(
+        'UPDATE idempotency_keys SET response_status = $4, response_body = $5 WHERE store_id = $1 AND terminal_id = $2 AND idem_key = $3',
+        [...ids, result.status, body],
+      );
+      return { replayed: false, status: result.status, body, afterCommit: result.afterCommit };
+    });
+
+    if (outcome.replayed && outcome.hash !== hash) {
+      throw unprocessable(
+        'IDEMPOTENCY_KEY_REUSED',
+        `this ${IDEMPOTENCY_HEADER} was already used for a different request`,
+        IDEMPOTENCY_HEADER,
+      );
+    }
+    if (!outcome.replayed) outcome.afterCommit?.();
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(outcome.status).type('application/json').send(outcome.body);
+  };
+}

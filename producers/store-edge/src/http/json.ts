@@ -1,0 +1,29 @@
+/**
+ * JSON text for API responses and event payloads. Money is bigint in the domain; on the wire it is
+ * a JSON number (what the Avro `long` fields and every JSON client expect), refused when it would
+ * not survive a round trip through a double.
+ */
+export function toJsonText(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? toSafeNumber(v) : v));
+}
+
+export function toSafeNumber(v: bigint): number {
+  if (v > BigInt(Number.MAX_SAFE_INTEGER) || v < BigInt(Number.MIN_SAFE_INTEGER)) {
+    throw new RangeError(`amount ${v} is outside the exactly representable JSON range`);
+  }
+  return Number(v);
+}
+
+/** Deep-converts bigint to number, for objects stored as jsonb. */
+export function toJsonValue<T>(value: T): unknown {
+  return JSON.parse(toJsonText(value)) as unknown;
+}
+
+/** Sends a JSON body built with toJsonText (express's res.json cannot serialise bigint). */
+export function sendJson(
+  res: { status(code: number): { type(t: string): { send(body: string): unknown } } },
+  status: number,
+  value: unknown,
+): void {
+  res.status(status).type('application/json').send(toJsonText(value));
+}

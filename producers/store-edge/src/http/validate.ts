@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+import { badRequest } from './api-error.ts';
+
+/**
+ * Parses request input or throws a 400 naming the first offending field. Every body, param and
+ * query string goes through here, so malformed input can never reach SQL or become a 500.
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  where: 'body' | 'params' | 'query',
+): z.infer<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : null;
+  if (where === 'body' && (input === undefined || input === null) && issue.path.length === 0) {
+    throw badRequest('BODY_REQUIRED', 'a JSON object body with Content-Type: application/json is required');
+  }
+  return failWith(where, field, issue.message);
+}
+
+function failWith(where: string, field: string | null, message: string): never {
+  throw badRequest('INVALID_INPUT', field ? `${where} ${field}: ${message}` : `${where}: ${message}`, field);
+}

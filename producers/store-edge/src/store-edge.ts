@@ -1,0 +1,135 @@
+import { counter, gauge, type Logger } from '@retail-stream/runtime';
+import express, { Router, type Express } from 'express';
+import type pg from 'pg';
+import type { Registry } from 'prom-client';
+import { FakeCardAcquirer, type CardAcquirer } from './card-acquirer.ts';
+import type { StoreEdgeConfig } from './config.ts';
+import { createStorePool, prepareStoreDatabase, storeDatabaseUrl } from './db/store-database.ts';
+import { FakeQrProvider } from './fake-qr-provider.ts';
+import { notFound } from './http/api-error.ts';
+import { errorHandler } from './http/error-handler.ts';
+import { requestMetrics } from './http/request-metrics.ts';
+import { traceContext } from './http/trace-context.ts';
+import type { PaymentProvider } from './payment-provider.ts';
+import { inventoryRoutes } from './routes/inventory.ts';
+import { paymentRoutes, qrCallbackRoutes } from './routes/payments.ts';
+import { reportRoutes } from './routes/reports.ts';
+import { transactionRoutes } from './routes/transactions.ts';
+import type { StoreServices } from './store-context.ts';
+import { ensureStoreProfile } from './store-profile.ts';
+import { requireTerminal } from './terminal-auth.ts';
+import { outboxBacklog } from './use-cases/sync-status.ts';
+
+export interface StoreEdgeDeps {
+  config: StoreEdgeConfig;
+  logger: Logger;
+  metrics: Registry;
+  /** The app to mount /v1 on (the runtime's, which already serves /metrics, /healthz, /readyz). */
+  app: Express;
+  qr?: PaymentProvider;
+  card?: CardAcquirer;
+}
+
+export interface StoreEdge {
+  pool: pg.Pool;
+  services: StoreServices;
+  /** Readiness: the store database answers. */
+  ping(): Promise<boolean>;
+  /** Stops background refreshes (shutdown phase flush). */
+  stop(): void;
+  /** Closes the pool (shutdown phase close, after in-flight requests finished). */
+  close(): Promise<void>;
+}
+
+const IDEMPOTENCY_SWEEP_MS = 10 * 60_000;
+
+/**
+ * Builds the service on an express app: the store database (created and migrated), the store
+ * row, the /v1 API and the background gauges. main.ts adds process concerns (signals, port).
+ */
+export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
+  const { config, logger, metrics, app } = deps;
+  await prepareStoreDatabase(config.PG_URL, config.STORE_ID, logger);
+  const pool = createStorePool(storeDatabaseUrl(config.PG_URL, config.STORE_ID), config.PG_POOL_MAX);
+  // An idle client losing its server connection emits here; without a listener it would crash the process.
+  pool.on('error', (err) => logger.warn({ err }, 'idle postgres client error'));
+
+  const store = await ensureStoreProfile(pool, {
+    store_id: config.STORE_ID,
+    name: config.STORE_NAME ?? `Store ${config.STORE_ID}`,
+    timezone: config.STORE_TIMEZONE,
+    currency: config.STORE_CURRENCY,
+    region: config.STORE_REGION,
+  });
+  const services: StoreServices = {
+    store,
+    stockPolicy: config.INSUFFICIENT_STOCK_POLICY,
+    customerHmacKey: config.CUSTOMER_HMAC_KEY,
+    qrExpirySeconds: config.QR_EXPIRY_S,
+    qr: deps.qr ?? new FakeQrProvider(config.QR_CALLBACK_SECRET),
+    card: deps.card ?? new FakeCardAcquirer(config.CARD_DECLINE_TOKENS),
+  };
+
+  const salesFinalized = counter(
+    metrics,
+    'retail_pos_sales_finalized_total',
+    'Sales finalized (status PAID)',
+  );
+  const v1 = Router();
+  v1.use(traceContext());
+  v1.use(requestMetrics(metrics));
+  v1.use(qrCallbackRoutes(pool, services, config.BODY_LIMIT_BYTES));
+  v1.use(requireTerminal(config.POS_TERMINAL_TOKENS));
+  v1.use(express.json({ limit: config.BODY_LIMIT_BYTES }));
+  v1.use(transactionRoutes(pool, services, salesFinalized));
+  v1.use(paymentRoutes(pool, services));
+  v1.use(inventoryRoutes(pool, services));
+  v1.use(reportRoutes(pool, services, config.RELAY_STALE_AFTER_S));
+  v1.use((req, _res, next) =>
+    next(notFound('ROUTE_NOT_FOUND', `no route ${req.method} ${req.baseUrl}${req.path}`)),
+  );
+  v1.use(errorHandler(logger));
+  app.use('/v1', v1);
+
+  const backlogGauge = gauge(
+    metrics,
+    'retail_outbox_backlog_rows',
+    'Outbox rows not yet published by the relay',
+  );
+  const refreshBacklog = async () => {
+    try {
+      backlogGauge.set((await outboxBacklog(pool, store.store_id)).backlog);
+    } catch (err) {
+      logger.warn({ err }, 'outbox backlog refresh failed');
+    }
+  };
+  const sweepIdempotencyKeys = async () => {
+    try {
+      const { rowCount } = await pool.query(
+        'DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)',
+        [config.IDEMPOTENCY_TTL_H * 3600],
+      );
+      if (rowCount) logger.info({ deleted: rowCount }, 'expired idempotency keys removed');
+    } catch (err) {
+      logger.warn({ err }, 'idempotency key sweep failed');
+    }
+  };
+  await refreshBacklog();
+  const timers = [
+    setInterval(() => void refreshBacklog(), config.BACKLOG_REFRESH_S * 1000),
+    setInterval(() => void sweepIdempotencyKeys(), IDEMPOTENCY_SWEEP_MS),
+  ];
+  timers.forEach((t) => t.unref());
+
+  logger.info(
+    { store_id: store.store_id, timezone: store.timezone, currency: store.currency },
+    'store edge ready',
+  );
+  return {
+    pool,
+    services,
+    ping: async () => (await pool.query('SELECT 1')).rowCount === 1,
+    stop: () => timers.forEach((t) => clearInterval(t)),
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,62 @@
+import crypto from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { ApiError } from './http/api-error.ts';
+
+export const TERMINAL_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+export interface TerminalToken {
+  terminalId: string;
+  /** sha256 of the bearer token, lower-case hex. */
+  tokenSha256: string;
+}
+
+/** One `terminal_id:sha256hex` entry of POS_TERMINAL_TOKENS; a message for the config error otherwise. */
+export function parseTerminalTokenEntry(entry: string): TerminalToken | string {
+  const m = /^([^:]+):([0-9a-fA-F]{64})$/.exec(entry);
+  if (!m) return `'${entry.slice(0, 80)}' is not terminal_id:<64 hex chars of sha256(token)>`;
+  if (!TERMINAL_ID.test(m[1]!)) return `terminal id '${m[1]}' must match ${TERMINAL_ID}`;
+  return { terminalId: m[1]!, tokenSha256: m[2]!.toLowerCase() };
+}
+
+export function hashToken(token: string): string {
+  return crypto.createHash('sha256').update(token, 'utf8').digest('hex');
+}
+
+/**
+ * Resolves the terminal behind an Authorization header. Config holds only hashes, so a leaked
+ * config file does not leak tokens; the lookup compares hashes of the presented token, which
+ * reveals nothing about a stored token through timing.
+ */
+export function authenticateTerminal(
+  authorization: string | undefined,
+  byHash: ReadonlyMap<string, string>,
+): string | undefined {
+  const m = /^Bearer ([\x21-\x7e]{1,512})$/.exec(authorization ?? '');
+  if (!m) return undefined;
+  return byHash.get(hashToken(m[1]!));
+}
+
+export function tokenIndex(tokens: readonly TerminalToken[]): Map<string, string> {
+  return new Map(tokens.map((t) => [t.tokenSha256, t.terminalId]));
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by requireTerminal: the terminal named by the bearer token (never taken from the body). */
+    terminalId?: string;
+  }
+}
+
+export function requireTerminal(tokens: readonly TerminalToken[]) {
+  const byHash = tokenIndex(tokens);
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const terminalId = authenticateTerminal(req.get('authorization'), byHash);
+    if (!terminalId) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="store-edge"');
+      next(new ApiError(401, 'UNAUTHENTICATED', 'a valid terminal bearer token is required'));
+      return;
+    }
+    req.terminalId = terminalId;
+    next();
+  };
+}

@@ -1,0 +1,75 @@
+import type pg from 'pg';
+import { pseudonymiseCustomer } from '../customer-pseudonym.ts';
+import { applyStockDeltas } from '../db/inventory-repo.ts';
+import { loadLines, loadPayments, lockTransaction } from '../db/transaction-repo.ts';
+import { conflict } from '../http/api-error.ts';
+import { toSafeNumber } from '../http/json.ts';
+import { appendEvents } from '../outbox-writer.ts';
+import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
+import { decide } from '../transaction-state.ts';
+import { saleLine, txFacts } from '../transaction-view.ts';
+import { loadTransactionView } from './load-view.ts';
+
+/**
+ * Closes the sale: payments must cover the total, stock goes down, status becomes PAID and
+ * SaleRecorded joins the outbox — all in one database transaction, so an acknowledged sale is
+ * durable with its event (guarantee 1) and nothing here waits on the network.
+ */
+export async function finalizeSale(
+  client: pg.ClientBase,
+  svc: StoreServices,
+  actor: Actor,
+  txId: string,
+  input: { customer_id?: string | undefined },
+): Promise<UseCaseResult> {
+  const storeId = svc.store.store_id;
+  const tx = await lockTransaction(client, storeId, txId);
+  const [lines, payments] = await Promise.all([loadLines(client, txId), loadPayments(client, txId)]);
+  const decision = decide('FINALIZE', txFacts(tx, lines, payments));
+  if (!decision.ok) throw conflict(decision.code, decision.message);
+
+  const stock = await applyStockDeltas(
+    client,
+    storeId,
+    lines.map((l) => ({ sku: l.sku, delta: -l.quantity })),
+  );
+  if (svc.stockPolicy === 'reject') {
+    const short = stock.filter((s) => s.on_hand_after < 0);
+    if (short.length > 0) {
+      throw conflict(
+        'INSUFFICIENT_STOCK',
+        `not enough stock for ${short.map((s) => `${s.sku} (${s.on_hand_after - s.delta} on hand)`).join(', ')}`,
+        'lines',
+      );
+    }
+  }
+
+  const customerRef = input.customer_id
+    ? pseudonymiseCustomer(input.customer_id, svc.customerHmacKey)
+    : tx.customer_ref;
+  await client.query(
+    `UPDATE transactions SET status = $2, customer_ref = $3, finalized_at = now(), finalized_by_terminal_id = $4,
+       updated_at = now() WHERE id = $1`,
+    [txId, decision.next, customerRef, actor.terminalId],
+  );
+  await appendEvents(client, storeId, [
+    {
+      event_type: 'SaleRecorded',
+      terminal_id: actor.terminalId,
+      cashier_id: tx.cashier_id,
+      fields: {
+        transaction_id: tx.id,
+        currency: tx.currency,
+        subtotal_minor: toSafeNumber(tx.subtotal_minor),
+        discount_minor: toSafeNumber(tx.discount_minor),
+        tax_minor: toSafeNumber(tx.tax_minor),
+        total_minor: toSafeNumber(tx.total_minor),
+        item_count: tx.item_count,
+        customer_ref: customerRef,
+        lines: lines.map(saleLine),
+        stock,
+      },
+    },
+  ]);
+  return { status: 200, body: await loadTransactionView(client, storeId, txId) };
+}
