@@ -19,14 +19,15 @@ const checks: Check[] = [
   {
     name: 'kafka',
     run: async () => {
-      const kafka = createKafka(kafkaConfig.parse({ KAFKA_BROKERS: env.KAFKA_BROKERS }), 'smoke-check', logger);
+      const cfg = kafkaConfig.parse({ KAFKA_BROKERS: env.KAFKA_BROKERS });
+      const kafka = createKafka(cfg, 'smoke-check', logger);
       const admin = kafka.admin();
       const producer = kafka.producer({ idempotent: true });
       const consumer = kafka.consumer({ groupId: `smoke-${Date.now()}` });
       try {
         await Promise.all([admin.connect(), producer.connect(), consumer.connect()]);
         const topic = 'retail.smoke';
-        await ensureTopics(admin, [{ topic, numPartitions: 1 }]);
+        await ensureTopics(cfg.KAFKA_BROKERS, [{ topic, numPartitions: 1 }]);
         const marker = `smoke-${Date.now()}`;
         await producer.send({ topic, acks: -1, messages: [{ key: 'smoke', value: marker }] });
         await consumer.subscribe({ topics: [topic], fromBeginning: true });

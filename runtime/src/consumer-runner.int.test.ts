@@ -14,9 +14,12 @@ const logger = createLogger({ service: 'consumer-runner-test', level: 'error' })
 let kafka: Kafka;
 let admin: Admin;
 let producer: Producer;
+let brokers: string[];
 
 beforeAll(async () => {
-  kafka = createKafka(kafkaConfig.parse({ KAFKA_BROKERS: serviceEnv().KAFKA_BROKERS }), 'runner-test', logger);
+  const cfg = kafkaConfig.parse({ KAFKA_BROKERS: serviceEnv().KAFKA_BROKERS });
+  brokers = cfg.KAFKA_BROKERS;
+  kafka = createKafka(cfg, 'runner-test', logger);
   admin = kafka.admin();
   producer = kafka.producer({ idempotent: true });
   await Promise.all([admin.connect(), producer.connect()]);
@@ -27,7 +30,7 @@ afterAll(async () => {
 
 async function topicWith(count: number, partitions = 3): Promise<string> {
   const topic = uniqueName('runner');
-  await ensureTopics(admin, [{ topic, numPartitions: partitions }]);
+  await ensureTopics(brokers, [{ topic, numPartitions: partitions }]);
   await producer.send({
     topic,
     acks: -1,

@@ -6,7 +6,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { serviceEnv } from '../service-env.ts';
-import { createTopicsReady } from './kafka-test-topics.ts';
+import { ensureTopics } from '@retail-stream/runtime';
 
 const brokers = serviceEnv().KAFKA_BROKERS!.split(',');
 const run = `${Date.now()}-${crypto.randomBytes(3).toString('hex')}`;
@@ -115,7 +115,7 @@ describe('kafka (kafkajs against the local broker)', () => {
   const perKey = 12;
 
   it('creates a 3-partition topic and lists it', async () => {
-    expect(await createTopicsReady(brokers, [{ topic, numPartitions: 3 }])).toBe(true);
+    expect(await ensureTopics(brokers, [{ topic, numPartitions: 3 }])).toBe(true);
     expect(await admin.listTopics()).toContain(topic);
     const meta = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(meta.topics[0]!.partitions).toHaveLength(3);
@@ -150,7 +150,7 @@ describe('kafka (kafkajs against the local broker)', () => {
 
   it('idempotent producer writes each message once, stamped with a producer id and sequence', async () => {
     const idemTopic = `${topic}.idempotent`;
-    await createTopicsReady(brokers, [{ topic: idemTopic, numPartitions: 3 }]);
+    await ensureTopics(brokers, [{ topic: idemTopic, numPartitions: 3 }]);
     // kafkajs only guarantees ordering for idempotence with one request in flight.
     const producer = track(kafka.producer({ idempotent: true, maxInFlightRequests: 1 }));
     await producer.connect();
@@ -178,7 +178,7 @@ describe('kafka (kafkajs against the local broker)', () => {
 
   it('transactions: read_committed sees the committed batches only, read_uncommitted sees all', async () => {
     const txTopic = `${topic}.tx`;
-    await createTopicsReady(brokers, [{ topic: txTopic, numPartitions: 3 }]);
+    await ensureTopics(brokers, [{ topic: txTopic, numPartitions: 3 }]);
     const producer = track(
       kafka.producer({ transactionalId: `smoke-tx-${run}`, idempotent: true, maxInFlightRequests: 1 }),
     );

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { serviceEnv } from '../service-env.ts';
-import { createTopicsReady } from './kafka-test-topics.ts';
+import { ensureTopics } from '@retail-stream/runtime';
 
 const brokerList = serviceEnv().KAFKA_BROKERS!;
 const brokers = brokerList.split(',');
@@ -75,7 +75,7 @@ beforeAll(async () => {
       `Kafka is not reachable at ${brokerList} (${(err as Error).message}); start it with \`npm run infra:up -- kafka\``,
     );
   }
-  await createTopicsReady(brokers, [
+  await ensureTopics(brokers, [
     { topic, numPartitions: 3 },
     { topic: reverseTopic, numPartitions: 3 },
   ]);
