@@ -1,0 +1,58 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { infraConfigSchema, PG_HQ_DATABASE, PG_USER, repoRoot } from './infra-config.ts';
+
+/**
+ * docker-compose.yml cannot run here (no Docker engine), so this keeps it honest against the
+ * local stack: same services, same port variables with the same defaults, loopback-only binds.
+ */
+interface ComposeService {
+  image: string;
+  ports?: string[];
+  environment?: Record<string, string | number>;
+  command?: string[];
+}
+const compose = parse(fs.readFileSync(path.join(repoRoot, 'infra/docker-compose.yml'), 'utf8')) as {
+  services: Record<string, ComposeService>;
+};
+const defaults = infraConfigSchema.parse({});
+const portVar = /^127\.0\.0\.1:\$\{([A-Z_]+):-(\d+)\}:/;
+
+describe('infra/docker-compose.yml', () => {
+  it('runs exactly the services infra:up runs', async () => {
+    const { allServices } = await import('./services/index.ts');
+    expect(Object.keys(compose.services).sort()).toEqual(allServices.map((s) => s.name).sort());
+  });
+
+  it('publishes each port on 127.0.0.1 through the same variable and default as the local config', () => {
+    const seen: string[] = [];
+    for (const [name, svc] of Object.entries(compose.services)) {
+      for (const mapping of svc.ports ?? []) {
+        const m = portVar.exec(mapping);
+        expect(m, `${name}: ${mapping} must look like 127.0.0.1:\${VAR:-default}:…`).not.toBeNull();
+        const [, variable, def] = m!;
+        expect(Object.keys(defaults), `${name}: ${variable} is not a local infra setting`).toContain(variable);
+        expect(String(defaults[variable as keyof typeof defaults]), `${name}: default of ${variable}`).toBe(def);
+        seen.push(variable!);
+      }
+    }
+    expect(seen.sort()).toEqual(
+      ['CASSANDRA_PORT', 'CLICKHOUSE_HTTP_PORT', 'CLICKHOUSE_TCP_PORT', 'KAFKA_PORT', 'PG_PORT', 'SCHEMA_REGISTRY_PORT'].sort(),
+    );
+  });
+
+  it('uses the same Postgres role and database, Kafka and Cassandra versions as the local stack', () => {
+    const pg = compose.services.postgres!;
+    expect(pg.environment).toMatchObject({ POSTGRES_USER: PG_USER, POSTGRES_DB: PG_HQ_DATABASE });
+    const kafkaPom = fs.readFileSync(path.join(repoRoot, 'infra/kafka/pom.xml'), 'utf8');
+    const kafkaVersion = /<kafka\.version>([^<]+)</.exec(kafkaPom)?.[1];
+    expect(kafkaVersion).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(compose.services.kafka!.image).toBe(`apache/kafka:${kafkaVersion}`);
+    const cassPom = fs.readFileSync(path.join(repoRoot, 'infra/cassandra/pom.xml'), 'utf8');
+    const cassVersion = /<artifactId>cassandra-all<\/artifactId>\s*<version>(\d+\.\d+)/.exec(cassPom)?.[1];
+    expect(compose.services.cassandra!.image).toBe(`cassandra:${cassVersion}`);
+    expect(compose.services['schema-registry']!.image).toMatch(/^confluentinc\/cp-schema-registry:/);
+  });
+});
