@@ -1,0 +1,37 @@
+import express from 'express';
+import type { Registry } from 'prom-client';
+import { createMetricsRegistry, Health, mountOpsRoutes, type Logger } from '@retail-stream/runtime';
+import { errorHandler, routeNotFound } from './error-handler.ts';
+import { ACCEPTED_BODY_TYPES, MAX_BODY, requireJsonBody } from './http-json.ts';
+import { countRequests, registerStoreGauges } from './registry-metrics.ts';
+import type { RegistryStore } from './registry-store.ts';
+import { routes } from './routes.ts';
+
+export const SERVICE = 'schema-registry';
+
+export interface AppOptions {
+  store: RegistryStore;
+  /** Unexpected (5xx) errors are logged here; defaults to a silent logger. */
+  logger?: Logger;
+  metrics?: Registry;
+  /** Drives /readyz; an app without one is ready as long as it exists. */
+  health?: Health;
+}
+
+/** The HTTP face of a store: ops endpoints, Confluent's API, Confluent-shaped errors. No listening here. */
+export function createApp(options: AppOptions): express.Express {
+  const metrics = options.metrics ?? createMetricsRegistry(SERVICE, { defaultMetrics: false });
+  registerStoreGauges(metrics, options.store);
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.use(countRequests(metrics));
+  mountOpsRoutes(app, { metrics, health: options.health ?? new Health() });
+  app.use(requireJsonBody);
+  app.use(express.json({ limit: MAX_BODY, type: ACCEPTED_BODY_TYPES }));
+  app.use(routes(options.store));
+  app.use(routeNotFound);
+  app.use(errorHandler(options.logger));
+  return app;
+}

@@ -1,0 +1,387 @@
+/**
+ * Drives the real registry server over real HTTP with the client the producers and consumers use
+ * (@kafkajs/confluent-schema-registry 3.9), plus raw requests for the parts of Confluent's API the
+ * client does not cover. What it pins down is meant to be exactly what Confluent's registry does.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import avsc from 'avsc';
+import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@retail-stream/runtime';
+import { startRegistry, type RunningRegistry } from './server.ts';
+
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+
+let dataDir: string;
+let registry: RunningRegistry;
+
+async function start(): Promise<RunningRegistry> {
+  return startRegistry(
+    { port: 0, host: '127.0.0.1', dataDir, defaultCompatibility: 'BACKWARD' },
+    { logger: createLogger({ service: 'schema-registry-test', level: 'silent' }) },
+  );
+}
+
+/** A fresh client each time, so nothing is answered from the client's own cache. */
+const client = () => new SchemaRegistry({ host: registry.url });
+
+async function api(method: string, urlPath: string, body?: unknown, contentType = CONTENT_TYPE) {
+  const res = await fetch(`${registry.url}${urlPath}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': contentType },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = text;
+  }
+  return { status: res.status, contentType: res.headers.get('content-type'), body: json as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+const record = (name: string, fields: object[]) => ({ type: 'record', name, namespace: 'retail', fields });
+const saleV1 = record('Sale', [
+  { name: 'sku', type: 'string' },
+  { name: 'cents', type: 'long' },
+]);
+const saleV2 = record('Sale', [...saleV1.fields, { name: 'qty', type: 'int', default: 1 }]);
+const avro = (schema: object) => ({ type: SchemaType.AVRO as const, schema: JSON.stringify(schema) });
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-registry-conformance-'));
+  registry = await start();
+});
+
+afterAll(async () => {
+  await registry?.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('schema registry conformance (Confluent REST API, via @kafkajs/confluent-schema-registry)', () => {
+  const subject = 'retail.sales-value';
+  let saleV1Id: number;
+  let saleV2Id: number;
+  let encodedV1: Buffer;
+
+  it('registers a schema and encodes to the Confluent wire format', async () => {
+    const { id } = await client().register(avro(saleV1), { subject });
+    saleV1Id = id;
+    expect(id).toBeGreaterThan(0);
+
+    const payload = { sku: 'SKU-1', cents: 1999 };
+    encodedV1 = await client().encode(id, payload);
+    expect(encodedV1[0]).toBe(0); // magic byte
+    expect(encodedV1.readInt32BE(1)).toBe(id); // 4-byte big-endian schema id
+    expect(encodedV1.subarray(5)).toEqual(avsc.Type.forSchema(saleV1 as avsc.Schema).toBuffer(payload));
+    expect(await client().decode(encodedV1)).toEqual(payload);
+  });
+
+  it('re-registering the same schema is idempotent: same id, no new version', async () => {
+    const { id } = await client().register(avro(saleV1), { subject });
+    expect(id).toBe(saleV1Id);
+    expect((await api('GET', `/subjects/${subject}/versions`)).body).toEqual([1]);
+  });
+
+  it('the client’s first registration stored the subject level it asked for', async () => {
+    expect((await api('GET', `/config/${subject}`)).body).toEqual({ compatibilityLevel: 'BACKWARD' });
+  });
+
+  it('evolves compatibly, and old data decodes with the new schema as reader', async () => {
+    const { id } = await client().register(avro(saleV2), { subject });
+    saleV2Id = id;
+    expect(id).not.toBe(saleV1Id);
+    expect(await client().getLatestSchemaId(subject)).toBe(saleV2Id);
+    expect(await client().getRegistryId(subject, 1)).toBe(saleV1Id);
+    expect(await client().getRegistryId(subject, 2)).toBe(saleV2Id);
+    const readerSchema = { ...saleV2, type: 'record' as const };
+    const decoded = await client().decode(encodedV1, { [SchemaType.AVRO]: { readerSchema } });
+    expect(decoded).toEqual({ sku: 'SKU-1', cents: 1999, qty: 1 });
+  });
+
+  it('getSchema(id) returns the registered schema', async () => {
+    const schema = (await client().getSchema(saleV2Id)) as avsc.Type;
+    expect(schema.name).toBe('retail.Sale');
+    expect(schema.isValid({ sku: 'x', cents: 1, qty: 2 })).toBe(true);
+  });
+
+  it('the same schema under another subject gets the same global id', async () => {
+    const { id } = await client().register(avro(saleV1), { subject: 'retail.sales-archive-value' });
+    expect(id).toBe(saleV1Id);
+    expect((await api('GET', `/schemas/ids/${saleV1Id}/versions`)).body).toEqual([
+      { subject: 'retail.sales-archive-value', version: 1 },
+      { subject, version: 1 },
+    ]);
+  });
+
+  it('answers GET /subjects/:subject/versions/:version like Confluent (no schemaType for Avro)', async () => {
+    const res = await api('GET', `/subjects/${subject}/versions/latest`);
+    expect(res.status).toBe(200);
+    expect(res.contentType).toBe(CONTENT_TYPE);
+    expect(res.body).toEqual({ subject, version: 2, id: saleV2Id, schema: JSON.stringify(saleV2) });
+    const raw = await api('GET', `/subjects/${subject}/versions/1/schema`);
+    expect(raw.body).toEqual(saleV1);
+  });
+
+  it('looks a schema up under a subject (POST /subjects/:subject)', async () => {
+    const res = await api('POST', `/subjects/${subject}`, { schema: JSON.stringify(saleV1) });
+    expect(res.body).toEqual({ subject, id: saleV1Id, version: 1, schema: JSON.stringify(saleV1) });
+    expect(await client().getRegistryIdBySchema(subject, avro(saleV2))).toBe(saleV2Id);
+  });
+
+  describe('schema references', () => {
+    const address = {
+      type: 'record',
+      name: 'Address',
+      namespace: 'retail.common',
+      fields: [{ name: 'city', type: 'string' }],
+    };
+    const shop = {
+      type: 'record',
+      name: 'Shop',
+      namespace: 'retail',
+      fields: [
+        { name: 'code', type: 'string' },
+        { name: 'address', type: 'retail.common.Address' },
+      ],
+    };
+    const references = [{ name: 'retail.common.Address', subject: 'retail.common.Address', version: 1 }];
+    let shopId: number;
+
+    it('registers a schema that uses a named type from another subject', async () => {
+      await client().register(avro(address), { subject: 'retail.common.Address' });
+      ({ id: shopId } = await client().register(
+        { ...avro(shop), references },
+        { subject: 'retail.shops-value' },
+      ));
+      const version = await api('GET', '/subjects/retail.shops-value/versions/1');
+      expect(version.body.references).toEqual(references);
+      expect((await api('GET', `/schemas/ids/${shopId}`)).body).toEqual({
+        schema: JSON.stringify(shop),
+        references,
+      });
+    });
+
+    it('encodes and decodes through the reference with a fresh client', async () => {
+      const value = { code: 'S1', address: { city: 'Leeds' } };
+      const encoded = await client().encode(shopId, value);
+      expect(await client().decode(encoded)).toEqual(value);
+    });
+
+    it('refuses a schema whose reference is missing (42201) and deleting a referenced subject (42206)', async () => {
+      const missing = await api('POST', '/subjects/retail.other-value/versions', {
+        schema: JSON.stringify(shop),
+      });
+      expect(missing.status).toBe(422);
+      expect(missing.body.error_code).toBe(42201);
+      const del = await api('DELETE', '/subjects/retail.common.Address');
+      expect(del.status).toBe(422);
+      expect(del.body.error_code).toBe(42206);
+      expect((await api('GET', '/subjects/retail.common.Address/versions/1/referencedby')).body).toEqual([
+        shopId,
+      ]);
+    });
+  });
+
+  describe('BACKWARD_TRANSITIVE', () => {
+    const inventory = 'retail.inventory-value';
+    const v1 = record('Stock', [{ name: 'sku', type: 'string' }]);
+    const v2 = record('Stock', [...v1.fields, { name: 'qty', type: 'int', default: 0 }]);
+    // Readable from v2's data (qty present), not from v1's (qty missing, no default).
+    const v3 = record('Stock', [...v1.fields, { name: 'qty', type: 'int' }]);
+    const opts = { subject: inventory, compatibility: COMPATIBILITY.BACKWARD_TRANSITIVE };
+
+    it('refuses, through the client, a schema incompatible with an older version (409) and stores nothing', async () => {
+      await client().register(avro(v1), opts);
+      await client().register(avro(v2), opts);
+      expect((await api('GET', `/config/${inventory}`)).body).toEqual({
+        compatibilityLevel: 'BACKWARD_TRANSITIVE',
+      });
+      const subjectsBefore = (await api('GET', '/subjects')).body;
+      const maxIdBefore = await client().getLatestSchemaId(inventory);
+
+      await expect(client().register(avro(v3), opts)).rejects.toMatchObject({
+        status: 409,
+        message: expect.stringContaining('incompatible with an earlier schema'),
+      });
+      const raw = await api('POST', `/subjects/${inventory}/versions`, { schema: JSON.stringify(v3) });
+      expect(raw).toMatchObject({ status: 409, body: { error_code: 409 } });
+
+      expect((await api('GET', `/subjects/${inventory}/versions`)).body).toEqual([1, 2]);
+      expect((await api('GET', '/subjects')).body).toEqual(subjectsBefore);
+      expect((await api('GET', `/schemas/ids/${maxIdBefore + 1}`)).body.error_code).toBe(40403);
+    });
+
+    it('POST /compatibility checks one version, or every version without one', async () => {
+      const body = { schema: JSON.stringify(v3) };
+      expect((await api('POST', `/compatibility/subjects/${inventory}/versions/2`, body)).body).toEqual({
+        is_compatible: true,
+      });
+      expect((await api('POST', `/compatibility/subjects/${inventory}/versions/1`, body)).body).toEqual({
+        is_compatible: false,
+      });
+      const all = await api('POST', `/compatibility/subjects/${inventory}/versions?verbose=true`, body);
+      expect(all.body.is_compatible).toBe(false);
+      expect(all.body.messages[0]).toContain('version 1');
+    });
+  });
+
+  describe('configuration endpoints', () => {
+    it('GET/PUT /config for the global level', async () => {
+      expect((await api('GET', '/config')).body).toEqual({ compatibilityLevel: 'BACKWARD' });
+      expect((await api('PUT', '/config', { compatibility: 'full' })).body).toEqual({
+        compatibility: 'FULL',
+      });
+      expect((await api('GET', '/config')).body).toEqual({ compatibilityLevel: 'FULL' });
+      expect((await api('PUT', '/config', { compatibility: 'BACKWARD' })).body).toEqual({
+        compatibility: 'BACKWARD',
+      });
+    });
+
+    it('GET/PUT/DELETE /config/:subject, with 40408 when unset and defaultToGlobal', async () => {
+      const unset = await api('GET', '/config/retail.untouched-value');
+      expect(unset).toMatchObject({ status: 404, body: { error_code: 40408 } });
+      expect((await api('GET', '/config/retail.untouched-value?defaultToGlobal=true')).body).toEqual({
+        compatibilityLevel: 'BACKWARD',
+      });
+      expect((await api('PUT', '/config/retail.untouched-value', { compatibility: 'NONE' })).body).toEqual({
+        compatibility: 'NONE',
+      });
+      expect((await api('DELETE', '/config/retail.untouched-value')).body).toEqual({
+        compatibilityLevel: 'NONE',
+      });
+    });
+
+    it('rejects an unknown level with 42203', async () => {
+      const res = await api('PUT', '/config', { compatibility: 'SIDEWAYS' });
+      expect(res).toMatchObject({ status: 422, body: { error_code: 42203 } });
+    });
+
+    it('GET /mode and /schemas/types', async () => {
+      expect((await api('GET', '/mode')).body).toEqual({ mode: 'READWRITE' });
+      expect((await api('GET', '/schemas/types')).body).toEqual(['AVRO']);
+    });
+  });
+
+  describe('errors use Confluent codes and never 500 on client input', () => {
+    it.each([
+      ['GET', '/subjects/nope/versions', undefined, 404, 40401],
+      ['GET', '/subjects/nope/versions/1', undefined, 404, 40401],
+      ['GET', `/subjects/${subject}/versions/99`, undefined, 404, 40402],
+      ['GET', `/subjects/${subject}/versions/abc`, undefined, 422, 42202],
+      ['GET', `/subjects/${subject}/versions/0`, undefined, 422, 42202],
+      ['GET', '/schemas/ids/987654', undefined, 404, 40403],
+      ['GET', '/schemas/ids/not-a-number', undefined, 404, 40403],
+      ['POST', `/subjects/${subject}`, { schema: '"int"' }, 404, 40403],
+      ['POST', '/subjects/nope', { schema: '"int"' }, 404, 40401],
+      ['POST', `/subjects/${subject}/versions`, { schema: '{"type":"record","name":"X"' }, 422, 42201],
+      ['POST', `/subjects/${subject}/versions`, { schema: '{"type":"recurd","name":"X"}' }, 422, 42201],
+      ['POST', `/subjects/${subject}/versions`, {}, 422, 42201],
+      ['POST', `/subjects/${subject}/versions`, { schema: '"int"', references: 'x' }, 422, 422],
+      ['POST', `/subjects/${subject}/versions`, '{"schema": ', 400, 400],
+      ['GET', '/nowhere', undefined, 404, 404],
+      ['PATCH', '/subjects', undefined, 405, 405],
+    ])('%s %s %j → %i / %i', async (method, url, body, status, errorCode) => {
+      const res = await api(method, url, body);
+      expect(res.status).toBe(status);
+      expect(res.contentType).toBe(CONTENT_TYPE);
+      expect(res.body).toEqual({ error_code: errorCode, message: expect.any(String) });
+    });
+
+    it('refuses Protobuf and JSON Schema with a clear 422', async () => {
+      const res = await api('POST', '/subjects/p/versions', {
+        schema: 'syntax = "proto3";',
+        schemaType: 'PROTOBUF',
+      });
+      expect(res).toMatchObject({ status: 422, body: { error_code: 42201 } });
+      expect(res.body.message).toContain('Avro only');
+    });
+
+    it('limits request bodies to 1 MB (413) and refuses non-JSON bodies (415)', async () => {
+      const huge = await api('POST', `/subjects/${subject}/versions`, { schema: 'x'.repeat(1_100_000) });
+      expect(huge).toMatchObject({ status: 413, body: { error_code: 413 } });
+      const form = await api(
+        'POST',
+        `/subjects/${subject}/versions`,
+        'schema=x',
+        'application/x-www-form-urlencoded',
+      );
+      expect(form).toMatchObject({ status: 415, body: { error_code: 415 } });
+      const plainJson = await api(
+        'POST',
+        `/subjects/${subject}`,
+        { schema: JSON.stringify(saleV1) },
+        'application/json',
+      );
+      expect(plainJson.status).toBe(200);
+    });
+  });
+
+  describe('deletes', () => {
+    const doomed = 'retail.doomed-value';
+
+    it('soft then permanent delete of a version and a subject, with Confluent’s guard codes', async () => {
+      const { id } = await client().register(avro(record('Doomed', [{ name: 'a', type: 'int' }])), {
+        subject: doomed,
+      });
+      expect((await api('DELETE', `/subjects/${doomed}/versions/1?permanent=true`)).body.error_code).toBe(
+        40407,
+      );
+      expect((await api('DELETE', `/subjects/${doomed}/versions/1`)).body).toBe(1);
+      expect((await api('GET', `/subjects/${doomed}/versions`)).body.error_code).toBe(40401);
+      expect((await api('GET', `/subjects/${doomed}/versions?deleted=true`)).body).toEqual([1]);
+      // Soft-deleted data must stay decodable: the id keeps resolving.
+      expect((await api('GET', `/schemas/ids/${id}`)).status).toBe(200);
+      expect((await api('DELETE', `/subjects/${doomed}/versions/1?permanent=true`)).body).toBe(1);
+      expect((await api('GET', `/schemas/ids/${id}`)).body.error_code).toBe(40403);
+
+      await client().register(avro(record('Doomed', [{ name: 'a', type: 'int' }])), { subject: doomed });
+      expect((await api('DELETE', `/subjects/${doomed}?permanent=true`)).body.error_code).toBe(40405);
+      expect((await api('DELETE', `/subjects/${doomed}`)).body).toEqual([1]);
+      expect((await api('DELETE', `/subjects/${doomed}`)).body.error_code).toBe(40404);
+      expect((await api('GET', '/subjects')).body).not.toContain(doomed);
+      expect((await api('GET', '/subjects?deleted=true')).body).toContain(doomed);
+      expect((await api('DELETE', `/subjects/${doomed}?permanent=true`)).body).toEqual([1]);
+      expect((await api('GET', '/subjects?deleted=true')).body).not.toContain(doomed);
+    });
+  });
+
+  describe('ops endpoints', () => {
+    it('serves /healthz, /readyz and Prometheus /metrics', async () => {
+      expect((await api('GET', '/healthz')).status).toBe(200);
+      expect((await api('GET', '/readyz')).status).toBe(200);
+      const metrics = (await api('GET', '/metrics')).body as string;
+      expect(metrics).toMatch(
+        /retail_schema_registry_requests_total\{[^}]*route="\/subjects\/:subject\/versions"[^}]*status="200"[^}]*\} [1-9]/,
+      );
+      expect(metrics).toMatch(/retail_schema_registry_schemas(\{[^}]*\})? [1-9]/);
+    });
+  });
+
+  describe('restart on the same data directory', () => {
+    it('keeps subjects, versions and ids, and keeps counting ids', async () => {
+      const subjectsBefore = (await api('GET', '/subjects')).body;
+      const latestBefore = (await api('GET', `/subjects/${subject}/versions/latest`)).body;
+      const configBefore = (await api('GET', '/config/retail.inventory-value')).body;
+      const maxIdBefore = Math.max(
+        ...(await Promise.all((subjectsBefore as string[]).map((s) => client().getLatestSchemaId(s)))),
+      );
+
+      await registry.close();
+      registry = await start();
+
+      expect((await api('GET', '/subjects')).body).toEqual(subjectsBefore);
+      expect((await api('GET', `/subjects/${subject}/versions/latest`)).body).toEqual(latestBefore);
+      expect((await api('GET', '/config/retail.inventory-value')).body).toEqual(configBefore);
+      expect(await client().getRegistryId(subject, 1)).toBe(saleV1Id);
+      expect(await client().decode(encodedV1)).toEqual({ sku: 'SKU-1', cents: 1999 });
+      const { id } = await client().register(avro(record('AfterRestart', [{ name: 'a', type: 'int' }])), {
+        subject: 'retail.after-restart-value',
+      });
+      expect(id).toBeGreaterThan(maxIdBefore);
+    });
+  });
+});
