@@ -13,7 +13,9 @@ export interface TerminalToken {
 /** One `terminal_id:sha256hex` entry of POS_TERMINAL_TOKENS; a message for the config error otherwise. */
 export function parseTerminalTokenEntry(entry: string): TerminalToken | string {
   const m = /^([^:]+):([0-9a-fA-F]{64})$/.exec(entry);
-  if (!m) return `'${entry.slice(0, 80)}' is not terminal_id:<64 hex chars of sha256(token)>`;
+  // Never echo the part after the colon: a misconfigured entry may hold a raw token.
+  if (!m)
+    return `entry for '${entry.split(':')[0]!.slice(0, 64)}' is not terminal_id:<64 hex chars of sha256(token)>`;
   if (!TERMINAL_ID.test(m[1]!)) return `terminal id '${m[1]}' must match ${TERMINAL_ID}`;
   return { terminalId: m[1]!, tokenSha256: m[2]!.toLowerCase() };
 }
