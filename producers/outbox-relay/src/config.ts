@@ -1,0 +1,56 @@
+import { baseServiceConfig, boolFromEnv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
+import { TOPICS } from '@retail-stream/schemas';
+import { z } from 'zod';
+import { STORE_ID } from './store-database-url.ts';
+
+const ms = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+
+/**
+ * Everything the relay reads from the environment, parsed once in main.ts. Defaults suit one store
+ * edge box; tests shrink the intervals.
+ */
+export const relayConfig = baseServiceConfig
+  .extend(kafkaConfig.shape)
+  .extend(schemaRegistryConfig.shape)
+  .extend({
+    STORE_ID: z.string().regex(STORE_ID, 'lower-case letters, digits and _, at most 31 characters'),
+    /** Same admin URL as the store edge; the relay uses database store_<STORE_ID> on that server. */
+    PG_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
+    PG_POOL_MAX: z.coerce.number().int().min(2).max(20).default(4),
+    /** kafka: straight to the brokers. http: through the ingest gateway (publisher not built yet). */
+    SYNC_PROTOCOL: z.enum(['kafka', 'http']).default('kafka'),
+    RELAY_TOPIC: z.string().min(1).default(TOPICS.posEvents),
+    /** Rows read (and published) per batch. */
+    RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2_000),
+    /** Upper bound of one produce request; below the broker's message.max.bytes (1 MiB by default). */
+    RELAY_MAX_REQUEST_BYTES: z.coerce.number().int().min(16_384).max(64 * 1024 * 1024).default(900_000),
+    /** How often to look for rows when no NOTIFY arrives (NOTIFY wakes the relay at once). */
+    RELAY_POLL_INTERVAL_MS: ms(1_000),
+    RELAY_BACKOFF_INITIAL_MS: ms(200),
+    RELAY_BACKOFF_MAX_MS: ms(30_000),
+    RELAY_BACKOFF_JITTER: z.coerce.number().min(0).max(1).default(0.5),
+    /** kafkajs retries inside one send (the relay's own backoff is the outer retry). */
+    RELAY_KAFKA_SEND_RETRIES: z.coerce.number().int().min(1).max(20).default(3),
+    /** Health loop: heartbeat to relay_status, backlog gauges, and a probe when nothing was published. */
+    RELAY_HEALTH_INTERVAL_MS: ms(5_000),
+    RELAY_PROBE_TIMEOUT_MS: ms(3_000),
+    /** Consecutive failed publishes/probes before the store is reported OFFLINE. */
+    RELAY_OFFLINE_AFTER_FAILURES: z.coerce.number().int().min(1).default(3),
+    /** Standby instances try to take the store's lease this often. */
+    RELAY_LEASE_RETRY_MS: ms(1_000),
+    /** A store stopped by a row that cannot be encoded re-checks that row this often. */
+    RELAY_BLOCKED_RECHECK_MS: ms(30_000),
+    /** Published rows older than this are deleted (the outbox is not an archive; Kafka is). */
+    RELAY_RETENTION_AGE_S: z.coerce.number().int().min(0).default(7 * 24 * 3600),
+    RELAY_RETENTION_INTERVAL_S: z.coerce.number().int().min(1).default(300),
+    RELAY_RETENTION_BATCH: z.coerce.number().int().min(1).max(50_000).default(1_000),
+    /** Registry lookups (ids of the catalogue's schemas) give up after this. */
+    RELAY_REGISTRY_TIMEOUT_MS: ms(5_000),
+    /**
+     * Register the catalogue at startup instead of only looking it up. Registration normally belongs
+     * to CI/deploy (`npm run register -w @retail-stream/schemas`); this is for demos and dev boxes.
+     */
+    RELAY_REGISTER_SCHEMAS: boolFromEnv.default(false),
+  });
+
+export type RelayConfig = z.infer<typeof relayConfig>;

@@ -1,0 +1,189 @@
+import { TransientError, type AppError, type Logger } from '@retail-stream/runtime';
+import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
+import type { OutboundEvent, PublishOutcome, Publisher } from './publisher.ts';
+import { chunkBySize, recordSize } from './record-chunks.ts';
+
+export interface KafkaPublisherOptions {
+  kafka: Kafka;
+  topic: string;
+  /** Upper bound of one produce request (one record batch); below the broker's message.max.bytes. */
+  maxRequestBytes: number;
+  /** kafkajs' own retries inside one send; the relay's backoff is the outer retry. */
+  sendRetries: number;
+  logger: Logger;
+}
+
+/** Errors after which the broker no longer accepts this producer id's sequence numbers. */
+const PRODUCER_STATE_ERRORS = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'DUPLICATE_SEQUENCE_NUMBER',
+]);
+
+/**
+ * Publishes to one topic with kafkajs' idempotent producer (acks=all, one request in flight).
+ *
+ * Order: the relay hands over one batch at a time; every event has the key store_id, so a batch is
+ * one partition; it is cut into chunks below the broker's size limit and each chunk is one send,
+ * awaited before the next. With one in-flight request and idempotence, a retry inside kafkajs
+ * cannot land behind a later batch.
+ *
+ * Retries across calls: kafkajs rolls the partition's sequence number back when a send fails, and
+ * the relay retries from the first unacknowledged row. This publisher remembers the exact chunk
+ * that failed and, if the next batch starts with those events, sends that chunk again unchanged: it
+ * carries the same producer id and sequence numbers, so if the failed request had in fact been
+ * written, the broker recognises the duplicate and acknowledges without appending. Only when the
+ * producer's state is unusable (or the next batch starts elsewhere) is a new producer created;
+ * then the broker sees new records, and the worst case is a contiguous re-send of the unacknowledged
+ * tail, which consumers drop by store_seq.
+ */
+export class KafkaPublisher implements Publisher {
+  readonly destination = 'kafka';
+  private producer: Producer | undefined;
+  private admin: Admin | undefined;
+  private unacked: OutboundEvent[] | undefined;
+
+  constructor(private readonly opts: KafkaPublisherOptions) {}
+
+  async publish(events: readonly OutboundEvent[]): Promise<PublishOutcome> {
+    const chunks = await this.plan(events);
+    let acked = 0;
+    try {
+      const producer = await this.connected();
+      for (const chunk of chunks) {
+        this.unacked = chunk;
+        await producer.send({ topic: this.opts.topic, acks: -1, messages: chunk.map(toMessage) });
+        this.unacked = undefined;
+        acked += chunk.length;
+      }
+      return { acked };
+    } catch (err) {
+      const error = publishError(err);
+      if (PRODUCER_STATE_ERRORS.has(protocolType(err) ?? '')) {
+        this.opts.logger.warn({ err }, 'producer sequence state rejected by the broker; starting a new producer');
+        this.unacked = undefined;
+        await this.resetProducer();
+      }
+      return { acked, error };
+    }
+  }
+
+  async probe(timeoutMs: number): Promise<void> {
+    this.admin ??= this.opts.kafka.admin({ retry: { retries: 0 } });
+    const admin = this.admin;
+    try {
+      await withTimeout(
+        (async () => {
+          await admin.connect();
+          await admin.fetchTopicMetadata({ topics: [this.opts.topic] });
+        })(),
+        timeoutMs,
+        'kafka probe',
+      );
+    } catch (err) {
+      // A fresh admin next time: kafkajs can keep a half-open connection after an outage.
+      this.admin = undefined;
+      void admin.disconnect().catch(() => undefined);
+      throw publishError(err);
+    }
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.resetProducer(), this.admin?.disconnect()]);
+    this.admin = undefined;
+  }
+
+  /** The chunks to send, starting with the retained failed chunk when the batch begins with it. */
+  private async plan(events: readonly OutboundEvent[]): Promise<OutboundEvent[][]> {
+    const { maxRequestBytes } = this.opts;
+    const pending = this.unacked;
+    if (pending) {
+      if (startsWith(events, pending)) {
+        return [pending, ...chunkBySize(events.slice(pending.length), recordSize, maxRequestBytes)];
+      }
+      // The relay resumed somewhere else (rows published by another instance, or changed): the
+      // retained sequence numbers no longer describe what comes next.
+      this.opts.logger.warn(
+        { retained_from_seq: pending[0]?.storeSeq, next_from_seq: events[0]?.storeSeq },
+        'batch does not start with the unacknowledged chunk; starting a new producer',
+      );
+      this.unacked = undefined;
+      await this.resetProducer();
+    }
+    return chunkBySize(events, recordSize, maxRequestBytes);
+  }
+
+  private async connected(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    const producer = this.opts.kafka.producer({
+      idempotent: true,
+      // kafkajs serialises idempotent requests per broker anyway; 1 states the ordering contract.
+      maxInFlightRequests: 1,
+      retry: { retries: this.opts.sendRetries, initialRetryTime: 100, maxRetryTime: 2_000 },
+      // Java-compatible murmur2: the same store lands on the same partition as with any other client.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+    try {
+      await producer.connect();
+    } catch (err) {
+      void producer.disconnect().catch(() => undefined);
+      throw err;
+    }
+    this.producer = producer;
+    return producer;
+  }
+
+  private async resetProducer(): Promise<void> {
+    const old = this.producer;
+    this.producer = undefined;
+    if (old) await withTimeout(old.disconnect(), 5_000, 'producer disconnect').catch(() => undefined);
+  }
+}
+
+function toMessage(e: OutboundEvent): Message {
+  return {
+    key: e.storeId,
+    value: e.value,
+    headers: { event_type: e.eventType, event_id: e.eventId, trace_id: e.traceId },
+  };
+}
+
+function startsWith(events: readonly OutboundEvent[], prefix: readonly OutboundEvent[]): boolean {
+  if (events.length < prefix.length) return false;
+  return prefix.every((p, i) => events[i]!.storeSeq === p.storeSeq && events[i]!.eventId === p.eventId);
+}
+
+/** The kafkajs protocol error type (e.g. NOT_LEADER_OR_FOLLOWER), looking through retry wrappers. */
+function protocolType(err: unknown): string | undefined {
+  for (let e = err as { type?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.type === 'string') return e.type;
+  }
+  return undefined;
+}
+
+/** Every Kafka failure is retried (the relay never drops); the code says which kind it was. */
+function publishError(err: unknown): AppError {
+  if (err instanceof TransientError) return err;
+  const type = protocolType(err);
+  const message = (err as Error)?.message ?? String(err);
+  const name = (err as Error)?.name ?? '';
+  const code = type ? `KAFKA_${type}` : /Connection|Timeout|Retries/i.test(name + message) ? 'KAFKA_UNAVAILABLE' : 'KAFKA_SEND_FAILED';
+  return new TransientError(code, message, err);
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new TransientError('KAFKA_UNAVAILABLE', `${what} timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

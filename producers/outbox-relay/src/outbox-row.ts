@@ -1,0 +1,10 @@
+/** An unpublished outbox row as the relay reads it (store-edge migrations/0001_store_schema.sql). */
+export interface OutboxRow {
+  storeSeq: number;
+  eventId: string;
+  eventType: string;
+  traceId: string;
+  /** The complete event with the Avro record's field names (jsonb). */
+  payload: unknown;
+  publishAttempts: number;
+}

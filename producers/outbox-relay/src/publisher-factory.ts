@@ -1,0 +1,28 @@
+import { ConfigError, createKafka, type Logger } from '@retail-stream/runtime';
+import type { Kafka } from 'kafkajs';
+import type { RelayConfig } from './config.ts';
+import { KafkaPublisher } from './kafka-publisher.ts';
+import type { Publisher } from './publisher.ts';
+
+/**
+ * SYNC_PROTOCOL → Publisher. The seam for stores that cannot reach Kafka: an `HttpPublisher`
+ * (POST /v1/ingestion/events to the ingest gateway with the store's API key, acknowledging the
+ * prefix of the batch the gateway accepted) implements Publisher and is returned for 'http'; its
+ * settings (gateway URL, API key) join config.ts. Nothing else in the relay changes.
+ */
+export function createPublisher(config: RelayConfig, logger: Logger, overrides: { kafka?: Kafka } = {}): Publisher {
+  switch (config.SYNC_PROTOCOL) {
+    case 'kafka':
+      return new KafkaPublisher({
+        kafka: overrides.kafka ?? createKafka(config, 'outbox-relay', logger),
+        topic: config.RELAY_TOPIC,
+        maxRequestBytes: config.RELAY_MAX_REQUEST_BYTES,
+        sendRetries: config.RELAY_KAFKA_SEND_RETRIES,
+        logger: logger.child({ component: 'kafka-publisher' }),
+      });
+    case 'http':
+      throw new ConfigError([
+        'SYNC_PROTOCOL: "http" (publishing through the ingest gateway) is not available yet; it ships with the gateway. Use "kafka".',
+      ]);
+  }
+}

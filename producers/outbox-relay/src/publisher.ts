@@ -1,0 +1,42 @@
+import type { AppError } from '@retail-stream/runtime';
+
+/** One outbox row, validated and encoded, ready for a destination. */
+export interface OutboundEvent {
+  storeId: string;
+  storeSeq: number;
+  eventId: string;
+  eventType: string;
+  traceId: string;
+  /** Avro in the Confluent wire format (magic byte, schema id, body). */
+  value: Buffer;
+  /** The row's payload as stored, for destinations that want JSON rather than Avro. */
+  payload: Record<string, unknown>;
+}
+
+/**
+ * What publish() achieved: the first `acked` events are durably accepted by the destination, in
+ * order; the rest are not (and `error` says why). Nothing after the first unacknowledged event may
+ * count as acknowledged, so the relay can always resume at events[acked].
+ */
+export interface PublishOutcome {
+  acked: number;
+  error?: AppError;
+}
+
+/**
+ * Where a store's events go. The relay calls publish() with one batch at a time, never two
+ * concurrently, in store_seq order; a publisher must keep that order and must not report an event
+ * as acknowledged before the destination has made it durable.
+ *
+ * Implementations: KafkaPublisher (SYNC_PROTOCOL=kafka). The HTTPS ingest gateway publisher
+ * (SYNC_PROTOCOL=http, `POST /v1/ingestion/events` with the store's API key) plugs in here; see
+ * publisher-factory.ts and the README.
+ */
+export interface Publisher {
+  /** Name used in sync_cursors and relay_status ('kafka', 'http'). */
+  readonly destination: string;
+  publish(events: readonly OutboundEvent[]): Promise<PublishOutcome>;
+  /** Throws when the destination cannot be reached now; cheap, no side effects. */
+  probe(timeoutMs: number): Promise<void>;
+  close(): Promise<void>;
+}
