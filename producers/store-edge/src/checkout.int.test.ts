@@ -1,4 +1,5 @@
 import { waitFor } from '@retail-stream/runtime/testing';
+import { catalogue, ENVELOPE_FIELDS, eventSchema } from '@retail-stream/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pseudonymiseCustomer } from './customer-pseudonym.ts';
 import { signCallback } from './fake-qr-provider.ts';
@@ -574,6 +575,25 @@ describe('checkout through real HTTP and Postgres', () => {
       },
       { timeoutMs: 5_000, what: 'backlog gauge' },
     );
+  });
+});
+
+describe('outbox payloads against the Avro schemas', () => {
+  it('every event written above is a valid record of its type and survives an Avro round trip unchanged', async () => {
+    const rows = await outboxRows(h);
+    expect(new Set(rows.map((r) => r.event_type))).toEqual(new Set(catalogue.storeEventTypes));
+    for (const row of rows) {
+      const { type } = eventSchema(row.event_type);
+      const problems: string[] = [];
+      const valid = type.isValid(row.payload, {
+        errorHook: (path, value) => problems.push(`${path.join('.')}=${JSON.stringify(value)}`),
+      });
+      expect(valid, `${row.event_type} #${row.store_seq}: ${problems.join(', ')}`).toBe(true);
+      expect(type.fromBuffer(type.toBuffer(row.payload))).toEqual(row.payload);
+      expect(Object.keys(row.payload).slice(0, ENVELOPE_FIELDS.length).sort()).toEqual(
+        [...ENVELOPE_FIELDS].sort(),
+      );
+    }
   });
 });
 
