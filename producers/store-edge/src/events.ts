@@ -17,6 +17,7 @@ export type {
   RefundLine,
   SaleLine,
   StockChange,
+  StoreEvent,
   StoreEventType,
 } from '@retail-stream/schemas';
 
