@@ -1,0 +1,381 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serviceEnv } from '@retail-stream/infra';
+import { AvroSerde, createLogger, createMetricsRegistry, ensureTopics, parseConfig, type Logger } from '@retail-stream/runtime';
+import { uniqueName, waitFor } from '@retail-stream/runtime/testing';
+import { registerAll, type StoreEvent } from '@retail-stream/schemas';
+import { prepareStoreDatabase } from '@retail-stream/store-edge';
+import { Kafka, logLevel, type Consumer, type ISocketFactory, type KafkaMessage } from 'kafkajs';
+import pg from 'pg';
+import { relayConfig, type RelayConfig } from '../src/config.ts';
+import { createRelayService, type RelayService } from '../src/relay-service.ts';
+import { storeDatabaseName, storeDatabaseUrl } from '../src/store-database-url.ts';
+
+export const ENV = serviceEnv();
+export const BROKERS = ENV.KAFKA_BROKERS!.split(',');
+export const REGISTRY_URL = ENV.SCHEMA_REGISTRY_URL!;
+export const PG_URL = ENV.PG_URL!;
+export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
+
+/** Store ids must be lower-case with underscores (they become database names). */
+export function uniqueStoreId(prefix = 'r'): string {
+  return uniqueName(prefix).replace(/-/g, '_');
+}
+
+// ── store database ────────────────────────────────────────────────────────────────────────────
+
+export interface StoreDb {
+  storeId: string;
+  url: string;
+  pool: pg.Pool;
+  drop(): Promise<void>;
+}
+
+/** A fresh store database migrated with the store edge's own migrations. */
+export async function createStoreDb(storeId = uniqueStoreId()): Promise<StoreDb> {
+  await prepareStoreDatabase(PG_URL, storeId);
+  const url = storeDatabaseUrl(PG_URL, storeId);
+  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'relay-test' });
+  return {
+    storeId,
+    url,
+    pool,
+    async drop() {
+      await pool.end().catch(() => undefined);
+      const admin = new pg.Client({ connectionString: PG_URL });
+      await admin.connect();
+      try {
+        // Name from storeDatabaseName's regex-checked id, so quoting is safe.
+        await admin.query(`DROP DATABASE IF EXISTS "${storeDatabaseName(storeId)}" WITH (FORCE)`);
+      } finally {
+        await admin.end();
+      }
+    },
+  };
+}
+
+/**
+ * Appends events to the outbox as the store edge's writer would (same columns, payload = the
+ * event), then NOTIFYs. `payloadOverride` replaces the stored payload of chosen events (to plant a
+ * row that cannot be encoded).
+ */
+export async function insertOutbox(
+  db: pg.Pool,
+  events: readonly StoreEvent[],
+  opts: { notify?: boolean; payloadOverride?: (e: StoreEvent) => unknown; chunk?: number } = {},
+): Promise<void> {
+  const chunk = opts.chunk ?? 2_000;
+  for (let i = 0; i < events.length; i += chunk) {
+    const part = events.slice(i, i + chunk).map((e) => ({
+      store_id: e.store_id,
+      store_seq: e.store_seq,
+      event_id: e.event_id,
+      event_type: e.event_type,
+      occurred_at: new Date(e.occurred_at).toISOString(),
+      trace_id: e.trace_id,
+      payload: opts.payloadOverride ? opts.payloadOverride(e) : e,
+    }));
+    await db.query(
+      `INSERT INTO outbox (store_id, store_seq, event_id, event_type, occurred_at, trace_id, payload)
+       SELECT e.store_id, e.store_seq, e.event_id, e.event_type, e.occurred_at, e.trace_id, e.payload
+         FROM jsonb_to_recordset($1::jsonb)
+           AS e(store_id text, store_seq bigint, event_id uuid, event_type text, occurred_at timestamptz, trace_id text, payload jsonb)`,
+      [JSON.stringify(part)],
+    );
+  }
+  if (opts.notify !== false && events.length > 0) {
+    await db.query('SELECT pg_notify($1, $2)', ['outbox_new', JSON.stringify({ store_id: events[0]!.store_id })]);
+  }
+}
+
+export async function publishedState(db: pg.Pool, storeId: string) {
+  const { rows } = await db.query<{ published: number; unpublished: number; cursor: string | null }>(
+    `SELECT count(*) FILTER (WHERE published_at IS NOT NULL)::int AS published,
+            count(*) FILTER (WHERE published_at IS NULL)::int AS unpublished,
+            (SELECT last_published_seq::text FROM sync_cursors WHERE store_id = $1 AND destination = 'kafka') AS cursor
+       FROM outbox WHERE store_id = $1`,
+    [storeId],
+  );
+  const r = rows[0]!;
+  return { published: r.published, unpublished: r.unpublished, cursor: r.cursor === null ? null : Number(r.cursor) };
+}
+
+export async function relayStatusRow(db: pg.Pool, storeId: string) {
+  const { rows } = await db.query<{ status: string; last_error: string | null; age_s: number }>(
+    `SELECT status, last_error, extract(epoch FROM now() - last_seen_at)::float8 AS age_s
+       FROM relay_status WHERE store_id = $1 AND destination = 'kafka'`,
+    [storeId],
+  );
+  return rows[0];
+}
+
+// ── schema registry ───────────────────────────────────────────────────────────────────────────
+
+let registered: Promise<Record<string, number>> | undefined;
+/** Registers the catalogue once per process (idempotent on the registry). */
+export function registerCatalogue(url = REGISTRY_URL): Promise<Record<string, number>> {
+  if (url !== REGISTRY_URL) return registerAll(AvroSerde.fromUrl(url), { registryUrl: url });
+  registered ??= registerAll(AvroSerde.fromUrl(url), { registryUrl: url });
+  return registered;
+}
+
+// ── Kafka ─────────────────────────────────────────────────────────────────────────────────────
+
+export async function createTopic(partitions = 1): Promise<string> {
+  const topic = uniqueName('relay-test');
+  await ensureTopics(BROKERS, [{ topic, numPartitions: partitions }]);
+  return topic;
+}
+
+export async function deleteTopic(topic: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'relay-test-admin', brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export interface Received {
+  partition: number;
+  offset: number;
+  key: string;
+  headers: Record<string, string>;
+  value: Buffer;
+}
+
+/** Reads a topic from the beginning, keeping every record (duplicates included) in partition order. */
+export class TopicCollector {
+  readonly messages: Received[] = [];
+  private consumer: Consumer | undefined;
+
+  constructor(readonly topic: string) {}
+
+  async start(): Promise<this> {
+    const kafka = new Kafka({ clientId: 'relay-test-reader', brokers: BROKERS, logLevel: logLevel.NOTHING });
+    this.consumer = kafka.consumer({ groupId: uniqueName('relay-test-reader'), sessionTimeout: 10_000 });
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
+    await this.consumer.run({
+      autoCommit: false,
+      eachMessage: async ({ partition, message }) => {
+        this.messages.push(toReceived(partition, message));
+      },
+    });
+    return this;
+  }
+
+  async waitForCount(n: number, timeoutMs = 30_000): Promise<void> {
+    await waitFor(() => this.messages.length >= n, { timeoutMs, what: `${n} records on ${this.topic} (have ${this.messages.length})` });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.disconnect();
+  }
+}
+
+function toReceived(partition: number, m: KafkaMessage): Received {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+  return { partition, offset: Number(m.offset), key: m.key?.toString() ?? '', headers, value: m.value! };
+}
+
+/** Every record's value, decoded through the registry. */
+export async function decodeAll(serde: AvroSerde, messages: readonly Received[]): Promise<StoreEvent[]> {
+  const out: StoreEvent[] = [];
+  for (const m of messages) out.push((await serde.decode<StoreEvent>(m.value)).value);
+  return out;
+}
+
+/**
+ * Network faults between the relay and the real broker: while `down`, new connections are refused
+ * and existing ones are cut. The broker itself keeps running for everyone else.
+ */
+export class KafkaFaults {
+  down = false;
+  private readonly sockets = new Set<net.Socket>();
+  private deadPort = 0;
+
+  async init(): Promise<this> {
+    // A port that was just free: nothing listens there, so connects are refused at once.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    this.deadPort = (server.address() as net.AddressInfo).port;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return this;
+  }
+
+  socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
+    const socket = this.down ? net.connect({ host: '127.0.0.1', port: this.deadPort }) : net.connect({ host, port }, onConnect);
+    socket.setKeepAlive(true, 60_000);
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    return socket;
+  };
+
+  cut(): void {
+    this.down = true;
+    for (const s of this.sockets) s.destroy(new Error('simulated network outage'));
+  }
+
+  restore(): void {
+    this.down = false;
+  }
+
+  kafka(): Kafka {
+    return new Kafka({
+      clientId: 'outbox-relay-test',
+      brokers: BROKERS,
+      socketFactory: this.socketFactory,
+      logLevel: logLevel.NOTHING,
+      connectionTimeout: 1_000,
+      requestTimeout: 5_000,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+    });
+  }
+}
+
+// ── the relay ─────────────────────────────────────────────────────────────────────────────────
+
+/** Relay settings for tests: short intervals, a test topic. */
+export function testRelayEnv(storeId: string, topic: string, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    STORE_ID: storeId,
+    PG_URL,
+    KAFKA_BROKERS: ENV.KAFKA_BROKERS!,
+    SCHEMA_REGISTRY_URL: REGISTRY_URL,
+    RELAY_TOPIC: topic,
+    RELAY_BATCH_SIZE: '500',
+    RELAY_POLL_INTERVAL_MS: '500',
+    RELAY_BACKOFF_INITIAL_MS: '100',
+    RELAY_BACKOFF_MAX_MS: '1000',
+    RELAY_HEALTH_INTERVAL_MS: '300',
+    RELAY_PROBE_TIMEOUT_MS: '1000',
+    RELAY_OFFLINE_AFTER_FAILURES: '2',
+    RELAY_LEASE_RETRY_MS: '200',
+    RELAY_BLOCKED_RECHECK_MS: '300',
+    RELAY_REGISTRY_TIMEOUT_MS: '2000',
+    KAFKA_CONNECTION_TIMEOUT_MS: '1000',
+    KAFKA_REQUEST_TIMEOUT_MS: '5000',
+    LOG_LEVEL: 'warn',
+    OPS_PORT: '0',
+    ...overrides,
+  };
+}
+
+export interface LogLine {
+  level: string;
+  msg: string;
+  [k: string]: unknown;
+}
+
+/** A logger whose lines tests can inspect. */
+export function captureLogger(level = 'info'): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const logger = createLogger({
+    service: 'outbox-relay-test',
+    level,
+    destination: { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) },
+  });
+  return { logger, lines };
+}
+
+export interface InProcessRelay {
+  service: RelayService;
+  config: RelayConfig;
+  lines: LogLine[];
+  metricsText(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startRelay(env: Record<string, string>, opts: { kafka?: Kafka } = {}): Promise<InProcessRelay> {
+  const config = parseConfig(relayConfig, env);
+  const { logger, lines } = captureLogger('info');
+  const metrics = createMetricsRegistry('outbox-relay', { defaultMetrics: false });
+  const service = await createRelayService({ config, logger, metrics, kafka: opts.kafka });
+  service.start();
+  return {
+    service,
+    config,
+    lines,
+    metricsText: () => metrics.metrics(),
+    async stop() {
+      await service.stop();
+      await service.close();
+    },
+  };
+}
+
+/** `metric{labels} value` → value (first series of that name). */
+export function metricValue(text: string, name: string): number | undefined {
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
+  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/** main.ts as a child process (so it can be SIGKILLed), with its JSON log lines collected. */
+export class RelayProcess {
+  readonly lines: LogLine[] = [];
+  private readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+
+  constructor(env: Record<string, string>, readonly name = 'relay') {
+    const mainTs = path.join(PACKAGE_DIR, 'src', 'main.ts');
+    this.child = spawn(process.execPath, ['--import', 'tsx', mainTs], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buffer = '';
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        try {
+          this.lines.push(JSON.parse(line) as LogLine);
+        } catch {
+          this.lines.push({ level: 'raw', msg: line });
+        }
+      }
+    });
+    let stderr = '';
+    this.child.stderr!.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    this.exited = new Promise((resolve) =>
+      this.child.on('exit', (code) => {
+        if (code && code !== 0 && stderr) this.lines.push({ level: 'stderr', msg: stderr });
+        resolve(code);
+      }),
+    );
+  }
+
+  get pid(): number {
+    return this.child.pid!;
+  }
+
+  hasLog(msg: string | RegExp): boolean {
+    return this.lines.some((l) => (typeof msg === 'string' ? l.msg === msg : msg.test(l.msg)));
+  }
+
+  async waitForLog(msg: string | RegExp, timeoutMs = 30_000): Promise<void> {
+    await waitFor(() => this.hasLog(msg), { timeoutMs, what: `${this.name} to log ${String(msg)}; last lines: ${JSON.stringify(this.lines.slice(-5))}` });
+  }
+
+  kill(signal: NodeJS.Signals): void {
+    this.child.kill(signal);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
