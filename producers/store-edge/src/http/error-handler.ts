@@ -12,11 +12,7 @@ function fromBodyParser(err: unknown): ApiError | undefined {
   if (typeof e?.type !== 'string' || typeof e.status !== 'number') return undefined;
   switch (e.type) {
     case 'entity.too.large':
-      return new ApiError(
-        413,
-        'PAYLOAD_TOO_LARGE',
-        `request body exceeds the ${e.limit ?? ''} byte limit`.replace('  ', ' '),
-      );
+      return new ApiError(413, 'PAYLOAD_TOO_LARGE', `request body exceeds the ${e.limit}-byte limit`);
     case 'entity.parse.failed':
       return new ApiError(400, 'INVALID_JSON', 'request body is not valid JSON');
     case 'charset.unsupported':

@@ -1,3 +1,5 @@
+import type { Response } from 'express';
+
 /**
  * JSON text for API responses and event payloads. Money is bigint in the domain; on the wire it is
  * a JSON number (what the Avro `long` fields and every JSON client expect), refused when it would
@@ -14,16 +16,7 @@ export function toSafeNumber(v: bigint): number {
   return Number(v);
 }
 
-/** Deep-converts bigint to number, for objects stored as jsonb. */
-export function toJsonValue<T>(value: T): unknown {
-  return JSON.parse(toJsonText(value)) as unknown;
-}
-
 /** Sends a JSON body built with toJsonText (express's res.json cannot serialise bigint). */
-export function sendJson(
-  res: { status(code: number): { type(t: string): { send(body: string): unknown } } },
-  status: number,
-  value: unknown,
-): void {
+export function sendJson(res: Response, status: number, value: unknown): void {
   res.status(status).type('application/json').send(toJsonText(value));
 }

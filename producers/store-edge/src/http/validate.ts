@@ -17,9 +17,9 @@ export function parseInput<S extends z.ZodType>(
   if (where === 'body' && (input === undefined || input === null) && issue.path.length === 0) {
     throw badRequest('BODY_REQUIRED', 'a JSON object body with Content-Type: application/json is required');
   }
-  return failWith(where, field, issue.message);
-}
-
-function failWith(where: string, field: string | null, message: string): never {
-  throw badRequest('INVALID_INPUT', field ? `${where} ${field}: ${message}` : `${where}: ${message}`, field);
+  throw badRequest(
+    'INVALID_INPUT',
+    field ? `${where} ${field}: ${issue.message}` : `${where}: ${issue.message}`,
+    field,
+  );
 }
