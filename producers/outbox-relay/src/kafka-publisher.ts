@@ -101,6 +101,10 @@ export class KafkaPublisher implements Publisher {
     const pending = this.unacked;
     if (pending) {
       if (startsWith(events, pending)) {
+        this.opts.logger.info(
+          { from_seq: pending[0]?.storeSeq, to_seq: pending.at(-1)?.storeSeq },
+          're-sending the unacknowledged chunk with its original producer sequence numbers',
+        );
         return [pending, ...chunkBySize(events.slice(pending.length), recordSize, maxRequestBytes)];
       }
       // The relay resumed somewhere else (rows published by another instance, or changed): the

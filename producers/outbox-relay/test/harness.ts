@@ -222,18 +222,29 @@ export class KafkaFaults {
     for (const s of this.sockets) s.destroy(new Error('simulated network outage'));
   }
 
-  restore(): void {
-    this.down = false;
+  /**
+   * Requests still reach the broker (and are written) but no response comes back: the case where
+   * only retrying with the same producer sequence numbers avoids duplicates. New connections fail.
+   */
+  swallowResponses(): void {
+    this.down = true;
+    for (const s of this.sockets) s.pause();
   }
 
-  kafka(): Kafka {
+  restore(): void {
+    this.down = false;
+    // Connections left paused by swallowResponses() are dead to the client; cut them so it reconnects.
+    for (const s of this.sockets) if (s.isPaused()) s.destroy(new Error('simulated network outage ended'));
+  }
+
+  kafka(opts: { requestTimeoutMs?: number } = {}): Kafka {
     return new Kafka({
       clientId: 'outbox-relay-test',
       brokers: BROKERS,
       socketFactory: this.socketFactory,
       logLevel: logLevel.NOTHING,
       connectionTimeout: 1_000,
-      requestTimeout: 5_000,
+      requestTimeout: opts.requestTimeoutMs ?? 5_000,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
     });
   }
