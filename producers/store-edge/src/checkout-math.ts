@@ -2,14 +2,20 @@
  * Money rules for a basket, in integer minor units (bigint: a quantity times a price times a
  * basis-point rate can pass 2^53 long before any real basket would look odd).
  *
- * Prices are tax-EXCLUSIVE: the catalogue price is net of tax and tax is added per line.
+ * Prices are tax-INCLUSIVE, as on Vietnamese (and most Asian) shelves: the catalogue price is what
+ * the customer pays per unit, VAT included, and the tax is the part of the line total that is VAT.
+ * These are the rules the Avro schemas document (SaleLine, SaleRecorded):
  *   gross      = unit_price × quantity
- *   net        = gross − line discount            (discount is per line, 0 ≤ discount ≤ gross)
- *   tax        = round_half_up(net × tax_rate_bp / 10 000)
- *   line total = net + tax
- * Tax is rounded per line (not on the basket) so every line, refund and report adds up to the
- * same totals without redistributing rounding pennies.
- *   subtotal = Σ gross, discount = Σ discount, tax = Σ tax, total = subtotal − discount + tax = Σ line total
+ *   line total = gross − line discount             (discount is per line, 0 ≤ discount ≤ gross)
+ *   tax        = round_half_up(line_total × tax_rate_bp / (10 000 + tax_rate_bp))   (contained in it)
+ *   net        = line total − tax                   (the line excluding tax)
+ * Tax is worked out on the line total (after the discount, for the whole quantity, not per unit)
+ * and rounded per line (not on the basket), so every line, refund and report adds up to the same
+ * totals without redistributing rounding units.
+ *   subtotal = Σ gross, discount = Σ discount, tax = Σ tax,
+ *   total = subtotal − discount = Σ line total   (what the customer pays; the tax is inside it)
+ * With Vietnam's 5/8/10 % rates the fraction is n/21, 2n/27 or n/11, never exactly ½; half up decides
+ * only for rates such as 20 % (n/6) or 12 % (3n/28).
  */
 
 export const BP_PER_UNIT = 10_000n;
@@ -22,10 +28,14 @@ export interface LineInput {
 }
 
 export interface PricedLine {
+  /** unit_price × quantity, tax included. */
   gross_minor: bigint;
   discount_minor: bigint;
+  /** line_total − tax: the line excluding tax. */
   net_minor: bigint;
+  /** Tax contained in line_total (not added to it). */
   tax_minor: bigint;
+  /** gross − discount: what the customer pays for the line, tax included. */
   line_total_minor: bigint;
 }
 
@@ -55,17 +65,27 @@ export function priceLine(line: LineInput): PricedLine {
   if (line.discount_minor < 0n || line.discount_minor > gross) {
     throw new RangeError('discount must be between 0 and the line amount');
   }
-  const net = gross - line.discount_minor;
-  const tax = roundHalfUpDiv(net * BigInt(line.tax_rate_bp), BP_PER_UNIT);
+  const lineTotal = gross - line.discount_minor;
+  const tax = containedTax(lineTotal, line.tax_rate_bp);
   return {
     gross_minor: gross,
     discount_minor: line.discount_minor,
-    net_minor: net,
+    net_minor: lineTotal - tax,
     tax_minor: tax,
-    line_total_minor: net + tax,
+    line_total_minor: lineTotal,
   };
 }
 
+/**
+ * The tax contained in a tax-inclusive amount: round_half_up(amount × rate / (10 000 + rate)).
+ * Never more than the amount (the fraction is at most ½ for rates up to 100 %).
+ */
+export function containedTax(inclusiveAmount: bigint, taxRateBp: number): bigint {
+  const bp = BigInt(taxRateBp);
+  return roundHalfUpDiv(inclusiveAmount * bp, BP_PER_UNIT + bp);
+}
+
+/** Basket totals: total = subtotal − discount = Σ line total; tax = Σ line tax (contained, not added). */
 export function sumTotals(lines: ReadonlyArray<PricedLine & { quantity: number }>): Totals {
   const totals: Totals = {
     subtotal_minor: 0n,

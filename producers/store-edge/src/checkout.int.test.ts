@@ -58,17 +58,24 @@ describe('checkout through real HTTP and Postgres', () => {
 
     const totals = await h.call('GET', `/v1/transactions/${sale.id}/totals`);
     expect(totals.status).toBe(200);
-    // A: 3 × 10 000 = 30 000 + 10% = 3 000; C: 3 333 + 5% = 166.65 → 167 (half up, per line)
+    // Shelf prices include VAT; the tax is the part of each line total that is VAT, half up per line.
+    // A: 3 × 10 000 = 30 000, 10% contained = 30 000 / 11 = 2 727.27 → 2 727
+    // C: 3 333, 5% contained = 3 333 / 21 = 158.71 → 159;  total = subtotal − discount = 33 333
     expect(totals.body).toMatchObject({
       subtotal_minor: 33_333,
       discount_minor: 0,
-      tax_minor: 3_167,
-      total_minor: 36_500,
+      tax_minor: 2_886,
+      total_minor: 33_333,
       item_count: 4,
-      due_minor: 36_500,
-      prices_include_tax: false,
+      due_minor: 33_333,
+      prices_include_tax: true,
     });
-    expect(totals.body.lines.map((l: Json) => l.tax_minor)).toEqual([3_000, 167]);
+    expect(
+      totals.body.lines.map((l: Json) => [l.gross_minor, l.net_minor, l.tax_minor, l.line_total_minor]),
+    ).toEqual([
+      [30_000, 27_273, 2_727, 30_000],
+      [3_333, 3_174, 159, 3_333],
+    ]);
 
     const pay = await h.call('POST', `/v1/transactions/${sale.id}/payments`, {
       body: { method: 'CASH', tendered_minor: 50_000 },
@@ -78,9 +85,9 @@ describe('checkout through real HTTP and Postgres', () => {
     expect(pay.body).toMatchObject({
       method: 'CASH',
       status: 'CAPTURED',
-      amount_minor: 36_500,
+      amount_minor: 33_333,
       tendered_minor: 50_000,
-      change_minor: 13_500,
+      change_minor: 16_667,
     });
     expect(pay.headers.get('x-trace-id')).toBe(TRACE);
 
@@ -88,7 +95,7 @@ describe('checkout through real HTTP and Postgres', () => {
       headers: { 'x-trace-id': 'till-1-trace-0001' },
     });
     expect(fin.status).toBe(200);
-    expect(fin.body).toMatchObject({ status: 'PAID', paid_minor: 36_500, due_minor: 0 });
+    expect(fin.body).toMatchObject({ status: 'PAID', paid_minor: 33_333, due_minor: 0 });
     expect(await onHand(h, 'SKU-A')).toBe(START_STOCK - 3);
     expect(await onHand(h, 'SKU-C')).toBe(START_STOCK - 1);
 
@@ -110,7 +117,7 @@ describe('checkout through real HTTP and Postgres', () => {
       transaction_id: sale.id,
       payment_id: pay.body.id,
       method: 'CASH',
-      amount_minor: 36_500,
+      amount_minor: 33_333,
       currency: 'VND',
       provider_ref: null,
     });
@@ -127,8 +134,8 @@ describe('checkout through real HTTP and Postgres', () => {
       currency: 'VND',
       subtotal_minor: 33_333,
       discount_minor: 0,
-      tax_minor: 3_167,
-      total_minor: 36_500,
+      tax_minor: 2_886,
+      total_minor: 33_333,
       item_count: 4,
       customer_ref: null,
       lines: [
@@ -142,8 +149,8 @@ describe('checkout through real HTTP and Postgres', () => {
           unit_price_minor: 10_000,
           discount_minor: 0,
           tax_rate_bp: 1000,
-          tax_minor: 3_000,
-          line_total_minor: 33_000,
+          tax_minor: 2_727,
+          line_total_minor: 30_000,
         },
         {
           line_no: 2,
@@ -155,8 +162,8 @@ describe('checkout through real HTTP and Postgres', () => {
           unit_price_minor: 3_333,
           discount_minor: 0,
           tax_rate_bp: 500,
-          tax_minor: 167,
-          line_total_minor: 3_500,
+          tax_minor: 159,
+          line_total_minor: 3_333,
         },
       ],
       stock: [
@@ -176,17 +183,22 @@ describe('checkout through real HTTP and Postgres', () => {
       body: { quantity: 3, discount_minor: 1_500 },
     });
     expect(changed.status).toBe(200);
-    // B: 3 × 25 500 = 76 500 − 1 500 = 75 000, 8% = 6 000 → 81 000; E: 18 000 + 1 800 = 19 800
+    // B: 3 × 25 500 = 76 500 − 1 500 = 75 000, 8% contained = 75 000 × 800 / 10 800 = 5 555.56 → 5 556
+    // E: 18 000, 10% contained = 18 000 / 11 = 1 636.36 → 1 636;  total = 94 500 − 1 500 = 93 000
     expect(changed.body.totals).toEqual({
       subtotal_minor: 94_500,
       discount_minor: 1_500,
-      tax_minor: 7_800,
-      total_minor: 100_800,
+      tax_minor: 7_192,
+      total_minor: 93_000,
       item_count: 4,
     });
+    expect(changed.body.lines.map((l: Json) => [l.tax_minor, l.line_total_minor])).toEqual([
+      [5_556, 75_000],
+      [1_636, 18_000],
+    ]);
     const removed = await h.call('DELETE', `/v1/transactions/${sale.id}/lines/2`);
     expect(removed.status).toBe(200);
-    expect(removed.body.totals.total_minor).toBe(81_000);
+    expect(removed.body.totals).toMatchObject({ tax_minor: 5_556, total_minor: 75_000 });
 
     expect(
       (
@@ -267,7 +279,7 @@ describe('checkout through real HTTP and Postgres', () => {
     expect(qr.body).toMatchObject({
       method: 'QR',
       status: 'PENDING',
-      amount_minor: 27_540,
+      amount_minor: 25_500,
       qr_payload: expect.stringMatching(/^fakeqr:\/\/pay\?/),
     });
     expect(await lastSeq(h)).toBe(before); // issuing a QR is not an event
@@ -276,18 +288,18 @@ describe('checkout through real HTTP and Postgres', () => {
     expect(early.status).toBe(409);
     expect(early.body.error.code).toBe('PAYMENT_PENDING');
 
-    const forged = await qrCallback(qr.body.provider_ref, 27_540, 'SUCCEEDED', 'not-the-secret-at-all');
+    const forged = await qrCallback(qr.body.provider_ref, 25_500, 'SUCCEEDED', 'not-the-secret-at-all');
     expect(forged.status).toBe(401);
-    expect((await qrCallback(qr.body.provider_ref, 27_000)).status).toBe(400);
-    expect((await qrCallback('fqr_unknown', 27_540)).status).toBe(404);
+    expect((await qrCallback(qr.body.provider_ref, 25_000)).status).toBe(400);
+    expect((await qrCallback('fqr_unknown', 25_500)).status).toBe(404);
 
-    const ok = await qrCallback(qr.body.provider_ref, 27_540);
+    const ok = await qrCallback(qr.body.provider_ref, 25_500);
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ id: qr.body.id, status: 'CAPTURED' });
-    const again = await qrCallback(qr.body.provider_ref, 27_540);
+    const again = await qrCallback(qr.body.provider_ref, 25_500);
     expect(again.status).toBe(200);
     expect(again.body.status).toBe('CAPTURED');
-    const contradicting = await qrCallback(qr.body.provider_ref, 27_540, 'FAILED');
+    const contradicting = await qrCallback(qr.body.provider_ref, 25_500, 'FAILED');
     expect(contradicting.status).toBe(409);
 
     expect((await h.call('POST', `/v1/transactions/${sale.id}/finalize`, { terminal: 'T3' })).status).toBe(
@@ -302,14 +314,14 @@ describe('checkout through real HTTP and Postgres', () => {
       method: 'QR',
       provider_ref: qr.body.provider_ref,
       terminal_id: 'T3',
-      amount_minor: 27_540,
+      amount_minor: 25_500,
     });
   });
 
   it('QR failure and cancel leave the sale open for another tender', async () => {
     const sale = await openSale(h, [['SKU-E', 1]]);
     const qr = await h.call('POST', `/v1/transactions/${sale.id}/payments`, { body: { method: 'QR' } });
-    const failed = await qrCallback(qr.body.provider_ref, 19_800, 'FAILED');
+    const failed = await qrCallback(qr.body.provider_ref, 18_000, 'FAILED');
     expect(failed.body).toMatchObject({ status: 'FAILED', failure_reason: 'DECLINED_BY_PROVIDER' });
     const qr2 = await h.call('POST', `/v1/transactions/${sale.id}/payments`, { body: { method: 'QR' } });
     const cancelled = await h.call('POST', `/v1/payments/${qr2.body.id}/cancel`);
@@ -318,7 +330,7 @@ describe('checkout through real HTTP and Postgres', () => {
       (await h.call('POST', `/v1/transactions/${sale.id}/payments`, { body: { method: 'CASH' } })).status,
     ).toBe(201);
     expect((await h.call('POST', `/v1/transactions/${sale.id}/finalize`)).body.status).toBe('PAID');
-    const late = await qrCallback(qr2.body.provider_ref, 19_800);
+    const late = await qrCallback(qr2.body.provider_ref, 18_000);
     expect(late.status).toBe(409);
   });
 
@@ -339,7 +351,7 @@ describe('checkout through real HTTP and Postgres', () => {
       event_type: 'SaleVoided',
       cashier_id: 'SUP-1',
       was_paid: true,
-      total_minor: 79_200,
+      total_minor: 72_000, // 4 × 18 000, VAT included
       currency: 'VND',
       stock: [{ sku: 'SKU-E', delta: 4, on_hand_after: stockAfterSale + 4 }],
     });
@@ -371,18 +383,24 @@ describe('checkout through real HTTP and Postgres', () => {
       ['SKU-C', 3],
       ['SKU-A', 1],
     ]);
+    // C: 3 × 3 333 = 9 999 − 1 000 discount = 8 999 (5% contained: 428.52 → 429), which does not split
+    // evenly in thirds: refunded in cumulative 1/3 shares ⌊8 999·k/3⌋ = 2 999, 5 999, 8 999 → 2 999, 3 000, 3 000
+    const discounted = await h.call('PATCH', `/v1/transactions/${sale.id}/lines/1`, {
+      body: { discount_minor: 1_000 },
+    });
+    expect(discounted.body.lines[0]).toMatchObject({ tax_minor: 429, line_total_minor: 8_999 });
+    expect(discounted.body.totals).toMatchObject({ total_minor: 18_999, tax_minor: 429 + 909 });
     await h.call('POST', `/v1/transactions/${sale.id}/payments`, { body: { method: 'CASH' } });
     await h.call('POST', `/v1/transactions/${sale.id}/finalize`);
-    // C: 3 × 3 333 = 9 999 + 5% = 499.95 → 500 → 10 499; refunded in 1/3 shares: 3 499, 3 500, 3 500
     const stockC = await onHand(h, 'SKU-C');
     const first = await h.call('POST', `/v1/transactions/${sale.id}/refunds`, {
       body: { cashier_id: 'C-T1', reason: 'damaged', lines: [{ line_no: 1, quantity: 1 }] },
     });
     expect(first.status).toBe(201);
     expect(first.body).toMatchObject({
-      amount_minor: 3_499,
+      amount_minor: 2_999,
       transaction_status: 'PARTIALLY_REFUNDED',
-      lines: [{ line_no: 1, sku: 'SKU-C', quantity: 1, amount_minor: 3_499 }],
+      lines: [{ line_no: 1, sku: 'SKU-C', quantity: 1, amount_minor: 2_999 }],
     });
     expect(await onHand(h, 'SKU-C')).toBe(stockC + 1);
 
@@ -401,17 +419,18 @@ describe('checkout through real HTTP and Postgres', () => {
       body: { cashier_id: 'C-T1', reason: 'return all' },
     });
     expect(rest.status).toBe(201);
-    expect(rest.body).toMatchObject({ amount_minor: 7_000 + 11_000, transaction_status: 'REFUNDED' });
+    expect(rest.body).toMatchObject({ amount_minor: 6_000 + 10_000, transaction_status: 'REFUNDED' });
+    expect(first.body.amount_minor + rest.body.amount_minor).toBe(18_999); // exactly what was paid
     const [ev] = (await outboxRows(h)).filter((e) => e.store_seq > before);
     expect(ev!.payload).toMatchObject({
       event_type: 'SaleRefunded',
       transaction_id: sale.id,
       refund_id: rest.body.id,
-      amount_minor: 18_000,
+      amount_minor: 16_000,
       reason: 'return all',
       lines: [
-        { line_no: 1, sku: 'SKU-C', quantity: 2, amount_minor: 7_000 },
-        { line_no: 2, sku: 'SKU-A', quantity: 1, amount_minor: 11_000 },
+        { line_no: 1, sku: 'SKU-C', quantity: 2, amount_minor: 6_000 },
+        { line_no: 2, sku: 'SKU-A', quantity: 1, amount_minor: 10_000 },
       ],
       stock: [
         { sku: 'SKU-A', delta: 1, on_hand_after: expect.any(Number) },
@@ -600,6 +619,31 @@ describe('outbox payloads against the Avro schemas', () => {
       expect(type.fromBuffer(type.toBuffer(row.payload))).toEqual(row.payload);
       // jsonb keeps no key order (Avro encodes by schema order anyway); the names must be exactly the schema's.
       expect(Object.keys(row.payload).sort()).toEqual(fieldNames(row.event_type));
+    }
+  });
+});
+
+describe('SaleRecorded amounts follow the schema docs (tax-inclusive prices)', () => {
+  it('line_total = quantity × unit_price − discount with the tax contained in it; total = subtotal − discount', async () => {
+    const sales = (await outboxRows(h)).filter((r) => r.event_type === 'SaleRecorded').map((r) => r.payload);
+    expect(sales.length).toBeGreaterThan(5);
+    for (const sale of sales) {
+      const lines: Json[] = sale.lines;
+      for (const l of lines) {
+        expect(l.line_total_minor).toBe(l.quantity * l.unit_price_minor - l.discount_minor);
+        // contained tax, half up: |tax·(10 000 + bp) − line_total·bp| ≤ (10 000 + bp) / 2 (ties resolved up)
+        const d = BigInt(10_000 + l.tax_rate_bp);
+        const diff2 = 2n * (BigInt(l.tax_minor) * d - BigInt(l.line_total_minor) * BigInt(l.tax_rate_bp));
+        expect(diff2 <= d && diff2 > -d, `line ${l.line_no} of ${sale.transaction_id}`).toBe(true);
+      }
+      const sum = (f: string) =>
+        lines.reduce((acc, l) => acc + (f === 'gross' ? l.quantity * l.unit_price_minor : l[f]), 0);
+      expect(sale.subtotal_minor).toBe(sum('gross'));
+      expect(sale.discount_minor).toBe(sum('discount_minor'));
+      expect(sale.tax_minor).toBe(sum('tax_minor'));
+      expect(sale.total_minor).toBe(sale.subtotal_minor - sale.discount_minor);
+      expect(sale.total_minor).toBe(sum('line_total_minor'));
+      expect(sale.item_count).toBe(sum('quantity'));
     }
   });
 });

@@ -137,6 +137,7 @@ describe('client errors are answered with {error:{code,message,field}} and the r
     expect((await h.call('GET', `/v1/catalog/barcodes/${product('SKU-A').barcode}`)).body).toMatchObject({
       sku: 'SKU-A',
       price_minor: 10_000,
+      prices_include_tax: true,
     });
     const missing = '01900000-0000-7000-8000-000000000000';
     expect((await h.call('GET', `/v1/transactions/${missing}`)).status).toBe(404);

@@ -18,7 +18,7 @@ interface CategorySpec {
   brands: string[];
   items: string[];
   variants: string[];
-  /** Price band in VND (no minor unit), excluding tax. */
+  /** Shelf price band in VND (no minor unit), VAT included. */
   min: number;
   max: number;
 }

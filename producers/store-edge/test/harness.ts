@@ -23,7 +23,7 @@ export const PG_URL = serviceEnv().PG_URL ?? '';
 export const QR_SECRET = 'qr-callback-secret-for-tests';
 export const HMAC_KEY = 'customer-hmac-key-for-tests-0123456789';
 
-/** Fixture catalogue: prices chosen to exercise rounding (tax-exclusive, bp rates). */
+/** Fixture catalogue: tax-inclusive shelf prices chosen to exercise rounding of the contained tax (bp rates). */
 export const PRODUCTS = [
   {
     sku: 'SKU-A',

@@ -54,7 +54,7 @@ export function inventoryRoutes(pool: pg.Pool, svc: StoreServices): Router {
     const params = parseInput(z.object({ barcode }), req.params, 'params');
     const item = await findByBarcode(pool, params.barcode);
     if (!item) throw notFound('UNKNOWN_BARCODE', `no product with barcode ${params.barcode}`, 'barcode');
-    sendJson(res, 200, { ...item, prices_include_tax: false });
+    sendJson(res, 200, { ...item, prices_include_tax: true });
   });
 
   r.post(

@@ -95,7 +95,7 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
       transaction_id: id,
       status: tx.status,
       currency: tx.currency,
-      prices_include_tax: false,
+      prices_include_tax: true,
       lines: priced.map((l) => ({
         line_no: l.line_no,
         sku: l.sku,
