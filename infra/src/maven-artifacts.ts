@@ -11,7 +11,11 @@ const run = promisify(execFile);
  * Resolves a pom's runtime dependency jars from Maven Central into `<cacheDir>/<name>/lib`.
  * Keyed by the pom's hash so a repeat `infra:up` reuses the jars and an edited pom refreshes them.
  */
-export async function ensureMavenLib(pomFile: string, cacheDir: string, say: (m: string) => void): Promise<string> {
+export async function ensureMavenLib(
+  pomFile: string,
+  cacheDir: string,
+  say: (m: string) => void,
+): Promise<string> {
   const pom = fs.readFileSync(pomFile);
   const hash = crypto.createHash('sha256').update(pom).digest('hex').slice(0, 16);
   const name = path.basename(path.dirname(pomFile));
@@ -72,4 +76,15 @@ export async function requireJava17(): Promise<string> {
     );
   }
   return 'java';
+}
+
+/** What a JVM service needs before it can start: a Java 17 and its jars from the pom. */
+export async function javaAndJars(
+  pomFile: string,
+  cacheDir: string,
+  say: (m: string) => void,
+): Promise<{ java: string; libDir: string }> {
+  const java = await requireJava17();
+  const libDir = await ensureMavenLib(pomFile, cacheDir, say);
+  return { java, libDir };
 }

@@ -48,7 +48,10 @@ export function isAlive(pid: number | undefined): boolean {
 }
 
 /** SIGTERM, wait for a clean exit, then SIGKILL: servers get the chance to flush before we insist. */
-export async function stopPid(pid: number | undefined, graceMs = 30_000): Promise<'stopped' | 'killed' | 'not-running'> {
+export async function stopPid(
+  pid: number | undefined,
+  graceMs = 30_000,
+): Promise<'stopped' | 'killed' | 'not-running'> {
   if (!isAlive(pid)) return 'not-running';
   process.kill(pid!, 'SIGTERM');
   const deadline = Date.now() + graceMs;
@@ -70,5 +73,30 @@ export function tailFile(file: string, lines = 30): string {
     return text.trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
     return `(no log at ${file})`;
+  }
+}
+
+/**
+ * The pid in pidFile, if that process is alive and its command line contains every marker. A pid
+ * file can outlive its process (reboot, kill -9) and the pid be reused by something else.
+ */
+export function verifiedPid(pidFile: string, markers: string[]): number | undefined {
+  const pid = readPid(pidFile);
+  if (!isAlive(pid)) return undefined;
+  try {
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+    return markers.every((m) => cmdline.includes(m)) ? pid : undefined;
+  } catch {
+    // No /proc (not Linux): the pid file is all there is to go on.
+    return pid;
+  }
+}
+
+/** Servers that log to stdout never rotate; keep one previous file so a log can't fill the disk across runs. */
+export function rotateLogIfLarge(file: string, maxBytes = 64 * 1024 * 1024): void {
+  try {
+    if (fs.statSync(file).size > maxBytes) fs.renameSync(file, `${file}.1`);
+  } catch {
+    /* no log yet */
   }
 }

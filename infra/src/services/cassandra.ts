@@ -3,9 +3,9 @@ import path from 'node:path';
 import { Client } from 'cassandra-driver';
 import { CASSANDRA_DC, HOST, repoRoot, type InfraConfig } from '../infra-config.ts';
 import { InfraError } from '../infra-error.ts';
-import { ensureMavenLib, requireJava17 } from '../maven-artifacts.ts';
-import { isAlive, readPid, spawnDetached, stopPid } from '../process-control.ts';
-import { logDir, serviceDir, type LocalService, type ServiceContext } from '../service.ts';
+import { javaAndJars } from '../maven-artifacts.ts';
+import { rotateLogIfLarge, spawnDetached, stopPid, verifiedPid } from '../process-control.ts';
+import { logDir, serviceDir, type LocalService } from '../service.ts';
 
 /**
  * Apache Cassandra 5.0 as one local node, run straight from its Maven Central jars (the project
@@ -30,7 +30,6 @@ const MAIN_CLASS = 'org.apache.cassandra.service.CassandraDaemon';
 /** On SIGTERM Cassandra drains: flushes every memtable and closes the commit log. Give it time. */
 const STOP_GRACE_MS = 60_000;
 /** stdout is the log and never rotates by itself; rotate at start once it is this big. */
-const MAX_LOG_BYTES = 64 * 1024 * 1024;
 /**
  * Local-only JMX for nodetool, at a fixed offset from the CQL port (19099 by default), e.g.
  * java $(grep -E '^--add-(opens|exports)' infra/cassandra/jvm-server.options) -cp '.data/cache/cassandra/lib/*' org.apache.cassandra.tools.NodeTool -p 19099 status
@@ -112,29 +111,7 @@ function jvmArgs(cfg: InfraConfig, layout: Layout, libDir: string): string[] {
 
 /** A pid file can outlive its process (reboot, kill -9) and the pid be reused, so check it is our node. */
 function nodePid(layout: Layout): number | undefined {
-  const pid = readPid(layout.pidFile);
-  if (!isAlive(pid)) return undefined;
-  try {
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes(MAIN_CLASS) && cmdline.includes(layout.yamlFile) ? pid : undefined;
-  } catch {
-    // No /proc (not Linux): the pid file is all there is to go on.
-    return pid;
-  }
-}
-
-function rotateLogIfLarge(file: string): void {
-  try {
-    if (fs.statSync(file).size > MAX_LOG_BYTES) fs.renameSync(file, `${file}.1`);
-  } catch {
-    /* no log yet */
-  }
-}
-
-async function jarsAndJava(ctx: ServiceContext): Promise<{ java: string; libDir: string }> {
-  const java = await requireJava17();
-  const libDir = await ensureMavenLib(POM, ctx.cfg.RS_CACHE_DIR, ctx.say);
-  return { java, libDir };
+  return verifiedPid(layout.pidFile, [MAIN_CLASS, layout.yamlFile]);
 }
 
 /** CQL round-trip; the cluster name rules out somebody else's Cassandra on the same port. */
@@ -173,7 +150,7 @@ export const cassandraService: LocalService = {
 
   async prepare(ctx) {
     const { cfg } = ctx;
-    await jarsAndJava(ctx);
+    await javaAndJars(POM, ctx.cfg.RS_CACHE_DIR, ctx.say);
     const layout = layoutOf(cfg);
     if (!fs.existsSync(path.join(layout.dir, 'data', 'system'))) {
       ctx.say('cassandra: new node, the first start also creates the system keyspaces…');
@@ -185,7 +162,7 @@ export const cassandraService: LocalService = {
 
   async start(ctx) {
     const { cfg } = ctx;
-    const { java, libDir } = await jarsAndJava(ctx);
+    const { java, libDir } = await javaAndJars(POM, ctx.cfg.RS_CACHE_DIR, ctx.say);
     const layout = layoutOf(cfg);
     if (!fs.existsSync(layout.yamlFile)) {
       throw new InfraError(

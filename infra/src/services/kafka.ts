@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { Kafka, logLevel } from 'kafkajs';
 import { HOST, kafkaNodePorts, repoRoot, type InfraConfig } from '../infra-config.ts';
 import { InfraError } from '../infra-error.ts';
-import { ensureMavenLib, requireJava17 } from '../maven-artifacts.ts';
-import { isAlive, readPid, spawnDetached, stopPid, tailFile } from '../process-control.ts';
-import { logDir, serviceDir, type LocalService, type ServiceContext } from '../service.ts';
+import { javaAndJars } from '../maven-artifacts.ts';
+import { rotateLogIfLarge, spawnDetached, stopPid, tailFile, verifiedPid } from '../process-control.ts';
+import { logDir, serviceDir, type LocalService } from '../service.ts';
 
 const run = promisify(execFile);
 
@@ -16,7 +16,6 @@ const POM = path.join(repoRoot, 'infra', 'kafka', 'pom.xml');
 const RESET_HINT =
   '`npm run infra:reset -- kafka` wipes the local Kafka data (topics and offsets) and formats afresh';
 /** Kafka's log4j config writes to stdout, which spawnDetached appends to the log file; it never rotates by itself. */
-const MAX_LOG_BYTES = 64 * 1024 * 1024;
 /** A clean stop takes 2-3 s (single) or ~7 s (cluster: Raft waits 5 s for departed voters); slack for a loaded box. */
 const STOP_GRACE_MS = 30_000;
 
@@ -240,35 +239,13 @@ async function formatStorage(
 
 /** A pid file can outlive its process (reboot, kill -9) and the pid be reused, so check it is our broker. */
 function brokerPid(node: KafkaNode): number | undefined {
-  const pid = readPid(node.pidFile);
-  if (!isAlive(pid)) return undefined;
-  try {
-    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmdline.includes('kafka.Kafka') && cmdline.includes(node.propsFile) ? pid : undefined;
-  } catch {
-    // No /proc (not Linux): the pid file is all there is to go on.
-    return pid;
-  }
+  return verifiedPid(node.pidFile, ['kafka.Kafka', node.propsFile]);
 }
 
 const runningPidsOf = (cfg: InfraConfig, mode: Mode) =>
   nodesOf(cfg, mode)
     .map(brokerPid)
     .filter((p): p is number => p !== undefined);
-
-function rotateLogIfLarge(file: string): void {
-  try {
-    if (fs.statSync(file).size > MAX_LOG_BYTES) fs.renameSync(file, `${file}.1`);
-  } catch {
-    /* no log yet */
-  }
-}
-
-async function jarsAndJava(ctx: ServiceContext): Promise<{ java: string; libDir: string }> {
-  const java = await requireJava17();
-  const libDir = await ensureMavenLib(POM, ctx.cfg.RS_CACHE_DIR, ctx.say);
-  return { java, libDir };
-}
 
 async function probe(nodes: KafkaNode[], clusterId: string | undefined): Promise<boolean> {
   const kafka = new Kafka({
@@ -307,7 +284,7 @@ export const kafkaService: LocalService = {
 
   async prepare(ctx) {
     const { cfg } = ctx;
-    const { java, libDir } = await jarsAndJava(ctx);
+    const { java, libDir } = await javaAndJars(POM, ctx.cfg.RS_CACHE_DIR, ctx.say);
     const mode = modeOf(cfg);
     const nodes = nodesOf(cfg, mode);
     fs.mkdirSync(logDir(cfg), { recursive: true });
@@ -327,7 +304,7 @@ export const kafkaService: LocalService = {
 
   async start(ctx) {
     const { cfg } = ctx;
-    const { java, libDir } = await jarsAndJava(ctx);
+    const { java, libDir } = await javaAndJars(POM, ctx.cfg.RS_CACHE_DIR, ctx.say);
     const mode = modeOf(cfg);
     for (const node of nodesOf(cfg, mode)) {
       rotateLogIfLarge(node.logFile);
