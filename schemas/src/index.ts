@@ -3,3 +3,4 @@ export * from './generated/events.ts';
 export * from './evolution.ts';
 export { registerAll, registerSchemas, lookupAll, subjectName, DEFAULT_COMPATIBILITY } from './register.ts';
 export type { Compatibility, RegisterOptions, RegisteredSchema } from './register.ts';
+export * from './pos-event-record.ts';
