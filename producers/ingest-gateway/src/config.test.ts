@@ -1,0 +1,37 @@
+import { ConfigError, parseConfig } from '@retail-stream/runtime';
+import { describe, expect, it } from 'vitest';
+import { gatewayConfig } from './config.ts';
+
+describe('gatewayConfig', () => {
+  it('defaults: 1 MiB / 500 events, retail.pos.events, schema ingest_gateway', () => {
+    const c = parseConfig(gatewayConfig, { PG_URL: 'postgres://retail@127.0.0.1:55432/retail_hq' });
+    expect(c).toMatchObject({
+      PORT: 8090,
+      GATEWAY_TOPIC: 'retail.pos.events',
+      GATEWAY_PG_SCHEMA: 'ingest_gateway',
+      GATEWAY_MAX_BODY_BYTES: 1_048_576,
+      GATEWAY_MAX_EVENTS: 500,
+      GATEWAY_KEY_CACHE_TTL_MS: 30_000,
+      GATEWAY_REGISTER_SCHEMAS: false,
+      KAFKA_BROKERS: ['127.0.0.1:19092'],
+    });
+  });
+
+  it('lists every problem at once', () => {
+    try {
+      parseConfig(gatewayConfig, {
+        PG_URL: 'mysql://x',
+        GATEWAY_PG_SCHEMA: 'Bad-Name',
+        GATEWAY_MAX_EVENTS: '0',
+      });
+      expect.unreachable();
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
+        'PG_URL',
+        'GATEWAY_PG_SCHEMA',
+        'GATEWAY_MAX_EVENTS',
+      ]);
+    }
+  });
+});

@@ -1,0 +1,166 @@
+import { AppError, TransientError, type Logger } from '@retail-stream/runtime';
+import type { PosEventRecord } from '@retail-stream/schemas';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+
+export interface KafkaSinkOptions {
+  kafka: Kafka;
+  topic: string;
+  /** kafkajs retries inside one send (same records, same producer sequence numbers). */
+  sendRetries: number;
+  logger: Logger;
+}
+
+/** Records the broker refuses for their size: resending them can never succeed. */
+const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
+
+/**
+ * The gateway's one idempotent producer (acks=all), shared by every request.
+ *
+ * Sends are serialised here, one at a time for the whole process, and the producer is replaced
+ * after any failed send. Why: kafkajs numbers records per partition and, when a send fails, rolls
+ * the number back so a retry of *the same records* gets the same numbers (the broker then drops a
+ * copy it already wrote). Another store's send to the same partition taking those numbers would be
+ * taken by the broker for that copy and acknowledged without being written. With one send at a time
+ * and a fresh producer id after a failure, no two different batches ever share sequence numbers;
+ * the cost is that a failed send whose records did reach the broker is written again when the
+ * store resends (a duplicate the ingest processor drops by store_seq).
+ */
+export class KafkaSink {
+  private producer: Producer | undefined;
+  private connecting: Promise<Producer> | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
+  private isConnected = false;
+  private closed = false;
+
+  constructor(private readonly opts: KafkaSinkOptions) {}
+
+  get connected(): boolean {
+    return this.isConnected;
+  }
+
+  /** Connects now (startup); failures are logged, not thrown: the first send or readiness retries. */
+  async start(): Promise<void> {
+    await this.ensureProducer().catch((err: unknown) =>
+      this.opts.logger.warn({ err }, 'kafka producer not connected yet; will retry'),
+    );
+  }
+
+  /**
+   * Produces the records in order with one send and resolves once the broker acknowledged all of
+   * them. Throws TransientError (retriable) when Kafka is unavailable, AppError
+   * KAFKA_MESSAGE_TOO_LARGE (not retriable) when the broker refuses the batch for its size.
+   */
+  send(records: readonly PosEventRecord[]): Promise<void> {
+    const run = this.tail.then(() => this.sendNow(records));
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  /** For /readyz: connected, or why not (and a reconnect attempt in the background). */
+  readiness(): true | string {
+    if (this.isConnected) return true;
+    if (!this.closed) void this.ensureProducer().catch(() => undefined);
+    return 'kafka producer not connected';
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.tail; // the send in flight finishes first
+    await this.reset();
+  }
+
+  private async sendNow(records: readonly PosEventRecord[]): Promise<void> {
+    if (this.closed) throw new TransientError('SHUTTING_DOWN', 'the gateway is shutting down');
+    try {
+      const producer = await this.ensureProducer();
+      await producer.send({
+        topic: this.opts.topic,
+        acks: -1,
+        messages: records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
+      });
+    } catch (err) {
+      this.opts.logger.warn({ err, records: records.length }, 'kafka send failed; replacing the producer');
+      await this.reset();
+      throw sendError(err);
+    }
+  }
+
+  private ensureProducer(): Promise<Producer> {
+    if (this.producer) return Promise.resolve(this.producer);
+    this.connecting ??= (async () => {
+      const producer = this.opts.kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        retry: { retries: this.opts.sendRetries, initialRetryTime: 100, maxRetryTime: 2_000 },
+        // Java-compatible murmur2: a store lands on the same partition as through the relay.
+        createPartitioner: Partitioners.DefaultPartitioner,
+        allowAutoTopicCreation: false,
+      });
+      producer.on(producer.events.DISCONNECT, () => {
+        if (this.producer === producer) this.isConnected = false;
+      });
+      try {
+        await producer.connect();
+      } catch (err) {
+        void producer.disconnect().catch(() => undefined);
+        throw err;
+      }
+      if (this.closed) {
+        await producer.disconnect().catch(() => undefined);
+        throw new TransientError('SHUTTING_DOWN', 'the gateway is shutting down');
+      }
+      this.producer = producer;
+      this.isConnected = true;
+      return producer;
+    })().finally(() => {
+      this.connecting = undefined;
+    });
+    return this.connecting;
+  }
+
+  private async reset(): Promise<void> {
+    const old = this.producer;
+    this.producer = undefined;
+    this.isConnected = false;
+    if (old) await withTimeout(old.disconnect(), 5_000).catch(() => undefined);
+  }
+}
+
+function sendError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const type = protocolType(err);
+  const message = (err as Error)?.message ?? String(err);
+  if (type && TOO_LARGE.has(type)) {
+    return new AppError('KAFKA_MESSAGE_TOO_LARGE', `the broker refused the batch as too large: ${message}`, {
+      retriable: false,
+      cause: err,
+    });
+  }
+  return new TransientError(type ? `KAFKA_${type}` : 'KAFKA_UNAVAILABLE', message, err);
+}
+
+/** The kafkajs protocol error type (e.g. NOT_LEADER_OR_FOLLOWER), looking through retry wrappers. */
+function protocolType(err: unknown): string | undefined {
+  for (
+    let e = err as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = (e.cause ?? e.originalError) as typeof e, depth++
+  ) {
+    if (typeof e.type === 'string') return e.type;
+  }
+  return undefined;
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
