@@ -1,0 +1,174 @@
+#!/usr/bin/env tsx
+/**
+ * npm run bench:checkout -- [--rate 200] [--seconds 30] [--lines 3] [--terminals 10]
+ *
+ * Open-loop load on a real store-edge process (its own Node process and database, as deployed):
+ * each sale is open → N × add item → cash payment → finalize, started at a fixed rate whether or
+ * not earlier sales finished, so a slow server shows up as latency rather than a lower offered load.
+ * Reports finalize latency (the issue's target: p99 ≤ 50 ms at 200 finalized sales/s), per-step
+ * latency, achieved rate, errors and the server's RSS.
+ */
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { serviceEnv } from '@retail-stream/infra';
+import { formatMs, summarize } from '@retail-stream/scripts';
+import { generateCatalogue } from '../src/seed-catalogue.ts';
+import { seedStore } from '../src/seed-runner.ts';
+import { generateStores } from '../src/seed-stores.ts';
+import { hashToken } from '../src/terminal-auth.ts';
+
+const { values } = parseArgs({
+  options: {
+    rate: { type: 'string', default: '200' },
+    seconds: { type: 'string', default: '30' },
+    lines: { type: 'string', default: '3' },
+    terminals: { type: 'string', default: '10' },
+  },
+});
+const rate = Number(values.rate);
+const seconds = Number(values.seconds);
+const linesPerSale = Number(values.lines);
+const terminals = Array.from({ length: Number(values.terminals) }, (_, i) => `T${i + 1}`);
+const pgUrl = serviceEnv().PG_URL!;
+const mainTs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/main.ts');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+function rssMiB(pid: number): number {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  } catch {
+    return Number.NaN;
+  }
+}
+
+const [store] = generateStores(1, { prefix: 'bench', first: 100 + crypto.randomInt(800) });
+const catalogue = generateCatalogue(2000);
+process.stdout.write(`seeding ${store!.store_id} (2,000 SKUs)…\n`);
+await seedStore(pgUrl, store!, catalogue);
+
+const tokens = Object.fromEntries(terminals.map((t) => [t, crypto.randomBytes(18).toString('base64url')]));
+const port = await freePort();
+const child = spawn(process.execPath, ['--import', 'tsx', mainTs], {
+  env: {
+    ...process.env,
+    STORE_ID: store!.store_id,
+    PG_URL: pgUrl,
+    PORT: String(port),
+    PG_POOL_MAX: '20',
+    LOG_LEVEL: 'warn',
+    POS_TERMINAL_TOKENS: Object.entries(tokens)
+      .map(([t, tok]) => `${t}:${hashToken(tok)}`)
+      .join(','),
+    CUSTOMER_HMAC_KEY: crypto.randomBytes(32).toString('hex'),
+    QR_CALLBACK_SECRET: crypto.randomBytes(16).toString('hex'),
+  },
+  stdio: ['ignore', 'inherit', 'inherit'],
+});
+const base = `http://127.0.0.1:${port}`;
+for (let i = 0; ; i++) {
+  const ok = await fetch(`${base}/readyz`).then(
+    (r) => r.ok,
+    () => false,
+  );
+  if (ok) break;
+  if (i > 300) throw new Error('store-edge did not become ready');
+  await sleep(100);
+}
+
+const steps: Record<string, number[]> = { open: [], item: [], pay: [], finalize: [], sale: [] };
+let errors = 0;
+let finalized = 0;
+const errorSamples: string[] = [];
+
+async function call(
+  terminal: string,
+  pathName: string,
+  body: unknown,
+  step: string,
+): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const res = await fetch(`${base}${pathName}`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${tokens[terminal]}`,
+      'idempotency-key': crypto.randomUUID(),
+    },
+    body: JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  steps[step]!.push(performance.now() - started);
+  if (res.status >= 300) throw new Error(`${step} ${res.status} ${JSON.stringify(json).slice(0, 200)}`);
+  return json;
+}
+
+async function sale(n: number): Promise<void> {
+  const terminal = terminals[n % terminals.length]!;
+  const started = performance.now();
+  try {
+    const tx = await call(terminal, '/v1/transactions', { cashier_id: `C${n % 7}` }, 'open');
+    const id = String(tx.id ?? tx.transaction_id);
+    for (let i = 0; i < linesPerSale; i++) {
+      const product = catalogue[crypto.randomInt(catalogue.length)]!;
+      await call(
+        terminal,
+        `/v1/transactions/${id}/items`,
+        { barcode: product.barcode, quantity: 1 + crypto.randomInt(3) },
+        'item',
+      );
+    }
+    await call(terminal, `/v1/transactions/${id}/payments`, { method: 'CASH' }, 'pay');
+    await call(terminal, `/v1/transactions/${id}/finalize`, {}, 'finalize');
+    finalized++;
+    steps.sale!.push(performance.now() - started);
+  } catch (err) {
+    errors++;
+    if (errorSamples.length < 3) errorSamples.push((err as Error).message);
+  }
+}
+
+process.stdout.write(
+  `offering ${rate} sales/s for ${seconds}s (${linesPerSale} lines each, ${terminals.length} terminals)…\n`,
+);
+const inflight = new Set<Promise<void>>();
+const began = performance.now();
+const total = Math.round(rate * seconds);
+for (let n = 0; n < total; n++) {
+  const due = began + (n * 1000) / rate;
+  const wait = due - performance.now();
+  if (wait > 1) await sleep(wait);
+  const p = sale(n).finally(() => inflight.delete(p));
+  inflight.add(p);
+  if (process.stdout.isTTY && n % rate === 0)
+    process.stdout.write(`\r  ${n}/${total} started, ${finalized} finalized, ${errors} errors`);
+}
+await Promise.all(inflight);
+const elapsed = (performance.now() - began) / 1000;
+const rss = rssMiB(child.pid!);
+child.kill('SIGTERM');
+await new Promise((r) => child.once('exit', r));
+
+console.log(`\n\ncheckout bench — ${new Date().toISOString()} — ${store!.store_id}`);
+console.log(
+  `offered ${rate}/s for ${seconds}s; finalized ${finalized} in ${elapsed.toFixed(1)}s = ${(finalized / elapsed).toFixed(1)} sales/s; errors ${errors}`,
+);
+for (const [step, samples] of Object.entries(steps))
+  console.log(`  ${step.padEnd(9)} ${formatMs(summarize(samples))}`);
+console.log(`  store-edge RSS at end: ${rss} MiB`);
+if (errorSamples.length) console.log(`  first errors: ${errorSamples.join(' | ')}`);
