@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/config.ts', '**/*-config.ts', '**/*.test.ts', '**/test/**', 'infra/src/**', 'scripts/**', 'vitest.config.ts'],
+    files: ['**/config.ts', '**/*-config.ts', '**/*.test.ts', '**/test/**', '**/bench/**', 'infra/src/**', 'scripts/**', 'vitest.config.ts'],
     rules: { 'no-restricted-properties': 'off' },
   },
 );
