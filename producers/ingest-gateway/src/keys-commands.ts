@@ -92,18 +92,39 @@ export async function runKeysCommand(argv: readonly string[], pool: pg.Pool, io:
         return 0;
       }
       if (!/^\d{1,15}$/.test(values.set)) return usage(io, '--set needs a non-negative integer');
-      const { rows } = await pool.query<{ previous: string | null }>(
-        `WITH old AS (SELECT last_seq FROM ingest_store_cursors WHERE store_id = $1 FOR UPDATE)
-         INSERT INTO ingest_store_cursors (store_id, last_seq) VALUES ($1, $2)
-         ON CONFLICT (store_id) DO UPDATE SET last_seq = EXCLUDED.last_seq, updated_at = now()
-         RETURNING (SELECT last_seq FROM old)::text AS previous`,
-        [store, values.set],
-      );
-      io.out(`${store} last_seq ${rows[0]?.previous ?? '0'} -> ${values.set}`);
+      const previous = await setCursor(pool, store, Number(values.set));
+      io.out(`${store} last_seq ${previous} -> ${values.set}`);
       return 0;
     }
     default:
       return usage(io, command ? `unknown command '${command}'` : 'no command');
+  }
+}
+
+/** Sets a store's cursor under its row lock (so no request of the store is half-way); returns the old value. */
+async function setCursor(pool: pg.Pool, storeId: string, lastSeq: number): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    await client.query(
+      'INSERT INTO ingest_store_cursors (store_id) VALUES ($1) ON CONFLICT (store_id) DO NOTHING',
+      [storeId],
+    );
+    const { rows } = await client.query<{ last_seq: string }>(
+      'SELECT last_seq FROM ingest_store_cursors WHERE store_id = $1 FOR UPDATE',
+      [storeId],
+    );
+    await client.query(
+      'UPDATE ingest_store_cursors SET last_seq = $2, updated_at = now() WHERE store_id = $1',
+      [storeId, lastSeq],
+    );
+    await client.query('COMMIT');
+    return Number(rows[0]!.last_seq);
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
   }
 }
 
