@@ -54,7 +54,7 @@ export class KafkaPublisher implements Publisher {
       const producer = await this.connected();
       for (const chunk of chunks) {
         this.unacked = chunk;
-        await producer.send({ topic: this.opts.topic, acks: -1, messages: chunk.map(toMessage) });
+        await producer.send({ topic: this.opts.topic, acks: -1, messages: toMessages(chunk) });
         this.unacked = undefined;
         acked += chunk.length;
       }
@@ -147,12 +147,21 @@ export class KafkaPublisher implements Publisher {
   }
 }
 
-function toMessage(e: OutboundEvent): Message {
-  return {
-    key: e.storeId,
-    value: e.value,
-    headers: { event_type: e.eventType, event_id: e.eventId, trace_id: e.traceId },
-  };
+const eventTypeHeaders = new Map<string, Buffer>();
+
+/**
+ * Key store_id; headers event_type, event_id, trace_id. Keys and event types repeat within a batch,
+ * so their bytes are made once instead of once per record (kafkajs converts strings per record).
+ */
+function toMessages(events: readonly OutboundEvent[]): Message[] {
+  const keys = new Map<string, Buffer>();
+  return events.map((e) => {
+    let key = keys.get(e.storeId);
+    if (!key) keys.set(e.storeId, (key = Buffer.from(e.storeId)));
+    let eventType = eventTypeHeaders.get(e.eventType);
+    if (!eventType) eventTypeHeaders.set(e.eventType, (eventType = Buffer.from(e.eventType)));
+    return { key, value: e.value, headers: { event_type: eventType, event_id: e.eventId, trace_id: e.traceId } };
+  });
 }
 
 function startsWith(events: readonly OutboundEvent[], prefix: readonly OutboundEvent[]): boolean {

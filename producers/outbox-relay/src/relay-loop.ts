@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs, errorCode, type AppError, type BackoffOptions, type Logger } from '@retail-stream/runtime';
 import type pg from 'pg';
-import type { EventEncoder } from './event-encoder.ts';
+import type { EncodedBatch, EventEncoder } from './event-encoder.ts';
 import { markPublished, recordFailure } from './outbox-marks.ts';
 import { readUnpublished } from './outbox-reader.ts';
 import type { OutboxRow } from './outbox-row.ts';
@@ -32,6 +32,21 @@ export interface OutboxRelayOptions {
   pollIntervalMs: number;
   backoff: BackoffOptions;
   blockedRecheckMs: number;
+}
+
+interface Batch {
+  rows: OutboxRow[];
+  encoded: EncodedBatch;
+}
+
+/** What the current lease holder has done; reset with every new lease. */
+interface Progress {
+  /** Highest store_seq the destination acknowledged during this lease (marked, or being marked). */
+  ackedUpTo: number;
+  /** The next batch, read and encoded while the current one is with the destination. */
+  ahead: Promise<Batch> | undefined;
+  /** The previous batch's mark, completing while the next batch is published. */
+  marking: Promise<void> | undefined;
 }
 
 type Step = { next: 'more' } | { next: 'idle' } | { next: 'retry'; delayMs: number } | { next: 'blocked' };
@@ -114,46 +129,75 @@ export class OutboxRelay {
     const lost = this.opts.lease.lost;
     const onNotify = () => this.newRows.wake();
     session.on('notification', onNotify);
+    // Progress is per lease: a new holder starts from what the database says is unpublished.
+    const progress: Progress = { ackedUpTo: 0, ahead: undefined, marking: undefined };
     try {
       // The store edge NOTIFYs on commit of new rows; polling stays as the safety net.
       await session.query(`LISTEN ${OUTBOX_CHANNEL}`);
       const interrupt = AbortSignal.any([signal, lost]);
       while (!interrupt.aborted) {
         this.newRows.clear();
-        const step = await this.step(session);
+        const step = await this.step(session, progress);
         if (step.next === 'idle') await this.newRows.wait(this.opts.pollIntervalMs, interrupt);
         else if (step.next === 'retry') await this.retry.wait(step.delayMs, interrupt);
         else if (step.next === 'blocked') await sleep(this.opts.blockedRecheckMs, undefined, { signal: interrupt }).catch(() => undefined);
       }
+      // Stopping (or the lease is gone): what the destination acknowledged is marked before we let go.
+      await this.discardAhead(progress);
+      await this.settleMark(progress);
     } finally {
       session.off('notification', onNotify);
+      await this.discardAhead(progress);
+      await this.settleMark(progress).catch(() => undefined);
     }
   }
 
-  /** One batch: read, encode, publish, mark. */
-  private async step(session: pg.Client): Promise<Step> {
-    const { storeId, encoder, publisher, pool, metrics, batchSize } = this.opts;
-    const rows = await readUnpublished(session, storeId, batchSize);
+  /**
+   * One batch: read, encode, publish, mark. Pipelined without giving up order: while batch N is
+   * with the destination, batch N+1 is read and encoded (rows after N's last store_seq) and batch
+   * N-1's mark completes; publishes themselves never overlap, and marks run one at a time in order.
+   */
+  private async step(session: pg.Client, progress: Progress): Promise<Step> {
+    const { publisher, metrics, batchSize } = this.opts;
+    const batch = await (progress.ahead ?? this.readBatch(session, progress.ackedUpTo));
+    progress.ahead = undefined;
+    const { rows } = batch;
     if (rows.length === 0) {
+      await this.settleMark(progress);
       this.unstall();
       return { next: 'idle' };
     }
-    const { events, stopped } = encoder.encodeBatch(rows);
+    const { events, stopped } = batch.encoded;
     if (events.length > 0) {
+      if (rows.length === batchSize && !stopped) {
+        const ahead = this.readBatch(session, events[events.length - 1]!.storeSeq);
+        ahead.catch(() => undefined); // observed when awaited; must not count as unhandled meanwhile
+        progress.ahead = ahead;
+      }
       const started = performance.now();
       const outcome = await publisher.publish(events);
-      metrics.duration.observe((performance.now() - started) / 1000);
+      const seconds = (performance.now() - started) / 1000;
+      metrics.duration.observe(seconds);
+      metrics.phase.observe({ phase: 'publish' }, seconds);
       if (outcome.acked > 0) {
+        const first = events[0]!.storeSeq;
         const last = events[outcome.acked - 1]!.storeSeq;
-        await markPublished(pool, storeId, publisher.destination, events[0]!.storeSeq, last);
-        metrics.published.inc(outcome.acked);
-        metrics.lastPublishedSeq.set(last);
+        progress.ackedUpTo = last;
+        await this.settleMark(progress); // the previous batch's mark: at most one in flight, in order
+        const marking = this.mark(first, last, outcome.acked);
+        marking.catch(() => undefined); // observed by settleMark
+        progress.marking = marking;
       }
-      if (outcome.error) return this.failed(rows[outcome.acked]!, outcome.error);
+      if (outcome.error) {
+        await this.discardAhead(progress);
+        await this.settleMark(progress);
+        return this.failed(rows[outcome.acked]!, outcome.error);
+      }
       this.attempt = 0;
       this.opts.connectivity.success();
     }
     if (stopped) {
+      await this.settleMark(progress);
       if (stopped.error.retriable) {
         // The id of a valid event type is not known yet (registry never reached): ask again.
         await this.opts.schemaIds.refresh();
@@ -163,6 +207,42 @@ export class OutboxRelay {
     }
     this.unstall();
     return rows.length === batchSize ? { next: 'more' } : { next: 'idle' };
+  }
+
+  /** Rows after `afterSeq`, through the lease's session (proof the lease still holds), encoded. */
+  private async readBatch(session: pg.Client, afterSeq: number): Promise<Batch> {
+    const { storeId, encoder, metrics, batchSize } = this.opts;
+    const t0 = performance.now();
+    const rows = await readUnpublished(session, storeId, batchSize, afterSeq);
+    const t1 = performance.now();
+    const encoded = encoder.encodeBatch(rows);
+    if (rows.length > 0) {
+      metrics.phase.observe({ phase: 'read' }, (t1 - t0) / 1000);
+      metrics.phase.observe({ phase: 'encode' }, (performance.now() - t1) / 1000);
+    }
+    return { rows, encoded };
+  }
+
+  private async mark(first: number, last: number, count: number): Promise<void> {
+    const { storeId, publisher, pool, metrics } = this.opts;
+    const t0 = performance.now();
+    await markPublished(pool, storeId, publisher.destination, first, last);
+    metrics.phase.observe({ phase: 'mark' }, (performance.now() - t0) / 1000);
+    metrics.published.inc(count);
+    metrics.lastPublishedSeq.set(last);
+  }
+
+  /** Waits for the outstanding mark; throws if it failed (the caller then starts over). */
+  private async settleMark(progress: Progress): Promise<void> {
+    const marking = progress.marking;
+    progress.marking = undefined;
+    await marking;
+  }
+
+  private async discardAhead(progress: Progress): Promise<void> {
+    const ahead = progress.ahead;
+    progress.ahead = undefined;
+    await ahead?.catch(() => undefined);
   }
 
   private async failed(row: OutboxRow, error: AppError): Promise<Step> {

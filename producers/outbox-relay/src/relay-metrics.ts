@@ -19,6 +19,13 @@ export function createRelayMetrics(registry: Registry) {
       [],
       [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     ),
+    phase: histogram(
+      registry,
+      'retail_relay_batch_phase_seconds',
+      'Time per batch in each phase (read, encode, publish, mark): where a slow relay spends it',
+      ['phase'],
+      [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    ),
     online: gauge(registry, 'retail_relay_online', '1 when the destination is reachable (ONLINE), 0 when OFFLINE or not known yet'),
     leaseHeld: gauge(registry, 'retail_relay_lease_held', '1 on the instance that publishes this store, 0 on standbys'),
     blocked: gauge(registry, 'retail_relay_blocked', '1 while publishing is stopped by an outbox row that cannot be encoded'),

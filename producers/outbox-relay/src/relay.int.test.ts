@@ -1,7 +1,7 @@
 import { AvroSerde } from '@retail-stream/runtime';
 import { waitFor } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkDelivery } from '../test/delivery-check.ts';
 import {
   createStoreDb,

@@ -175,6 +175,22 @@ export class TopicCollector {
     await waitFor(() => this.messages.length >= n, { timeoutMs, what: `${n} records on ${this.topic} (have ${this.messages.length})` });
   }
 
+  /** Waits until no new record arrived for quietMs (everything already written has been read). */
+  async settled(quietMs = 1_000): Promise<void> {
+    let count = -1;
+    let since = Date.now();
+    await waitFor(
+      () => {
+        if (this.messages.length !== count) {
+          count = this.messages.length;
+          since = Date.now();
+        }
+        return Date.now() - since >= quietMs;
+      },
+      { what: `${this.topic} to go quiet` },
+    );
+  }
+
   async stop(): Promise<void> {
     await this.consumer?.disconnect();
   }
