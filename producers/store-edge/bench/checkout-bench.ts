@@ -1,12 +1,16 @@
 #!/usr/bin/env tsx
 /**
- * npm run bench:checkout -- [--rate 200] [--seconds 30] [--lines 3] [--terminals 10]
+ * npm run bench:checkout -- [--rate 200] [--seconds 30] [--lines 3] [--terminals 10] [--node-arg X]…
  *
  * Open-loop load on a real store-edge process (its own Node process and database, as deployed):
  * each sale is open → N × add item → cash payment → finalize, started at a fixed rate whether or
  * not earlier sales finished, so a slow server shows up as latency rather than a lower offered load.
  * Reports finalize latency (the issue's target: p99 ≤ 50 ms at 200 finalized sales/s), per-step
  * latency, achieved rate, errors and the server's RSS.
+ *
+ * `--node-arg` (repeatable) is passed to the server's node, e.g. `--node-arg=--cpu-prof
+ * --node-arg=--cpu-prof-dir=/tmp/prof` for a CPU profile, or `--node-arg=--import=./bench/count-queries.ts`
+ * to print SQL statements per request at exit.
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -29,6 +33,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '30' },
     lines: { type: 'string', default: '3' },
     terminals: { type: 'string', default: '10' },
+    'node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 const rate = Number(values.rate);
@@ -64,7 +69,7 @@ await seedStore(pgUrl, store!, catalogue);
 
 const tokens = Object.fromEntries(terminals.map((t) => [t, crypto.randomBytes(18).toString('base64url')]));
 const port = await freePort();
-const child = spawn(process.execPath, ['--import', 'tsx', mainTs], {
+const child = spawn(process.execPath, ['--import', 'tsx', ...values['node-arg'], mainTs], {
   env: {
     ...process.env,
     STORE_ID: store!.store_id,
