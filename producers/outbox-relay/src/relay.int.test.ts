@@ -156,6 +156,32 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
   });
 });
 
+describe('store lease', () => {
+  it('a broken lease session stops publishing at once; the relay takes the lease again and continues in order', async () => {
+    const { db, topic, collector } = await setup();
+    const events = new StoreEventFactory(db.storeId).mixed(6_000);
+    await insertOutbox(db.pool, events);
+    const r = await relay(testRelayEnv(db.storeId, topic, { RELAY_BATCH_SIZE: '300' }));
+    await waitFor(() => collector.messages.length >= 600, { what: 'publishing under way' });
+
+    // What a Postgres restart or a network cut does to the session that holds the advisory lock.
+    const { rows } = await db.pool.query<{ pid: number }>(
+      `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'outbox-relay-lease'`,
+    );
+    expect(rows).toHaveLength(1);
+    await db.pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
+
+    await waitFor(() => r.lines.some((l) => l.msg === 'lease session lost; stopping publishing for this store'), { what: 'lease loss noticed' });
+    await waitFor(() => r.lines.filter((l) => l.msg === 'store lease acquired; publishing').length >= 2, { what: 'lease taken again' });
+    await collector.waitForCount(events.length);
+    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, { what: 'all marked' });
+    await collector.settled();
+    const report = checkDelivery((await decodeAll(serde, collector.messages)).map((e) => e.store_seq), events.length);
+    expect(report.problems).toEqual([]);
+    expect(report.duplicates).toBeLessThanOrEqual(2 * 300);
+  });
+});
+
 describe('retention', () => {
   it('deletes only published rows older than the limit, in small batches', async () => {
     const db = await createStoreDb();

@@ -48,6 +48,7 @@ export class StoreLease {
   async acquire(signal: AbortSignal): Promise<pg.Client | undefined> {
     const key = leaseKey(this.opts.storeId).toString();
     let announced = false;
+    let failures = 0;
     while (!signal.aborted) {
       try {
         const client = this.client ?? (await this.connect());
@@ -62,7 +63,10 @@ export class StoreLease {
           announced = true;
         }
       } catch (err) {
-        this.opts.logger.warn({ err, code: errorCode(err) }, 'lease attempt failed; will retry');
+        // Database down: say so once, then again every ~30 attempts, not every second.
+        failures++;
+        const level = failures === 1 || failures % 30 === 0 ? 'warn' : 'debug';
+        this.opts.logger[level]({ err, code: errorCode(err), failures }, 'cannot reach the store database for the lease; will retry');
         await this.dropClient();
       }
       await sleep(this.opts.retryMs, undefined, { signal }).catch(() => undefined);
