@@ -202,8 +202,12 @@ function errorHandler(logger: Logger) {
       return;
     }
     if (api.status >= 500) {
+      // Our own refusals (NOT_READY, …) are expected states: no stack. Anything mapped from a
+      // failure below keeps its cause for the log.
+      const fields =
+        err instanceof ApiError ? { code: api.code, reason: api.message } : { err, code: api.code };
       logger[api.code === 'INTERNAL' ? 'error' : 'warn'](
-        { err, code: api.code, path: req.path },
+        { ...fields, path: req.path },
         'ingestion request failed',
       );
     }
