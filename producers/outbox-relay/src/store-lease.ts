@@ -87,9 +87,12 @@ export class StoreLease {
     const client = new pg.Client({
       connectionString: this.opts.connectionString,
       application_name: this.opts.applicationName ?? 'outbox-relay-lease',
-      // Half-open TCP must not keep a dead holder's session (and lock) alive for hours.
+      // Half-open TCP must not keep a dead holder's session (and its lock) alive for the OS default
+      // of two hours: the client probes after 10 s idle, and the server drops a holder whose host
+      // vanished after ~60 s (30 s idle + 3 probes 10 s apart), so a standby can take over.
       keepAlive: true,
       keepAliveInitialDelayMillis: 10_000,
+      options: '-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3',
     });
     const onBroken = (err?: Error) => {
       if (this.client !== client) return;
