@@ -81,7 +81,8 @@ export function createIngestGateway(deps: IngestGatewayDeps): IngestGateway {
     logger,
     maxBodyBytes: config.GATEWAY_MAX_BODY_BYTES,
     maxEvents: config.GATEWAY_MAX_EVENTS,
-    notReady: () => phase,
+    // Requests arriving on kept-alive connections after SIGTERM are refused (retriable) rather than started.
+    notReady: () => (deps.signal?.aborted ? 'shutting down' : phase),
   });
 
   return {
