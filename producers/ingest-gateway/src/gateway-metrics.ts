@@ -1,5 +1,6 @@
-import { counter, histogram } from '@retail-stream/runtime';
-import type { Registry } from 'prom-client';
+import { counter, histogram, type ServiceRuntime } from '@retail-stream/runtime';
+
+type Registry = ServiceRuntime['metrics'];
 
 export function createGatewayMetrics(registry: Registry) {
   return {

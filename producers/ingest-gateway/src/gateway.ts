@@ -1,10 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError, AvroSerde, createKafka, errorCode, type Logger } from '@retail-stream/runtime';
+import {
+  AppError,
+  AvroSerde,
+  createKafka,
+  errorCode,
+  type Logger,
+  type ServiceRuntime,
+} from '@retail-stream/runtime';
 import { lookupAll, registerAll, type RegisterOptions } from '@retail-stream/schemas';
 import type { Router } from 'express';
 import type { Kafka } from 'kafkajs';
 import type pg from 'pg';
-import type { Registry } from 'prom-client';
 import { findKey } from './api-keys.ts';
 import type { GatewayConfig } from './config.ts';
 import { gatewayPool, prepareDatabase } from './db.ts';
@@ -17,7 +23,7 @@ import { KeyAuthenticator } from './key-auth.ts';
 export interface IngestGatewayDeps {
   config: GatewayConfig;
   logger: Logger;
-  metrics: Registry;
+  metrics: ServiceRuntime['metrics'];
   /** Aborts the startup waits (database, registry) on shutdown. */
   signal?: AbortSignal;
   /** Tests: a Kafka client of their own. */
