@@ -11,7 +11,7 @@ const current = new AsyncLocalStorage<{ key: string; n: number }>();
 const stats = new Map<string, { requests: number; statements: number; texts: Map<string, number> }>();
 const origEmit = http.Server.prototype.emit;
 http.Server.prototype.emit = function (this: http.Server, event: string, ...args: unknown[]) {
-  if (event !== 'request') return origEmit.call(this, event, ...args);
+  if (event !== 'request') return Reflect.apply(origEmit, this, [event, ...args]) as boolean;
   const [req, res] = args as [http.IncomingMessage, http.ServerResponse];
   const key = `${req.method} ${(req.url ?? '').replace(/[0-9a-f-]{36}/g, ':id').replace(/\/\d+$/, '/:n')}`;
   const ctx = { key, n: 0 };
@@ -21,7 +21,7 @@ http.Server.prototype.emit = function (this: http.Server, event: string, ...args
     s.statements += ctx.n;
     stats.set(key, s);
   });
-  return current.run(ctx, () => origEmit.call(this, event, ...args));
+  return current.run(ctx, () => Reflect.apply(origEmit, this, [event, ...args]) as boolean);
 } as typeof origEmit;
 
 const origQuery = pg.Client.prototype.query;

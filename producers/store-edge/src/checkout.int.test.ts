@@ -604,6 +604,57 @@ function fieldNames(eventType: string): string[] {
   return names.sort();
 }
 
+describe('write responses are built without re-reading the sale', () => {
+  it('every answer equals a fresh GET of the same sale or payment, byte for byte', async () => {
+    const sameAsGet = async (res: { status: number; text: string; body: Json }, path: string) => {
+      expect(res.status, res.text).toBeLessThan(300);
+      const fresh = await h.call('GET', path);
+      expect(fresh.status).toBe(200);
+      expect(res.text).toBe(fresh.text);
+    };
+    const open = await h.call('POST', '/v1/transactions', {
+      terminal: 'T3',
+      body: { cashier_id: 'C-T3', customer_id: 'cust-42' },
+    });
+    const id = open.body.id as string;
+    const tx = `/v1/transactions/${id}`;
+    await sameAsGet(open, tx);
+    for (const [sku, quantity, discount] of [
+      ['SKU-B', 2, 0],
+      ['SKU-A', 1, 500],
+      ['SKU-B', 1, 1_000], // same SKU again: adds to line 1 and its discount
+      ['SKU-C', 3, 0],
+    ] as const) {
+      const added = await h.call('POST', `${tx}/items`, {
+        terminal: 'T3',
+        body: { barcode: product(sku).barcode, quantity, discount_minor: discount },
+      });
+      await sameAsGet(added, tx);
+    }
+    await sameAsGet(await h.call('PATCH', `${tx}/lines/2`, { terminal: 'T3', body: { quantity: 4 } }), tx);
+    await sameAsGet(await h.call('DELETE', `${tx}/lines/3`, { terminal: 'T3' }), tx);
+    const added = await h.call('POST', `${tx}/items`, {
+      terminal: 'T3',
+      body: { barcode: product('SKU-C').barcode },
+    });
+    expect(added.body.lines.map((l: Json) => l.line_no)).toEqual([1, 2, 4]);
+    await sameAsGet(added, tx);
+    const cash = await h.call('POST', `${tx}/payments`, {
+      terminal: 'T3',
+      body: { method: 'CASH', amount_minor: 10_000, tendered_minor: 20_000 },
+    });
+    await sameAsGet(cash, `/v1/payments/${cash.body.id}`);
+    const card = await h.call('POST', `${tx}/payments`, {
+      terminal: 'T3',
+      body: { method: 'CARD', card_token: 'tok_ok' },
+    });
+    await sameAsGet(card, `/v1/payments/${card.body.id}`);
+    const done = await h.call('POST', `${tx}/finalize`, { terminal: 'T3', body: { customer_id: 'cust-43' } });
+    expect(done.body.status).toBe('PAID');
+    await sameAsGet(done, tx);
+  });
+});
+
 describe('outbox payloads against the Avro schemas', () => {
   it('every event written above is a valid record of its type and survives an Avro round trip unchanged', async () => {
     const rows = await outboxRows(h);

@@ -1,5 +1,6 @@
-import type pg from 'pg';
+import pg from 'pg';
 import type { Totals } from '../checkout-math.ts';
+import type { CatalogItem } from './catalog-repo.ts';
 import { notFound } from '../http/api-error.ts';
 import type { PaymentMethod, PaymentStatus } from '../payment-state.ts';
 import type { TxStatus } from '../transaction-state.ts';
@@ -71,10 +72,11 @@ export const PAYMENT_COLUMNS = `id, transaction_id, terminal_id, cashier_id, met
  * requests for one sale run one after the other and see each other's results.
  */
 export async function lockTransaction(client: pg.ClientBase, storeId: string, id: string): Promise<TxRow> {
-  const { rows } = await client.query<TxRow>(
-    `SELECT ${TX_COLUMNS} FROM transactions WHERE store_id = $1 AND id = $2 FOR UPDATE`,
-    [storeId, id],
-  );
+  const { rows } = await client.query<TxRow>({
+    name: 'se_lock_transaction',
+    text: `SELECT ${TX_COLUMNS} FROM transactions WHERE store_id = $1 AND id = $2 FOR UPDATE`,
+    values: [storeId, id],
+  });
   if (!rows[0]) throw notFound('TRANSACTION_NOT_FOUND', `no transaction ${id}`, 'id');
   return rows[0];
 }
@@ -108,59 +110,155 @@ export async function loadPayments(db: pg.ClientBase | pg.Pool, txId: string): P
   return rows;
 }
 
+/** Inserts a new sale and returns its row as stored (defaults and created_at included). */
 export async function insertTransaction(
   client: pg.ClientBase,
   tx: Pick<TxRow, 'id' | 'store_id' | 'terminal_id' | 'cashier_id' | 'currency' | 'customer_ref'>,
-): Promise<void> {
-  await client.query(
-    `INSERT INTO transactions (id, store_id, terminal_id, cashier_id, currency, customer_ref)
-     VALUES ($1, $2, $3, $4, $5, $6)`,
-    [tx.id, tx.store_id, tx.terminal_id, tx.cashier_id, tx.currency, tx.customer_ref],
-  );
+): Promise<TxRow> {
+  const { rows } = await client.query<TxRow>({
+    name: 'se_insert_transaction',
+    text: `INSERT INTO transactions (id, store_id, terminal_id, cashier_id, currency, customer_ref)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TX_COLUMNS}`,
+    values: [tx.id, tx.store_id, tx.terminal_id, tx.cashier_id, tx.currency, tx.customer_ref],
+  });
+  return rows[0]!;
 }
 
-export async function saveTotals(client: pg.ClientBase, txId: string, totals: Totals): Promise<void> {
-  await client.query(
-    `UPDATE transactions SET subtotal_minor = $2, discount_minor = $3, tax_minor = $4, total_minor = $5,
-       item_count = $6, updated_at = now() WHERE id = $1`,
-    [
-      txId,
-      totals.subtotal_minor,
-      totals.discount_minor,
-      totals.tax_minor,
-      totals.total_minor,
-      totals.item_count,
-    ],
-  );
+// Money columns travel as text inside JSON (a double cannot hold every bigint), timestamps as their
+// text form so they go through the same parser as a plain column and come out as identical Dates.
+const LINE_JSON = `json_build_object('line_no', line_no, 'sku', sku, 'barcode', barcode,
+  'product_name', product_name, 'category', category, 'quantity', quantity,
+  'unit_price_minor', unit_price_minor::text, 'discount_minor', discount_minor::text,
+  'tax_rate_bp', tax_rate_bp, 'tax_minor', tax_minor::text, 'line_total_minor', line_total_minor::text,
+  'refunded_quantity', refunded_quantity)`;
+const PAYMENT_JSON = `json_build_object('id', id, 'transaction_id', transaction_id, 'terminal_id', terminal_id,
+  'cashier_id', cashier_id, 'method', method, 'status', status, 'amount_minor', amount_minor::text,
+  'currency', currency, 'tendered_minor', tendered_minor::text, 'change_minor', change_minor::text,
+  'provider_ref', provider_ref, 'qr_payload', qr_payload, 'expires_at', expires_at::text,
+  'failure_reason', failure_reason, 'created_at', created_at::text, 'settled_at', settled_at::text)`;
+const CATALOG_JSON = `json_build_object('sku', sku, 'barcode', barcode, 'name', name, 'category', category,
+  'brand', brand, 'price_minor', price_minor::text, 'tax_rate_bp', tax_rate_bp, 'active', active)`;
+
+const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text') as (v: string) => Date;
+const big = (v: string | null): bigint | null => (v === null ? null : BigInt(v));
+const date = (v: string | null): Date | null => (v === null ? null : parseTimestamptz(v));
+
+type Json<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] extends bigint | null ? string | null : T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+function lineFromJson(l: Json<LineRow>): LineRow {
+  return {
+    ...l,
+    unit_price_minor: BigInt(l.unit_price_minor),
+    discount_minor: BigInt(l.discount_minor),
+    tax_minor: BigInt(l.tax_minor),
+    line_total_minor: BigInt(l.line_total_minor),
+  };
 }
 
-export async function upsertLine(
-  client: pg.ClientBase,
-  storeId: string,
+function paymentFromJson(p: Json<PaymentRow>): PaymentRow {
+  return {
+    ...p,
+    amount_minor: BigInt(p.amount_minor),
+    tendered_minor: big(p.tendered_minor),
+    change_minor: big(p.change_minor),
+    expires_at: date(p.expires_at),
+    created_at: parseTimestamptz(p.created_at),
+    settled_at: date(p.settled_at),
+  };
+}
+
+export interface SaleContents {
+  lines: LineRow[];
+  payments: PaymentRow[];
+  /** The catalogue entry of the barcode asked for, if any (add item looks it up in the same round trip). */
+  product: CatalogItem | undefined;
+}
+
+/**
+ * A sale's lines (by line_no) and payments (by created_at, id) — the same rows and order as
+ * loadLines and loadPayments — plus optionally one catalogue entry, in one round trip. Run it after
+ * lockTransaction, in a statement of its own, so it sees everything committed before the lock.
+ */
+export async function loadSaleContents(
+  db: pg.ClientBase | pg.Pool,
   txId: string,
-  line: LineRow,
+  barcode: string | null = null,
+): Promise<SaleContents> {
+  const { rows } = await db.query<{
+    lines: Json<LineRow>[];
+    payments: Json<PaymentRow>[];
+    product: Json<CatalogItem> | null;
+  }>({
+    name: 'se_load_sale_contents',
+    text: `SELECT
+      (SELECT coalesce(json_agg(${LINE_JSON} ORDER BY line_no), '[]') FROM line_items WHERE transaction_id = $1) AS lines,
+      (SELECT coalesce(json_agg(${PAYMENT_JSON} ORDER BY created_at, id), '[]') FROM payments WHERE transaction_id = $1) AS payments,
+      (SELECT ${CATALOG_JSON} FROM local_catalog WHERE barcode = $2) AS product`,
+    values: [txId, barcode],
+  });
+  const row = rows[0]!;
+  return {
+    lines: row.lines.map(lineFromJson),
+    payments: row.payments.map(paymentFromJson),
+    product: row.product ? { ...row.product, price_minor: BigInt(row.product.price_minor) } : undefined,
+  };
+}
+
+const UPSERT_LINE = `INSERT INTO line_items (transaction_id, line_no, store_id, sku, barcode, product_name, category,
+     quantity, unit_price_minor, discount_minor, tax_rate_bp, tax_minor, line_total_minor)
+   VALUES ($1, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+   ON CONFLICT (transaction_id, line_no) DO UPDATE SET quantity = EXCLUDED.quantity,
+     discount_minor = EXCLUDED.discount_minor, tax_minor = EXCLUDED.tax_minor,
+     line_total_minor = EXCLUDED.line_total_minor, updated_at = now()`;
+const SAVE_TOTALS = `UPDATE transactions SET subtotal_minor = $2, discount_minor = $3, tax_minor = $4, total_minor = $5,
+     item_count = $6, next_line_no = $7, updated_at = now() WHERE id = $1`;
+
+/**
+ * One line change (insert/update or delete) and the sale's new totals and next line number, in
+ * one statement. The caller holds the sale's row lock (lockTransaction).
+ */
+export async function saveLineEdit(
+  client: pg.ClientBase,
+  tx: Pick<TxRow, 'id' | 'store_id'>,
+  change: { upsert: LineRow } | { remove: number },
+  totals: Totals,
+  nextLineNo: number,
 ): Promise<void> {
-  await client.query(
-    `INSERT INTO line_items (transaction_id, line_no, store_id, sku, barcode, product_name, category, quantity,
-       unit_price_minor, discount_minor, tax_rate_bp, tax_minor, line_total_minor)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-     ON CONFLICT (transaction_id, line_no) DO UPDATE SET quantity = EXCLUDED.quantity,
-       discount_minor = EXCLUDED.discount_minor, tax_minor = EXCLUDED.tax_minor,
-       line_total_minor = EXCLUDED.line_total_minor, updated_at = now()`,
-    [
-      txId,
-      line.line_no,
-      storeId,
-      line.sku,
-      line.barcode,
-      line.product_name,
-      line.category,
-      line.quantity,
-      line.unit_price_minor,
-      line.discount_minor,
-      line.tax_rate_bp,
-      line.tax_minor,
-      line.line_total_minor,
-    ],
-  );
+  const head = [
+    tx.id,
+    totals.subtotal_minor,
+    totals.discount_minor,
+    totals.tax_minor,
+    totals.total_minor,
+    totals.item_count,
+    nextLineNo,
+  ];
+  if ('upsert' in change) {
+    const line = change.upsert;
+    await client.query({
+      name: 'se_save_line_upsert',
+      text: `WITH line AS (${UPSERT_LINE}) ${SAVE_TOTALS}`,
+      values: [
+        ...head,
+        line.line_no,
+        tx.store_id,
+        line.sku,
+        line.barcode,
+        line.product_name,
+        line.category,
+        line.quantity,
+        line.unit_price_minor,
+        line.discount_minor,
+        line.tax_rate_bp,
+        line.tax_minor,
+        line.line_total_minor,
+      ],
+    });
+  } else {
+    await client.query({
+      name: 'se_save_line_delete',
+      text: `WITH line AS (DELETE FROM line_items WHERE transaction_id = $1 AND line_no = $8) ${SAVE_TOTALS}`,
+      values: [...head, change.remove],
+    });
+  }
 }

@@ -53,11 +53,12 @@ export function idempotent<I>(pool: pg.Pool, storeId: string, handler: Idempoten
     const ids = [storeId, terminalId, key];
 
     const outcome = await withTransaction(pool, async (client): Promise<Outcome> => {
-      const claimed = await client.query(
-        `INSERT INTO idempotency_keys (store_id, terminal_id, idem_key, request_hash, method, path)
+      const claimed = await client.query({
+        name: 'se_idempotency_claim',
+        text: `INSERT INTO idempotency_keys (store_id, terminal_id, idem_key, request_hash, method, path)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [...ids, hash, req.method, path],
-      );
+        values: [...ids, hash, req.method, path],
+      });
       if (claimed.rowCount === 0) {
         const { rows } = await client.query<{
           request_hash: string;
@@ -80,10 +81,11 @@ export function idempotent<I>(pool: pg.Pool, storeId: string, handler: Idempoten
       }
       const result = await handler.run(client, input, { terminalId });
       const body = toJsonText(result.body);
-      await client.query(
-        'UPDATE idempotency_keys SET response_status = $4, response_body = $5 WHERE store_id = $1 AND terminal_id = $2 AND idem_key = $3',
-        [...ids, result.status, body],
-      );
+      await client.query({
+        name: 'se_idempotency_respond',
+        text: 'UPDATE idempotency_keys SET response_status = $4, response_body = $5 WHERE store_id = $1 AND terminal_id = $2 AND idem_key = $3',
+        values: [...ids, result.status, body],
+      });
       return { replayed: false, status: result.status, body, afterCommit: result.afterCommit };
     });
 

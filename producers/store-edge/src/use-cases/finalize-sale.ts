@@ -1,14 +1,13 @@
 import type pg from 'pg';
 import { pseudonymiseCustomer } from '../customer-pseudonym.ts';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
-import { loadLines, loadPayments, lockTransaction } from '../db/transaction-repo.ts';
+import { loadSaleContents, lockTransaction } from '../db/transaction-repo.ts';
 import { conflict } from '../http/api-error.ts';
 import { toSafeNumber } from '../http/json.ts';
 import { appendEvents } from '../outbox-writer.ts';
 import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
-import { saleLine, txFacts } from '../transaction-view.ts';
-import { loadTransactionView } from './load-view.ts';
+import { saleLine, transactionView, txFacts } from '../transaction-view.ts';
 
 /**
  * Closes the sale: payments must cover the total, stock goes down, status becomes PAID and
@@ -24,7 +23,7 @@ export async function finalizeSale(
 ): Promise<UseCaseResult> {
   const storeId = svc.store.store_id;
   const tx = await lockTransaction(client, storeId, txId);
-  const [lines, payments] = await Promise.all([loadLines(client, txId), loadPayments(client, txId)]);
+  const { lines, payments } = await loadSaleContents(client, txId);
   const decision = decide('FINALIZE', txFacts(tx, lines, payments));
   if (!decision.ok) throw conflict(decision.code, decision.message);
 
@@ -47,29 +46,39 @@ export async function finalizeSale(
   const customerRef = input.customer_id
     ? pseudonymiseCustomer(input.customer_id, svc.customerHmacKey)
     : tx.customer_ref;
-  await client.query(
-    `UPDATE transactions SET status = $2, customer_ref = $3, finalized_at = now(), finalized_by_terminal_id = $4,
-       updated_at = now() WHERE id = $1`,
-    [txId, decision.next, customerRef, actor.terminalId],
-  );
-  await appendEvents(client, storeId, [
-    {
-      event_type: 'SaleRecorded',
-      terminal_id: actor.terminalId,
-      cashier_id: tx.cashier_id,
-      fields: {
-        transaction_id: tx.id,
-        currency: tx.currency,
-        subtotal_minor: toSafeNumber(tx.subtotal_minor),
-        discount_minor: toSafeNumber(tx.discount_minor),
-        tax_minor: toSafeNumber(tx.tax_minor),
-        total_minor: toSafeNumber(tx.total_minor),
-        item_count: tx.item_count,
-        customer_ref: customerRef,
-        lines: lines.map(saleLine),
-        stock,
+  // The status change rides in the outbox statement, so the sale turns PAID in the same statement
+  // that records SaleRecorded.
+  const { before } = await appendEvents<{ finalized_at: Date }>(
+    client,
+    storeId,
+    [
+      {
+        event_type: 'SaleRecorded',
+        terminal_id: actor.terminalId,
+        cashier_id: tx.cashier_id,
+        fields: {
+          transaction_id: tx.id,
+          currency: tx.currency,
+          subtotal_minor: toSafeNumber(tx.subtotal_minor),
+          discount_minor: toSafeNumber(tx.discount_minor),
+          tax_minor: toSafeNumber(tx.tax_minor),
+          total_minor: toSafeNumber(tx.total_minor),
+          item_count: tx.item_count,
+          customer_ref: customerRef,
+          lines: lines.map(saleLine),
+          stock,
+        },
       },
+    ],
+    undefined,
+    {
+      name: 'finalize',
+      sql: `UPDATE transactions SET status = $7, customer_ref = $8, finalized_at = now(), finalized_by_terminal_id = $9,
+              updated_at = now() WHERE id = $10 RETURNING finalized_at`,
+      values: [decision.next, customerRef, actor.terminalId, txId],
     },
-  ]);
-  return { status: 200, body: await loadTransactionView(client, storeId, txId) };
+  );
+  // Lines and payments are unchanged by finalizing; the row differs only in what was just set.
+  const after = { ...tx, status: decision.next, customer_ref: customerRef, finalized_at: before.finalized_at };
+  return { status: 200, body: transactionView(after, lines, payments) };
 }

@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import {
-  loadLines,
-  loadPayments,
+  loadSaleContents,
   lockTransaction,
   PAYMENT_COLUMNS,
   type PaymentRow,
@@ -10,7 +9,7 @@ import {
 import type { EventDraft } from '../events.ts';
 import { badRequest, conflict, notFound } from '../http/api-error.ts';
 import { toSafeNumber } from '../http/json.ts';
-import { appendEvents } from '../outbox-writer.ts';
+import { appendEvents, OUTBOX_PARAM_COUNT } from '../outbox-writer.ts';
 import { decideSettle, type PaymentMethod } from '../payment-state.ts';
 import type { QrCallback } from '../payment-provider.ts';
 import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
@@ -41,34 +40,67 @@ interface NewPayment {
   failure_reason: string | null;
 }
 
-async function insertPayment(client: pg.ClientBase, p: NewPayment): Promise<PaymentRow> {
-  const { rows } = await client.query<PaymentRow>(
-    `INSERT INTO payments (id, store_id, transaction_id, terminal_id, cashier_id, method, status, amount_minor, currency,
+/** INSERT of a payment with its placeholders numbered from `first` (15 of them), RETURNING the row. */
+function insertPaymentSql(first: number): string {
+  const $ = (i: number) => `$${first + i - 1}`;
+  return `INSERT INTO payments (id, store_id, transaction_id, terminal_id, cashier_id, method, status, amount_minor, currency,
        tendered_minor, change_minor, provider_ref, qr_payload, expires_at, failure_reason, settled_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, CASE WHEN $7 = 'PENDING' THEN NULL ELSE now() END)
-     RETURNING ${PAYMENT_COLUMNS}`,
-    [
-      p.id,
-      p.store_id,
-      p.transaction_id,
-      p.terminal_id,
-      p.cashier_id,
-      p.method,
-      p.status,
-      p.amount_minor,
-      p.currency,
-      p.tendered_minor,
-      p.change_minor,
-      p.provider_ref,
-      p.qr_payload,
-      p.expires_at,
-      p.failure_reason,
-    ],
-  );
+     VALUES (${[...Array(15).keys()].map((i) => $(i + 1)).join(', ')},
+       CASE WHEN ${$(7)}::text = 'PENDING' THEN NULL ELSE now() END)
+     RETURNING ${PAYMENT_COLUMNS}`;
+}
+
+function paymentValues(p: NewPayment): unknown[] {
+  return [
+    p.id,
+    p.store_id,
+    p.transaction_id,
+    p.terminal_id,
+    p.cashier_id,
+    p.method,
+    p.status,
+    p.amount_minor,
+    p.currency,
+    p.tendered_minor,
+    p.change_minor,
+    p.provider_ref,
+    p.qr_payload,
+    p.expires_at,
+    p.failure_reason,
+  ];
+}
+
+async function insertPayment(client: pg.ClientBase, p: NewPayment): Promise<PaymentRow> {
+  const { rows } = await client.query<PaymentRow>({
+    name: 'se_insert_payment',
+    text: insertPaymentSql(1),
+    values: paymentValues(p),
+  });
   return rows[0]!;
 }
 
-export function paymentEvent(p: PaymentRow, storeTerminal: string | null): EventDraft {
+/** A settled (CASH/CARD) payment and its PaymentCaptured/PaymentFailed event: one statement. */
+async function insertSettledPayment(
+  client: pg.ClientBase,
+  storeId: string,
+  p: NewPayment,
+  terminalId: string,
+): Promise<PaymentRow> {
+  const { before } = await appendEvents<PaymentRow>(client, storeId, [paymentEvent(p, terminalId)], undefined, {
+    name: 'insert_payment',
+    sql: insertPaymentSql(OUTBOX_PARAM_COUNT + 1),
+    values: paymentValues(p),
+  });
+  return before;
+}
+
+export function paymentEvent(
+  p: Pick<
+    PaymentRow,
+    'id' | 'transaction_id' | 'cashier_id' | 'method' | 'status' | 'amount_minor' | 'currency' | 'provider_ref' | 'failure_reason'
+  >,
+  storeTerminal: string | null,
+): EventDraft {
   const common = {
     transaction_id: p.transaction_id,
     payment_id: p.id,
@@ -104,7 +136,7 @@ export async function createPayment(
   input: CreatePaymentInput,
 ): Promise<UseCaseResult> {
   const tx = await lockTransaction(client, svc.store.store_id, txId);
-  const [lines, payments] = await Promise.all([loadLines(client, txId), loadPayments(client, txId)]);
+  const { lines, payments } = await loadSaleContents(client, txId);
   const facts = txFacts(tx, lines, payments);
   const decision = decide('ADD_PAYMENT', facts);
   if (!decision.ok) throw conflict(decision.code, decision.message);
@@ -135,12 +167,12 @@ export async function createPayment(
     const tendered = input.tendered_minor ?? amount;
     if (tendered < amount)
       throw badRequest('TENDERED_TOO_LOW', 'tendered cash is less than the amount', 'tendered_minor');
-    const payment = await insertPayment(client, {
-      ...base,
-      tendered_minor: tendered,
-      change_minor: tendered - amount,
-    });
-    await appendEvents(client, svc.store.store_id, [paymentEvent(payment, actor.terminalId)]);
+    const payment = await insertSettledPayment(
+      client,
+      svc.store.store_id,
+      { ...base, tendered_minor: tendered, change_minor: tendered - amount },
+      actor.terminalId,
+    );
     return { status: 201, body: paymentView(payment) };
   }
 
@@ -151,13 +183,14 @@ export async function createPayment(
       currency: tx.currency,
       card_token: input.card_token,
     });
-    const payment = await insertPayment(
+    const payment = await insertSettledPayment(
       client,
+      svc.store.store_id,
       result.approved
         ? { ...base, provider_ref: result.provider_ref }
         : { ...base, status: 'FAILED', failure_reason: result.reason },
+      actor.terminalId,
     );
-    await appendEvents(client, svc.store.store_id, [paymentEvent(payment, actor.terminalId)]);
     if (payment.status === 'FAILED') {
       // 402 with the payment: the attempt is recorded (and replayed on retry), the sale stays open.
       return {

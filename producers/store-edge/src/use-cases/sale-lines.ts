@@ -1,23 +1,21 @@
 import type pg from 'pg';
 import { priceLine, sumTotals } from '../checkout-math.ts';
 import { pseudonymiseCustomer } from '../customer-pseudonym.ts';
-import { findByBarcode } from '../db/catalog-repo.ts';
+import type { CatalogItem } from '../db/catalog-repo.ts';
 import {
   insertTransaction,
-  loadLines,
-  loadPayments,
+  loadSaleContents,
   lockTransaction,
-  saveTotals,
-  upsertLine,
+  saveLineEdit,
   type LineRow,
+  type PaymentRow,
   type TxRow,
 } from '../db/transaction-repo.ts';
 import { badRequest, conflict, notFound } from '../http/api-error.ts';
 import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
-import { txFacts } from '../transaction-view.ts';
+import { transactionView, txFacts } from '../transaction-view.ts';
 import { uuidv7 } from '../uuid-v7.ts';
-import { loadTransactionView } from './load-view.ts';
 
 export const MAX_LINE_QUANTITY = 9_999;
 
@@ -28,7 +26,7 @@ export async function openTransaction(
   input: { cashier_id: string; customer_id?: string | undefined },
 ): Promise<UseCaseResult> {
   const id = uuidv7();
-  await insertTransaction(client, {
+  const tx = await insertTransaction(client, {
     id,
     store_id: svc.store.store_id,
     terminal_id: actor.terminalId,
@@ -36,20 +34,32 @@ export async function openTransaction(
     currency: svc.store.currency,
     customer_ref: input.customer_id ? pseudonymiseCustomer(input.customer_id, svc.customerHmacKey) : null,
   });
-  return { status: 201, body: await loadTransactionView(client, svc.store.store_id, id) };
+  // A new sale has no lines or payments yet: the inserted row is all the view needs.
+  return { status: 201, body: transactionView(tx, [], []) };
 }
 
-/** Locks the sale and checks lines may change; returns what the caller needs to edit them. */
+interface LineEdit {
+  tx: TxRow;
+  lines: LineRow[];
+  payments: PaymentRow[];
+  product: CatalogItem | undefined;
+}
+
+/**
+ * Locks the sale, then reads its lines and payments (and the scanned product) in one more round
+ * trip, and checks lines may change.
+ */
 async function beginLineEdit(
   client: pg.ClientBase,
   svc: StoreServices,
   txId: string,
-): Promise<{ tx: TxRow; lines: LineRow[] }> {
+  barcode: string | null = null,
+): Promise<LineEdit> {
   const tx = await lockTransaction(client, svc.store.store_id, txId);
-  const [lines, payments] = await Promise.all([loadLines(client, txId), loadPayments(client, txId)]);
+  const { lines, payments, product } = await loadSaleContents(client, txId, barcode);
   const decision = decide('EDIT_LINES', txFacts(tx, lines, payments));
   if (!decision.ok) throw conflict(decision.code, decision.message);
-  return { tx, lines };
+  return { tx, lines, payments, product };
 }
 
 function reprice(line: LineRow, quantity: number, discount: bigint): LineRow {
@@ -74,16 +84,30 @@ function reprice(line: LineRow, quantity: number, discount: bigint): LineRow {
   };
 }
 
+/**
+ * Writes one line change and the sale's new totals in one statement and answers with the sale as
+ * it now stands. The lines, totals and row are what a re-read would return (the view has no
+ * column the database fills in), so nothing is read back.
+ */
 async function finishLineEdit(
   client: pg.ClientBase,
-  svc: StoreServices,
-  txId: string,
+  edit: LineEdit,
+  change: { upsert: LineRow } | { remove: number },
   status: number,
 ): Promise<UseCaseResult> {
-  const lines = await loadLines(client, txId);
+  const { tx, payments } = edit;
+  const lines =
+    'upsert' in change
+      ? [...edit.lines.filter((l) => l.line_no !== change.upsert.line_no), change.upsert].sort(
+          (a, b) => a.line_no - b.line_no,
+        )
+      : edit.lines.filter((l) => l.line_no !== change.remove);
   const totals = sumTotals(lines.map((l) => ({ ...priceLine(l), quantity: l.quantity })));
-  await saveTotals(client, txId, totals);
-  return { status, body: await loadTransactionView(client, svc.store.store_id, txId) };
+  const nextLineNo =
+    'upsert' in change && change.upsert.line_no >= tx.next_line_no ? change.upsert.line_no + 1 : tx.next_line_no;
+  await saveLineEdit(client, tx, change, totals, nextLineNo);
+  const after: TxRow = { ...tx, ...totals, next_line_no: nextLineNo };
+  return { status, body: transactionView(after, lines, payments) };
 }
 
 /** Scanning the same product again adds to its line (and its discount), as tills do. */
@@ -93,8 +117,8 @@ export async function addItem(
   txId: string,
   input: { barcode: string; quantity: number; discount_minor: bigint },
 ): Promise<UseCaseResult> {
-  const { tx, lines } = await beginLineEdit(client, svc, txId);
-  const product = await findByBarcode(client, input.barcode);
+  const edit = await beginLineEdit(client, svc, txId, input.barcode);
+  const { tx, lines, product } = edit;
   if (!product) throw notFound('UNKNOWN_BARCODE', `no product with barcode ${input.barcode}`, 'barcode');
   if (!product.active)
     throw conflict('PRODUCT_INACTIVE', `product ${product.sku} is not for sale`, 'barcode');
@@ -108,7 +132,6 @@ export async function addItem(
     );
   } else {
     const lineNo = tx.next_line_no;
-    await client.query('UPDATE transactions SET next_line_no = next_line_no + 1 WHERE id = $1', [txId]);
     const fresh: LineRow = {
       line_no: lineNo,
       sku: product.sku,
@@ -125,8 +148,7 @@ export async function addItem(
     };
     line = reprice(fresh, input.quantity, input.discount_minor);
   }
-  await upsertLine(client, svc.store.store_id, txId, line);
-  return finishLineEdit(client, svc, txId, 201);
+  return finishLineEdit(client, edit, { upsert: line }, 201);
 }
 
 export async function changeLine(
@@ -136,12 +158,11 @@ export async function changeLine(
   lineNo: number,
   input: { quantity?: number | undefined; discount_minor?: bigint | undefined },
 ): Promise<UseCaseResult> {
-  const { lines } = await beginLineEdit(client, svc, txId);
-  const line = lines.find((l) => l.line_no === lineNo);
+  const edit = await beginLineEdit(client, svc, txId);
+  const line = edit.lines.find((l) => l.line_no === lineNo);
   if (!line) throw notFound('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
   const updated = reprice(line, input.quantity ?? line.quantity, input.discount_minor ?? line.discount_minor);
-  await upsertLine(client, svc.store.store_id, txId, updated);
-  return finishLineEdit(client, svc, txId, 200);
+  return finishLineEdit(client, edit, { upsert: updated }, 200);
 }
 
 export async function removeLine(
@@ -150,9 +171,8 @@ export async function removeLine(
   txId: string,
   lineNo: number,
 ): Promise<UseCaseResult> {
-  const { lines } = await beginLineEdit(client, svc, txId);
-  if (!lines.some((l) => l.line_no === lineNo))
+  const edit = await beginLineEdit(client, svc, txId);
+  if (!edit.lines.some((l) => l.line_no === lineNo))
     throw notFound('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
-  await client.query('DELETE FROM line_items WHERE transaction_id = $1 AND line_no = $2', [txId, lineNo]);
-  return finishLineEdit(client, svc, txId, 200);
+  return finishLineEdit(client, edit, { remove: lineNo }, 200);
 }
