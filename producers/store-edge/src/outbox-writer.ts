@@ -88,7 +88,9 @@ export async function appendEvents<R extends object = Record<string, never>>(
       drafts.length,
       now,
       traceId,
-      JSON.stringify(events.map((e, i) => ({ i: i + 1, event_id: e.event_id, event_type: e.event_type, payload: e }))),
+      JSON.stringify(
+        events.map((e, i) => ({ i: i + 1, event_id: e.event_id, event_type: e.event_type, payload: e })),
+      ),
       OUTBOX_CHANNEL,
       ...(before?.values ?? []),
     ],
@@ -99,7 +101,11 @@ export async function appendEvents<R extends object = Record<string, never>>(
     throw new Error(`statement before the outbox returned ${rows.length} rows, expected 1`);
   }
   const base = row.outbox_seq_base;
-  const { outbox_seq_base: _b, outbox_notified: _n, ...beforeRow } = row as R & {
+  const {
+    outbox_seq_base: _b,
+    outbox_notified: _n,
+    ...beforeRow
+  } = row as R & {
     outbox_seq_base: bigint;
     outbox_notified: unknown;
   };

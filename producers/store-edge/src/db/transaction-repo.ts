@@ -60,7 +60,7 @@ export interface PaymentRow {
   settled_at: Date | null;
 }
 
-const TX_COLUMNS = `id, store_id, terminal_id, cashier_id, status, currency, subtotal_minor, discount_minor, tax_minor,
+export const TX_COLUMNS = `id, store_id, terminal_id, cashier_id, status, currency, subtotal_minor, discount_minor, tax_minor,
   total_minor, item_count, refunded_minor, customer_ref, next_line_no, created_at, finalized_at, voided_at, void_reason`;
 const LINE_COLUMNS = `line_no, sku, barcode, product_name, category, quantity, unit_price_minor, discount_minor,
   tax_rate_bp, tax_minor, line_total_minor, refunded_quantity`;
@@ -71,7 +71,17 @@ export const PAYMENT_COLUMNS = `id, transaction_id, terminal_id, cashier_id, met
  * Loads and row-locks a transaction: everything that changes a sale starts here, so concurrent
  * requests for one sale run one after the other and see each other's results.
  */
-export async function lockTransaction(client: pg.ClientBase, storeId: string, id: string): Promise<TxRow> {
+export async function lockTransaction(
+  client: pg.ClientBase,
+  storeId: string,
+  id: string,
+  /** The row as already locked by the request's idempotency claim (null: not found), if it was. */
+  alreadyLocked?: TxRow | null,
+): Promise<TxRow> {
+  if (alreadyLocked !== undefined) {
+    if (!alreadyLocked) throw notFound('TRANSACTION_NOT_FOUND', `no transaction ${id}`, 'id');
+    return alreadyLocked;
+  }
   const { rows } = await client.query<TxRow>({
     name: 'se_lock_transaction',
     text: `SELECT ${TX_COLUMNS} FROM transactions WHERE store_id = $1 AND id = $2 FOR UPDATE`,
@@ -143,7 +153,17 @@ const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, '
 const big = (v: string | null): bigint | null => (v === null ? null : BigInt(v));
 const date = (v: string | null): Date | null => (v === null ? null : parseTimestamptz(v));
 
-type Json<T> = { [K in keyof T]: T[K] extends bigint ? string : T[K] extends bigint | null ? string | null : T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+type Json<T> = {
+  [K in keyof T]: T[K] extends bigint
+    ? string
+    : T[K] extends bigint | null
+      ? string | null
+      : T[K] extends Date
+        ? string
+        : T[K] extends Date | null
+          ? string | null
+          : T[K];
+};
 
 function lineFromJson(l: Json<LineRow>): LineRow {
   return {

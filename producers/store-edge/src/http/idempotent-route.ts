@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type pg from 'pg';
+import { TX_COLUMNS, type TxRow } from '../db/transaction-repo.ts';
 import { withTransaction } from '../db/with-transaction.ts';
 import { IDEMPOTENCY_KEY, requestHash } from '../idempotency.ts';
 import type { Actor, UseCaseResult } from '../store-context.ts';
@@ -11,8 +12,28 @@ export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export interface IdempotentHandler<I> {
   /** Validates the request before any database work (throws ApiError 400). */
   parse(req: Request): I;
-  run(client: pg.PoolClient, input: I, actor: Actor): Promise<UseCaseResult>;
+  /**
+   * The sale this request changes, if any: it is row-locked by the same statement that claims the
+   * key (claim first, then lock — the order every request keeps), saving the use case a round trip.
+   */
+  locks?(input: I): string;
+  /** `locked`: the sale's row under lock (null: no such sale), or undefined when `locks` is not set. */
+  run(
+    client: pg.PoolClient,
+    input: I,
+    actor: Actor,
+    locked: TxRow | null | undefined,
+  ): Promise<UseCaseResult>;
 }
+
+const CLAIM = `INSERT INTO idempotency_keys (store_id, terminal_id, idem_key, request_hash, method, path)
+  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`;
+// The lateral lock runs only for a claimed key (the outer CTE scan drives it), after the claim
+// waited out any racing attempt: a replay never touches the sale.
+const CLAIM_AND_LOCK = `WITH claim AS (${CLAIM} RETURNING 1 AS claimed)
+  SELECT t.* FROM claim LEFT JOIN LATERAL (
+    SELECT ${TX_COLUMNS} FROM transactions WHERE store_id = $1 AND id = $7 FOR UPDATE
+  ) t ON true`;
 
 type Outcome =
   | { replayed: false; status: number; body: string; afterCommit?: () => void }
@@ -53,12 +74,19 @@ export function idempotent<I>(pool: pg.Pool, storeId: string, handler: Idempoten
     const ids = [storeId, terminalId, key];
 
     const outcome = await withTransaction(pool, async (client): Promise<Outcome> => {
-      const claimed = await client.query({
-        name: 'se_idempotency_claim',
-        text: `INSERT INTO idempotency_keys (store_id, terminal_id, idem_key, request_hash, method, path)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        values: [...ids, hash, req.method, path],
-      });
+      const lockId = handler.locks?.(input);
+      const claimed =
+        lockId === undefined
+          ? await client.query({
+              name: 'se_idempotency_claim',
+              text: CLAIM,
+              values: [...ids, hash, req.method, path],
+            })
+          : await client.query<TxRow | { [K in keyof TxRow]: null }>({
+              name: 'se_idempotency_claim_lock',
+              text: CLAIM_AND_LOCK,
+              values: [...ids, hash, req.method, path, lockId],
+            });
       if (claimed.rowCount === 0) {
         const { rows } = await client.query<{
           request_hash: string;
@@ -79,7 +107,13 @@ export function idempotent<I>(pool: pg.Pool, storeId: string, handler: Idempoten
           body: row.response_body,
         };
       }
-      const result = await handler.run(client, input, { terminalId });
+      const locked =
+        lockId === undefined
+          ? undefined
+          : (claimed.rows[0] as TxRow).id === null
+            ? null
+            : (claimed.rows[0] as TxRow);
+      const result = await handler.run(client, input, { terminalId }, locked);
       const body = toJsonText(result.body);
       await client.query({
         name: 'se_idempotency_respond',

@@ -121,7 +121,8 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
         ...parseInput(idParams, req.params, 'params'),
         body: parseInput(addItemBody, req.body, 'body'),
       }),
-      run: (client, input) => addItem(client, svc, input.id, input.body),
+      locks: (input) => input.id,
+      run: (client, input, _actor, locked) => addItem(client, svc, input.id, input.body, locked),
     }),
   );
 
@@ -132,7 +133,9 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
         ...parseInput(lineParams, req.params, 'params'),
         body: parseInput(changeLineBody, req.body, 'body'),
       }),
-      run: (client, input) => changeLine(client, svc, input.id, input.line_no, input.body),
+      locks: (input) => input.id,
+      run: (client, input, _actor, locked) =>
+        changeLine(client, svc, input.id, input.line_no, input.body, locked),
     }),
   );
 
@@ -140,7 +143,8 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
     '/transactions/:id/lines/:line_no',
     idempotent(pool, storeId, {
       parse: (req) => parseInput(lineParams, req.params, 'params'),
-      run: (client, input) => removeLine(client, svc, input.id, input.line_no),
+      locks: (input) => input.id,
+      run: (client, input, _actor, locked) => removeLine(client, svc, input.id, input.line_no, locked),
     }),
   );
 
@@ -151,7 +155,8 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
         ...parseInput(idParams, req.params, 'params'),
         body: parseInput(paymentBody, req.body, 'body'),
       }),
-      run: (client, input, actor) => createPayment(client, svc, actor, input.id, input.body),
+      locks: (input) => input.id,
+      run: (client, input, actor, locked) => createPayment(client, svc, actor, input.id, input.body, locked),
     }),
   );
 
@@ -162,8 +167,9 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
         ...parseInput(idParams, req.params, 'params'),
         body: parseInput(finalizeBody, req.body ?? {}, 'body'),
       }),
-      run: async (client, input, actor) => ({
-        ...(await finalizeSale(client, svc, actor, input.id, input.body)),
+      locks: (input) => input.id,
+      run: async (client, input, actor, locked) => ({
+        ...(await finalizeSale(client, svc, actor, input.id, input.body, locked)),
         afterCommit: () => salesFinalized.inc(),
       }),
     }),

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { pseudonymiseCustomer } from '../customer-pseudonym.ts';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
-import { loadSaleContents, lockTransaction } from '../db/transaction-repo.ts';
+import { loadSaleContents, lockTransaction, type TxRow } from '../db/transaction-repo.ts';
 import { conflict } from '../http/api-error.ts';
 import { toSafeNumber } from '../http/json.ts';
 import { appendEvents } from '../outbox-writer.ts';
@@ -20,9 +20,10 @@ export async function finalizeSale(
   actor: Actor,
   txId: string,
   input: { customer_id?: string | undefined },
+  locked?: TxRow | null,
 ): Promise<UseCaseResult> {
   const storeId = svc.store.store_id;
-  const tx = await lockTransaction(client, storeId, txId);
+  const tx = await lockTransaction(client, storeId, txId, locked);
   const { lines, payments } = await loadSaleContents(client, txId);
   const decision = decide('FINALIZE', txFacts(tx, lines, payments));
   if (!decision.ok) throw conflict(decision.code, decision.message);
@@ -79,6 +80,11 @@ export async function finalizeSale(
     },
   );
   // Lines and payments are unchanged by finalizing; the row differs only in what was just set.
-  const after = { ...tx, status: decision.next, customer_ref: customerRef, finalized_at: before.finalized_at };
+  const after = {
+    ...tx,
+    status: decision.next,
+    customer_ref: customerRef,
+    finalized_at: before.finalized_at,
+  };
   return { status: 200, body: transactionView(after, lines, payments) };
 }

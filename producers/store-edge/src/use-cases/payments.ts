@@ -86,18 +86,32 @@ async function insertSettledPayment(
   p: NewPayment,
   terminalId: string,
 ): Promise<PaymentRow> {
-  const { before } = await appendEvents<PaymentRow>(client, storeId, [paymentEvent(p, terminalId)], undefined, {
-    name: 'insert_payment',
-    sql: insertPaymentSql(OUTBOX_PARAM_COUNT + 1),
-    values: paymentValues(p),
-  });
+  const { before } = await appendEvents<PaymentRow>(
+    client,
+    storeId,
+    [paymentEvent(p, terminalId)],
+    undefined,
+    {
+      name: 'insert_payment',
+      sql: insertPaymentSql(OUTBOX_PARAM_COUNT + 1),
+      values: paymentValues(p),
+    },
+  );
   return before;
 }
 
 export function paymentEvent(
   p: Pick<
     PaymentRow,
-    'id' | 'transaction_id' | 'cashier_id' | 'method' | 'status' | 'amount_minor' | 'currency' | 'provider_ref' | 'failure_reason'
+    | 'id'
+    | 'transaction_id'
+    | 'cashier_id'
+    | 'method'
+    | 'status'
+    | 'amount_minor'
+    | 'currency'
+    | 'provider_ref'
+    | 'failure_reason'
   >,
   storeTerminal: string | null,
 ): EventDraft {
@@ -134,8 +148,9 @@ export async function createPayment(
   actor: Actor,
   txId: string,
   input: CreatePaymentInput,
+  locked?: TxRow | null,
 ): Promise<UseCaseResult> {
-  const tx = await lockTransaction(client, svc.store.store_id, txId);
+  const tx = await lockTransaction(client, svc.store.store_id, txId, locked);
   const { lines, payments } = await loadSaleContents(client, txId);
   const facts = txFacts(tx, lines, payments);
   const decision = decide('ADD_PAYMENT', facts);

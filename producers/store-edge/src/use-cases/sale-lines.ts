@@ -53,9 +53,10 @@ async function beginLineEdit(
   client: pg.ClientBase,
   svc: StoreServices,
   txId: string,
-  barcode: string | null = null,
+  barcode: string | null,
+  locked: TxRow | null | undefined,
 ): Promise<LineEdit> {
-  const tx = await lockTransaction(client, svc.store.store_id, txId);
+  const tx = await lockTransaction(client, svc.store.store_id, txId, locked);
   const { lines, payments, product } = await loadSaleContents(client, txId, barcode);
   const decision = decide('EDIT_LINES', txFacts(tx, lines, payments));
   if (!decision.ok) throw conflict(decision.code, decision.message);
@@ -104,7 +105,9 @@ async function finishLineEdit(
       : edit.lines.filter((l) => l.line_no !== change.remove);
   const totals = sumTotals(lines.map((l) => ({ ...priceLine(l), quantity: l.quantity })));
   const nextLineNo =
-    'upsert' in change && change.upsert.line_no >= tx.next_line_no ? change.upsert.line_no + 1 : tx.next_line_no;
+    'upsert' in change && change.upsert.line_no >= tx.next_line_no
+      ? change.upsert.line_no + 1
+      : tx.next_line_no;
   await saveLineEdit(client, tx, change, totals, nextLineNo);
   const after: TxRow = { ...tx, ...totals, next_line_no: nextLineNo };
   return { status, body: transactionView(after, lines, payments) };
@@ -116,8 +119,9 @@ export async function addItem(
   svc: StoreServices,
   txId: string,
   input: { barcode: string; quantity: number; discount_minor: bigint },
+  locked?: TxRow | null,
 ): Promise<UseCaseResult> {
-  const edit = await beginLineEdit(client, svc, txId, input.barcode);
+  const edit = await beginLineEdit(client, svc, txId, input.barcode, locked);
   const { tx, lines, product } = edit;
   if (!product) throw notFound('UNKNOWN_BARCODE', `no product with barcode ${input.barcode}`, 'barcode');
   if (!product.active)
@@ -157,8 +161,9 @@ export async function changeLine(
   txId: string,
   lineNo: number,
   input: { quantity?: number | undefined; discount_minor?: bigint | undefined },
+  locked?: TxRow | null,
 ): Promise<UseCaseResult> {
-  const edit = await beginLineEdit(client, svc, txId);
+  const edit = await beginLineEdit(client, svc, txId, null, locked);
   const line = edit.lines.find((l) => l.line_no === lineNo);
   if (!line) throw notFound('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
   const updated = reprice(line, input.quantity ?? line.quantity, input.discount_minor ?? line.discount_minor);
@@ -170,8 +175,9 @@ export async function removeLine(
   svc: StoreServices,
   txId: string,
   lineNo: number,
+  locked?: TxRow | null,
 ): Promise<UseCaseResult> {
-  const edit = await beginLineEdit(client, svc, txId);
+  const edit = await beginLineEdit(client, svc, txId, null, locked);
   if (!edit.lines.some((l) => l.line_no === lineNo))
     throw notFound('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
   return finishLineEdit(client, edit, { remove: lineNo }, 200);
