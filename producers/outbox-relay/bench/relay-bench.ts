@@ -22,7 +22,7 @@ import { registerAll } from '@retail-stream/schemas';
 import { prepareStoreDatabase } from '@retail-stream/store-edge';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { storeDatabaseName, storeDatabaseUrl } from '../src/store-database-url.ts';
+import { storeDatabaseName, storeDatabaseUrl } from '@retail-stream/store-edge';
 import { StoreEventFactory } from '../test/store-events.ts';
 
 const { values: args } = parseArgs({

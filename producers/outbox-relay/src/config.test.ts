@@ -1,6 +1,7 @@
 import { ConfigError, createLogger, parseConfig } from '@retail-stream/runtime';
 import { describe, expect, it } from 'vitest';
 import { relayConfig } from './config.ts';
+import { HttpPublisher } from './http-publisher.ts';
 import { createPublisher } from './publisher-factory.ts';
 
 const minimal = { STORE_ID: 'hcm_001', PG_URL: 'postgres://retail@127.0.0.1:55432/retail_hq' };
@@ -31,8 +32,22 @@ describe('relay config', () => {
     }
   });
 
-  it('SYNC_PROTOCOL=http is accepted by the schema but refused clearly until the gateway publisher exists', () => {
-    const c = parseConfig(relayConfig, { ...minimal, SYNC_PROTOCOL: 'http' });
-    expect(() => createPublisher(c, createLogger({ service: 't', level: 'silent' }))).toThrow(/not available yet/);
+  it('SYNC_PROTOCOL=http needs the gateway URL and a well-formed key (never echoed), and builds an HttpPublisher', () => {
+    try {
+      parseConfig(relayConfig, { ...minimal, SYNC_PROTOCOL: 'http', RELAY_HTTP_API_KEY: 'not-a-key-secret' });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['RELAY_HTTP_API_KEY', 'RELAY_HTTP_URL']);
+      expect((err as Error).message).not.toContain('not-a-key-secret');
+    }
+    const c = parseConfig(relayConfig, {
+      ...minimal,
+      SYNC_PROTOCOL: 'http',
+      RELAY_HTTP_URL: 'https://ingest.hq.example',
+      RELAY_HTTP_API_KEY: `rsk_0123456789abcdef.${'a'.repeat(43)}`,
+    });
+    const publisher = createPublisher(c, createLogger({ service: 't', level: 'silent' }));
+    expect(publisher).toBeInstanceOf(HttpPublisher);
+    expect(publisher.destination).toBe('http');
   });
 });

@@ -1,7 +1,7 @@
 import { baseServiceConfig, boolFromEnv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
-import { STORE_ID } from './store-database-url.ts';
+import { STORE_ID } from '@retail-stream/store-edge';
 
 const ms = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
 
@@ -51,6 +51,24 @@ export const relayConfig = baseServiceConfig
      * to CI/deploy (`npm run register -w @retail-stream/schemas`); this is for demos and dev boxes.
      */
     RELAY_REGISTER_SCHEMAS: boolFromEnv.default(false),
+    /** SYNC_PROTOCOL=http: the ingest gateway's base URL (events go to <url>/v1/ingestion/events). */
+    RELAY_HTTP_URL: z.url().optional(),
+    /** SYNC_PROTOCOL=http: the store's API key, issued once by the gateway's keys CLI. */
+    RELAY_HTTP_API_KEY: z
+      .string()
+      .regex(/^rsk_[0-9a-f]{16}\.[A-Za-z0-9_-]{43}$/, 'rsk_<key_id>.<secret> as printed by the gateway keys CLI')
+      .optional(),
+    /** Per gateway request; a timed-out request is simply resent (answered `duplicate` for what got in). */
+    RELAY_HTTP_TIMEOUT_MS: ms(30_000),
+    /** The gateway's limits (GATEWAY_MAX_EVENTS, GATEWAY_MAX_BODY_BYTES): batches are split to fit. */
+    RELAY_HTTP_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(500),
+    RELAY_HTTP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1_048_576),
+  })
+  .superRefine((c, ctx) => {
+    if (c.SYNC_PROTOCOL !== 'http') return;
+    for (const key of ['RELAY_HTTP_URL', 'RELAY_HTTP_API_KEY'] as const) {
+      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when SYNC_PROTOCOL=http' });
+    }
   });
 
 export type RelayConfig = z.infer<typeof relayConfig>;

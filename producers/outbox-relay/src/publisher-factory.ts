@@ -1,6 +1,7 @@
-import { ConfigError, createKafka, type Logger } from '@retail-stream/runtime';
+import { createKafka, type Logger } from '@retail-stream/runtime';
 import type { Kafka } from 'kafkajs';
 import type { RelayConfig } from './config.ts';
+import { HttpPublisher } from './http-publisher.ts';
 import { KafkaPublisher } from './kafka-publisher.ts';
 import type { Publisher } from './publisher.ts';
 
@@ -21,8 +22,14 @@ export function createPublisher(config: RelayConfig, logger: Logger, overrides: 
         logger: logger.child({ component: 'kafka-publisher' }),
       });
     case 'http':
-      throw new ConfigError([
-        'SYNC_PROTOCOL: "http" (publishing through the ingest gateway) is not available yet; it ships with the gateway. Use "kafka".',
-      ]);
+      // config.ts requires both when SYNC_PROTOCOL=http.
+      return new HttpPublisher({
+        url: config.RELAY_HTTP_URL!,
+        apiKey: config.RELAY_HTTP_API_KEY!,
+        timeoutMs: config.RELAY_HTTP_TIMEOUT_MS,
+        maxEvents: config.RELAY_HTTP_MAX_EVENTS,
+        maxBodyBytes: config.RELAY_HTTP_MAX_BODY_BYTES,
+        logger: logger.child({ component: 'http-publisher' }),
+      });
   }
 }

@@ -28,9 +28,9 @@ export interface PublishOutcome {
  * concurrently, in store_seq order; a publisher must keep that order and must not report an event
  * as acknowledged before the destination has made it durable.
  *
- * Implementations: KafkaPublisher (SYNC_PROTOCOL=kafka). The HTTPS ingest gateway publisher
- * (SYNC_PROTOCOL=http, `POST /v1/ingestion/events` with the store's API key) plugs in here; see
- * publisher-factory.ts and the README.
+ * Implementations: KafkaPublisher (SYNC_PROTOCOL=kafka) and HttpPublisher (SYNC_PROTOCOL=http,
+ * `POST /v1/ingestion/events` on the ingest gateway with the store's API key); publisher-factory.ts
+ * picks one from the config.
  */
 export interface Publisher {
   /** Name used in sync_cursors and relay_status ('kafka', 'http'). */

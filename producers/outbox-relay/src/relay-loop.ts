@@ -8,7 +8,7 @@ import type { OutboxRow } from './outbox-row.ts';
 import type { Publisher } from './publisher.ts';
 import type { RelayMetrics } from './relay-metrics.ts';
 import type { StoreLease } from './store-lease.ts';
-import { OUTBOX_CHANNEL } from './store-database-url.ts';
+import { OUTBOX_CHANNEL } from '@retail-stream/store-edge';
 import { WakeSignal } from './wake-signal.ts';
 
 /** Where publish outcomes go (the health loop's offline detector). */

@@ -15,7 +15,7 @@ import { ensureRelaySchema } from './relay-schema.ts';
 import { deletePublishedBefore } from './retention.ts';
 import { SchemaIdCache } from './schema-id-cache.ts';
 import { StoreLease } from './store-lease.ts';
-import { storeDatabaseUrl } from './store-database-url.ts';
+import { storeDatabaseUrl } from '@retail-stream/store-edge';
 
 export interface RelayServiceDeps {
   config: RelayConfig;

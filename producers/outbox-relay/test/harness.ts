@@ -13,7 +13,7 @@ import { Kafka, logLevel, type Consumer, type ISocketFactory, type KafkaMessage 
 import pg from 'pg';
 import { relayConfig, type RelayConfig } from '../src/config.ts';
 import { createRelayService, type RelayService } from '../src/relay-service.ts';
-import { storeDatabaseName, storeDatabaseUrl } from '../src/store-database-url.ts';
+import { storeDatabaseName, storeDatabaseUrl } from '@retail-stream/store-edge';
 
 export const ENV = serviceEnv();
 export const BROKERS = ENV.KAFKA_BROKERS!.split(',');
