@@ -1,7 +1,6 @@
 import type { ClientBase } from 'pg';
 import { AppError, currentTraceId, newTraceId } from '@retail-stream/runtime';
 import type { EventDraft, StoreEvent } from './events.ts';
-import { toSafeNumber } from './http/json.ts';
 import { uuidv7 } from './uuid-v7.ts';
 
 export const OUTBOX_CHANNEL = 'outbox_new';
@@ -14,19 +13,37 @@ export const OUTBOX_CHANNEL = 'outbox_new';
  * the lock is held only for the outbox insert and the commit.
  */
 
+/**
+ * A use case's last write, handed back instead of run so the caller can add to the same statement
+ * (the idempotent route stores the response with it): `ctes` are WITH items, `select` the main
+ * query, parameters $1…$n of `values`. `check` sees the rows of the main query.
+ */
+export interface FinalWrite {
+  /** Unique per SQL text (the statement is prepared per connection under this name). */
+  name: string;
+  ctes: string;
+  select: string;
+  values: unknown[];
+  check?(rows: Record<string, unknown>[]): void;
+}
+
+export async function runFinalWrite(client: ClientBase, w: FinalWrite): Promise<void> {
+  const { rows } = await client.query({ name: w.name, text: `WITH ${w.ctes} ${w.select}`, values: w.values });
+  w.check?.(rows);
+}
+
 /** Parameters $1…$6 belong to the outbox statement; a `before` statement numbers its own from $7. */
 export const OUTBOX_PARAM_COUNT = 6;
 
 export interface BeforeEvents {
-  /** Unique per SQL text (the statement is prepared per connection under this name). */
+  /** Unique per SQL text. */
   name: string;
-  /** One data-modifying statement with RETURNING, producing exactly one row; parameters from $7. */
+  /** One data-modifying statement (no RETURNING needed), parameters from $7. */
   sql: string;
   values: unknown[];
 }
 
-function outboxStatement(before: BeforeEvents | undefined): { name: string; text: string } {
-  const seqAndRows = `seq AS (
+const SEQ_AND_ROWS = `seq AS (
       UPDATE store_sequence SET last_seq = last_seq + $2, updated_at = now() WHERE store_id = $1
       RETURNING last_seq - $2 AS base
     ), ins AS (
@@ -35,38 +52,21 @@ function outboxStatement(before: BeforeEvents | undefined): { name: string; text
              e.payload || jsonb_build_object('store_seq', seq.base + e.i)
         FROM seq, jsonb_to_recordset($5::jsonb) AS e(i bigint, event_id uuid, event_type text, payload jsonb)
     )`;
-  const notify = `pg_notify($6, format('{"store_id":%s,"from_seq":%s,"to_seq":%s}', to_json($1::text), seq.base + 1, seq.base + $2))`;
-  return before
-    ? {
-        name: `se_outbox_after_${before.name}`,
-        text: `WITH before AS (${before.sql}), ${seqAndRows}
-          SELECT before.*, seq.base AS outbox_seq_base, ${notify} AS outbox_notified FROM seq, before`,
-      }
-    : {
-        name: 'se_outbox',
-        text: `WITH ${seqAndRows} SELECT seq.base AS outbox_seq_base, ${notify} AS outbox_notified FROM seq`,
-      };
-}
+const NOTIFY = `SELECT pg_notify($6, format('{"store_id":%s,"from_seq":%s,"to_seq":%s}', to_json($1::text), seq.base + 1, seq.base + $2)) AS notified FROM seq`;
 
 /**
- * Appends a transaction's events to the outbox, inside the caller's database transaction, as its
- * final step (the locked counter above). One
- * transaction's events get consecutive sequence numbers. Counter, outbox rows and NOTIFY are one
- * statement (one round trip); `before` adds the change the events describe to that statement and
- * its RETURNING row is handed back. The NOTIFY is delivered only on commit, and Postgres delivers
- * notifications in commit order, so the relay (and the ordering test) can trust the payload's range.
+ * A transaction's events as one statement, to be its final one (the locked counter above): the
+ * counter UPDATE, the outbox rows (consecutive store_seq) and the NOTIFY, plus `before`, the change
+ * the events describe. The NOTIFY is delivered only on commit, and Postgres delivers notifications
+ * in commit order, so the relay (and the ordering test) can trust the payload's range.
  */
-export async function appendEvents<R extends object = Record<string, never>>(
-  client: ClientBase,
+export function eventsWrite(
   storeId: string,
   drafts: readonly EventDraft[],
   now: Date = new Date(),
   before?: BeforeEvents,
-): Promise<{ events: StoreEvent[]; before: R }> {
-  if (drafts.length === 0) {
-    if (before) throw new RangeError('appendEvents with a before statement needs at least one event');
-    return { events: [], before: {} as R };
-  }
+): FinalWrite {
+  if (drafts.length === 0) throw new RangeError('eventsWrite needs at least one event');
   const traceId = currentTraceId() ?? newTraceId();
   const events = drafts.map(
     (d) =>
@@ -81,8 +81,10 @@ export async function appendEvents<R extends object = Record<string, never>>(
         ...d.fields,
       }) as Omit<StoreEvent, 'store_seq'>,
   );
-  const { rows } = await client.query<R & { outbox_seq_base: bigint }>({
-    ...outboxStatement(before),
+  return {
+    name: before ? `se_outbox_after_${before.name}` : 'se_outbox',
+    ctes: before ? `before AS (${before.sql}), ${SEQ_AND_ROWS}` : SEQ_AND_ROWS,
+    select: NOTIFY,
     values: [
       storeId,
       drafts.length,
@@ -94,23 +96,20 @@ export async function appendEvents<R extends object = Record<string, never>>(
       OUTBOX_CHANNEL,
       ...(before?.values ?? []),
     ],
-  });
-  const row = rows[0];
-  if (!row || rows.length !== 1) {
-    if (!row) throw new AppError('STORE_SEQUENCE_MISSING', `no store_sequence row for store ${storeId}`);
-    throw new Error(`statement before the outbox returned ${rows.length} rows, expected 1`);
-  }
-  const base = row.outbox_seq_base;
-  const {
-    outbox_seq_base: _b,
-    outbox_notified: _n,
-    ...beforeRow
-  } = row as R & {
-    outbox_seq_base: bigint;
-    outbox_notified: unknown;
+    check(rows) {
+      if (rows.length !== 1)
+        throw new AppError('STORE_SEQUENCE_MISSING', `no store_sequence row for store ${storeId}`);
+    },
   };
-  return {
-    events: events.map((e, i) => ({ ...e, store_seq: toSafeNumber(base + BigInt(i + 1)) }) as StoreEvent),
-    before: beforeRow as unknown as R,
-  };
+}
+
+/** eventsWrite, run now (for use cases whose events are not the last word of an idempotent route). */
+export async function appendEvents(
+  client: ClientBase,
+  storeId: string,
+  drafts: readonly EventDraft[],
+  now: Date = new Date(),
+): Promise<void> {
+  if (drafts.length === 0) return;
+  await runFinalWrite(client, eventsWrite(storeId, drafts, now));
 }

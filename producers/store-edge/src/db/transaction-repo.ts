@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { Totals } from '../checkout-math.ts';
+import type { FinalWrite } from '../outbox-writer.ts';
 import type { CatalogItem } from './catalog-repo.ts';
 import { notFound } from '../http/api-error.ts';
 import type { PaymentMethod, PaymentStatus } from '../payment-state.ts';
@@ -234,16 +235,15 @@ const SAVE_TOTALS = `UPDATE transactions SET subtotal_minor = $2, discount_minor
      item_count = $6, next_line_no = $7, updated_at = now() WHERE id = $1`;
 
 /**
- * One line change (insert/update or delete) and the sale's new totals and next line number, in
- * one statement. The caller holds the sale's row lock (lockTransaction).
+ * One line change (insert/update or delete) and the sale's new totals and next line number, as one
+ * final write (see FinalWrite). The caller holds the sale's row lock (lockTransaction).
  */
-export async function saveLineEdit(
-  client: pg.ClientBase,
+export function lineEditWrite(
   tx: Pick<TxRow, 'id' | 'store_id'>,
   change: { upsert: LineRow } | { remove: number },
   totals: Totals,
   nextLineNo: number,
-): Promise<void> {
+): FinalWrite {
   const head = [
     tx.id,
     totals.subtotal_minor,
@@ -253,32 +253,33 @@ export async function saveLineEdit(
     totals.item_count,
     nextLineNo,
   ];
-  if ('upsert' in change) {
-    const line = change.upsert;
-    await client.query({
-      name: 'se_save_line_upsert',
-      text: `WITH line AS (${UPSERT_LINE}) ${SAVE_TOTALS}`,
-      values: [
-        ...head,
-        line.line_no,
-        tx.store_id,
-        line.sku,
-        line.barcode,
-        line.product_name,
-        line.category,
-        line.quantity,
-        line.unit_price_minor,
-        line.discount_minor,
-        line.tax_rate_bp,
-        line.tax_minor,
-        line.line_total_minor,
-      ],
-    });
-  } else {
-    await client.query({
-      name: 'se_save_line_delete',
-      text: `WITH line AS (DELETE FROM line_items WHERE transaction_id = $1 AND line_no = $8) ${SAVE_TOTALS}`,
+  if ('remove' in change) {
+    return {
+      name: 'se_line_delete',
+      ctes: `line AS (DELETE FROM line_items WHERE transaction_id = $1 AND line_no = $8), totals AS (${SAVE_TOTALS})`,
+      select: 'SELECT 1',
       values: [...head, change.remove],
-    });
+    };
   }
+  const line = change.upsert;
+  return {
+    name: 'se_line_upsert',
+    ctes: `line AS (${UPSERT_LINE}), totals AS (${SAVE_TOTALS})`,
+    select: 'SELECT 1',
+    values: [
+      ...head,
+      line.line_no,
+      tx.store_id,
+      line.sku,
+      line.barcode,
+      line.product_name,
+      line.category,
+      line.quantity,
+      line.unit_price_minor,
+      line.discount_minor,
+      line.tax_rate_bp,
+      line.tax_minor,
+      line.line_total_minor,
+    ],
+  };
 }

@@ -3,7 +3,8 @@ import type pg from 'pg';
 import { TX_COLUMNS, type TxRow } from '../db/transaction-repo.ts';
 import { withTransaction } from '../db/with-transaction.ts';
 import { IDEMPOTENCY_KEY, requestHash } from '../idempotency.ts';
-import type { Actor, UseCaseResult } from '../store-context.ts';
+import { runFinalWrite } from '../outbox-writer.ts';
+import type { Actor, Claim, UseCaseResult } from '../store-context.ts';
 import { badRequest, unprocessable } from './api-error.ts';
 import { toJsonText } from './json.ts';
 
@@ -17,21 +18,15 @@ export interface IdempotentHandler<I> {
    * key (claim first, then lock — the order every request keeps), saving the use case a round trip.
    */
   locks?(input: I): string;
-  /** `locked`: the sale's row under lock (null: no such sale), or undefined when `locks` is not set. */
-  run(
-    client: pg.PoolClient,
-    input: I,
-    actor: Actor,
-    locked: TxRow | null | undefined,
-  ): Promise<UseCaseResult>;
+  run(client: pg.PoolClient, input: I, actor: Actor, claim: Claim): Promise<UseCaseResult>;
 }
 
 const CLAIM = `INSERT INTO idempotency_keys (store_id, terminal_id, idem_key, request_hash, method, path)
-  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`;
+  VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING now() AS claimed_at`;
 // The lateral lock runs only for a claimed key (the outer CTE scan drives it), after the claim
 // waited out any racing attempt: a replay never touches the sale.
-const CLAIM_AND_LOCK = `WITH claim AS (${CLAIM} RETURNING 1 AS claimed)
-  SELECT t.* FROM claim LEFT JOIN LATERAL (
+const CLAIM_AND_LOCK = `WITH claim AS (${CLAIM})
+  SELECT claim.claimed_at, t.* FROM claim LEFT JOIN LATERAL (
     SELECT ${TX_COLUMNS} FROM transactions WHERE store_id = $1 AND id = $7 FOR UPDATE
   ) t ON true`;
 
@@ -82,7 +77,7 @@ export function idempotent<I>(pool: pg.Pool, storeId: string, handler: Idempoten
               text: CLAIM,
               values: [...ids, hash, req.method, path],
             })
-          : await client.query<TxRow | { [K in keyof TxRow]: null }>({
+          : await client.query<{ claimed_at: Date } & (TxRow | { [K in keyof TxRow]: null })>({
               name: 'se_idempotency_claim_lock',
               text: CLAIM_AND_LOCK,
               values: [...ids, hash, req.method, path, lockId],
@@ -107,19 +102,30 @@ export function idempotent<I>(pool: pg.Pool, storeId: string, handler: Idempoten
           body: row.response_body,
         };
       }
-      const locked =
-        lockId === undefined
-          ? undefined
-          : (claimed.rows[0] as TxRow).id === null
-            ? null
-            : (claimed.rows[0] as TxRow);
-      const result = await handler.run(client, input, { terminalId }, locked);
+      const { claimed_at: now, ...row } = claimed.rows[0] as { claimed_at: Date } & TxRow;
+      const locked = lockId === undefined ? undefined : row.id === null ? null : (row as TxRow);
+      const result = await handler.run(client, input, { terminalId }, { now, locked });
       const body = toJsonText(result.body);
-      await client.query({
-        name: 'se_idempotency_respond',
-        text: 'UPDATE idempotency_keys SET response_status = $4, response_body = $5 WHERE store_id = $1 AND terminal_id = $2 AND idem_key = $3',
-        values: [...ids, result.status, body],
-      });
+      const respond = [result.status, body, ...ids];
+      const w = result.finalWrite;
+      if (w) {
+        // The use case's last write and the stored response in one statement (one round trip less,
+        // and a store_seq lock taken there is held only until the COMMIT that follows).
+        const n = w.values.length;
+        await runFinalWrite(client, {
+          ...w,
+          name: `${w.name}_respond`,
+          ctes: `${w.ctes}, idem_response AS (UPDATE idempotency_keys SET response_status = $${n + 1},
+            response_body = $${n + 2} WHERE store_id = $${n + 3} AND terminal_id = $${n + 4} AND idem_key = $${n + 5})`,
+          values: [...w.values, ...respond],
+        });
+      } else {
+        await client.query({
+          name: 'se_idempotency_respond',
+          text: 'UPDATE idempotency_keys SET response_status = $1, response_body = $2 WHERE store_id = $3 AND terminal_id = $4 AND idem_key = $5',
+          values: respond,
+        });
+      }
       return { replayed: false, status: result.status, body, afterCommit: result.afterCommit };
     });
 

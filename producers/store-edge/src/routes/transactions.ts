@@ -122,7 +122,7 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
         body: parseInput(addItemBody, req.body, 'body'),
       }),
       locks: (input) => input.id,
-      run: (client, input, _actor, locked) => addItem(client, svc, input.id, input.body, locked),
+      run: (client, input, _actor, claim) => addItem(client, svc, input.id, input.body, claim),
     }),
   );
 
@@ -134,8 +134,8 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
         body: parseInput(changeLineBody, req.body, 'body'),
       }),
       locks: (input) => input.id,
-      run: (client, input, _actor, locked) =>
-        changeLine(client, svc, input.id, input.line_no, input.body, locked),
+      run: (client, input, _actor, claim) =>
+        changeLine(client, svc, input.id, input.line_no, input.body, claim),
     }),
   );
 
@@ -144,7 +144,7 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
     idempotent(pool, storeId, {
       parse: (req) => parseInput(lineParams, req.params, 'params'),
       locks: (input) => input.id,
-      run: (client, input, _actor, locked) => removeLine(client, svc, input.id, input.line_no, locked),
+      run: (client, input, _actor, claim) => removeLine(client, svc, input.id, input.line_no, claim),
     }),
   );
 
@@ -156,7 +156,7 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
         body: parseInput(paymentBody, req.body, 'body'),
       }),
       locks: (input) => input.id,
-      run: (client, input, actor, locked) => createPayment(client, svc, actor, input.id, input.body, locked),
+      run: (client, input, actor, claim) => createPayment(client, svc, actor, input.id, input.body, claim),
     }),
   );
 
@@ -168,8 +168,8 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
         body: parseInput(finalizeBody, req.body ?? {}, 'body'),
       }),
       locks: (input) => input.id,
-      run: async (client, input, actor, locked) => ({
-        ...(await finalizeSale(client, svc, actor, input.id, input.body, locked)),
+      run: async (client, input, actor, claim) => ({
+        ...(await finalizeSale(client, svc, actor, input.id, input.body, claim)),
         afterCommit: () => salesFinalized.inc(),
       }),
     }),

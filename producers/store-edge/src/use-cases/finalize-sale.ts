@@ -1,17 +1,18 @@
 import type pg from 'pg';
 import { pseudonymiseCustomer } from '../customer-pseudonym.ts';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
-import { loadSaleContents, lockTransaction, type TxRow } from '../db/transaction-repo.ts';
+import { loadSaleContents, lockTransaction } from '../db/transaction-repo.ts';
 import { conflict } from '../http/api-error.ts';
 import { toSafeNumber } from '../http/json.ts';
-import { appendEvents } from '../outbox-writer.ts';
-import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
+import { eventsWrite } from '../outbox-writer.ts';
+import type { Actor, Claim, StoreServices, UseCaseResult } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
 import { saleLine, transactionView, txFacts } from '../transaction-view.ts';
 
 /**
  * Closes the sale: payments must cover the total, stock goes down, status becomes PAID and
- * SaleRecorded joins the outbox — all in one database transaction, so an acknowledged sale is
+ * SaleRecorded joins the outbox (the last two as the returned finalWrite, which the idempotent
+ * route runs with the stored response) — all in one database transaction, so an acknowledged sale is
  * durable with its event (guarantee 1) and nothing here waits on the network.
  */
 export async function finalizeSale(
@@ -20,10 +21,10 @@ export async function finalizeSale(
   actor: Actor,
   txId: string,
   input: { customer_id?: string | undefined },
-  locked?: TxRow | null,
+  claim: Claim,
 ): Promise<UseCaseResult> {
   const storeId = svc.store.store_id;
-  const tx = await lockTransaction(client, storeId, txId, locked);
+  const tx = await lockTransaction(client, storeId, txId, claim.locked);
   const { lines, payments } = await loadSaleContents(client, txId);
   const decision = decide('FINALIZE', txFacts(tx, lines, payments));
   if (!decision.ok) throw conflict(decision.code, decision.message);
@@ -49,8 +50,7 @@ export async function finalizeSale(
     : tx.customer_ref;
   // The status change rides in the outbox statement, so the sale turns PAID in the same statement
   // that records SaleRecorded.
-  const { before } = await appendEvents<{ finalized_at: Date }>(
-    client,
+  const finalWrite = eventsWrite(
     storeId,
     [
       {
@@ -75,16 +75,12 @@ export async function finalizeSale(
     {
       name: 'finalize',
       sql: `UPDATE transactions SET status = $7, customer_ref = $8, finalized_at = now(), finalized_by_terminal_id = $9,
-              updated_at = now() WHERE id = $10 RETURNING finalized_at`,
+              updated_at = now() WHERE id = $10`,
       values: [decision.next, customerRef, actor.terminalId, txId],
     },
   );
-  // Lines and payments are unchanged by finalizing; the row differs only in what was just set.
-  const after = {
-    ...tx,
-    status: decision.next,
-    customer_ref: customerRef,
-    finalized_at: before.finalized_at,
-  };
-  return { status: 200, body: transactionView(after, lines, payments) };
+  // Lines and payments are unchanged by finalizing; the row differs only in what is set (now() is
+  // the claim's transaction timestamp).
+  const after = { ...tx, status: decision.next, customer_ref: customerRef, finalized_at: claim.now };
+  return { status: 200, body: transactionView(after, lines, payments), finalWrite };
 }

@@ -9,10 +9,10 @@ import {
 import type { EventDraft } from '../events.ts';
 import { badRequest, conflict, notFound } from '../http/api-error.ts';
 import { toSafeNumber } from '../http/json.ts';
-import { appendEvents, OUTBOX_PARAM_COUNT } from '../outbox-writer.ts';
+import { appendEvents, eventsWrite, OUTBOX_PARAM_COUNT, type FinalWrite } from '../outbox-writer.ts';
 import { decideSettle, type PaymentMethod } from '../payment-state.ts';
 import type { QrCallback } from '../payment-provider.ts';
-import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
+import type { Actor, Claim, StoreServices, UseCaseResult } from '../store-context.ts';
 import { amountStillDue, decide } from '../transaction-state.ts';
 import { paymentView, txFacts } from '../transaction-view.ts';
 import { uuidv7 } from '../uuid-v7.ts';
@@ -79,25 +79,26 @@ async function insertPayment(client: pg.ClientBase, p: NewPayment): Promise<Paym
   return rows[0]!;
 }
 
-/** A settled (CASH/CARD) payment and its PaymentCaptured/PaymentFailed event: one statement. */
-async function insertSettledPayment(
-  client: pg.ClientBase,
+/**
+ * A settled (CASH/CARD) payment as the row the INSERT below stores (created_at and settled_at are
+ * the transaction's now()), and that INSERT with its PaymentCaptured/PaymentFailed event as one
+ * final write.
+ */
+function settledPayment(
   storeId: string,
   p: NewPayment,
   terminalId: string,
-): Promise<PaymentRow> {
-  const { before } = await appendEvents<PaymentRow>(
-    client,
-    storeId,
-    [paymentEvent(p, terminalId)],
-    undefined,
-    {
+  now: Date,
+): { payment: PaymentRow; finalWrite: FinalWrite } {
+  const { store_id: _storeId, ...row } = p;
+  return {
+    payment: { ...row, created_at: now, settled_at: now },
+    finalWrite: eventsWrite(storeId, [paymentEvent(p, terminalId)], undefined, {
       name: 'insert_payment',
       sql: insertPaymentSql(OUTBOX_PARAM_COUNT + 1),
       values: paymentValues(p),
-    },
-  );
-  return before;
+    }),
+  };
 }
 
 export function paymentEvent(
@@ -148,9 +149,9 @@ export async function createPayment(
   actor: Actor,
   txId: string,
   input: CreatePaymentInput,
-  locked?: TxRow | null,
+  claim: Claim,
 ): Promise<UseCaseResult> {
-  const tx = await lockTransaction(client, svc.store.store_id, txId, locked);
+  const tx = await lockTransaction(client, svc.store.store_id, txId, claim.locked);
   const { lines, payments } = await loadSaleContents(client, txId);
   const facts = txFacts(tx, lines, payments);
   const decision = decide('ADD_PAYMENT', facts);
@@ -182,13 +183,13 @@ export async function createPayment(
     const tendered = input.tendered_minor ?? amount;
     if (tendered < amount)
       throw badRequest('TENDERED_TOO_LOW', 'tendered cash is less than the amount', 'tendered_minor');
-    const payment = await insertSettledPayment(
-      client,
+    const { payment, finalWrite } = settledPayment(
       svc.store.store_id,
       { ...base, tendered_minor: tendered, change_minor: tendered - amount },
       actor.terminalId,
+      claim.now,
     );
-    return { status: 201, body: paymentView(payment) };
+    return { status: 201, body: paymentView(payment), finalWrite };
   }
 
   if (input.method === 'CARD') {
@@ -198,13 +199,13 @@ export async function createPayment(
       currency: tx.currency,
       card_token: input.card_token,
     });
-    const payment = await insertSettledPayment(
-      client,
+    const { payment, finalWrite } = settledPayment(
       svc.store.store_id,
       result.approved
         ? { ...base, provider_ref: result.provider_ref }
         : { ...base, status: 'FAILED', failure_reason: result.reason },
       actor.terminalId,
+      claim.now,
     );
     if (payment.status === 'FAILED') {
       // 402 with the payment: the attempt is recorded (and replayed on retry), the sale stays open.
@@ -214,9 +215,10 @@ export async function createPayment(
           error: { code: payment.failure_reason, message: 'card payment declined', field: null },
           payment: paymentView(payment),
         },
+        finalWrite,
       };
     }
-    return { status: 201, body: paymentView(payment) };
+    return { status: 201, body: paymentView(payment), finalWrite };
   }
 
   const expiresAt = new Date(Date.now() + svc.qrExpirySeconds * 1000);

@@ -6,13 +6,13 @@ import {
   insertTransaction,
   loadSaleContents,
   lockTransaction,
-  saveLineEdit,
+  lineEditWrite,
   type LineRow,
   type PaymentRow,
   type TxRow,
 } from '../db/transaction-repo.ts';
 import { badRequest, conflict, notFound } from '../http/api-error.ts';
-import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
+import type { Actor, Claim, StoreServices, UseCaseResult } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
 import { transactionView, txFacts } from '../transaction-view.ts';
 import { uuidv7 } from '../uuid-v7.ts';
@@ -54,9 +54,9 @@ async function beginLineEdit(
   svc: StoreServices,
   txId: string,
   barcode: string | null,
-  locked: TxRow | null | undefined,
+  claim: Claim,
 ): Promise<LineEdit> {
-  const tx = await lockTransaction(client, svc.store.store_id, txId, locked);
+  const tx = await lockTransaction(client, svc.store.store_id, txId, claim.locked);
   const { lines, payments, product } = await loadSaleContents(client, txId, barcode);
   const decision = decide('EDIT_LINES', txFacts(tx, lines, payments));
   if (!decision.ok) throw conflict(decision.code, decision.message);
@@ -86,16 +86,15 @@ function reprice(line: LineRow, quantity: number, discount: bigint): LineRow {
 }
 
 /**
- * Writes one line change and the sale's new totals in one statement and answers with the sale as
- * it now stands. The lines, totals and row are what a re-read would return (the view has no
+ * One line change and the sale's new totals as the final write, and the sale as it will then
+ * stand as the answer. The lines, totals and row are what a re-read would return (the view has no
  * column the database fills in), so nothing is read back.
  */
-async function finishLineEdit(
-  client: pg.ClientBase,
+function finishLineEdit(
   edit: LineEdit,
   change: { upsert: LineRow } | { remove: number },
   status: number,
-): Promise<UseCaseResult> {
+): UseCaseResult {
   const { tx, payments } = edit;
   const lines =
     'upsert' in change
@@ -108,9 +107,12 @@ async function finishLineEdit(
     'upsert' in change && change.upsert.line_no >= tx.next_line_no
       ? change.upsert.line_no + 1
       : tx.next_line_no;
-  await saveLineEdit(client, tx, change, totals, nextLineNo);
   const after: TxRow = { ...tx, ...totals, next_line_no: nextLineNo };
-  return { status, body: transactionView(after, lines, payments) };
+  return {
+    status,
+    body: transactionView(after, lines, payments),
+    finalWrite: lineEditWrite(tx, change, totals, nextLineNo),
+  };
 }
 
 /** Scanning the same product again adds to its line (and its discount), as tills do. */
@@ -119,9 +121,9 @@ export async function addItem(
   svc: StoreServices,
   txId: string,
   input: { barcode: string; quantity: number; discount_minor: bigint },
-  locked?: TxRow | null,
+  claim: Claim,
 ): Promise<UseCaseResult> {
-  const edit = await beginLineEdit(client, svc, txId, input.barcode, locked);
+  const edit = await beginLineEdit(client, svc, txId, input.barcode, claim);
   const { tx, lines, product } = edit;
   if (!product) throw notFound('UNKNOWN_BARCODE', `no product with barcode ${input.barcode}`, 'barcode');
   if (!product.active)
@@ -152,7 +154,7 @@ export async function addItem(
     };
     line = reprice(fresh, input.quantity, input.discount_minor);
   }
-  return finishLineEdit(client, edit, { upsert: line }, 201);
+  return finishLineEdit(edit, { upsert: line }, 201);
 }
 
 export async function changeLine(
@@ -161,13 +163,13 @@ export async function changeLine(
   txId: string,
   lineNo: number,
   input: { quantity?: number | undefined; discount_minor?: bigint | undefined },
-  locked?: TxRow | null,
+  claim: Claim,
 ): Promise<UseCaseResult> {
-  const edit = await beginLineEdit(client, svc, txId, null, locked);
+  const edit = await beginLineEdit(client, svc, txId, null, claim);
   const line = edit.lines.find((l) => l.line_no === lineNo);
   if (!line) throw notFound('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
   const updated = reprice(line, input.quantity ?? line.quantity, input.discount_minor ?? line.discount_minor);
-  return finishLineEdit(client, edit, { upsert: updated }, 200);
+  return finishLineEdit(edit, { upsert: updated }, 200);
 }
 
 export async function removeLine(
@@ -175,10 +177,10 @@ export async function removeLine(
   svc: StoreServices,
   txId: string,
   lineNo: number,
-  locked?: TxRow | null,
+  claim: Claim,
 ): Promise<UseCaseResult> {
-  const edit = await beginLineEdit(client, svc, txId, null, locked);
+  const edit = await beginLineEdit(client, svc, txId, null, claim);
   if (!edit.lines.some((l) => l.line_no === lineNo))
     throw notFound('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
-  return finishLineEdit(client, edit, { remove: lineNo }, 200);
+  return finishLineEdit(edit, { remove: lineNo }, 200);
 }
