@@ -18,3 +18,4 @@ export * from './clickhouse-compat.ts';
 export * from './service-runtime.ts';
 export * from './pg-database.ts';
 export * from './pg-migrations.ts';
+export * from './seeded-random.ts';

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { seededRandom } from '@retail-stream/runtime';
 import type {
   GoodsReceived,
   InventoryAdjusted,
@@ -15,18 +16,6 @@ import type {
  * Realistic store events that conform to the Avro catalogue, for filling an outbox directly (the
  * store edge's outbox writer is internal to it). Deterministic for a given seed.
  */
-
-export function seededRandom(seed: number): () => number {
-  // mulberry32: tiny, fast, good enough for fixtures.
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let lastMs = 0;
 let counter = 0;
@@ -45,18 +34,88 @@ export function uuidv7(now = Date.now()): string {
 }
 
 const PRODUCTS = [
-  { sku: 'SKU-NOODLE', barcode: '8930000000015', name: 'Instant noodles', category: 'Food', price: 10_000, bp: 1000 },
-  { sku: 'SKU-TEA', barcode: '8930000000022', name: 'Green tea 500ml', category: 'Beverages', price: 25_500, bp: 800 },
+  {
+    sku: 'SKU-NOODLE',
+    barcode: '8930000000015',
+    name: 'Instant noodles',
+    category: 'Food',
+    price: 10_000,
+    bp: 1000,
+  },
+  {
+    sku: 'SKU-TEA',
+    barcode: '8930000000022',
+    name: 'Green tea 500ml',
+    category: 'Beverages',
+    price: 25_500,
+    bp: 800,
+  },
   { sku: 'SKU-RICE', barcode: '8930000000039', name: 'Rice 1kg', category: 'Food', price: 33_330, bp: 500 },
-  { sku: 'SKU-COOKER', barcode: '8930000000046', name: 'Rice cooker', category: 'Appliances', price: 1_000_000, bp: 0 },
-  { sku: 'SKU-SOAP', barcode: '8930000000053', name: 'Soap', category: 'Personal care', price: 18_000, bp: 1000 },
-  { sku: 'SKU-MILK', barcode: '8930000000060', name: 'Fresh milk 1l', category: 'Dairy', price: 32_000, bp: 500 },
-  { sku: 'SKU-COFFEE', barcode: '8930000000077', name: 'Ground coffee 500g', category: 'Beverages', price: 95_000, bp: 1000 },
+  {
+    sku: 'SKU-COOKER',
+    barcode: '8930000000046',
+    name: 'Rice cooker',
+    category: 'Appliances',
+    price: 1_000_000,
+    bp: 0,
+  },
+  {
+    sku: 'SKU-SOAP',
+    barcode: '8930000000053',
+    name: 'Soap',
+    category: 'Personal care',
+    price: 18_000,
+    bp: 1000,
+  },
+  {
+    sku: 'SKU-MILK',
+    barcode: '8930000000060',
+    name: 'Fresh milk 1l',
+    category: 'Dairy',
+    price: 32_000,
+    bp: 500,
+  },
+  {
+    sku: 'SKU-COFFEE',
+    barcode: '8930000000077',
+    name: 'Ground coffee 500g',
+    category: 'Beverages',
+    price: 95_000,
+    bp: 1000,
+  },
   { sku: 'SKU-EGGS', barcode: '8930000000084', name: 'Eggs x10', category: 'Food', price: 30_000, bp: 0 },
-  { sku: 'SKU-SHAMPOO', barcode: '8930000000091', name: 'Shampoo 650ml', category: 'Personal care', price: 145_000, bp: 1000 },
-  { sku: 'SKU-BREAD', barcode: '8930000000107', name: 'Sandwich bread', category: 'Bakery', price: 22_000, bp: 500 },
-  { sku: 'SKU-OIL', barcode: '8930000000114', name: 'Cooking oil 1l', category: 'Food', price: 55_000, bp: 500 },
-  { sku: 'SKU-FISHSAUCE', barcode: '8930000000121', name: 'Fish sauce 500ml', category: 'Food', price: 42_000, bp: 1000 },
+  {
+    sku: 'SKU-SHAMPOO',
+    barcode: '8930000000091',
+    name: 'Shampoo 650ml',
+    category: 'Personal care',
+    price: 145_000,
+    bp: 1000,
+  },
+  {
+    sku: 'SKU-BREAD',
+    barcode: '8930000000107',
+    name: 'Sandwich bread',
+    category: 'Bakery',
+    price: 22_000,
+    bp: 500,
+  },
+  {
+    sku: 'SKU-OIL',
+    barcode: '8930000000114',
+    name: 'Cooking oil 1l',
+    category: 'Food',
+    price: 55_000,
+    bp: 500,
+  },
+  {
+    sku: 'SKU-FISHSAUCE',
+    barcode: '8930000000121',
+    name: 'Fish sauce 500ml',
+    category: 'Food',
+    price: 42_000,
+    bp: 1000,
+  },
 ] as const;
 
 export class StoreEventFactory {
@@ -80,7 +139,10 @@ export class StoreEventFactory {
     return min + Math.floor(this.random() * (max - min + 1));
   }
 
-  private envelope<T extends StoreEvent['event_type']>(type: T, terminal: string | null = `t${this.int(1, 4)}`) {
+  private envelope<T extends StoreEvent['event_type']>(
+    type: T,
+    terminal: string | null = `t${this.int(1, 4)}`,
+  ) {
     return {
       event_id: uuidv7(this.clock()),
       event_type: type,
@@ -100,7 +162,9 @@ export class StoreEventFactory {
   }
 
   sale(lineCount = this.int(3, 10)): SaleRecorded {
-    const chosen = [...PRODUCTS].sort(() => this.random() - 0.5).slice(0, Math.min(lineCount, PRODUCTS.length));
+    const chosen = [...PRODUCTS]
+      .sort(() => this.random() - 0.5)
+      .slice(0, Math.min(lineCount, PRODUCTS.length));
     const lines: SaleLine[] = chosen.map((p, i) => {
       const quantity = this.int(1, 4);
       const gross = p.price * quantity;
@@ -132,7 +196,11 @@ export class StoreEventFactory {
       item_count: sum((l) => l.quantity),
       customer_ref: this.random() < 0.3 ? crypto.randomBytes(16).toString('hex') : null,
       lines,
-      stock: lines.map((l) => ({ sku: l.sku, delta: -l.quantity, on_hand_after: this.stockAfter(l.sku, -l.quantity) })),
+      stock: lines.map((l) => ({
+        sku: l.sku,
+        delta: -l.quantity,
+        on_hand_after: this.stockAfter(l.sku, -l.quantity),
+      })),
     };
   }
 
@@ -169,7 +237,11 @@ export class StoreEventFactory {
       was_paid: true,
       total_minor: sale.total_minor,
       currency: sale.currency,
-      stock: sale.lines.map((l) => ({ sku: l.sku, delta: l.quantity, on_hand_after: this.stockAfter(l.sku, l.quantity) })),
+      stock: sale.lines.map((l) => ({
+        sku: l.sku,
+        delta: l.quantity,
+        on_hand_after: this.stockAfter(l.sku, l.quantity),
+      })),
     };
   }
 
@@ -182,13 +254,24 @@ export class StoreEventFactory {
       amount_minor: Math.floor(line.line_total_minor / line.quantity),
       currency: sale.currency,
       reason: 'damaged',
-      lines: [{ line_no: line.line_no, sku: line.sku, quantity: 1, amount_minor: Math.floor(line.line_total_minor / line.quantity) }],
+      lines: [
+        {
+          line_no: line.line_no,
+          sku: line.sku,
+          quantity: 1,
+          amount_minor: Math.floor(line.line_total_minor / line.quantity),
+        },
+      ],
       stock: [],
     };
   }
 
   goodsReceived(): GoodsReceived {
-    const lines = PRODUCTS.slice(0, this.int(1, 5)).map((p) => ({ sku: p.sku, quantity: this.int(10, 100), unit_cost_minor: Math.floor(p.price * 0.7) }));
+    const lines = PRODUCTS.slice(0, this.int(1, 5)).map((p) => ({
+      sku: p.sku,
+      quantity: this.int(10, 100),
+      unit_cost_minor: Math.floor(p.price * 0.7),
+    }));
     return {
       ...this.envelope('GoodsReceived', null),
       receipt_id: uuidv7(this.clock()),
@@ -196,7 +279,11 @@ export class StoreEventFactory {
       currency: 'VND',
       total_cost_minor: lines.reduce((s, l) => s + l.quantity * l.unit_cost_minor, 0),
       lines,
-      stock: lines.map((l) => ({ sku: l.sku, delta: l.quantity, on_hand_after: this.stockAfter(l.sku, l.quantity) })),
+      stock: lines.map((l) => ({
+        sku: l.sku,
+        delta: l.quantity,
+        on_hand_after: this.stockAfter(l.sku, l.quantity),
+      })),
     };
   }
 

@@ -1,5 +1,5 @@
 import { makeEan13 } from './ean13.ts';
-import { pick, seededRandom, seedFromString } from './seed-random.ts';
+import { pick, seededRandom, seedFromString } from '@retail-stream/runtime';
 
 export interface SeedProduct {
   sku: string;

@@ -1,4 +1,4 @@
-import { pick, seededRandom } from './seed-random.ts';
+import { pick, seededRandom } from '@retail-stream/runtime';
 import type { StoreProfile } from './store-profile.ts';
 
 interface City {
