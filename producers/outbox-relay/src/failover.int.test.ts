@@ -60,7 +60,10 @@ describe('relay crash and failover (child processes)', () => {
     const blocker = new pg.Client({ connectionString: db.url });
     await blocker.connect();
     cleanup.push(() => blocker.end());
-    await blocker.query(`INSERT INTO sync_cursors (store_id, destination, last_published_seq) VALUES ($1, 'kafka', 0)`, [db.storeId]);
+    await blocker.query(
+      `INSERT INTO sync_cursors (store_id, destination, last_published_seq) VALUES ($1, 'kafka', 0)`,
+      [db.storeId],
+    );
     await blocker.query('BEGIN');
     await blocker.query(`SELECT * FROM sync_cursors WHERE store_id = $1 FOR UPDATE`, [db.storeId]);
 
@@ -73,7 +76,9 @@ describe('relay crash and failover (child processes)', () => {
           `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'outbox-relay' AND wait_event_type = 'Lock'`,
         )
       ).rows as { pid: number }[];
-    await waitFor(async () => (await waitingMark()).length > 0, { what: 'the relay waiting to mark its first batch' });
+    await waitFor(async () => (await waitingMark()).length > 0, {
+      what: 'the relay waiting to mark its first batch',
+    });
 
     first.kill('SIGKILL');
     expect(await first.exited).toBeNull(); // killed by the signal, no exit code
@@ -90,9 +95,15 @@ describe('relay crash and failover (child processes)', () => {
 
     spawnRelay(env, 'second');
     await collector.waitForCount(events.length + atKill);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, { what: 'all marked' });
+    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
+      what: 'all marked',
+    });
     const report = checkDelivery(await seqsIn(collector), events.length);
-    expect(report).toMatchObject({ ok: true, duplicates: atKill, resends: [{ index: atKill, fromSeq: 1, repeated: atKill }] });
+    expect(report).toMatchObject({
+      ok: true,
+      duplicates: atKill,
+      resends: [{ index: atKill, fromSeq: 1, repeated: atKill }],
+    });
     expect(await decodeAll(serde, collector.messages.slice(atKill))).toEqual(events);
   });
 
@@ -104,12 +115,18 @@ describe('relay crash and failover (child processes)', () => {
 
     for (const [i, threshold] of [2_000, 5_000, 8_000].entries()) {
       const p = spawnRelay(env, `victim-${i}`);
-      await waitFor(() => collector.messages.length >= threshold, { what: `${threshold} records`, timeoutMs: 60_000 });
+      await waitFor(() => collector.messages.length >= threshold, {
+        what: `${threshold} records`,
+        timeoutMs: 60_000,
+      });
       p.kill('SIGKILL');
       await p.exited;
     }
     spawnRelay(env, 'survivor');
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, { what: 'all marked', timeoutMs: 60_000 });
+    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
+      what: 'all marked',
+      timeoutMs: 60_000,
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const report = checkDelivery(await seqsIn(collector), events.length);
     expect(report.problems).toEqual([]);
@@ -146,17 +163,26 @@ describe('relay crash and failover (child processes)', () => {
     await standby.waitForLog('another relay holds the store lease; standing by');
     expect(acquired(standby)).toBe(false);
 
-    await waitFor(() => collector.messages.length >= 1_000, { what: 'publishing under way', timeoutMs: 60_000 });
+    await waitFor(() => collector.messages.length >= 1_000, {
+      what: 'publishing under way',
+      timeoutMs: 60_000,
+    });
     expect(acquired(standby)).toBe(false); // never two publishers at once
     active.kill('SIGKILL');
     await active.exited;
     await standby.waitForLog('store lease acquired; publishing', 15_000);
 
     const seen = collector.messages.length;
-    await waitFor(() => collector.messages.length >= seen + 1_000, { what: 'the standby publishing', timeoutMs: 60_000 });
+    await waitFor(() => collector.messages.length >= seen + 1_000, {
+      what: 'the standby publishing',
+      timeoutMs: 60_000,
+    });
     writing = false;
     await writer;
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, { what: 'all marked', timeoutMs: 60_000 });
+    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
+      what: 'all marked',
+      timeoutMs: 60_000,
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const report = checkDelivery(await seqsIn(collector), written);
     expect(report.problems).toEqual([]);

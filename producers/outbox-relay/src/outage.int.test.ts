@@ -55,10 +55,15 @@ describe('Kafka unreachable', () => {
 
     await insertOutbox(db.pool, factory.mixed(100));
     await collector.waitForCount(100);
-    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'ONLINE', { what: 'ONLINE' });
+    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'ONLINE', {
+      what: 'ONLINE',
+    });
 
     faults.cut();
-    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'OFFLINE', { what: 'OFFLINE', timeoutMs: 20_000 });
+    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'OFFLINE', {
+      what: 'OFFLINE',
+      timeoutMs: 20_000,
+    });
     const offline = await relayStatusRow(db.pool, db.storeId);
     expect(offline?.last_error).toMatch(/KAFKA_/);
     expect(r.service.readiness()).toMatch(/OFFLINE/);
@@ -68,14 +73,20 @@ describe('Kafka unreachable', () => {
       await insertOutbox(db.pool, factory.mixed(100));
       await new Promise((resolve) => setTimeout(resolve, 300));
     }
-    await waitFor(async () => metricValue(await r.metricsText(), 'retail_outbox_backlog_rows') === 400, { what: 'backlog gauge 400' });
+    await waitFor(async () => metricValue(await r.metricsText(), 'retail_outbox_backlog_rows') === 400, {
+      what: 'backlog gauge 400',
+    });
     const metrics = await r.metricsText();
     expect(metricValue(metrics, 'retail_relay_online')).toBe(0);
     expect(metricValue(metrics, 'retail_outbox_oldest_unpublished_age_seconds')).toBeGreaterThan(0);
     expect(collector.messages).toHaveLength(100);
     expect((await publishedState(db.pool, db.storeId)).unpublished).toBe(400);
     // The head row carries the attempts and the reason.
-    const { rows } = await db.pool.query<{ publish_attempts: number; last_error: string; next_attempt_at: Date | null }>(
+    const { rows } = await db.pool.query<{
+      publish_attempts: number;
+      last_error: string;
+      next_attempt_at: Date | null;
+    }>(
       'SELECT publish_attempts, last_error, next_attempt_at FROM outbox WHERE store_id = $1 AND store_seq = 101',
       [db.storeId],
     );
@@ -84,11 +95,23 @@ describe('Kafka unreachable', () => {
 
     faults.restore();
     await collector.waitForCount(500);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, { what: 'drained' });
-    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'ONLINE', { what: 'ONLINE again' });
+    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
+      what: 'drained',
+    });
+    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'ONLINE', {
+      what: 'ONLINE again',
+    });
     const decoded = await decodeAll(serde, collector.messages);
-    expect(checkDelivery(decoded.map((e) => e.store_seq), 500)).toMatchObject({ ok: true, duplicates: 0 });
-    const { rows: after } = await db.pool.query('SELECT 1 FROM outbox WHERE store_id = $1 AND last_error IS NOT NULL', [db.storeId]);
+    expect(
+      checkDelivery(
+        decoded.map((e) => e.store_seq),
+        500,
+      ),
+    ).toMatchObject({ ok: true, duplicates: 0 });
+    const { rows: after } = await db.pool.query(
+      'SELECT 1 FROM outbox WHERE store_id = $1 AND last_error IS NOT NULL',
+      [db.storeId],
+    );
     expect(after).toHaveLength(0);
   });
 
@@ -96,52 +119,83 @@ describe('Kafka unreachable', () => {
     const { db, topic, collector, faults } = await setup();
     const events = new StoreEventFactory(db.storeId).mixed(6_000);
     await insertOutbox(db.pool, events);
-    const r = await startRelay(testRelayEnv(db.storeId, topic, { RELAY_BATCH_SIZE: '300' }), { kafka: faults.kafka() });
+    const r = await startRelay(testRelayEnv(db.storeId, topic, { RELAY_BATCH_SIZE: '300' }), {
+      kafka: faults.kafka(),
+    });
     cleanup.push(() => r.stop());
 
     await waitFor(() => collector.messages.length >= 500, { what: 'publishing under way' });
     faults.cut();
-    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'OFFLINE', { what: 'OFFLINE', timeoutMs: 20_000 });
+    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'OFFLINE', {
+      what: 'OFFLINE',
+      timeoutMs: 20_000,
+    });
     const stuckAt = collector.messages.length;
     expect(stuckAt).toBeLessThan(events.length);
     faults.restore();
 
     await collector.waitForCount(events.length);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, { what: 'drained' });
+    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
+      what: 'drained',
+    });
     const decoded = await decodeAll(serde, collector.messages);
-    const report = checkDelivery(decoded.map((e) => e.store_seq), events.length);
+    const report = checkDelivery(
+      decoded.map((e) => e.store_seq),
+      events.length,
+    );
     expect(report.problems).toEqual([]);
     // The chunk in flight at the cut is re-sent with the same producer id and sequence numbers, so
     // the broker drops it if it had been written: no duplicates even across the outage.
     expect(report.duplicates).toBe(0);
-    expect(await publishedState(db.pool, db.storeId)).toEqual({ published: events.length, unpublished: 0, cursor: events.length });
+    expect(await publishedState(db.pool, db.storeId)).toEqual({
+      published: events.length,
+      unpublished: 0,
+      cursor: events.length,
+    });
   });
 
   it('a request written by the broker whose answer is lost is not duplicated (idempotent re-send)', async () => {
     const { db, topic, collector, faults } = await setup();
     const events = new StoreEventFactory(db.storeId).mixed(6_000);
     await insertOutbox(db.pool, events);
-    const r = await startRelay(testRelayEnv(db.storeId, topic, { RELAY_BATCH_SIZE: '300', RELAY_KAFKA_SEND_RETRIES: '1' }), {
-      kafka: faults.kafka({ requestTimeoutMs: 1_500 }),
-    });
+    const r = await startRelay(
+      testRelayEnv(db.storeId, topic, { RELAY_BATCH_SIZE: '300', RELAY_KAFKA_SEND_RETRIES: '1' }),
+      {
+        kafka: faults.kafka({ requestTimeoutMs: 1_500 }),
+      },
+    );
     cleanup.push(() => r.stop());
 
     await waitFor(() => collector.messages.length >= 500, { what: 'publishing under way' });
     faults.swallowResponses();
     // The broker appends what the relay sends, but the relay never hears back, so never marks it.
-    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'OFFLINE', { what: 'OFFLINE', timeoutMs: 20_000 });
-    await waitFor(async () => collector.messages.length > (await publishedState(db.pool, db.storeId)).published, {
-      what: 'records in Kafka that the relay has not marked',
+    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'OFFLINE', {
+      what: 'OFFLINE',
+      timeoutMs: 20_000,
     });
+    await waitFor(
+      async () => collector.messages.length > (await publishedState(db.pool, db.storeId)).published,
+      {
+        what: 'records in Kafka that the relay has not marked',
+      },
+    );
     // Long enough for kafkajs to give up on its own retries: the relay's retry must do it.
-    await waitFor(() => r.lines.some((l) => /publish failed/.test(l.msg)), { what: 'a failed publish', timeoutMs: 20_000 });
+    await waitFor(() => r.lines.some((l) => /publish failed/.test(l.msg)), {
+      what: 'a failed publish',
+      timeoutMs: 20_000,
+    });
     faults.restore();
 
     await collector.waitForCount(events.length);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, { what: 'drained' });
+    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
+      what: 'drained',
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const decoded = await decodeAll(serde, collector.messages);
-    const report = checkDelivery(decoded.map((e) => e.store_seq), events.length);
+    const report = checkDelivery(
+      decoded.map((e) => e.store_seq),
+      events.length,
+    );
     expect(report.problems).toEqual([]);
     expect(report.duplicates).toBe(0);
     expect(r.lines.some((l) => /re-sending the unacknowledged chunk/.test(l.msg))).toBe(true);

@@ -77,13 +77,22 @@ describe('schema registry down', () => {
     await insertOutbox(db.pool, events.slice(200));
     await collector.waitForCount(300);
     expect(second.lines.some((l) => /schema registry not reachable/.test(l.msg))).toBe(true);
-    expect(second.lines.some((l) => l.msg === 'schema ids loaded from the store database' && l.loaded === 7)).toBe(true);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, { what: 'all marked' });
+    expect(
+      second.lines.some((l) => l.msg === 'schema ids loaded from the store database' && l.loaded === 7),
+    ).toBe(true);
+    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
+      what: 'all marked',
+    });
 
     // Consumers decode through the registry, so read back once it is up again (same data, same ids).
     await registry.start();
     const decoded = await decodeAll(AvroSerde.fromUrl(registry.url), collector.messages);
-    expect(checkDelivery(decoded.map((e) => e.store_seq), 300)).toMatchObject({ ok: true, duplicates: 0 });
+    expect(
+      checkDelivery(
+        decoded.map((e) => e.store_seq),
+        300,
+      ),
+    ).toMatchObject({ ok: true, duplicates: 0 });
     expect(decoded).toEqual(events);
   });
 
@@ -95,12 +104,21 @@ describe('schema registry down', () => {
     const r = await startRelay(testRelayEnv(db.storeId, topic, { SCHEMA_REGISTRY_URL: registry.url }));
     cleanup.push(() => r.stop());
 
-    await waitFor(async () => /SCHEMA_ID_UNKNOWN/.test((await r.metricsText()).match(/retail_relay_publish_errors_total\{[^}]*\}/g)?.join() ?? ''), {
-      what: 'SCHEMA_ID_UNKNOWN counted',
-    });
+    await waitFor(
+      async () =>
+        /SCHEMA_ID_UNKNOWN/.test(
+          (await r.metricsText()).match(/retail_relay_publish_errors_total\{[^}]*\}/g)?.join() ?? '',
+        ),
+      {
+        what: 'SCHEMA_ID_UNKNOWN counted',
+      },
+    );
     expect(collector.messages).toHaveLength(0);
     expect(metricValue(await r.metricsText(), 'retail_relay_blocked')).toBe(0);
-    const { rows } = await db.pool.query<{ last_error: string }>('SELECT last_error FROM outbox WHERE store_id = $1 AND store_seq = 1', [db.storeId]);
+    const { rows } = await db.pool.query<{ last_error: string }>(
+      'SELECT last_error FROM outbox WHERE store_id = $1 AND store_seq = 1',
+      [db.storeId],
+    );
     expect(rows[0]!.last_error).toMatch(/SCHEMA_ID_UNKNOWN/);
 
     await registry.start();

@@ -57,33 +57,54 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
     const r = await relay(testRelayEnv(db.storeId, topic));
 
     await collector.waitForCount(events.length);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, { what: 'all rows marked' });
+    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
+      what: 'all rows marked',
+    });
 
     const got = collector.messages;
     expect(new Set(got.map((m) => m.partition)).size).toBe(1); // one store → one partition
     expect(got.every((m) => m.key === db.storeId)).toBe(true);
     const decoded = await decodeAll(serde, got);
-    expect(checkDelivery(decoded.map((e) => e.store_seq), events.length)).toMatchObject({ ok: true, duplicates: 0 });
+    expect(
+      checkDelivery(
+        decoded.map((e) => e.store_seq),
+        events.length,
+      ),
+    ).toMatchObject({ ok: true, duplicates: 0 });
     expect(decoded).toEqual(events);
     got.forEach((m, i) => {
-      expect(m.headers).toEqual({ event_type: events[i]!.event_type, event_id: events[i]!.event_id, trace_id: events[i]!.trace_id });
+      expect(m.headers).toEqual({
+        event_type: events[i]!.event_type,
+        event_id: events[i]!.event_id,
+        trace_id: events[i]!.trace_id,
+      });
     });
     expect(new Set(events.map((e) => e.event_type)).size).toBe(7);
 
-    expect(await publishedState(db.pool, db.storeId)).toEqual({ published: events.length, unpublished: 0, cursor: events.length });
-    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'ONLINE', { what: 'relay_status ONLINE' });
+    expect(await publishedState(db.pool, db.storeId)).toEqual({
+      published: events.length,
+      unpublished: 0,
+      cursor: events.length,
+    });
+    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'ONLINE', {
+      what: 'relay_status ONLINE',
+    });
     const metrics = await r.metricsText();
     expect(metricValue(metrics, 'retail_relay_published_total')).toBe(events.length);
     expect(metricValue(metrics, 'retail_relay_online')).toBe(1);
     expect(metricValue(metrics, 'retail_relay_lease_held')).toBe(1);
-    await waitFor(async () => metricValue(await r.metricsText(), 'retail_outbox_backlog_rows') === 0, { what: 'backlog gauge 0' });
+    await waitFor(async () => metricValue(await r.metricsText(), 'retail_outbox_backlog_rows') === 0, {
+      what: 'backlog gauge 0',
+    });
   });
 
   it('wakes on NOTIFY instead of waiting for the poll interval', async () => {
     const { db, topic, collector } = await setup();
     const factory = new StoreEventFactory(db.storeId);
     await relay(testRelayEnv(db.storeId, topic, { RELAY_POLL_INTERVAL_MS: '60000' }));
-    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'ONLINE', { what: 'relay up' });
+    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'ONLINE', {
+      what: 'relay up',
+    });
 
     for (let round = 1; round <= 3; round++) {
       const started = Date.now();
@@ -92,7 +113,12 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
       expect(Date.now() - started).toBeLessThan(3_000);
     }
     const decoded = await decodeAll(serde, collector.messages);
-    expect(checkDelivery(decoded.map((e) => e.store_seq), 15).ok).toBe(true);
+    expect(
+      checkDelivery(
+        decoded.map((e) => e.store_seq),
+        15,
+      ).ok,
+    ).toBe(true);
   });
 
   it('stops the store at a row that cannot be encoded, says so, and resumes in order once it is fixed', async () => {
@@ -100,12 +126,15 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
     const events = new StoreEventFactory(db.storeId).mixed(30);
     const badSeq = 12;
     await insertOutbox(db.pool, events, {
-      payloadOverride: (e) => (e.store_seq === badSeq ? { ...e, store_seq: badSeq, occurred_at: 'yesterday' } : e),
+      payloadOverride: (e) =>
+        e.store_seq === badSeq ? { ...e, store_seq: badSeq, occurred_at: 'yesterday' } : e,
     });
     const r = await relay(testRelayEnv(db.storeId, topic));
 
     await collector.waitForCount(badSeq - 1);
-    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'OFFLINE', { what: 'relay_status OFFLINE' });
+    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'OFFLINE', {
+      what: 'relay_status OFFLINE',
+    });
     const status = await relayStatusRow(db.pool, db.storeId);
     expect(status?.last_error).toMatch(/BLOCKED at store_seq 12: AVRO_INVALID_VALUE/);
     const { rows } = await db.pool.query<{ last_error: string; publish_attempts: number }>(
@@ -114,8 +143,14 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
     );
     expect(rows[0]!.last_error).toMatch(/AVRO_INVALID_VALUE.*occurred_at/);
     expect(rows[0]!.publish_attempts).toBeGreaterThanOrEqual(1);
-    const alert = r.lines.find((l) => l.level === 'error' && /publishing for this store is STOPPED/.test(l.msg));
-    expect(alert).toMatchObject({ store_seq: badSeq, code: 'AVRO_INVALID_VALUE', event_id: events[badSeq - 1]!.event_id });
+    const alert = r.lines.find(
+      (l) => l.level === 'error' && /publishing for this store is STOPPED/.test(l.msg),
+    );
+    expect(alert).toMatchObject({
+      store_seq: badSeq,
+      code: 'AVRO_INVALID_VALUE',
+      event_id: events[badSeq - 1]!.event_id,
+    });
     const metrics = await r.metricsText();
     expect(metricValue(metrics, 'retail_relay_blocked')).toBe(1);
     expect(metrics).toMatch(/retail_relay_publish_errors_total\{code="AVRO_INVALID_VALUE"[^}]*\} [1-9]/);
@@ -123,15 +158,26 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
     // Nothing after the bad row went out: ordering beats progress.
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(collector.messages).toHaveLength(badSeq - 1);
-    expect(await publishedState(db.pool, db.storeId)).toMatchObject({ published: badSeq - 1, cursor: badSeq - 1 });
+    expect(await publishedState(db.pool, db.storeId)).toMatchObject({
+      published: badSeq - 1,
+      cursor: badSeq - 1,
+    });
 
     // The fix at the edge: the row gets its correct payload.
-    await db.pool.query('UPDATE outbox SET payload = $3 WHERE store_id = $1 AND store_seq = $2', [db.storeId, badSeq, JSON.stringify(events[badSeq - 1])]);
+    await db.pool.query('UPDATE outbox SET payload = $3 WHERE store_id = $1 AND store_seq = $2', [
+      db.storeId,
+      badSeq,
+      JSON.stringify(events[badSeq - 1]),
+    ]);
     await collector.waitForCount(events.length);
     const decoded = await decodeAll(serde, collector.messages);
     expect(decoded).toEqual(events);
-    await waitFor(async () => metricValue(await r.metricsText(), 'retail_relay_blocked') === 0, { what: 'unblocked' });
-    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'ONLINE', { what: 'ONLINE again' });
+    await waitFor(async () => metricValue(await r.metricsText(), 'retail_relay_blocked') === 0, {
+      what: 'unblocked',
+    });
+    await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'ONLINE', {
+      what: 'ONLINE again',
+    });
     expect(r.service.readiness()).toBe(true);
   });
 
@@ -152,7 +198,12 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
     await relay(testRelayEnv(db.storeId, topic, { RELAY_BATCH_SIZE: '200' }));
     await collector.waitForCount(events.length);
     const decoded = await decodeAll(serde, collector.messages);
-    expect(checkDelivery(decoded.map((e) => e.store_seq), events.length)).toMatchObject({ ok: true, duplicates: 0 });
+    expect(
+      checkDelivery(
+        decoded.map((e) => e.store_seq),
+        events.length,
+      ),
+    ).toMatchObject({ ok: true, duplicates: 0 });
   });
 });
 
@@ -171,12 +222,22 @@ describe('store lease', () => {
     expect(rows).toHaveLength(1);
     await db.pool.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
 
-    await waitFor(() => r.lines.some((l) => l.msg === 'lease session lost; stopping publishing for this store'), { what: 'lease loss noticed' });
-    await waitFor(() => r.lines.filter((l) => l.msg === 'store lease acquired; publishing').length >= 2, { what: 'lease taken again' });
+    await waitFor(
+      () => r.lines.some((l) => l.msg === 'lease session lost; stopping publishing for this store'),
+      { what: 'lease loss noticed' },
+    );
+    await waitFor(() => r.lines.filter((l) => l.msg === 'store lease acquired; publishing').length >= 2, {
+      what: 'lease taken again',
+    });
     await collector.waitForCount(events.length);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, { what: 'all marked' });
+    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
+      what: 'all marked',
+    });
     await collector.settled();
-    const report = checkDelivery((await decodeAll(serde, collector.messages)).map((e) => e.store_seq), events.length);
+    const report = checkDelivery(
+      (await decodeAll(serde, collector.messages)).map((e) => e.store_seq),
+      events.length,
+    );
     expect(report.problems).toEqual([]);
     expect(report.duplicates).toBeLessThanOrEqual(2 * 300);
   });
@@ -189,13 +250,25 @@ describe('retention', () => {
     const events: StoreEvent[] = new StoreEventFactory(db.storeId).mixed(40);
     await insertOutbox(db.pool, events, { notify: false });
     // 1-10 published 10 days ago, 11-20 published just now, 21-30 unpublished but old, 31-40 new.
-    await db.pool.query(`UPDATE outbox SET published_at = now() - interval '10 days' WHERE store_id = $1 AND store_seq <= 10`, [db.storeId]);
-    await db.pool.query(`UPDATE outbox SET published_at = now() WHERE store_id = $1 AND store_seq BETWEEN 11 AND 20`, [db.storeId]);
-    await db.pool.query(`UPDATE outbox SET created_at = now() - interval '30 days' WHERE store_id = $1 AND store_seq BETWEEN 21 AND 30`, [db.storeId]);
+    await db.pool.query(
+      `UPDATE outbox SET published_at = now() - interval '10 days' WHERE store_id = $1 AND store_seq <= 10`,
+      [db.storeId],
+    );
+    await db.pool.query(
+      `UPDATE outbox SET published_at = now() WHERE store_id = $1 AND store_seq BETWEEN 11 AND 20`,
+      [db.storeId],
+    );
+    await db.pool.query(
+      `UPDATE outbox SET created_at = now() - interval '30 days' WHERE store_id = $1 AND store_seq BETWEEN 21 AND 30`,
+      [db.storeId],
+    );
 
     const deleted = await deletePublishedBefore(db.pool, db.storeId, { maxAgeS: 7 * 24 * 3600, batch: 3 });
     expect(deleted).toBe(10);
-    const { rows } = await db.pool.query<{ store_seq: string }>('SELECT store_seq FROM outbox WHERE store_id = $1 ORDER BY store_seq', [db.storeId]);
+    const { rows } = await db.pool.query<{ store_seq: string }>(
+      'SELECT store_seq FROM outbox WHERE store_id = $1 ORDER BY store_seq',
+      [db.storeId],
+    );
     expect(rows.map((r) => Number(r.store_seq))).toEqual(Array.from({ length: 30 }, (_, i) => i + 11));
     expect(await deletePublishedBefore(db.pool, db.storeId, { maxAgeS: 7 * 24 * 3600, batch: 3 })).toBe(0);
   });
@@ -204,12 +277,18 @@ describe('retention', () => {
     const { db, topic, collector } = await setup();
     const events = new StoreEventFactory(db.storeId).mixed(20);
     await insertOutbox(db.pool, events);
-    const r = await relay(testRelayEnv(db.storeId, topic, { RELAY_RETENTION_AGE_S: '2', RELAY_RETENTION_INTERVAL_S: '1' }));
+    const r = await relay(
+      testRelayEnv(db.storeId, topic, { RELAY_RETENTION_AGE_S: '2', RELAY_RETENTION_INTERVAL_S: '1' }),
+    );
     await collector.waitForCount(20);
-    await waitFor(async () => (await db.pool.query('SELECT 1 FROM outbox WHERE store_id = $1', [db.storeId])).rowCount === 0, {
-      what: 'published rows removed after 2 s',
-      timeoutMs: 15_000,
-    });
+    await waitFor(
+      async () =>
+        (await db.pool.query('SELECT 1 FROM outbox WHERE store_id = $1', [db.storeId])).rowCount === 0,
+      {
+        what: 'published rows removed after 2 s',
+        timeoutMs: 15_000,
+      },
+    );
     expect(metricValue(await r.metricsText(), 'retail_relay_retention_deleted_total')).toBe(20);
   });
 });

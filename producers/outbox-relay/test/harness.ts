@@ -5,7 +5,14 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
-import { AvroSerde, createLogger, createMetricsRegistry, ensureTopics, parseConfig, type Logger } from '@retail-stream/runtime';
+import {
+  AvroSerde,
+  createLogger,
+  createMetricsRegistry,
+  ensureTopics,
+  parseConfig,
+  type Logger,
+} from '@retail-stream/runtime';
 import { uniqueName, waitFor } from '@retail-stream/runtime/testing';
 import { registerAll, type StoreEvent } from '@retail-stream/schemas';
 import { prepareStoreDatabase } from '@retail-stream/store-edge';
@@ -89,7 +96,10 @@ export async function insertOutbox(
     );
   }
   if (opts.notify !== false && events.length > 0) {
-    await db.query('SELECT pg_notify($1, $2)', ['outbox_new', JSON.stringify({ store_id: events[0]!.store_id })]);
+    await db.query('SELECT pg_notify($1, $2)', [
+      'outbox_new',
+      JSON.stringify({ store_id: events[0]!.store_id }),
+    ]);
   }
 }
 
@@ -102,7 +112,11 @@ export async function publishedState(db: pg.Pool, storeId: string) {
     [storeId],
   );
   const r = rows[0]!;
-  return { published: r.published, unpublished: r.unpublished, cursor: r.cursor === null ? null : Number(r.cursor) };
+  return {
+    published: r.published,
+    unpublished: r.unpublished,
+    cursor: r.cursor === null ? null : Number(r.cursor),
+  };
 }
 
 export async function relayStatusRow(db: pg.Pool, storeId: string) {
@@ -133,7 +147,11 @@ export async function createTopic(partitions = 1): Promise<string> {
 }
 
 export async function deleteTopic(topic: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'relay-test-admin', brokers: BROKERS, logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'relay-test-admin',
+    brokers: BROKERS,
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
@@ -172,7 +190,10 @@ export class TopicCollector {
   }
 
   async waitForCount(n: number, timeoutMs = 30_000): Promise<void> {
-    await waitFor(() => this.messages.length >= n, { timeoutMs, what: `${n} records on ${this.topic} (have ${this.messages.length})` });
+    await waitFor(() => this.messages.length >= n, {
+      timeoutMs,
+      what: `${n} records on ${this.topic} (have ${this.messages.length})`,
+    });
   }
 
   /** Waits until no new record arrived for quietMs (everything already written has been read). */
@@ -198,7 +219,8 @@ export class TopicCollector {
 
 function toReceived(partition: number, m: KafkaMessage): Received {
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {})) headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
+  for (const [k, v] of Object.entries(m.headers ?? {}))
+    headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
   return { partition, offset: Number(m.offset), key: m.key?.toString() ?? '', headers, value: m.value! };
 }
 
@@ -228,7 +250,9 @@ export class KafkaFaults {
   }
 
   socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
-    const socket = this.down ? net.connect({ host: '127.0.0.1', port: this.deadPort }) : net.connect({ host, port }, onConnect);
+    const socket = this.down
+      ? net.connect({ host: '127.0.0.1', port: this.deadPort })
+      : net.connect({ host, port }, onConnect);
     socket.setKeepAlive(true, 60_000);
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
@@ -271,7 +295,11 @@ export class KafkaFaults {
 // ── the relay ─────────────────────────────────────────────────────────────────────────────────
 
 /** Relay settings for tests: short intervals, a test topic. */
-export function testRelayEnv(storeId: string, topic: string, overrides: Record<string, string> = {}): Record<string, string> {
+export function testRelayEnv(
+  storeId: string,
+  topic: string,
+  overrides: Record<string, string> = {},
+): Record<string, string> {
   return {
     STORE_ID: storeId,
     PG_URL,
@@ -321,7 +349,10 @@ export interface InProcessRelay {
   stop(): Promise<void>;
 }
 
-export async function startRelay(env: Record<string, string>, opts: { kafka?: Kafka } = {}): Promise<InProcessRelay> {
+export async function startRelay(
+  env: Record<string, string>,
+  opts: { kafka?: Kafka } = {},
+): Promise<InProcessRelay> {
   const config = parseConfig(relayConfig, env);
   const { logger, lines } = captureLogger('info');
   const metrics = createMetricsRegistry('outbox-relay', { defaultMetrics: false });
@@ -351,7 +382,10 @@ export class RelayProcess {
   private readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
 
-  constructor(env: Record<string, string>, readonly name = 'relay') {
+  constructor(
+    env: Record<string, string>,
+    readonly name = 'relay',
+  ) {
     const mainTs = path.join(PACKAGE_DIR, 'src', 'main.ts');
     this.child = spawn(process.execPath, ['--import', 'tsx', mainTs], {
       cwd: REPO_ROOT,
@@ -393,7 +427,10 @@ export class RelayProcess {
   }
 
   async waitForLog(msg: string | RegExp, timeoutMs = 30_000): Promise<void> {
-    await waitFor(() => this.hasLog(msg), { timeoutMs, what: `${this.name} to log ${String(msg)}; last lines: ${JSON.stringify(this.lines.slice(-5))}` });
+    await waitFor(() => this.hasLog(msg), {
+      timeoutMs,
+      what: `${this.name} to log ${String(msg)}; last lines: ${JSON.stringify(this.lines.slice(-5))}`,
+    });
   }
 
   kill(signal: NodeJS.Signals): void {
@@ -446,10 +483,17 @@ export class ThrowawayRegistry {
     const main = path.join(REPO_ROOT, 'infra', 'schema-registry', 'src', 'main.ts');
     this.child = spawn(process.execPath, ['--import', 'tsx', main], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', SCHEMA_REGISTRY_DATA_DIR: this.dataDir, SCHEMA_REGISTRY_PORT: String(this.port), LOG_LEVEL: 'warn' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        SCHEMA_REGISTRY_DATA_DIR: this.dataDir,
+        SCHEMA_REGISTRY_PORT: String(this.port),
+        LOG_LEVEL: 'warn',
+      },
       stdio: 'ignore',
     });
-    await waitFor(async () => (await fetch(`${this.url}/subjects`).catch(() => undefined))?.ok, { what: `registry on ${this.url}` });
+    await waitFor(async () => (await fetch(`${this.url}/subjects`).catch(() => undefined))?.ok, {
+      what: `registry on ${this.url}`,
+    });
   }
 
   async stop(): Promise<void> {
