@@ -11,7 +11,9 @@ import { clickhouseClientOptions } from '@retail-stream/runtime';
 import { serviceEnv } from './service-env.ts';
 
 const env = serviceEnv();
-const logger = createLogger({ service: 'smoke-check', level: 'error' });
+// kafkajs logs retried errors (a fresh broker's coordinator still loading) at error level; a real
+// failure shows up as the check's own ✗ line with its message.
+const logger = createLogger({ service: 'smoke-check', level: 'fatal' });
 
 type Check = { name: string; run: () => Promise<string> };
 
