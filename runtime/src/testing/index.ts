@@ -1,24 +1,6 @@
-import crypto from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-
 /** Test-only helpers, exported as @retail-stream/runtime/testing so services never import them. */
-
-/** Polls until fn returns a truthy value (returned) or fails with the last value seen. */
-export async function waitFor<T>(
-  fn: () => Promise<T> | T,
-  opts: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await fn();
-    if (last) return last as NonNullable<T>;
-    await sleep(opts.intervalMs ?? 100);
-  }
-  throw new Error(`timed out waiting for ${opts.what ?? 'condition'}; last value: ${JSON.stringify(last)}`);
-}
-
-/** Names that never collide between test runs sharing one broker or database. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}-${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
-}
+export * from './wait-for.ts';
+export * from './unique-name.ts';
+export * from './kafka-test-topics.ts';
+export * from './topic-collector.ts';
+export * from './kafka-network-faults.ts';
