@@ -1,5 +1,4 @@
 import type { Server } from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
@@ -8,17 +7,24 @@ import {
   closeServer,
   createLogger,
   createMetricsRegistry,
-  ensureTopics,
   Health,
   listen,
   mountOpsRoutes,
   parseConfig,
   type Logger,
 } from '@retail-stream/runtime';
-import { uniqueName, waitFor } from '@retail-stream/runtime/testing';
+import {
+  createTestTopic,
+  decodeAll as decodeAllAs,
+  deleteTestTopic,
+  KafkaNetworkFaults,
+  TopicCollector as SharedTopicCollector,
+  uniqueName,
+  type Received,
+} from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import express from 'express';
-import { Kafka, logLevel, type Consumer, type ISocketFactory, type KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { issueKey } from '../src/api-keys.ts';
 import { gatewayConfig, type GatewayConfig } from '../src/config.ts';
@@ -54,130 +60,31 @@ export async function dropSchema(schema: string): Promise<void> {
 
 // ── Kafka ─────────────────────────────────────────────────────────────────────────────────────
 
-export async function createTopic(partitions = 1): Promise<string> {
-  const topic = uniqueName('gateway-test');
-  await ensureTopics(BROKERS, [{ topic, numPartitions: partitions }]);
-  return topic;
-}
+export type { Received } from '@retail-stream/runtime/testing';
 
-export async function deleteTopic(topic: string): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'gateway-test-admin',
-    brokers: BROKERS,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  } finally {
-    await admin.disconnect();
-  }
-}
+export const createTopic = (partitions = 1): Promise<string> =>
+  createTestTopic(BROKERS, 'gateway-test', partitions);
 
-export interface Received {
-  partition: number;
-  offset: number;
-  key: string;
-  headers: Record<string, string>;
-  value: Buffer;
-}
+export const deleteTopic = (topic: string): Promise<void> =>
+  deleteTestTopic(BROKERS, 'gateway-test-admin', topic);
 
 /** Reads a topic from the beginning, keeping every record (duplicates included) in partition order. */
-export class TopicCollector {
-  readonly messages: Received[] = [];
-  private consumer: Consumer | undefined;
-
-  constructor(readonly topic: string) {}
-
-  async start(): Promise<this> {
-    const kafka = new Kafka({
-      clientId: 'gateway-test-reader',
-      brokers: BROKERS,
-      logLevel: logLevel.NOTHING,
-    });
-    this.consumer = kafka.consumer({ groupId: uniqueName('gateway-test-reader'), sessionTimeout: 10_000 });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        this.messages.push(toReceived(partition, message));
-      },
-    });
-    return this;
-  }
-
-  /** Records with this key (a store), in partition order. */
-  of(key: string): Received[] {
-    return this.messages.filter((m) => m.key === key);
-  }
-
-  async waitForKey(key: string, n: number, timeoutMs = 20_000): Promise<Received[]> {
-    await waitFor(() => this.of(key).length >= n, {
-      timeoutMs,
-      what: `${n} records of ${key} on ${this.topic} (have ${this.of(key).length})`,
-    });
-    return this.of(key);
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+export class TopicCollector extends SharedTopicCollector {
+  constructor(topic: string) {
+    super(BROKERS, topic, 'gateway-test-reader');
   }
 }
 
-function toReceived(partition: number, m: KafkaMessage): Received {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {}))
-    headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
-  return { partition, offset: Number(m.offset), key: m.key?.toString() ?? '', headers, value: m.value! };
-}
-
-export async function decodeAll(serde: AvroSerde, messages: readonly Received[]): Promise<StoreEvent[]> {
-  const out: StoreEvent[] = [];
-  for (const m of messages) out.push((await serde.decode<StoreEvent>(m.value)).value);
-  return out;
-}
+export const decodeAll = (serde: AvroSerde, messages: readonly Received[]): Promise<StoreEvent[]> =>
+  decodeAllAs<StoreEvent>(serde, messages);
 
 /** Network faults between the gateway and the real broker (the broker keeps running for others). */
-export class KafkaFaults {
-  down = false;
-  private readonly sockets = new Set<net.Socket>();
-  private deadPort = 0;
-
-  async init(): Promise<this> {
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.deadPort = (server.address() as net.AddressInfo).port;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    return this;
-  }
-
-  socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
-    const socket = this.down
-      ? net.connect({ host: '127.0.0.1', port: this.deadPort })
-      : net.connect({ host, port }, onConnect);
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    return socket;
-  };
-
-  cut(): void {
-    this.down = true;
-    for (const s of this.sockets) s.destroy(new Error('simulated network outage'));
-  }
-
-  restore(): void {
-    this.down = false;
-  }
-
-  kafka(): Kafka {
-    return new Kafka({
-      clientId: 'ingest-gateway-test',
+export class KafkaFaults extends KafkaNetworkFaults {
+  constructor() {
+    super({
       brokers: BROKERS,
-      socketFactory: this.socketFactory,
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 1_000,
-      requestTimeout: 3_000,
+      clientId: 'ingest-gateway-test',
+      requestTimeoutMs: 3_000,
       retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 300 },
     });
   }

@@ -9,14 +9,22 @@ import {
   AvroSerde,
   createLogger,
   createMetricsRegistry,
-  ensureTopics,
   parseConfig,
   type Logger,
 } from '@retail-stream/runtime';
-import { uniqueName, waitFor } from '@retail-stream/runtime/testing';
+import {
+  createTestTopic,
+  decodeAll as decodeAllAs,
+  deleteTestTopic,
+  KafkaNetworkFaults,
+  TopicCollector as SharedTopicCollector,
+  uniqueName,
+  waitFor,
+  type Received,
+} from '@retail-stream/runtime/testing';
 import { registerAll, type StoreEvent } from '@retail-stream/schemas';
 import { prepareStoreDatabase } from '@retail-stream/store-edge';
-import { Kafka, logLevel, type Consumer, type ISocketFactory, type KafkaMessage } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { relayConfig, type RelayConfig } from '../src/config.ts';
 import { createRelayService, type RelayService } from '../src/relay-service.ts';
@@ -140,154 +148,37 @@ export function registerCatalogue(url = REGISTRY_URL): Promise<Record<string, nu
 
 // ── Kafka ─────────────────────────────────────────────────────────────────────────────────────
 
-export async function createTopic(partitions = 1): Promise<string> {
-  const topic = uniqueName('relay-test');
-  await ensureTopics(BROKERS, [{ topic, numPartitions: partitions }]);
-  return topic;
-}
+export type { Received } from '@retail-stream/runtime/testing';
 
-export async function deleteTopic(topic: string): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'relay-test-admin',
-    brokers: BROKERS,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-  } finally {
-    await admin.disconnect();
-  }
-}
+export const createTopic = (partitions = 1): Promise<string> =>
+  createTestTopic(BROKERS, 'relay-test', partitions);
 
-export interface Received {
-  partition: number;
-  offset: number;
-  key: string;
-  headers: Record<string, string>;
-  value: Buffer;
-}
+export const deleteTopic = (topic: string): Promise<void> =>
+  deleteTestTopic(BROKERS, 'relay-test-admin', topic);
 
 /** Reads a topic from the beginning, keeping every record (duplicates included) in partition order. */
-export class TopicCollector {
-  readonly messages: Received[] = [];
-  private consumer: Consumer | undefined;
-
-  constructor(readonly topic: string) {}
-
-  async start(): Promise<this> {
-    const kafka = new Kafka({ clientId: 'relay-test-reader', brokers: BROKERS, logLevel: logLevel.NOTHING });
-    this.consumer = kafka.consumer({ groupId: uniqueName('relay-test-reader'), sessionTimeout: 10_000 });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
-    await this.consumer.run({
-      autoCommit: false,
-      eachMessage: async ({ partition, message }) => {
-        this.messages.push(toReceived(partition, message));
-      },
-    });
-    return this;
+export class TopicCollector extends SharedTopicCollector {
+  constructor(topic: string) {
+    super(BROKERS, topic, 'relay-test-reader');
   }
-
-  async waitForCount(n: number, timeoutMs = 30_000): Promise<void> {
-    await waitFor(() => this.messages.length >= n, {
-      timeoutMs,
-      what: `${n} records on ${this.topic} (have ${this.messages.length})`,
-    });
-  }
-
-  /** Waits until no new record arrived for quietMs (everything already written has been read). */
-  async settled(quietMs = 1_000): Promise<void> {
-    let count = -1;
-    let since = Date.now();
-    await waitFor(
-      () => {
-        if (this.messages.length !== count) {
-          count = this.messages.length;
-          since = Date.now();
-        }
-        return Date.now() - since >= quietMs;
-      },
-      { what: `${this.topic} to go quiet` },
-    );
-  }
-
-  async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-  }
-}
-
-function toReceived(partition: number, m: KafkaMessage): Received {
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m.headers ?? {}))
-    headers[k] = Buffer.isBuffer(v) ? v.toString() : String(v);
-  return { partition, offset: Number(m.offset), key: m.key?.toString() ?? '', headers, value: m.value! };
 }
 
 /** Every record's value, decoded through the registry. */
-export async function decodeAll(serde: AvroSerde, messages: readonly Received[]): Promise<StoreEvent[]> {
-  const out: StoreEvent[] = [];
-  for (const m of messages) out.push((await serde.decode<StoreEvent>(m.value)).value);
-  return out;
-}
+export const decodeAll = (serde: AvroSerde, messages: readonly Received[]): Promise<StoreEvent[]> =>
+  decodeAllAs<StoreEvent>(serde, messages);
 
 /**
  * Network faults between the relay and the real broker: while `down`, new connections are refused
  * and existing ones are cut. The broker itself keeps running for everyone else.
  */
-export class KafkaFaults {
-  down = false;
-  private readonly sockets = new Set<net.Socket>();
-  private deadPort = 0;
-
-  async init(): Promise<this> {
-    // A port that was just free: nothing listens there, so connects are refused at once.
-    const server = net.createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.deadPort = (server.address() as net.AddressInfo).port;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    return this;
-  }
-
-  socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
-    const socket = this.down
-      ? net.connect({ host: '127.0.0.1', port: this.deadPort })
-      : net.connect({ host, port }, onConnect);
-    socket.setKeepAlive(true, 60_000);
-    this.sockets.add(socket);
-    socket.on('close', () => this.sockets.delete(socket));
-    return socket;
-  };
-
-  cut(): void {
-    this.down = true;
-    for (const s of this.sockets) s.destroy(new Error('simulated network outage'));
-  }
-
-  /**
-   * Requests still reach the broker (and are written) but no response comes back: the case where
-   * only retrying with the same producer sequence numbers avoids duplicates. New connections fail.
-   */
-  swallowResponses(): void {
-    this.down = true;
-    for (const s of this.sockets) s.pause();
-  }
-
-  restore(): void {
-    this.down = false;
-    // Connections left paused by swallowResponses() are dead to the client; cut them so it reconnects.
-    for (const s of this.sockets) if (s.isPaused()) s.destroy(new Error('simulated network outage ended'));
-  }
-
-  kafka(opts: { requestTimeoutMs?: number } = {}): Kafka {
-    return new Kafka({
-      clientId: 'outbox-relay-test',
+export class KafkaFaults extends KafkaNetworkFaults {
+  constructor() {
+    super({
       brokers: BROKERS,
-      socketFactory: this.socketFactory,
-      logLevel: logLevel.NOTHING,
-      connectionTimeout: 1_000,
-      requestTimeout: opts.requestTimeoutMs ?? 5_000,
+      clientId: 'outbox-relay-test',
+      requestTimeoutMs: 5_000,
       retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 500 },
+      keepAliveMs: 60_000,
     });
   }
 }
