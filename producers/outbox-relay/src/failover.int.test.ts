@@ -4,15 +4,13 @@ import pg from 'pg';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkDelivery } from '../test/delivery-check.ts';
 import {
-  createStoreDb,
-  createTopic,
   decodeAll,
-  deleteTopic,
   insertOutbox,
   publishedState,
   REGISTRY_URL,
   registerCatalogue,
   RelayProcess,
+  setupStoreAndTopic,
   testRelayEnv,
   TopicCollector,
 } from '../test/harness.ts';
@@ -29,15 +27,7 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => undefined);
 });
 
-async function setup() {
-  const db = await createStoreDb();
-  cleanup.push(() => db.drop());
-  const topic = await createTopic(1);
-  cleanup.push(() => deleteTopic(topic));
-  const collector = await new TopicCollector(topic).start();
-  cleanup.push(() => collector.stop());
-  return { db, topic, collector };
-}
+const setup = () => setupStoreAndTopic(cleanup);
 
 function spawnRelay(env: Record<string, string>, name: string): RelayProcess {
   const p = new RelayProcess({ ...env, LOG_LEVEL: 'info' }, name);

@@ -3,10 +3,7 @@ import { waitFor } from '@retail-stream/runtime/testing';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkDelivery } from '../test/delivery-check.ts';
 import {
-  createStoreDb,
-  createTopic,
   decodeAll,
-  deleteTopic,
   insertOutbox,
   KafkaFaults,
   metricValue,
@@ -14,9 +11,9 @@ import {
   REGISTRY_URL,
   registerCatalogue,
   relayStatusRow,
+  setupStoreAndTopic,
   startRelay,
   testRelayEnv,
-  TopicCollector,
 } from '../test/harness.ts';
 import { StoreEventFactory } from '../test/store-events.ts';
 
@@ -36,14 +33,9 @@ afterEach(async () => {
 });
 
 async function setup() {
-  const db = await createStoreDb();
-  cleanup.push(() => db.drop());
-  const topic = await createTopic(1);
-  cleanup.push(() => deleteTopic(topic));
-  const collector = await new TopicCollector(topic).start();
-  cleanup.push(() => collector.stop());
+  const store = await setupStoreAndTopic(cleanup);
   const faults = await new KafkaFaults().init();
-  return { db, topic, collector, faults };
+  return { ...store, faults };
 }
 
 describe('Kafka unreachable', () => {

@@ -4,18 +4,15 @@ import { catalogue } from '@retail-stream/schemas';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkDelivery } from '../test/delivery-check.ts';
 import {
-  createStoreDb,
-  createTopic,
   decodeAll,
-  deleteTopic,
   insertOutbox,
   metricValue,
   publishedState,
   registerCatalogue,
+  setupStoreAndTopic,
   startRelay,
   testRelayEnv,
   ThrowawayRegistry,
-  TopicCollector,
 } from '../test/harness.ts';
 import { StoreEventFactory } from '../test/store-events.ts';
 import { schemaFingerprint } from './schema-fingerprint.ts';
@@ -37,15 +34,7 @@ afterEach(async () => {
   await registry.start().catch(() => undefined); // each test starts with the registry up
 });
 
-async function setup() {
-  const db = await createStoreDb();
-  cleanup.push(() => db.drop());
-  const topic = await createTopic(1);
-  cleanup.push(() => deleteTopic(topic));
-  const collector = await new TopicCollector(topic).start();
-  cleanup.push(() => collector.stop());
-  return { db, topic, collector };
-}
+const setup = () => setupStoreAndTopic(cleanup);
 
 describe('schema registry down', () => {
   it('keeps publishing known schemas, also after a relay restart during the outage (ids persisted in the store db)', async () => {

@@ -5,20 +5,17 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { checkDelivery } from '../test/delivery-check.ts';
 import {
   createStoreDb,
-  createTopic,
   decodeAll,
-  deleteTopic,
   insertOutbox,
   metricValue,
   publishedState,
   REGISTRY_URL,
   registerCatalogue,
   relayStatusRow,
+  setupStoreAndTopic,
   startRelay,
   testRelayEnv,
-  TopicCollector,
   type InProcessRelay,
-  type StoreDb,
 } from '../test/harness.ts';
 import { StoreEventFactory } from '../test/store-events.ts';
 import { deletePublishedBefore } from './retention.ts';
@@ -33,15 +30,7 @@ afterEach(async () => {
   for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => undefined);
 });
 
-async function setup(partitions = 1): Promise<{ db: StoreDb; topic: string; collector: TopicCollector }> {
-  const db = await createStoreDb();
-  cleanup.push(() => db.drop());
-  const topic = await createTopic(partitions);
-  cleanup.push(() => deleteTopic(topic));
-  const collector = await new TopicCollector(topic).start();
-  cleanup.push(() => collector.stop());
-  return { db, topic, collector };
-}
+const setup = (partitions = 1) => setupStoreAndTopic(cleanup, partitions);
 
 async function relay(env: Record<string, string>): Promise<InProcessRelay> {
   const r = await startRelay(env);

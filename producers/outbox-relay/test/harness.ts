@@ -183,6 +183,23 @@ export class KafkaFaults extends KafkaNetworkFaults {
   }
 }
 
+/** Teardowns a test file registers as it goes, run in reverse after each test. */
+export type Cleanup = (() => Promise<unknown>)[];
+
+/** A fresh store database, a topic and a collector reading it, each with its teardown on `cleanup`. */
+export async function setupStoreAndTopic(
+  cleanup: Cleanup,
+  partitions = 1,
+): Promise<{ db: StoreDb; topic: string; collector: TopicCollector }> {
+  const db = await createStoreDb();
+  cleanup.push(() => db.drop());
+  const topic = await createTopic(partitions);
+  cleanup.push(() => deleteTopic(topic));
+  const collector = await new TopicCollector(topic).start();
+  cleanup.push(() => collector.stop());
+  return { db, topic, collector };
+}
+
 // ── the relay ─────────────────────────────────────────────────────────────────────────────────
 
 /** Relay settings for tests: short intervals, a test topic. */
