@@ -11,12 +11,25 @@ export default tseslint.config(
       // Config is parsed once at startup; reading process.env elsewhere hides settings from validation.
       'no-restricted-properties': [
         'error',
-        { object: 'process', property: 'env', message: 'Read settings through the zod config (runtime/src/config.ts).' },
+        {
+          object: 'process',
+          property: 'env',
+          message: 'Read settings through the zod config (runtime/src/config.ts).',
+        },
       ],
     },
   },
   {
-    files: ['**/config.ts', '**/*-config.ts', '**/*.test.ts', '**/test/**', '**/bench/**', 'infra/src/**', 'scripts/**', 'vitest.config.ts'],
+    files: [
+      '**/config.ts',
+      '**/*-config.ts',
+      '**/*.test.ts',
+      '**/test/**',
+      '**/bench/**',
+      'infra/src/**',
+      'scripts/**',
+      'vitest.config.ts',
+    ],
     rules: { 'no-restricted-properties': 'off' },
   },
 );

@@ -15,6 +15,8 @@ export default async function checkServices(): Promise<void> {
     }),
   );
   if (down.length > 0) {
-    throw new Error(`integration tests need the local services; not healthy: ${down.join(', ')}. Run: npm run infra:up`);
+    throw new Error(
+      `integration tests need the local services; not healthy: ${down.join(', ')}. Run: npm run infra:up`,
+    );
   }
 }

@@ -6,4 +6,5 @@ bash scripts/ensure-node-deps.sh
 npx tsx infra/src/cli.ts up
 npx turbo run typecheck --output-logs=errors-only
 npx eslint .
+npx prettier --check . --log-level warn
 npx vitest run "$@"

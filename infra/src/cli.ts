@@ -29,7 +29,8 @@ function parseArgs(argv: string[]): Args {
     if (a === '--cluster') args.cluster = rest[++i];
     else if (a === '-n' || a === '--lines') args.lines = Number(rest[++i]);
     else if (a === '-f' || a === '--follow') args.follow = true;
-    else if (a.startsWith('-')) throw new InfraError('BAD_ARGUMENT', `unknown option ${a}`, 'see infra/README.md');
+    else if (a.startsWith('-'))
+      throw new InfraError('BAD_ARGUMENT', `unknown option ${a}`, 'see infra/README.md');
     else args.services.push(a);
   }
   return args;
@@ -45,11 +46,15 @@ async function up(ctx: ServiceContext, services: LocalService[]): Promise<boolea
   results.forEach((r, i) => {
     const name = services[i]!.name;
     if (r.status === 'fulfilled') {
-      console.log(`✓ ${name.padEnd(16)} ${r.value.outcome === 'started' ? `started in ${r.value.seconds}s` : 'already running'}`);
+      console.log(
+        `✓ ${name.padEnd(16)} ${r.value.outcome === 'started' ? `started in ${r.value.seconds}s` : 'already running'}`,
+      );
     } else {
       ok = false;
       const err = r.reason;
-      console.error(err instanceof InfraError ? err.describe() : `✗ ${name}: ${(err as Error).stack ?? String(err)}`);
+      console.error(
+        err instanceof InfraError ? err.describe() : `✗ ${name}: ${(err as Error).stack ?? String(err)}`,
+      );
     }
   });
   if (ok) {
@@ -84,7 +89,12 @@ async function status(ctx: ServiceContext, services: LocalService[]): Promise<bo
   return allHealthy;
 }
 
-async function logs(ctx: ServiceContext, services: LocalService[], lines: number, follow: boolean): Promise<boolean> {
+async function logs(
+  ctx: ServiceContext,
+  services: LocalService[],
+  lines: number,
+  follow: boolean,
+): Promise<boolean> {
   if (follow) {
     const files = services.flatMap((s) => s.logFiles(ctx)).filter((f) => fs.existsSync(f));
     const child = spawn('tail', ['-n', String(lines), '-F', ...files], { stdio: 'inherit' });

@@ -9,7 +9,11 @@ const run = promisify(execFile);
  * Makes sure a Debian package's binary is present. As root it installs the package (the README's
  * first command must work on a fresh machine); otherwise it tells the user the exact command.
  */
-export async function ensureDebianPackage(pkg: string, probePath: string, say: (m: string) => void): Promise<void> {
+export async function ensureDebianPackage(
+  pkg: string,
+  probePath: string,
+  say: (m: string) => void,
+): Promise<void> {
   if (fs.existsSync(probePath)) return;
   const isRoot = process.getuid?.() === 0;
   if (!isRoot) {
@@ -35,6 +39,10 @@ export async function ensureDebianPackage(pkg: string, probePath: string, say: (
     );
   }
   if (!fs.existsSync(probePath)) {
-    throw new InfraError('MISSING_PACKAGE', `${pkg} installed but ${probePath} is still missing`, `dpkg -L ${pkg}`);
+    throw new InfraError(
+      'MISSING_PACKAGE',
+      `${pkg} installed but ${probePath} is still missing`,
+      `dpkg -L ${pkg}`,
+    );
   }
 }

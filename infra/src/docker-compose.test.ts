@@ -33,13 +33,24 @@ describe('infra/docker-compose.yml', () => {
         const m = portVar.exec(mapping);
         expect(m, `${name}: ${mapping} must look like 127.0.0.1:\${VAR:-default}:…`).not.toBeNull();
         const [, variable, def] = m!;
-        expect(Object.keys(defaults), `${name}: ${variable} is not a local infra setting`).toContain(variable);
-        expect(String(defaults[variable as keyof typeof defaults]), `${name}: default of ${variable}`).toBe(def);
+        expect(Object.keys(defaults), `${name}: ${variable} is not a local infra setting`).toContain(
+          variable,
+        );
+        expect(String(defaults[variable as keyof typeof defaults]), `${name}: default of ${variable}`).toBe(
+          def,
+        );
         seen.push(variable!);
       }
     }
     expect(seen.sort()).toEqual(
-      ['CASSANDRA_PORT', 'CLICKHOUSE_HTTP_PORT', 'CLICKHOUSE_TCP_PORT', 'KAFKA_PORT', 'PG_PORT', 'SCHEMA_REGISTRY_PORT'].sort(),
+      [
+        'CASSANDRA_PORT',
+        'CLICKHOUSE_HTTP_PORT',
+        'CLICKHOUSE_TCP_PORT',
+        'KAFKA_PORT',
+        'PG_PORT',
+        'SCHEMA_REGISTRY_PORT',
+      ].sort(),
     );
   });
 

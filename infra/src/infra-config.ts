@@ -18,15 +18,25 @@ export const infraConfigSchema = z.object({
   KAFKA_PORT: port(19092),
   KAFKA_CONTROLLER_PORT: port(19093),
   /** 1 = single KRaft node; 3 = three combined broker/controller nodes, RF 3, min.insync.replicas 2. */
-  KAFKA_CLUSTER_SIZE: z.coerce.number().int().refine((n) => n === 1 || n === 3, 'must be 1 or 3').default(1),
-  KAFKA_HEAP: z.string().regex(/^\d+[mMgG]$/, 'like 512m or 1g').default('512m'),
+  KAFKA_CLUSTER_SIZE: z.coerce
+    .number()
+    .int()
+    .refine((n) => n === 1 || n === 3, 'must be 1 or 3')
+    .default(1),
+  KAFKA_HEAP: z
+    .string()
+    .regex(/^\d+[mMgG]$/, 'like 512m or 1g')
+    .default('512m'),
   SCHEMA_REGISTRY_PORT: port(18081),
   PG_PORT: port(55432),
   CLICKHOUSE_HTTP_PORT: port(18123),
   CLICKHOUSE_TCP_PORT: port(19000),
   CASSANDRA_PORT: port(19042),
   CASSANDRA_STORAGE_PORT: port(17000),
-  CASSANDRA_HEAP: z.string().regex(/^\d+[mMgG]$/, 'like 512m or 1g').default('1g'),
+  CASSANDRA_HEAP: z
+    .string()
+    .regex(/^\d+[mMgG]$/, 'like 512m or 1g')
+    .default('1g'),
   INFRA_START_TIMEOUT_S: z.coerce.number().int().positive().default(240),
 });
 
@@ -50,7 +60,10 @@ export function kafkaNodePorts(cfg: InfraConfig, node: number): { broker: number
  * What applications and tests need to reach the stack: the env names every service's config reads.
  */
 export function clientEnv(cfg: InfraConfig): Record<string, string> {
-  const brokers = Array.from({ length: cfg.KAFKA_CLUSTER_SIZE }, (_, i) => `${HOST}:${kafkaNodePorts(cfg, i).broker}`);
+  const brokers = Array.from(
+    { length: cfg.KAFKA_CLUSTER_SIZE },
+    (_, i) => `${HOST}:${kafkaNodePorts(cfg, i).broker}`,
+  );
   return {
     KAFKA_BROKERS: brokers.join(','),
     SCHEMA_REGISTRY_URL: `http://${HOST}:${cfg.SCHEMA_REGISTRY_PORT}`,

@@ -55,10 +55,17 @@ const checks: Check[] = [
     name: 'schema-registry',
     run: async () => {
       const serde = AvroSerde.fromUrl(env.SCHEMA_REGISTRY_URL!);
-      const schema = { type: 'record', name: 'SmokeCheck', namespace: 'retail.smoke', fields: [{ name: 'at', type: 'long' }] };
+      const schema = {
+        type: 'record',
+        name: 'SmokeCheck',
+        namespace: 'retail.smoke',
+        fields: [{ name: 'at', type: 'long' }],
+      };
       const id = await serde.register(schema, 'retail.smoke.SmokeCheck');
       const at = Date.now();
-      const decoded = await new AvroSerde(serde.registry).decode<{ at: number }>(await serde.encode(id, { at }));
+      const decoded = await new AvroSerde(serde.registry).decode<{ at: number }>(
+        await serde.encode(id, { at }),
+      );
       if (decoded.value.at !== at) throw new Error('round trip changed the value');
       return `schema id ${id}; Avro encode → fetch by id → decode ok`;
     },
@@ -69,9 +76,10 @@ const checks: Check[] = [
       const client = new pg.Client({ connectionString: env.PG_URL });
       await client.connect();
       try {
-        const { rows } = await client.query<{ v: string; db: string }>('SELECT current_setting($1) AS v, current_database() AS db', [
-          'server_version',
-        ]);
+        const { rows } = await client.query<{ v: string; db: string }>(
+          'SELECT current_setting($1) AS v, current_database() AS db',
+          ['server_version'],
+        );
         return `PostgreSQL ${rows[0]!.v}, database ${rows[0]!.db}`;
       } finally {
         await client.end();
@@ -118,7 +126,9 @@ for (const check of checks) {
     console.log(`  ✓ ${check.name.padEnd(16)} ${String(Date.now() - started).padStart(5)} ms  ${detail}`);
   } catch (err) {
     failed++;
-    console.log(`  ✗ ${check.name.padEnd(16)} ${String(Date.now() - started).padStart(5)} ms  ${(err as Error).message}`);
+    console.log(
+      `  ✗ ${check.name.padEnd(16)} ${String(Date.now() - started).padStart(5)} ms  ${(err as Error).message}`,
+    );
   }
 }
 process.exit(failed ? 1 : 0);

@@ -42,7 +42,9 @@ describe('Avro wire format', () => {
   });
 
   it('builds subjects for both multi-type strategies', () => {
-    expect(subjectFor('RecordNameStrategy', 'retail.pos.events', 'retail.SaleRecorded')).toBe('retail.SaleRecorded');
+    expect(subjectFor('RecordNameStrategy', 'retail.pos.events', 'retail.SaleRecorded')).toBe(
+      'retail.SaleRecorded',
+    );
     expect(subjectFor('TopicRecordNameStrategy', 'retail.pos.events', 'retail.SaleRecorded')).toBe(
       'retail.pos.events-retail.SaleRecorded',
     );

@@ -20,7 +20,10 @@ export function subjectFor(strategy: SubjectStrategy, topic: string, recordFullN
 
 export function readSchemaId(buf: Buffer): number {
   if (buf.length < WIRE_HEADER_BYTES || buf[0] !== 0) {
-    throw new ValidationError('NOT_WIRE_FORMAT', 'record value is not in the Confluent wire format (magic byte 0 + schema id)');
+    throw new ValidationError(
+      'NOT_WIRE_FORMAT',
+      'record value is not in the Confluent wire format (magic byte 0 + schema id)',
+    );
   }
   return buf.readInt32BE(1);
 }
@@ -44,7 +47,12 @@ export class AvroSerde {
   constructor(readonly registry: SchemaRegistry) {}
 
   static fromUrl(url: string): AvroSerde {
-    return new AvroSerde(new SchemaRegistry({ host: url, retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 } }));
+    return new AvroSerde(
+      new SchemaRegistry({
+        host: url,
+        retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 },
+      }),
+    );
   }
 
   /**
@@ -97,9 +105,13 @@ export class AvroSerde {
   encodeWith(schemaId: number, type: avro.Type, value: unknown): Buffer {
     const paths: string[] = [];
     if (!type.isValid(value, { errorHook: (path) => paths.push(path.join('.') || '(root)') })) {
-      throw new ValidationError('AVRO_INVALID_VALUE', `value does not match ${type.name ?? 'schema'} at ${paths.join(', ')}`, {
-        paths,
-      });
+      throw new ValidationError(
+        'AVRO_INVALID_VALUE',
+        `value does not match ${type.name ?? 'schema'} at ${paths.join(', ')}`,
+        {
+          paths,
+        },
+      );
     }
     const body = type.toBuffer(value);
     const out = Buffer.allocUnsafe(WIRE_HEADER_BYTES + body.length);
@@ -115,7 +127,10 @@ export class AvroSerde {
     try {
       return { schemaId, type, value: type.fromBuffer(buf.subarray(WIRE_HEADER_BYTES)) as T };
     } catch (err) {
-      throw new ValidationError('AVRO_DECODE_FAILED', `cannot decode body with schema ${schemaId}: ${(err as Error).message}`);
+      throw new ValidationError(
+        'AVRO_DECODE_FAILED',
+        `cannot decode body with schema ${schemaId}: ${(err as Error).message}`,
+      );
     }
   }
 }

@@ -4,7 +4,9 @@ import { parseConfig, csv } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { baseServiceConfig, kafkaConfig } from './service-config.ts';
 
-const schema = baseServiceConfig.extend(kafkaConfig.shape).extend({ BATCH_SIZE: z.coerce.number().int().positive() });
+const schema = baseServiceConfig
+  .extend(kafkaConfig.shape)
+  .extend({ BATCH_SIZE: z.coerce.number().int().positive() });
 
 describe('parseConfig', () => {
   it('returns typed values with defaults applied', () => {

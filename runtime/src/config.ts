@@ -5,7 +5,10 @@ import { ConfigError } from './errors.ts';
  * Parses settings once, at startup, into a typed object. Every problem is listed at once so an
  * operator fixes the whole environment in one go instead of one variable per restart.
  */
-export function parseConfig<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.infer<S> {
+export function parseConfig<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> {
   // Empty strings are how shells and compose files say "unset"; let defaults apply to them.
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(cleaned);
@@ -39,11 +42,18 @@ export function loadConfigOrExit<S extends z.ZodType>(
 /** Comma-separated list, trimmed, empties dropped. */
 export const csv = z
   .string()
-  .transform((s) => s.split(',').map((p) => p.trim()).filter((p) => p.length > 0))
+  .transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
+  )
   .pipe(z.array(z.string()).min(1, 'needs at least one entry'));
 
 export const boolFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-export const logLevel = z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info');
+export const logLevel = z
+  .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  .default('info');

@@ -44,7 +44,12 @@ async function committedTotal(groupId: string, topic: string): Promise<number> {
   return offsets!.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
 }
 
-function runner(topic: string, groupId: string, handle: (b: ConsumedBatch) => Promise<void>, onFatal = (_e: unknown) => {}) {
+function runner(
+  topic: string,
+  groupId: string,
+  handle: (b: ConsumedBatch) => Promise<void>,
+  onFatal = (_e: unknown) => {},
+) {
   const metrics = createMetricsRegistry('test', { defaultMetrics: false });
   const r = new ConsumerRunner({
     kafka,
@@ -145,8 +150,14 @@ describe('ConsumerRunner against the real broker', () => {
       });
       if (i === 250) await b.r.stop();
     }
-    await waitFor(() => new Set([...seen.values()].flat()).size >= total, { what: 'all records', timeoutMs: 45_000 });
-    await waitFor(async () => (await committedTotal(groupId, topic)) === total, { what: 'commits', timeoutMs: 20_000 });
+    await waitFor(() => new Set([...seen.values()].flat()).size >= total, {
+      what: 'all records',
+      timeoutMs: 45_000,
+    });
+    await waitFor(async () => (await committedTotal(groupId, topic)) === total, {
+      what: 'commits',
+      timeoutMs: 20_000,
+    });
     await a.r.stop();
     const all = [...seen.values()].flat();
     expect(new Set(all).size).toBe(total);

@@ -71,20 +71,45 @@ export class ConsumerRunner {
     });
     const r = opts.metrics;
     this.metrics = {
-      batches: counter(r, 'retail_consumer_batches_total', 'Batches handled successfully', ['group', 'topic']),
-      messages: counter(r, 'retail_consumer_messages_total', 'Records handled successfully', ['group', 'topic']),
-      retries: counter(r, 'retail_consumer_retries_total', 'Batch retries after retriable errors', ['group', 'topic', 'code']),
-      duration: histogram(r, 'retail_consumer_batch_duration_seconds', 'Handler time per batch, including retries', ['group', 'topic']),
-      lag: gauge(r, 'retail_consumer_lag_messages', 'High watermark minus next offset after the last batch', ['group', 'topic', 'partition']),
+      batches: counter(r, 'retail_consumer_batches_total', 'Batches handled successfully', [
+        'group',
+        'topic',
+      ]),
+      messages: counter(r, 'retail_consumer_messages_total', 'Records handled successfully', [
+        'group',
+        'topic',
+      ]),
+      retries: counter(r, 'retail_consumer_retries_total', 'Batch retries after retriable errors', [
+        'group',
+        'topic',
+        'code',
+      ]),
+      duration: histogram(
+        r,
+        'retail_consumer_batch_duration_seconds',
+        'Handler time per batch, including retries',
+        ['group', 'topic'],
+      ),
+      lag: gauge(r, 'retail_consumer_lag_messages', 'High watermark minus next offset after the last batch', [
+        'group',
+        'topic',
+        'partition',
+      ]),
       paused: gauge(r, 'retail_consumer_paused_partitions', 'Partitions paused for backpressure', ['group']),
     };
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;
-      opts.logger.info({ group: opts.groupId, assignment: e.payload.memberAssignment }, 'joined consumer group');
+      opts.logger.info(
+        { group: opts.groupId, assignment: e.payload.memberAssignment },
+        'joined consumer group',
+      );
     });
     this.consumer.on(this.consumer.events.CRASH, (e) => {
       this.crashed = !e.payload.restart;
-      opts.logger.error({ group: opts.groupId, err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      opts.logger.error(
+        { group: opts.groupId, err: e.payload.error, restart: e.payload.restart },
+        'consumer crashed',
+      );
     });
   }
 
@@ -135,7 +160,10 @@ export class ConsumerRunner {
             this.fatal = true;
             // Stop fetching everything: nothing more may be handled (or committed) until a restart.
             this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
-            logger.fatal({ err, ...labels, partition: batch.partition }, 'non-retriable handler error: stopping without commit');
+            logger.fatal(
+              { err, ...labels, partition: batch.partition },
+              'non-retriable handler error: stopping without commit',
+            );
             this.opts.onFatal(err);
             return;
           }
@@ -145,7 +173,10 @@ export class ConsumerRunner {
             this.metrics.paused.inc({ group: groupId });
           }
           const delay = backoffDelayMs(attempt, this.opts.retry ?? defaultBackoff);
-          logger.warn({ err, ...labels, partition: batch.partition, attempt, delayMs: delay }, 'retriable handler error: backing off');
+          logger.warn(
+            { err, ...labels, partition: batch.partition, attempt, delayMs: delay },
+            'retriable handler error: backing off',
+          );
           await this.sleepWithHeartbeat(delay, heartbeat, isRunning);
         }
       }
@@ -168,7 +199,11 @@ export class ConsumerRunner {
     }
   }
 
-  private async sleepWithHeartbeat(ms: number, heartbeat: () => Promise<void>, isRunning: () => boolean): Promise<void> {
+  private async sleepWithHeartbeat(
+    ms: number,
+    heartbeat: () => Promise<void>,
+    isRunning: () => boolean,
+  ): Promise<void> {
     const until = Date.now() + ms;
     while (Date.now() < until && isRunning()) {
       await sleep(Math.min(1_000, until - Date.now()));
@@ -176,4 +211,3 @@ export class ConsumerRunner {
     }
   }
 }
-

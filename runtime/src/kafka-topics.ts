@@ -10,23 +10,36 @@ import { TransientError } from './errors.ts';
  * not-yet-ready leader can also write a batch twice through kafkajs' retry. Returns true when this
  * call created at least one topic.
  */
-export async function ensureTopics(brokers: string[], topics: ITopicConfig[], timeoutMs = 30_000): Promise<boolean> {
+export async function ensureTopics(
+  brokers: string[],
+  topics: ITopicConfig[],
+  timeoutMs = 30_000,
+): Promise<boolean> {
   // One client per broker so each metadata answer comes from that broker, and no retries of its
   // own: the loop below is the retry.
   const admins: Admin[] = brokers.map((b) =>
-    new Kafka({ clientId: 'ensure-topics', brokers: [b], logLevel: logLevel.NOTHING, retry: { retries: 0 } }).admin(),
+    new Kafka({
+      clientId: 'ensure-topics',
+      brokers: [b],
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 0 },
+    }).admin(),
   );
   try {
     await Promise.all(admins.map((a) => a.connect()));
     const existing = new Set(await admins[0]!.listTopics());
     const missing = topics.filter((t) => !existing.has(t.topic));
-    const created = missing.length > 0 && (await admins[0]!.createTopics({ topics: missing, waitForLeaders: false }));
+    const created =
+      missing.length > 0 && (await admins[0]!.createTopics({ topics: missing, waitForLeaders: false }));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const notYet = await whyNotServed(admins, topics);
       if (notYet === undefined) return created;
       if (Date.now() > deadline) {
-        throw new TransientError('TOPICS_NOT_READY', `topics not served by every broker within ${timeoutMs} ms: ${notYet}`);
+        throw new TransientError(
+          'TOPICS_NOT_READY',
+          `topics not served by every broker within ${timeoutMs} ms: ${notYet}`,
+        );
       }
       await sleep(100);
     }
@@ -44,7 +57,11 @@ async function whyNotServed(admins: Admin[], topics: ITopicConfig[]): Promise<st
       for (const want of topics) {
         const partitions = meta.topics.find((t) => t.name === want.topic)?.partitions ?? [];
         const wantCount = want.numPartitions ?? -1;
-        if (partitions.length === 0 || (wantCount > 0 && partitions.length < wantCount) || partitions.some((p) => p.leader < 0)) {
+        if (
+          partitions.length === 0 ||
+          (wantCount > 0 && partitions.length < wantCount) ||
+          partitions.some((p) => p.leader < 0)
+        ) {
           return `broker #${i + 1} lists ${want.topic} with ${partitions.length} partition(s), leaders ${partitions.map((p) => p.leader).join(',')}`;
         }
       }

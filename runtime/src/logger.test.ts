@@ -21,6 +21,12 @@ describe('createLogger', () => {
     const [outside, inside] = lines.map((l) => JSON.parse(l));
     expect(outside).toMatchObject({ service: 'svc-a', level: 'info', msg: 'outside' });
     expect(outside.trace_id).toBeUndefined();
-    expect(inside).toMatchObject({ service: 'svc-a', trace_id: 'abc123', component: 'deep', x: 1, msg: 'inside' });
+    expect(inside).toMatchObject({
+      service: 'svc-a',
+      trace_id: 'abc123',
+      component: 'deep',
+      x: 1,
+      msg: 'inside',
+    });
   });
 });

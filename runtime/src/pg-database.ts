@@ -23,7 +23,8 @@ export function isValidDatabaseName(name: string): boolean {
  */
 export async function ensureDatabase(adminUrl: string, name: string): Promise<boolean> {
   if (!isValidDatabaseName(name)) {
-    throw new ValidationError('INVALID_DATABASE_NAME',
+    throw new ValidationError(
+      'INVALID_DATABASE_NAME',
       `invalid database name '${name}': use lower-case letters, digits and _, starting with a letter, at most 63 characters`,
     );
   }

@@ -5,8 +5,14 @@ import { describe, expect, it } from 'vitest';
 
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), '../test/fixtures/shutdown-child.ts');
 
-function startChild(args: string[]): { child: ChildProcess; lines: Record<string, unknown>[]; port: Promise<number> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+function startChild(args: string[]): {
+  child: ChildProcess;
+  lines: Record<string, unknown>[];
+  port: Promise<number>;
+} {
+  const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const lines: Record<string, unknown>[] = [];
   let buffered = '';
   const port = new Promise<number>((resolve, reject) => {
@@ -25,7 +31,8 @@ function startChild(args: string[]): { child: ChildProcess; lines: Record<string
   return { child, lines, port };
 }
 
-const exitCode = (child: ChildProcess) => new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+const exitCode = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
 
 describe('service runtime (real process, real HTTP, real SIGTERM)', () => {
   it('serves ops endpoints, then shuts down phase by phase and exits 0', async () => {

@@ -18,7 +18,9 @@ export function pickServices(names: string[]): LocalService[] {
   if (names.length === 0) return allServices;
   const unknown = names.filter((n) => !allServices.some((s) => s.name === n));
   if (unknown.length > 0) {
-    throw new Error(`unknown service(s): ${unknown.join(', ')}; known: ${allServices.map((s) => s.name).join(', ')}`);
+    throw new Error(
+      `unknown service(s): ${unknown.join(', ')}; known: ${allServices.map((s) => s.name).join(', ')}`,
+    );
   }
   return allServices.filter((s) => names.includes(s.name as ServiceName));
 }

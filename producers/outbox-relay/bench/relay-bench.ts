@@ -47,7 +47,9 @@ function say(msg: string): void {
 }
 
 // ── setup ─────────────────────────────────────────────────────────────────────────────────────
-say(`relay bench: ${total.toLocaleString('en')} SaleRecorded events, batch ${args.batch}, store ${storeId}, topic ${topic}${args['node-args'] ? `, node ${args['node-args']}` : ''}`);
+say(
+  `relay bench: ${total.toLocaleString('en')} SaleRecorded events, batch ${args.batch}, store ${storeId}, topic ${topic}${args['node-args'] ? `, node ${args['node-args']}` : ''}`,
+);
 await registerAll(AvroSerde.fromUrl(env.SCHEMA_REGISTRY_URL!), { registryUrl: env.SCHEMA_REGISTRY_URL! });
 await ensureTopics(brokers, [{ topic, numPartitions: 3 }]);
 await prepareStoreDatabase(env.PG_URL!, storeId);
@@ -56,7 +58,7 @@ const db = new pg.Pool({ connectionString: storeDatabaseUrl(env.PG_URL!, storeId
 const fillStarted = Date.now();
 const factory = new StoreEventFactory(storeId);
 let bytes = 0;
-for (let done = 0; done < total; ) {
+for (let done = 0; done < total;) {
   const n = Math.min(5_000, total - done);
   const rows = factory.sales(n).map((e) => {
     const payload = JSON.stringify(e);
@@ -72,7 +74,9 @@ for (let done = 0; done < total; ) {
   done += n;
 }
 await db.query('VACUUM ANALYZE outbox');
-say(`prefilled in ${((Date.now() - fillStarted) / 1000).toFixed(1)} s (avg payload ${Math.round(bytes / total)} B JSON)`);
+say(
+  `prefilled in ${((Date.now() - fillStarted) / 1000).toFixed(1)} s (avg payload ${Math.round(bytes / total)} B JSON)`,
+);
 
 // ── run ───────────────────────────────────────────────────────────────────────────────────────
 const nodeArgs = args['node-args'].split(' ').filter((a) => a.length > 0);
@@ -155,7 +159,11 @@ if (!doneAt) {
   const inKafka = offsets.reduce((s, p) => s + Number(p.high), 0);
 
   const phaseSum = (phase: string) =>
-    Number(new RegExp(`retail_relay_batch_phase_seconds_sum\\{[^}]*phase="${phase}"[^}]*\\} ([0-9.e+-]+)`).exec(metricsText)?.[1] ?? 0);
+    Number(
+      new RegExp(`retail_relay_batch_phase_seconds_sum\\{[^}]*phase="${phase}"[^}]*\\} ([0-9.e+-]+)`).exec(
+        metricsText,
+      )?.[1] ?? 0,
+    );
   const phases = ['read', 'encode', 'publish', 'mark'].map((p) => [p, phaseSum(p)] as const);
   const phaseTotal = phases.reduce((s, [, v]) => s + v, 0);
 
@@ -164,10 +172,13 @@ if (!doneAt) {
   say(`elapsed         ${elapsed.toFixed(2)} s (lease acquired → last row marked)`);
   say(`relay RSS       peak ${peakRss.toFixed(0)} MiB, at the end ${final.rssMiB.toFixed(0)} MiB`);
   const runCpu = final.cpuS - (cpuAtLease ?? 0);
-  say(`relay CPU       ${runCpu.toFixed(1)} s during the run = ${Math.round((runCpu / elapsed) * 100)}% of one core, ${Math.round((runCpu / total) * 1e6)} µs per event`);
+  say(
+    `relay CPU       ${runCpu.toFixed(1)} s during the run = ${Math.round((runCpu / elapsed) * 100)}% of one core, ${Math.round((runCpu / total) * 1e6)} µs per event`,
+  );
   say(`records in Kafka ${inKafka.toLocaleString('en')} (expected ${total.toLocaleString('en')})`);
   say(`batch ${args.batch}: time per phase (share of the relay loop)`);
-  for (const [p, v] of phases) say(`  ${p.padEnd(8)} ${v.toFixed(2)} s  ${Math.round((v / phaseTotal) * 100)}%`);
+  for (const [p, v] of phases)
+    say(`  ${p.padEnd(8)} ${v.toFixed(2)} s  ${Math.round((v / phaseTotal) * 100)}%`);
   if (inKafka !== total) process.exitCode = 1;
 }
 

@@ -22,7 +22,12 @@ describe('relay config', () => {
 
   it('lists every problem at once', () => {
     try {
-      parseConfig(relayConfig, { STORE_ID: 'HCM-1', PG_URL: 'mysql://x', SYNC_PROTOCOL: 'smoke-signals', RELAY_BATCH_SIZE: '0' });
+      parseConfig(relayConfig, {
+        STORE_ID: 'HCM-1',
+        PG_URL: 'mysql://x',
+        SYNC_PROTOCOL: 'smoke-signals',
+        RELAY_BATCH_SIZE: '0',
+      });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
@@ -37,7 +42,10 @@ describe('relay config', () => {
       parseConfig(relayConfig, { ...minimal, SYNC_PROTOCOL: 'http', RELAY_HTTP_API_KEY: 'not-a-key-secret' });
       expect.unreachable();
     } catch (err) {
-      expect((err as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(['RELAY_HTTP_API_KEY', 'RELAY_HTTP_URL']);
+      expect((err as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
+        'RELAY_HTTP_API_KEY',
+        'RELAY_HTTP_URL',
+      ]);
       expect((err as Error).message).not.toContain('not-a-key-secret');
     }
     const c = parseConfig(relayConfig, {

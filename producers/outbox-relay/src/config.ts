@@ -23,7 +23,12 @@ export const relayConfig = baseServiceConfig
     /** Rows read (and published) per batch. */
     RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2_000),
     /** Upper bound of one produce request; below the broker's message.max.bytes (1 MiB by default). */
-    RELAY_MAX_REQUEST_BYTES: z.coerce.number().int().min(16_384).max(64 * 1024 * 1024).default(900_000),
+    RELAY_MAX_REQUEST_BYTES: z.coerce
+      .number()
+      .int()
+      .min(16_384)
+      .max(64 * 1024 * 1024)
+      .default(900_000),
     /** How often to look for rows when no NOTIFY arrives (NOTIFY wakes the relay at once). */
     RELAY_POLL_INTERVAL_MS: ms(1_000),
     RELAY_BACKOFF_INITIAL_MS: ms(200),
@@ -41,7 +46,11 @@ export const relayConfig = baseServiceConfig
     /** A store stopped by a row that cannot be encoded re-checks that row this often. */
     RELAY_BLOCKED_RECHECK_MS: ms(30_000),
     /** Published rows older than this are deleted (the outbox is not an archive; Kafka is). */
-    RELAY_RETENTION_AGE_S: z.coerce.number().int().min(0).default(7 * 24 * 3600),
+    RELAY_RETENTION_AGE_S: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(7 * 24 * 3600),
     RELAY_RETENTION_INTERVAL_S: z.coerce.number().int().min(1).default(300),
     RELAY_RETENTION_BATCH: z.coerce.number().int().min(1).max(50_000).default(1_000),
     /** Registry lookups (ids of the catalogue's schemas) give up after this. */
@@ -56,13 +65,21 @@ export const relayConfig = baseServiceConfig
     /** SYNC_PROTOCOL=http: the store's API key, issued once by the gateway's keys CLI. */
     RELAY_HTTP_API_KEY: z
       .string()
-      .regex(/^rsk_[0-9a-f]{16}\.[A-Za-z0-9_-]{43}$/, 'rsk_<key_id>.<secret> as printed by the gateway keys CLI')
+      .regex(
+        /^rsk_[0-9a-f]{16}\.[A-Za-z0-9_-]{43}$/,
+        'rsk_<key_id>.<secret> as printed by the gateway keys CLI',
+      )
       .optional(),
     /** Per gateway request; a timed-out request is simply resent (answered `duplicate` for what got in). */
     RELAY_HTTP_TIMEOUT_MS: ms(30_000),
     /** The gateway's limits (GATEWAY_MAX_EVENTS, GATEWAY_MAX_BODY_BYTES): batches are split to fit. */
     RELAY_HTTP_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(500),
-    RELAY_HTTP_MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(1_048_576),
+    RELAY_HTTP_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1024)
+      .max(16 * 1024 * 1024)
+      .default(1_048_576),
   })
   .superRefine((c, ctx) => {
     if (c.SYNC_PROTOCOL !== 'http') return;

@@ -7,11 +7,29 @@ import type { OutboxRow } from './outbox-row.ts';
 
 // encodeWith never talks to the registry; the URL is never contacted.
 const serde = AvroSerde.fromUrl('http://127.0.0.1:9');
-const ids: Record<string, number> = { SaleRecorded: 11, PaymentCaptured: 12, PaymentFailed: 13, SaleVoided: 14, SaleRefunded: 15, GoodsReceived: 16, InventoryAdjusted: 17 };
+const ids: Record<string, number> = {
+  SaleRecorded: 11,
+  PaymentCaptured: 12,
+  PaymentFailed: 13,
+  SaleVoided: 14,
+  SaleRefunded: 15,
+  GoodsReceived: 16,
+  InventoryAdjusted: 17,
+};
 const encoder = new EventEncoder('s1', serde, (t) => ids[t]);
 
-function rowOf(event: { store_seq: number; event_id: string; event_type: string; trace_id: string }, payload: unknown = event): OutboxRow {
-  return { storeSeq: event.store_seq, eventId: event.event_id, eventType: event.event_type, traceId: event.trace_id, payload, publishAttempts: 0 };
+function rowOf(
+  event: { store_seq: number; event_id: string; event_type: string; trace_id: string },
+  payload: unknown = event,
+): OutboxRow {
+  return {
+    storeSeq: event.store_seq,
+    eventId: event.event_id,
+    eventType: event.event_type,
+    traceId: event.trace_id,
+    payload,
+    publishAttempts: 0,
+  };
 }
 
 describe('EventEncoder', () => {
@@ -24,7 +42,13 @@ describe('EventEncoder', () => {
       const e = events[i]!;
       expect(readSchemaId(o.value)).toBe(ids[e.event_type]);
       expect(eventSchema(e.event_type).type.fromBuffer(o.value.subarray(WIRE_HEADER_BYTES))).toEqual(e);
-      expect(o).toMatchObject({ storeId: 's1', storeSeq: e.store_seq, eventId: e.event_id, eventType: e.event_type, traceId: e.trace_id });
+      expect(o).toMatchObject({
+        storeId: 's1',
+        storeSeq: e.store_seq,
+        eventId: e.event_id,
+        eventType: e.event_type,
+        traceId: e.trace_id,
+      });
     });
   });
 
@@ -40,10 +64,18 @@ describe('EventEncoder', () => {
 
   it('refuses payloads that disagree with the row columns and unknown event types', () => {
     const [sale] = new StoreEventFactory('s1').sales(1);
-    expect(() => encoder.encode(rowOf(sale!, { ...sale!, store_seq: 99 }))).toThrow(expect.objectContaining({ code: 'OUTBOX_ROW_INCONSISTENT' }));
-    expect(() => encoder.encode(rowOf(sale!, { ...sale!, store_id: 'other' }))).toThrow(expect.objectContaining({ code: 'OUTBOX_ROW_INCONSISTENT' }));
-    expect(() => encoder.encode(rowOf(sale!, [1, 2]))).toThrow(expect.objectContaining({ code: 'OUTBOX_ROW_INCONSISTENT' }));
-    expect(() => encoder.encode({ ...rowOf(sale!), eventType: 'KpiWindowUpdated' })).toThrow(expect.objectContaining({ code: 'OUTBOX_UNKNOWN_EVENT_TYPE' }));
+    expect(() => encoder.encode(rowOf(sale!, { ...sale!, store_seq: 99 }))).toThrow(
+      expect.objectContaining({ code: 'OUTBOX_ROW_INCONSISTENT' }),
+    );
+    expect(() => encoder.encode(rowOf(sale!, { ...sale!, store_id: 'other' }))).toThrow(
+      expect.objectContaining({ code: 'OUTBOX_ROW_INCONSISTENT' }),
+    );
+    expect(() => encoder.encode(rowOf(sale!, [1, 2]))).toThrow(
+      expect.objectContaining({ code: 'OUTBOX_ROW_INCONSISTENT' }),
+    );
+    expect(() => encoder.encode({ ...rowOf(sale!), eventType: 'KpiWindowUpdated' })).toThrow(
+      expect.objectContaining({ code: 'OUTBOX_UNKNOWN_EVENT_TYPE' }),
+    );
   });
 
   it('treats an unknown schema id as transient (registry not reached yet), not as a bad row', () => {

@@ -30,7 +30,10 @@ export class EventEncoder {
   encode(row: OutboxRow): OutboundEvent {
     const schema = catalogue.events.get(row.eventType);
     if (!schema || schema.category !== 'store') {
-      throw new ValidationError('OUTBOX_UNKNOWN_EVENT_TYPE', `event_type ${JSON.stringify(row.eventType)} is not a store event of the catalogue`);
+      throw new ValidationError(
+        'OUTBOX_UNKNOWN_EVENT_TYPE',
+        `event_type ${JSON.stringify(row.eventType)} is not a store event of the catalogue`,
+      );
     }
     const payload = row.payload;
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
@@ -46,16 +49,31 @@ export class EventEncoder {
       p.store_id === this.storeId ? undefined : 'store_id',
     ].filter((f) => f !== undefined);
     if (mismatched.length > 0) {
-      throw new ValidationError('OUTBOX_ROW_INCONSISTENT', `payload disagrees with the row's columns on ${mismatched.join(', ')}`, {
-        fields: mismatched,
-      });
+      throw new ValidationError(
+        'OUTBOX_ROW_INCONSISTENT',
+        `payload disagrees with the row's columns on ${mismatched.join(', ')}`,
+        {
+          fields: mismatched,
+        },
+      );
     }
     const schemaId = this.schemaIds(row.eventType);
     if (schemaId === undefined) {
-      throw new TransientError('SCHEMA_ID_UNKNOWN', `no schema id known yet for ${schema.fullName} (registry not reached since start)`);
+      throw new TransientError(
+        'SCHEMA_ID_UNKNOWN',
+        `no schema id known yet for ${schema.fullName} (registry not reached since start)`,
+      );
     }
     const value = this.serde.encodeWith(schemaId, schema.type, p);
-    return { storeId: this.storeId, storeSeq: row.storeSeq, eventId: row.eventId, eventType: row.eventType, traceId: row.traceId, value, payload: p };
+    return {
+      storeId: this.storeId,
+      storeSeq: row.storeSeq,
+      eventId: row.eventId,
+      eventType: row.eventType,
+      traceId: row.traceId,
+      value,
+      payload: p,
+    };
   }
 
   /** Encodes rows in order up to the first one that fails. */
@@ -65,7 +83,8 @@ export class EventEncoder {
       try {
         events.push(this.encode(row));
       } catch (err) {
-        const error = err instanceof AppError ? err : new ValidationError('OUTBOX_ENCODE_FAILED', (err as Error).message);
+        const error =
+          err instanceof AppError ? err : new ValidationError('OUTBOX_ENCODE_FAILED', (err as Error).message);
         return { events, stopped: { index, row, error } };
       }
     }

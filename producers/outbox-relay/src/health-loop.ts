@@ -83,7 +83,10 @@ export class HealthLoop implements ConnectivityReporter {
     if (detector.state === 'UNKNOWN') return undefined;
     const stall = this.relay?.stall;
     if (stall?.kind === 'blocked') {
-      return { status: 'OFFLINE', lastError: `BLOCKED at store_seq ${stall.storeSeq}: ${stall.code}: ${stall.message}` };
+      return {
+        status: 'OFFLINE',
+        lastError: `BLOCKED at store_seq ${stall.storeSeq}: ${stall.code}: ${stall.message}`,
+      };
     }
     if (detector.state === 'OFFLINE') return { status: 'OFFLINE', lastError: detector.lastError };
     return { status: 'ONLINE', lastError: stall ? `${stall.code}: ${stall.message}` : undefined };
@@ -95,7 +98,13 @@ export class HealthLoop implements ConnectivityReporter {
       const now = this.currentStatus();
       if (!now || !this.relay?.active) return;
       try {
-        await writeRelayStatus(this.opts.pool, this.opts.storeId, this.opts.publisher.destination, now.status, now.lastError);
+        await writeRelayStatus(
+          this.opts.pool,
+          this.opts.storeId,
+          this.opts.publisher.destination,
+          now.status,
+          now.lastError,
+        );
       } catch (err) {
         this.opts.logger.warn({ err, code: errorCode(err) }, 'could not write relay_status');
       }

@@ -62,7 +62,10 @@ export class KafkaPublisher implements Publisher {
     } catch (err) {
       const error = publishError(err);
       if (PRODUCER_STATE_ERRORS.has(protocolType(err) ?? '')) {
-        this.opts.logger.warn({ err }, 'producer sequence state rejected by the broker; starting a new producer');
+        this.opts.logger.warn(
+          { err },
+          'producer sequence state rejected by the broker; starting a new producer',
+        );
         this.unacked = undefined;
         await this.resetProducer();
       }
@@ -160,7 +163,11 @@ function toMessages(events: readonly OutboundEvent[]): Message[] {
     if (!key) keys.set(e.storeId, (key = Buffer.from(e.storeId)));
     let eventType = eventTypeHeaders.get(e.eventType);
     if (!eventType) eventTypeHeaders.set(e.eventType, (eventType = Buffer.from(e.eventType)));
-    return { key, value: e.value, headers: { event_type: eventType, event_id: e.eventId, trace_id: e.traceId } };
+    return {
+      key,
+      value: e.value,
+      headers: { event_type: eventType, event_id: e.eventId, trace_id: e.traceId },
+    };
   });
 }
 
@@ -171,7 +178,11 @@ function startsWith(events: readonly OutboundEvent[], prefix: readonly OutboundE
 
 /** The kafkajs protocol error type (e.g. NOT_LEADER_OR_FOLLOWER), looking through retry wrappers. */
 function protocolType(err: unknown): string | undefined {
-  for (let e = err as { type?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { type?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.type === 'string') return e.type;
   }
   return undefined;
@@ -183,7 +194,11 @@ function publishError(err: unknown): AppError {
   const type = protocolType(err);
   const message = (err as Error)?.message ?? String(err);
   const name = (err as Error)?.name ?? '';
-  const code = type ? `KAFKA_${type}` : /Connection|Timeout|Retries/i.test(name + message) ? 'KAFKA_UNAVAILABLE' : 'KAFKA_SEND_FAILED';
+  const code = type
+    ? `KAFKA_${type}`
+    : /Connection|Timeout|Retries/i.test(name + message)
+      ? 'KAFKA_UNAVAILABLE'
+      : 'KAFKA_SEND_FAILED';
   return new TransientError(code, message, err);
 }
 
@@ -193,7 +208,10 @@ async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<
     return await Promise.race([
       p,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new TransientError('KAFKA_UNAVAILABLE', `${what} timed out after ${ms} ms`)), ms);
+        timer = setTimeout(
+          () => reject(new TransientError('KAFKA_UNAVAILABLE', `${what} timed out after ${ms} ms`)),
+          ms,
+        );
       }),
     ]);
   } finally {

@@ -16,15 +16,27 @@ rt.health.addCheck('relay', () => service?.readiness() ?? 'starting');
 await rt.serve(config.OPS_PORT);
 
 try {
-  service = await createRelayService({ config, logger: rt.logger, metrics: rt.metrics, signal: rt.shutdown.signal });
+  service = await createRelayService({
+    config,
+    logger: rt.logger,
+    metrics: rt.metrics,
+    signal: rt.shutdown.signal,
+  });
 } catch (err) {
   // Stopped while waiting for the database: the shutdown in progress exits the process.
   if (!rt.shutdown.isShuttingDown) throw err;
 }
 const started = service;
 if (started && !rt.shutdown.isShuttingDown) {
-  rt.shutdown.onShutdown('relay: stop polling, finish and mark the batch in flight', () => started.stop(), 'drain');
+  rt.shutdown.onShutdown(
+    'relay: stop polling, finish and mark the batch in flight',
+    () => started.stop(),
+    'drain',
+  );
   rt.shutdown.onShutdown('relay: producer, lease and database pool', () => started.close(), 'close');
   started.start();
-  rt.logger.info({ store_id: config.STORE_ID, protocol: config.SYNC_PROTOCOL, topic: config.RELAY_TOPIC }, 'outbox relay started');
+  rt.logger.info(
+    { store_id: config.STORE_ID, protocol: config.SYNC_PROTOCOL, topic: config.RELAY_TOPIC },
+    'outbox relay started',
+  );
 }

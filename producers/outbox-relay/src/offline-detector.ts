@@ -16,7 +16,8 @@ export class OfflineDetector {
   private error: string | undefined;
 
   constructor(private readonly threshold: number) {
-    if (!Number.isInteger(threshold) || threshold < 1) throw new RangeError('threshold must be a positive integer');
+    if (!Number.isInteger(threshold) || threshold < 1)
+      throw new RangeError('threshold must be a positive integer');
   }
 
   get state(): Connectivity {

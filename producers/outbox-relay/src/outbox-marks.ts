@@ -5,7 +5,13 @@ import type pg from 'pg';
  * (one transaction): the POS screen never sees a cursor ahead of the rows. Called only after the
  * destination acknowledged exactly these rows. `published_at IS NULL` keeps it idempotent.
  */
-export async function markPublished(db: pg.ClientBase | pg.Pool, storeId: string, destination: string, fromSeq: number, toSeq: number): Promise<number> {
+export async function markPublished(
+  db: pg.ClientBase | pg.Pool,
+  storeId: string,
+  destination: string,
+  fromSeq: number,
+  toSeq: number,
+): Promise<number> {
   const { rows } = await db.query<{ marked: number }>({
     name: 'relay-mark-published',
     text: `WITH marked AS (

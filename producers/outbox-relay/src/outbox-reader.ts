@@ -15,7 +15,12 @@ interface Raw {
  * (so the cost does not grow with the published history). `afterSeq` lets the relay read ahead
  * of a batch that is still being published.
  */
-export async function readUnpublished(db: pg.ClientBase | pg.Pool, storeId: string, limit: number, afterSeq = 0): Promise<OutboxRow[]> {
+export async function readUnpublished(
+  db: pg.ClientBase | pg.Pool,
+  storeId: string,
+  limit: number,
+  afterSeq = 0,
+): Promise<OutboxRow[]> {
   const { rows } = await db.query<Raw>({
     // Named: parsed and planned once per connection, not once per batch.
     name: 'relay-read-unpublished',

@@ -11,7 +11,11 @@ import type { Publisher } from './publisher.ts';
  * prefix of the batch the gateway accepted) implements Publisher and is returned for 'http'; its
  * settings (gateway URL, API key) join config.ts. Nothing else in the relay changes.
  */
-export function createPublisher(config: RelayConfig, logger: Logger, overrides: { kafka?: Kafka } = {}): Publisher {
+export function createPublisher(
+  config: RelayConfig,
+  logger: Logger,
+  overrides: { kafka?: Kafka } = {},
+): Publisher {
   switch (config.SYNC_PROTOCOL) {
     case 'kafka':
       return new KafkaPublisher({

@@ -25,7 +25,15 @@ describe('chunkBySize', () => {
 
 describe('recordSize', () => {
   it('counts the value, key and headers', () => {
-    const e = { storeId: 's1', storeSeq: 1, eventId: 'x'.repeat(36), eventType: 'SaleRecorded', traceId: 't'.repeat(32), value: Buffer.alloc(500), payload: {} };
+    const e = {
+      storeId: 's1',
+      storeSeq: 1,
+      eventId: 'x'.repeat(36),
+      eventType: 'SaleRecorded',
+      traceId: 't'.repeat(32),
+      value: Buffer.alloc(500),
+      payload: {},
+    };
     expect(recordSize(e)).toBeGreaterThan(500 + 36 + 32 + 12 + 2);
     expect(recordSize(e)).toBeLessThan(800);
   });

@@ -8,9 +8,12 @@ export function recordSize(e: OutboundEvent): number {
     RECORD_OVERHEAD +
     e.value.length +
     Buffer.byteLength(e.storeId) +
-    'event_type'.length + Buffer.byteLength(e.eventType) +
-    'event_id'.length + e.eventId.length +
-    'trace_id'.length + Buffer.byteLength(e.traceId)
+    'event_type'.length +
+    Buffer.byteLength(e.eventType) +
+    'event_id'.length +
+    e.eventId.length +
+    'trace_id'.length +
+    Buffer.byteLength(e.traceId)
   );
 }
 

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelayMs, errorCode, type AppError, type BackoffOptions, type Logger } from '@retail-stream/runtime';
+import {
+  backoffDelayMs,
+  errorCode,
+  type AppError,
+  type BackoffOptions,
+  type Logger,
+} from '@retail-stream/runtime';
 import type pg from 'pg';
 import type { EncodedBatch, EventEncoder } from './event-encoder.ts';
 import { markPublished, recordFailure } from './outbox-marks.ts';
@@ -116,12 +122,16 @@ export class OutboxRelay {
       } catch (err) {
         // Database trouble (the lease session or a mark failed): give the lease up and start over
         // from the first unpublished row; anything published but not marked is sent again, in order.
-        logger.error({ err, code: errorCode(err) }, 'publishing interrupted; releasing the lease and starting over');
+        logger.error(
+          { err, code: errorCode(err) },
+          'publishing interrupted; releasing the lease and starting over',
+        );
       } finally {
         metrics.leaseHeld.set(0);
         await lease.release();
       }
-      if (!signal.aborted) await sleep(this.opts.backoff.initialMs, undefined, { signal }).catch(() => undefined);
+      if (!signal.aborted)
+        await sleep(this.opts.backoff.initialMs, undefined, { signal }).catch(() => undefined);
     }
   }
 
@@ -140,7 +150,8 @@ export class OutboxRelay {
         const step = await this.step(session, progress);
         if (step.next === 'idle') await this.newRows.wait(this.opts.pollIntervalMs, interrupt);
         else if (step.next === 'retry') await this.retry.wait(step.delayMs, interrupt);
-        else if (step.next === 'blocked') await sleep(this.opts.blockedRecheckMs, undefined, { signal: interrupt }).catch(() => undefined);
+        else if (step.next === 'blocked')
+          await sleep(this.opts.blockedRecheckMs, undefined, { signal: interrupt }).catch(() => undefined);
       }
       // Stopping (or the lease is gone): what the destination acknowledged is marked before we let go.
       await this.discardAhead(progress);
@@ -251,16 +262,27 @@ export class OutboxRelay {
     const delayMs = backoffDelayMs(this.attempt, this.opts.backoff);
     metrics.errors.inc({ code: error.code });
     if (error.code === 'SCHEMA_ID_UNKNOWN') {
-      this.currentStall = { kind: 'schema-unknown', storeSeq: row.storeSeq, code: error.code, message: error.message };
+      this.currentStall = {
+        kind: 'schema-unknown',
+        storeSeq: row.storeSeq,
+        code: error.code,
+        message: error.message,
+      };
     } else {
       this.opts.connectivity.failure(error);
     }
     logger.warn(
-      { store_seq: row.storeSeq, attempt: this.attempt, retry_in_ms: delayMs, code: error.code, err: error.message },
+      {
+        store_seq: row.storeSeq,
+        attempt: this.attempt,
+        retry_in_ms: delayMs,
+        code: error.code,
+        err: error.message,
+      },
       'publish failed; retrying from the first unacknowledged row',
     );
-    await recordFailure(pool, storeId, row.storeSeq, `${error.code}: ${error.message}`, delayMs).catch((err: unknown) =>
-      logger.warn({ err }, 'could not record the failed attempt on the outbox row'),
+    await recordFailure(pool, storeId, row.storeSeq, `${error.code}: ${error.message}`, delayMs).catch(
+      (err: unknown) => logger.warn({ err }, 'could not record the failed attempt on the outbox row'),
     );
     return { next: 'retry', delayMs };
   }
@@ -277,7 +299,14 @@ export class OutboxRelay {
     const { metrics, logger, storeId, pool } = this.opts;
     metrics.errors.inc({ code: error.code });
     metrics.blocked.set(1);
-    const fields = { store_seq: row.storeSeq, event_id: row.eventId, event_type: row.eventType, code: error.code, err: error.message, details: error.details };
+    const fields = {
+      store_seq: row.storeSeq,
+      event_id: row.eventId,
+      event_type: row.eventType,
+      code: error.code,
+      err: error.message,
+      details: error.details,
+    };
     if (this.currentStall?.kind !== 'blocked' || this.currentStall.storeSeq !== row.storeSeq) {
       logger.error(
         fields,
@@ -287,16 +316,23 @@ export class OutboxRelay {
       logger.warn(fields, 'store still blocked by an outbox row that cannot be encoded');
     }
     this.currentStall = { kind: 'blocked', storeSeq: row.storeSeq, code: error.code, message: error.message };
-    await recordFailure(pool, storeId, row.storeSeq, `${error.code}: ${error.message}`, this.opts.blockedRecheckMs).catch((err: unknown) =>
-      logger.warn({ err }, 'could not record the error on the outbox row'),
-    );
+    await recordFailure(
+      pool,
+      storeId,
+      row.storeSeq,
+      `${error.code}: ${error.message}`,
+      this.opts.blockedRecheckMs,
+    ).catch((err: unknown) => logger.warn({ err }, 'could not record the error on the outbox row'));
     return { next: 'blocked' };
   }
 
   private unstall(): void {
     if (!this.currentStall) return;
     if (this.currentStall.kind === 'blocked') {
-      this.opts.logger.info({ store_seq: this.currentStall.storeSeq }, 'blocking outbox row is now valid; publishing resumed');
+      this.opts.logger.info(
+        { store_seq: this.currentStall.storeSeq },
+        'blocking outbox row is now valid; publishing resumed',
+      );
       this.opts.metrics.blocked.set(0);
     }
     this.currentStall = undefined;

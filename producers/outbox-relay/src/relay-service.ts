@@ -47,7 +47,11 @@ export async function createRelayService(deps: RelayServiceDeps): Promise<RelayS
   const { config, logger } = deps;
   const metrics = createRelayMetrics(deps.metrics);
   const storeUrl = storeDatabaseUrl(config.PG_URL, config.STORE_ID);
-  const pool = new pg.Pool({ connectionString: storeUrl, max: config.PG_POOL_MAX, application_name: 'outbox-relay' });
+  const pool = new pg.Pool({
+    connectionString: storeUrl,
+    max: config.PG_POOL_MAX,
+    application_name: 'outbox-relay',
+  });
   pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
 
   // The store database may come up after the relay (box boot): wait for it rather than crash-loop.
@@ -77,7 +81,13 @@ export async function createRelayService(deps: RelayServiceDeps): Promise<RelayS
   await schemaIds.init();
 
   const publisher = deps.publisher ?? createPublisher(config, logger, { kafka: deps.kafka });
-  const lease = new StoreLease({ storeId: config.STORE_ID, connectionString: storeUrl, retryMs: config.RELAY_LEASE_RETRY_MS, logger, applicationName: 'outbox-relay-lease' });
+  const lease = new StoreLease({
+    storeId: config.STORE_ID,
+    connectionString: storeUrl,
+    retryMs: config.RELAY_LEASE_RETRY_MS,
+    logger,
+    applicationName: 'outbox-relay-lease',
+  });
   const health = new HealthLoop({
     storeId: config.STORE_ID,
     pool,
@@ -100,7 +110,11 @@ export async function createRelayService(deps: RelayServiceDeps): Promise<RelayS
     logger,
     batchSize: config.RELAY_BATCH_SIZE,
     pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
-    backoff: { initialMs: config.RELAY_BACKOFF_INITIAL_MS, maxMs: config.RELAY_BACKOFF_MAX_MS, jitter: config.RELAY_BACKOFF_JITTER },
+    backoff: {
+      initialMs: config.RELAY_BACKOFF_INITIAL_MS,
+      maxMs: config.RELAY_BACKOFF_MAX_MS,
+      jitter: config.RELAY_BACKOFF_JITTER,
+    },
     blockedRecheckMs: config.RELAY_BLOCKED_RECHECK_MS,
   });
   health.attach(relay);
@@ -118,7 +132,10 @@ export async function createRelayService(deps: RelayServiceDeps): Promise<RelayS
       });
       if (deleted > 0) {
         metrics.retentionDeleted.inc(deleted);
-        logger.info({ deleted, older_than_s: config.RELAY_RETENTION_AGE_S }, 'published outbox rows removed by retention');
+        logger.info(
+          { deleted, older_than_s: config.RELAY_RETENTION_AGE_S },
+          'published outbox rows removed by retention',
+        );
       }
     },
     logger,
@@ -147,7 +164,8 @@ export async function createRelayService(deps: RelayServiceDeps): Promise<RelayS
       const stall = relay.stall;
       if (stall?.kind === 'blocked') return `store blocked at store_seq ${stall.storeSeq} (${stall.code})`;
       const status = health.currentStatus();
-      if (status?.status === 'OFFLINE') return `destination ${publisher.destination} OFFLINE: ${status.lastError ?? ''}`;
+      if (status?.status === 'OFFLINE')
+        return `destination ${publisher.destination} OFFLINE: ${status.lastError ?? ''}`;
       return true;
     },
   };

@@ -72,7 +72,8 @@ export class SchemaIdCache {
 
   private async doRefresh(): Promise<boolean> {
     const { registryUrl, timeoutMs, logger } = this.opts;
-    const timedFetch: typeof fetch = (input, init) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
+    const timedFetch: typeof fetch = (input, init) =>
+      fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) });
     const options: RegisterOptions = { registryUrl, fetch: timedFetch };
     let found: Record<string, number>;
     try {
@@ -90,7 +91,12 @@ export class SchemaIdCache {
     for (const eventType of catalogue.storeEventTypes) {
       const id = found[eventType];
       if (id === undefined) continue;
-      if (this.ids.get(eventType) !== id) changed.push({ event_type: eventType, fingerprint: this.fingerprints.get(eventType)!, schema_id: id });
+      if (this.ids.get(eventType) !== id)
+        changed.push({
+          event_type: eventType,
+          fingerprint: this.fingerprints.get(eventType)!,
+          schema_id: id,
+        });
       this.ids.set(eventType, id);
     }
     if (changed.length > 0) {
@@ -102,7 +108,10 @@ export class SchemaIdCache {
            SET schema_id = EXCLUDED.schema_id, learned_at = now()`,
         [registryUrl, JSON.stringify(changed)],
       );
-      logger.info({ ids: Object.fromEntries(changed.map((c) => [c.event_type, c.schema_id])) }, 'schema ids learned from the registry');
+      logger.info(
+        { ids: Object.fromEntries(changed.map((c) => [c.event_type, c.schema_id])) },
+        'schema ids learned from the registry',
+      );
     }
     return true;
   }

@@ -59,14 +59,20 @@ export class StoreLease {
           return client;
         }
         if (!announced) {
-          this.opts.logger.info({ store_id: this.opts.storeId }, 'another relay holds the store lease; standing by');
+          this.opts.logger.info(
+            { store_id: this.opts.storeId },
+            'another relay holds the store lease; standing by',
+          );
           announced = true;
         }
       } catch (err) {
         // Database down: say so once, then again every ~30 attempts, not every second.
         failures++;
         const level = failures === 1 || failures % 30 === 0 ? 'warn' : 'debug';
-        this.opts.logger[level]({ err, code: errorCode(err), failures }, 'cannot reach the store database for the lease; will retry');
+        this.opts.logger[level](
+          { err, code: errorCode(err), failures },
+          'cannot reach the store database for the lease; will retry',
+        );
         await this.dropClient();
       }
       await sleep(this.opts.retryMs, undefined, { signal }).catch(() => undefined);
@@ -77,7 +83,9 @@ export class StoreLease {
   /** Gives the lease up: the session ends, which releases the lock (unlocking first is a courtesy). */
   async release(): Promise<void> {
     if (this.client && this.isHeld) {
-      await this.client.query('SELECT pg_advisory_unlock($1)', [leaseKey(this.opts.storeId).toString()]).catch(() => undefined);
+      await this.client
+        .query('SELECT pg_advisory_unlock($1)', [leaseKey(this.opts.storeId).toString()])
+        .catch(() => undefined);
     }
     this.isHeld = false;
     await this.dropClient();

@@ -31,10 +31,12 @@ export function checkDelivery(seqs: readonly number[], expectedCount: number): D
     else if (s > max + 1) problems.push(`index ${i}: store_seq ${s} delivered before ${max + 1}`);
     max = Math.max(max, s);
   }
-  if (max !== expectedCount) problems.push(`highest store_seq delivered is ${max}, expected ${expectedCount}`);
+  if (max !== expectedCount)
+    problems.push(`highest store_seq delivered is ${max}, expected ${expectedCount}`);
   const seen = new Set(seqs);
   const missing: number[] = [];
   for (let s = 1; s <= expectedCount && missing.length < 10; s++) if (!seen.has(s)) missing.push(s);
-  if (missing.length > 0) problems.push(`missing store_seq ${missing.join(', ')}${missing.length === 10 ? ', …' : ''}`);
+  if (missing.length > 0)
+    problems.push(`missing store_seq ${missing.join(', ')}${missing.length === 10 ? ', …' : ''}`);
   return { ok: problems.length === 0, problems, resends, duplicates };
 }

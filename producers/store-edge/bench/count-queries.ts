@@ -42,7 +42,9 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 process.on('exit', () => {
   for (const [key, s] of stats) {
     if (!s.requests) continue;
-    process.stderr.write(`${key}: ${s.requests} requests, ${(s.statements / s.requests).toFixed(2)} statements/request\n`);
+    process.stderr.write(
+      `${key}: ${s.requests} requests, ${(s.statements / s.requests).toFixed(2)} statements/request\n`,
+    );
     for (const [t, n] of [...s.texts].sort((a, b) => b[1] - a[1]))
       process.stderr.write(`    ${(n / s.requests).toFixed(2)}× ${t}\n`);
   }
