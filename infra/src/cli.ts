@@ -5,10 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { ConfigError } from '@retail-stream/runtime';
+import { ConfigError, rssMiB } from '@retail-stream/runtime';
 import { clientEnv, loadInfraConfig, type InfraConfig } from './infra-config.ts';
 import { InfraError } from './infra-error.ts';
-import { rssMiB } from './proc-stats.ts';
 import { bringUp, logTails } from './service-runner.ts';
 import { logDir, serviceDir, type LocalService, type ServiceContext } from './service.ts';
 import { allServices, pickServices } from './services/index.ts';

@@ -19,3 +19,4 @@ export * from './service-runtime.ts';
 export * from './pg-database.ts';
 export * from './pg-migrations.ts';
 export * from './seeded-random.ts';
+export * from './proc-stats.ts';

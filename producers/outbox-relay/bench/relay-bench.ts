@@ -10,19 +10,17 @@
  * Needs the local services (npm run infra:up).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
-import { AvroSerde, ensureTopics } from '@retail-stream/runtime';
+import { AvroSerde, cpuSeconds, ensureTopics, rssMiB } from '@retail-stream/runtime';
 import { uniqueName } from '@retail-stream/runtime/testing';
 import { registerAll } from '@retail-stream/schemas';
-import { prepareStoreDatabase } from '@retail-stream/store-edge';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { storeDatabaseName, storeDatabaseUrl } from '@retail-stream/store-edge';
+import { prepareStoreDatabase, storeDatabaseName, storeDatabaseUrl } from '@retail-stream/store-edge';
 import { StoreEventFactory } from '../test/store-events.ts';
 
 const { values: args } = parseArgs({
@@ -115,11 +113,7 @@ relay.stdout!.on('data', (chunk: Buffer) => {
 });
 
 function procStats(pid: number): { rssMiB: number; cpuS: number } {
-  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  // utime and stime are fields 14 and 15 of /proc/<pid>/stat, in clock ticks (100 per second on Linux).
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return { rssMiB: Number(rss?.[1] ?? 0) / 1024, cpuS: (Number(fields[11]) + Number(fields[12])) / 100 };
+  return { rssMiB: rssMiB(pid) ?? 0, cpuS: cpuSeconds(pid) ?? 0 };
 }
 
 let peakRss = 0;

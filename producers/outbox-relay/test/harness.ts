@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
@@ -16,6 +15,7 @@ import {
   createTestTopic,
   decodeAll as decodeAllAs,
   deleteTestTopic,
+  freePort,
   KafkaNetworkFaults,
   TopicCollector as SharedTopicCollector,
   uniqueName,
@@ -356,13 +356,7 @@ export class RelayProcess {
 
 // ── a schema registry of our own (to stop it without disturbing anyone) ───────────────────────
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 /** The in-repo registry (infra/schema-registry) on its own port and data dir; restartable with its data. */
 export class ThrowawayRegistry {

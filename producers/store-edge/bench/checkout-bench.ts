@@ -14,13 +14,13 @@
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
+import { rssMiB } from '@retail-stream/runtime';
+import { freePort } from '@retail-stream/runtime/testing';
 import { formatMs, summarize } from '@retail-stream/scripts';
 import { generateCatalogue } from '../src/seed-catalogue.ts';
 import { seedStore } from '../src/seed-runner.ts';
@@ -42,25 +42,6 @@ const linesPerSale = Number(values.lines);
 const terminals = Array.from({ length: Number(values.terminals) }, (_, i) => `T${i + 1}`);
 const pgUrl = serviceEnv().PG_URL!;
 const mainTs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/main.ts');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
-function rssMiB(pid: number): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
-  } catch {
-    return Number.NaN;
-  }
-}
 
 const [store] = generateStores(1, { prefix: 'bench', first: 100 + crypto.randomInt(800) });
 const catalogue = generateCatalogue(2000);

@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { percentile } from '@retail-stream/scripts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeDatabaseUrl } from './db/store-database.ts';
 import { OUTBOX_CHANNEL } from './outbox-writer.ts';
@@ -34,10 +35,6 @@ afterAll(async () => {
 
 const TERMINALS = ['T1', 'T2', 'T3', 'T4', 'T5'];
 const SALES_PER_TERMINAL = 20;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
 
 describe('store_seq under concurrency', () => {
   it('5 terminals × 20 sales: store_seq is exactly 1..N, each request contiguous, commit order = sequence order', async () => {

@@ -4,3 +4,4 @@ export * from './unique-name.ts';
 export * from './kafka-test-topics.ts';
 export * from './topic-collector.ts';
 export * from './kafka-network-faults.ts';
+export * from './free-port.ts';
