@@ -30,7 +30,7 @@ export async function bringUp(service: LocalService, ctx: ServiceContext): Promi
       throw new InfraError(
         'PORT_IN_USE',
         `${service.name}: port ${port} on 127.0.0.1 is already taken by another process`,
-        `find it with \`ss -ltnp 'sport = :${port}'\` and stop it, or choose another port (see infra/README.md, e.g. ${envNameHint(service.name)})`,
+        `find it with \`ss -ltnp 'sport = :${port}'\` and stop it, or choose another port (see infra/README.md, ${service.portVariables.join(' / ')})`,
       );
     }
   }
@@ -77,21 +77,4 @@ export function logTails(service: LocalService, ctx: ServiceContext, lines = 25)
     .filter((f) => fs.existsSync(f))
     .map((f) => `${f}:\n${tailFile(f, lines)}`)
     .join('\n');
-}
-
-function envNameHint(name: string): string {
-  switch (name) {
-    case 'postgres':
-      return 'PG_PORT';
-    case 'clickhouse':
-      return 'CLICKHOUSE_HTTP_PORT / CLICKHOUSE_TCP_PORT';
-    case 'kafka':
-      return 'KAFKA_PORT / KAFKA_CONTROLLER_PORT';
-    case 'schema-registry':
-      return 'SCHEMA_REGISTRY_PORT';
-    case 'cassandra':
-      return 'CASSANDRA_PORT / CASSANDRA_STORAGE_PORT';
-    default:
-      return 'the *_PORT variables';
-  }
 }

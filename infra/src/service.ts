@@ -32,6 +32,8 @@ export interface LocalService {
   logFiles(ctx: ServiceContext): string[];
   /** Rough guess of first-start time, to print while waiting. */
   readonly expectedStartSeconds: number;
+  /** The settings that move this service's ports, named when a port is taken. */
+  readonly portVariables: readonly string[];
 }
 
 export function serviceDir(cfg: InfraConfig, name: string): string {

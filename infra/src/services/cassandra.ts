@@ -143,6 +143,7 @@ async function probe(cfg: InfraConfig): Promise<boolean> {
 export const cassandraService: LocalService = {
   name: 'cassandra',
   expectedStartSeconds: 20,
+  portVariables: ['CASSANDRA_PORT', 'CASSANDRA_STORAGE_PORT'],
 
   endpoints: ({ cfg }) => [`${HOST}:${cfg.CASSANDRA_PORT}`],
 

@@ -152,6 +152,7 @@ function isClickhouse(pid: number | undefined): pid is number {
 export const clickhouseService: LocalService = {
   name: 'clickhouse',
   expectedStartSeconds: 5,
+  portVariables: ['CLICKHOUSE_HTTP_PORT', 'CLICKHOUSE_TCP_PORT'],
 
   endpoints: ({ cfg }) => [
     `http://${HOST}:${cfg.CLICKHOUSE_HTTP_PORT}`,

@@ -277,6 +277,7 @@ async function probe(nodes: KafkaNode[], clusterId: string | undefined): Promise
 export const kafkaService: LocalService = {
   name: 'kafka',
   expectedStartSeconds: 10,
+  portVariables: ['KAFKA_PORT', 'KAFKA_CONTROLLER_PORT'],
 
   endpoints: ({ cfg }) => nodesOf(cfg, modeOf(cfg)).map((n) => `${HOST}:${n.broker}`),
 

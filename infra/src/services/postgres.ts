@@ -311,6 +311,7 @@ async function pgCtlStop(p: Paths, bin: string): Promise<void> {
 export const postgresService: LocalService = {
   name: 'postgres',
   expectedStartSeconds: 5,
+  portVariables: ['PG_PORT'],
 
   endpoints: ({ cfg }) => [`${HOST}:${cfg.PG_PORT}`],
   ports: ({ cfg }) => [cfg.PG_PORT],

@@ -53,6 +53,7 @@ async function getJson(url: string): Promise<{ status: number; body: unknown }> 
 export const schemaRegistryService: LocalService = {
   name: 'schema-registry',
   expectedStartSeconds: 2,
+  portVariables: ['SCHEMA_REGISTRY_PORT'],
 
   endpoints: ({ cfg }) => [`${HOST}:${cfg.SCHEMA_REGISTRY_PORT}`],
   ports: ({ cfg }) => [cfg.SCHEMA_REGISTRY_PORT],
