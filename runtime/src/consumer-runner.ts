@@ -40,6 +40,11 @@ export interface ConsumerRunnerOptions {
   partitionsConsumedConcurrently?: number;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
+  /**
+   * Called after every (re)join with this member's assignment (topic → partitions), before any batch
+   * of the new generation is handled: consume-transform-produce handlers re-fence and restore state.
+   */
+  onGroupJoin?: (assignment: Record<string, number[]>) => void;
 }
 
 /**
@@ -99,6 +104,7 @@ export class ConsumerRunner {
     };
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;
+      opts.onGroupJoin?.(e.payload.memberAssignment);
       opts.logger.info(
         { group: opts.groupId, assignment: e.payload.memberAssignment },
         'joined consumer group',

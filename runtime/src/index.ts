@@ -20,3 +20,8 @@ export * from './pg-database.ts';
 export * from './pg-migrations.ts';
 export * from './seeded-random.ts';
 export * from './proc-stats.ts';
+export * from './dead-letter.ts';
+export * from './child-registries.ts';
+export * from './map-bounded.ts';
+export * from './cli-args.ts';
+export * from './produce-requests.ts';

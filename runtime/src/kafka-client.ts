@@ -1,4 +1,4 @@
-import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel as KafkaLogLevel, type ISocketFactory, type LogEntry } from 'kafkajs';
 import type { Logger } from './logger.ts';
 import type { KafkaConfig } from './service-config.ts';
 
@@ -9,20 +9,55 @@ const levelMap: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [KafkaLogLevel.DEBUG]: 'debug',
 };
 
+/**
+ * kafkajs logs these at error/warn although they are expected and handled: the broker answers
+ * CONCURRENT_TRANSACTIONS while it still writes the previous transaction's markers (kafkajs retries
+ * at once), and the partitioner notice is printed by every producer. They go to debug.
+ */
+const EXPECTED_NOISE = [
+  'another concurrent operation on the same transaction',
+  'switched default partitioner',
+];
+
+/** `quiet`: errors and warnings are expected right now (a link the caller cut on purpose). */
+export function kafkaLogLevelOf(
+  level: number,
+  message: string,
+  quiet = false,
+): 'error' | 'warn' | 'info' | 'debug' {
+  if (quiet && level <= KafkaLogLevel.WARN) return 'debug';
+  if (EXPECTED_NOISE.some((text) => message.includes(text))) return 'debug';
+  return levelMap[level] ?? 'info';
+}
+
+export interface CreateKafkaOptions {
+  /** Connections through this factory (e.g. a link a simulator can cut); kafkajs' own by default. */
+  socketFactory?: ISocketFactory;
+  /** While true, kafkajs errors and warnings log at debug: the failures are intended. */
+  quiet?: () => boolean;
+}
+
 /** kafkajs client whose own logs go through the service's pino logger (same JSON, same fields). */
-export function createKafka(cfg: KafkaConfig, clientId: string, logger: Logger): Kafka {
+export function createKafka(
+  cfg: KafkaConfig,
+  clientId: string,
+  logger: Logger,
+  opts: CreateKafkaOptions = {},
+): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   return new Kafka({
     clientId: cfg.KAFKA_CLIENT_ID ?? clientId,
     brokers: cfg.KAFKA_BROKERS,
     connectionTimeout: cfg.KAFKA_CONNECTION_TIMEOUT_MS,
     requestTimeout: cfg.KAFKA_REQUEST_TIMEOUT_MS,
+    ...(opts.socketFactory ? { socketFactory: opts.socketFactory } : {}),
     logLevel: KafkaLogLevel.WARN,
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
-        kafkaLogger[levelMap[level] ?? 'info'](extra, message);
+        const quiet = opts.quiet?.() ?? false;
+        kafkaLogger[kafkaLogLevelOf(level, `${message} ${String(extra.error ?? '')}`, quiet)](extra, message);
       },
   });
 }

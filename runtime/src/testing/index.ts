@@ -5,3 +5,7 @@ export * from './kafka-test-topics.ts';
 export * from './topic-collector.ts';
 export * from './kafka-network-faults.ts';
 export * from './free-port.ts';
+export * from './tcp-fault-proxy.ts';
+export * from './service-process.ts';
+export * from './group-caught-up.ts';
+export * from './send-in-chunks.ts';
