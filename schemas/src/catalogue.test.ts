@@ -41,9 +41,12 @@ describe('catalogue contents', () => {
           'SaleLine',
           'RefundLine',
           'ReceiptLine',
+          'Enrichment',
+          'ProductRef',
         ].map((n) => `retail.events.${n}`),
         'retail.ref.StoreUpserted',
         'retail.ref.ProductUpserted',
+        'retail.ops.SequenceGapDetected',
         'retail.kpi.WindowSize',
         'retail.kpi.KpiWindowUpdated',
       ].sort(),
@@ -61,6 +64,7 @@ describe('catalogue contents', () => {
     expect(catalogue.eventTypes).toEqual([
       ...STORE_EVENTS,
       'ProductUpserted',
+      'SequenceGapDetected',
       'StoreUpserted',
       'KpiWindowUpdated',
     ]);
@@ -72,6 +76,7 @@ describe('catalogue contents', () => {
     expect(topicFor('StoreUpserted')).toBe('retail.ref.stores');
     expect(topicFor('ProductUpserted')).toBe('retail.ref.products');
     expect(topicFor('KpiWindowUpdated')).toBe('retail.kpi.windows');
+    expect(topicFor('SequenceGapDetected')).toBe('retail.ops.alerts');
     expect(subjectOf('StoreUpserted')).toBe('retail.ref.StoreUpserted');
     expect(subjectOf('KpiWindowUpdated')).toBe('retail.kpi.KpiWindowUpdated');
     expect(() => eventSchema('StockChange')).toThrow(/unknown event type "StockChange"/);
@@ -79,10 +84,12 @@ describe('catalogue contents', () => {
 
   it('names shared types by full name and records them as Confluent references', () => {
     expect(eventSchema('SaleRecorded').references).toEqual([
+      { name: 'retail.events.Enrichment', subject: 'retail.events.Enrichment' },
       { name: 'retail.events.StockChange', subject: 'retail.events.StockChange' },
       { name: 'retail.events.SaleLine', subject: 'retail.events.SaleLine' },
     ]);
     expect(eventSchema('PaymentCaptured').references.map((r) => r.name)).toEqual([
+      'retail.events.Enrichment',
       'retail.events.PaymentMethod',
     ]);
     expect(eventSchema('KpiWindowUpdated').references.map((r) => r.name)).toEqual(['retail.kpi.WindowSize']);
@@ -211,7 +218,11 @@ describe('conventions', () => {
           expect(f.default, `${s.fullName}.${f.name}`).toBeNull();
       }
     }
-    expect(eventSchema('KpiWindowUpdated').schema.doc).toMatch(/^DRAFT/);
+    // Settled by the KPI windows processor: no longer a draft, and GMV is the net definition.
+    expect(eventSchema('KpiWindowUpdated').schema.doc).not.toMatch(/^DRAFT/);
+    expect(eventSchema('KpiWindowUpdated').schema.fields!.find((f) => f.name === 'gmv_minor')!.doc).toMatch(
+      /minus SaleRefunded/,
+    );
   });
 });
 
@@ -263,6 +274,7 @@ describe('Avro round trip', () => {
     customer_ref: 'hmac-sha256:6f1ed002ab5595859014ebf0951522d9',
     lines,
     stock,
+    enrichment: null,
   };
 
   it('encodes and decodes a realistic 5-line SaleRecorded losslessly', () => {

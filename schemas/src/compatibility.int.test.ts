@@ -143,6 +143,7 @@ describe('schema compatibility against the registry', () => {
         },
       ],
       stock: [{ sku: 'SKU-1', delta: -2, on_hand_after: 10 }],
+      enrichment: null,
     };
     // A fresh serde, like a consumer that has never seen the ids: it resolves the references itself.
     const consumer = AvroSerde.fromUrl(registryUrl);

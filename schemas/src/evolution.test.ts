@@ -97,6 +97,11 @@ describe('evolution rule (BACKWARD_TRANSITIVE + never remove a field without def
     const payment = eventSchema('PaymentCaptured');
     const withSymbols = (symbols: string[]) => {
       const registry: Record<string, avro.Type> = {};
+      for (const name of ['retail.events.ProductRef', 'retail.events.Enrichment']) {
+        avro.Type.forSchema(structuredClone(catalogue.byFullName.get(name)!.schema) as avro.Schema, {
+          registry,
+        });
+      }
       avro.Type.forSchema(
         {
           ...structuredClone(catalogue.byFullName.get('retail.events.PaymentMethod')!.schema),

@@ -47,6 +47,7 @@ const sale: SaleRecorded = {
     },
   ],
   stock: [{ sku: 'SKU-NOODLE', delta: -2, on_hand_after: 98 }],
+  enrichment: null,
 };
 
 const payment: PaymentCaptured = {
@@ -59,6 +60,7 @@ const payment: PaymentCaptured = {
   amount_minor: 20_000,
   currency: 'VND',
   provider_ref: null,
+  enrichment: null,
 };
 
 const adjustment: InventoryAdjusted = {
@@ -71,6 +73,7 @@ const adjustment: InventoryAdjusted = {
   reason: 'DAMAGE',
   note: null,
   stock: [{ sku: 'SKU-TEA', delta: -1, on_hand_after: 10 }],
+  enrichment: null,
 };
 
 /** Decodes with a type built independently from the .avsc text, not the catalogue's instance. */

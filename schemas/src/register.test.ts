@@ -56,7 +56,7 @@ describe('registerAll', () => {
     const sale = reg.calls.filter((c) => c.includes('retail.events.SaleRecorded'));
     expect(sale).toEqual([
       'PUT /config/retail.events.SaleRecorded BACKWARD_TRANSITIVE',
-      'register retail.events.SaleRecorded BACKWARD_TRANSITIVE refs=[{"name":"retail.events.StockChange","subject":"retail.events.StockChange","version":1},{"name":"retail.events.SaleLine","subject":"retail.events.SaleLine","version":1}]',
+      'register retail.events.SaleRecorded BACKWARD_TRANSITIVE refs=[{"name":"retail.events.Enrichment","subject":"retail.events.Enrichment","version":1},{"name":"retail.events.StockChange","subject":"retail.events.StockChange","version":1},{"name":"retail.events.SaleLine","subject":"retail.events.SaleLine","version":1}]',
       'POST /subjects/retail.events.SaleRecorded',
     ]);
     const order = reg.calls.filter((c) => c.startsWith('register')).map((c) => c.split(' ')[1]);
@@ -78,6 +78,7 @@ describe('registerAll', () => {
       subject: 'ci-abc-retail.events.PaymentCaptured',
       version: 1,
       references: [
+        { name: 'retail.events.Enrichment', subject: 'ci-abc-retail.events.Enrichment', version: 1 },
         { name: 'retail.events.PaymentMethod', subject: 'ci-abc-retail.events.PaymentMethod', version: 1 },
       ],
     });

@@ -30,6 +30,54 @@ export const ADJUSTMENT_REASON_SYMBOLS: readonly AdjustmentReason[] = [
 ];
 
 /**
+ * Reference data of one SKU of an event, joined by the ingest processor from retail.ref.products.
+ *
+ * Avro record `retail.events.ProductRef` (ProductRef.avsc).
+ */
+export interface ProductRef {
+  sku: string;
+  /**
+   * False when retail.ref.products had no record for the SKU when the event was enriched; category
+   * and brand are then null.
+   */
+  known: boolean;
+  /** Avro: [null, string], default null. */
+  category: string | null;
+  /** Avro: [null, string], default null. */
+  brand: string | null;
+}
+
+/**
+ * Reference data joined to a store event by the ingest processor (retail.events.enriched). Null on
+ * retail.pos.events, where stores write events.
+ *
+ * Avro record `retail.events.Enrichment` (Enrichment.avsc).
+ */
+export interface Enrichment {
+  /**
+   * False when retail.ref.stores had no record for the store when the event was enriched; name,
+   * region and timezone are then null.
+   */
+  store_known: boolean;
+  /** Avro: [null, string], default null. */
+  store_name: string | null;
+  /** Avro: [null, string], default null. */
+  region: string | null;
+  /** IANA time zone of the store, e.g. "Asia/Ho_Chi_Minh". Avro: [null, string], default null. */
+  timezone: string | null;
+  /**
+   * One entry per distinct SKU the event names (lines, stock changes), in first-seen order; empty
+   * for events without SKUs.
+   */
+  products: ProductRef[];
+  /**
+   * When the ingest processor validated and enriched the event (processing time), epoch
+   * milliseconds UTC. Avro: long (timestamp-millis).
+   */
+  ingested_at: number;
+}
+
+/**
  * One SKU of a goods receipt. Amounts are in the enclosing event's currency.
  *
  * Avro record `retail.events.ReceiptLine` (ReceiptLine.avsc).
@@ -123,6 +171,11 @@ export interface GoodsReceived {
   lines: ReceiptLine[];
   /** Stock increments, one per SKU received. */
   stock: StockChange[];
+  /**
+   * Always null on retail.pos.events (as the store wrote it); set by the ingest processor on
+   * retail.events.enriched. Avro: [null, retail.events.Enrichment], default null.
+   */
+  enrichment: Enrichment | null;
 }
 
 /**
@@ -178,6 +231,11 @@ export interface InventoryAdjusted {
   note: string | null;
   /** The adjusted SKUs; for a COUNT, on_hand_after is the counted quantity. */
   stock: StockChange[];
+  /**
+   * Always null on retail.pos.events (as the store wrote it); set by the ingest processor on
+   * retail.events.enriched. Avro: [null, retail.events.Enrichment], default null.
+   */
+  enrichment: Enrichment | null;
 }
 
 /**
@@ -253,6 +311,11 @@ export interface PaymentCaptured {
   currency: string;
   /** Acquirer's or QR provider's reference; null for cash. Avro: [null, string], default null. */
   provider_ref: string | null;
+  /**
+   * Always null on retail.pos.events (as the store wrote it); set by the ingest processor on
+   * retail.events.enriched. Avro: [null, retail.events.Enrichment], default null.
+   */
+  enrichment: Enrichment | null;
 }
 
 /**
@@ -316,6 +379,11 @@ export interface PaymentFailed {
   currency: string;
   /** Decline or error reason as reported by the provider or terminal. */
   reason: string;
+  /**
+   * Always null on retail.pos.events (as the store wrote it); set by the ingest processor on
+   * retail.events.enriched. Avro: [null, retail.events.Enrichment], default null.
+   */
+  enrichment: Enrichment | null;
 }
 
 /**
@@ -438,6 +506,11 @@ export interface SaleRecorded {
   lines: SaleLine[];
   /** Stock decrements, one per SKU sold. */
   stock: StockChange[];
+  /**
+   * Always null on retail.pos.events (as the store wrote it); set by the ingest processor on
+   * retail.events.enriched. Avro: [null, retail.events.Enrichment], default null.
+   */
+  enrichment: Enrichment | null;
 }
 
 /**
@@ -502,6 +575,11 @@ export interface SaleRefunded {
   lines: RefundLine[];
   /** Restock of returned goods (positive deltas); empty when nothing goes back on the shelf. */
   stock: StockChange[];
+  /**
+   * Always null on retail.pos.events (as the store wrote it); set by the ingest processor on
+   * retail.events.enriched. Avro: [null, retail.events.Enrichment], default null.
+   */
+  enrichment: Enrichment | null;
 }
 
 /**
@@ -568,6 +646,11 @@ export interface SaleVoided {
   currency: string;
   /** Restock (positive deltas) when a paid sale is voided; empty otherwise. */
   stock: StockChange[];
+  /**
+   * Always null on retail.pos.events (as the store wrote it); set by the ingest processor on
+   * retail.events.enriched. Avro: [null, retail.events.Enrichment], default null.
+   */
+  enrichment: Enrichment | null;
 }
 
 /**
@@ -582,9 +665,12 @@ export type WindowSize = 'M1' | 'M15' | 'H1' | 'D1_LOCAL';
 export const WINDOW_SIZE_SYMBOLS: readonly WindowSize[] = ['M1', 'M15', 'H1', 'D1_LOCAL'];
 
 /**
- * DRAFT (issue 4 may refine it before first release). KPIs of one event-time window, published as
- * an upsert keyed by (scope, window_size, window_start); each update carries a higher revision, and
- * is_final marks the revision published when allowed lateness has passed.
+ * KPIs of one event-time window, published as an upsert keyed by (scope, window_size,
+ * window_start); each update carries a higher revision, and is_final marks the revision published
+ * when allowed lateness has passed (later revisions of a final window are corrections). Every
+ * measure is additive; derive at read time: average basket = gmv_minor / orders (orders > 0), order
+ * rate per minute = orders / ((window_end - window_start) / 60000), payment success rate =
+ * payments_captured / payments_attempted (attempted > 0).
  *
  * Avro record `retail.kpi.KpiWindowUpdated` (KpiWindowUpdated.avsc).
  */
@@ -605,11 +691,16 @@ export interface KpiWindowUpdated {
   timezone: string | null;
   /** Increases with every update of this window, from 1; consumers keep the highest. Avro: int. */
   revision: number;
-  /** True once allowed lateness has passed; later events go to the corrections path. */
+  /**
+   * True once the store's watermark (its highest occurred_at minus the allowed lateness) passed
+   * window_end; chain windows are final when every contributing store window is. Later events are
+   * corrections: republished with a higher revision, still final.
+   */
   is_final: boolean;
   /**
-   * Gross merchandise value: sum of SaleRecorded.total_minor in the window, in minor units. Avro:
-   * long.
+   * Net gross merchandise value in minor units: sum of SaleRecorded.total_minor (finalised, paid
+   * sales) minus SaleRefunded.amount_minor minus SaleVoided.total_minor of voids with was_paid,
+   * each counted in the window of its own occurred_at. Avro: long.
    */
   gmv_minor: number;
   /** ISO 4217 code of every amount in this record. */
@@ -622,9 +713,9 @@ export interface KpiWindowUpdated {
   refunds_minor: number;
   /** Sum of SaleVoided.total_minor over voids of paid sales. Avro: long. */
   voids_minor: number;
-  /** Avro: long. */
+  /** Number of SaleRefunded events. Avro: long. */
   refund_count: number;
-  /** Avro: long. */
+  /** Number of SaleVoided events, paid or not (only paid ones reduce gmv_minor). Avro: long. */
   void_count: number;
   /** PaymentCaptured plus PaymentFailed events. Avro: long. */
   payments_attempted: number;
@@ -640,6 +731,41 @@ export interface KpiWindowUpdated {
    * (timestamp-millis).
    */
   updated_at: number;
+}
+
+/**
+ * Operational alert from the ingest processor: a store's store_seq has a gap (events missing on
+ * retail.pos.events) that stayed open longer than the configured time, was closed later by the
+ * missing events arriving, or was given up because the per-store dedup window overflowed. Topic
+ * retail.ops.alerts, key store_id.
+ *
+ * Avro record `retail.ops.SequenceGapDetected` (SequenceGapDetected.avsc).
+ */
+export interface SequenceGapDetected {
+  store_id: string;
+  /**
+   * OPEN (gap older than the configured time), CLOSED (the missing events arrived after an OPEN
+   * alert) or GIVEN_UP (the dedup window overflowed; the missing sequence numbers are no longer
+   * waited for and, should they arrive later, are counted as duplicates).
+   */
+  status: string;
+  /** Lowest store_seq of the gap (inclusive). Avro: long. */
+  first_missing_seq: number;
+  /** Highest store_seq of the gap (inclusive). Avro: long. */
+  last_missing_seq: number;
+  /**
+   * Highest store_seq the processor had seen for the store when the alert was raised. Avro: long.
+   */
+  highest_seen_seq: number;
+  /**
+   * When the processor first saw the gap (processing time), epoch milliseconds UTC. Avro: long
+   * (timestamp-millis).
+   */
+  gap_opened_at: number;
+  /** When this alert was raised, epoch milliseconds UTC. Avro: long (timestamp-millis). */
+  reported_at: number;
+  /** Service that raised the alert, e.g. "ingest-processor". */
+  processor: string;
 }
 
 /**
@@ -725,6 +851,7 @@ export interface EventTypeMap {
   SaleRefunded: SaleRefunded;
   SaleVoided: SaleVoided;
   ProductUpserted: ProductUpserted;
+  SequenceGapDetected: SequenceGapDetected;
   StoreUpserted: StoreUpserted;
   KpiWindowUpdated: KpiWindowUpdated;
 }
@@ -740,9 +867,10 @@ export const EVENT_TYPES: readonly EventType[] = [
   'SaleRefunded',
   'SaleVoided',
   'ProductUpserted',
+  'SequenceGapDetected',
   'StoreUpserted',
   'KpiWindowUpdated',
 ];
 
 /** Records outside the store event stream: reference data and KPI output. */
-export type NonStoreRecord = ProductUpserted | StoreUpserted | KpiWindowUpdated;
+export type NonStoreRecord = ProductUpserted | SequenceGapDetected | StoreUpserted | KpiWindowUpdated;

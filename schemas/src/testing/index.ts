@@ -1,0 +1,3 @@
+export * from './store-event-factory.ts';
+export * from './event-messages.ts';
+export * from './kpi-window-fixture.ts';
