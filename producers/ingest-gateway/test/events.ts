@@ -29,6 +29,7 @@ export class EventMaker {
       store_seq: this.seq++,
       occurred_at: Date.now(),
       trace_id: crypto.randomBytes(16).toString('hex'),
+      enrichment: null,
     };
   }
 

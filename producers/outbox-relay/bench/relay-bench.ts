@@ -21,7 +21,7 @@ import { registerAll } from '@retail-stream/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 import { prepareStoreDatabase, storeDatabaseName, storeDatabaseUrl } from '@retail-stream/store-edge';
-import { StoreEventFactory } from '../test/store-events.ts';
+import { StoreEventFactory } from '@retail-stream/schemas/testing';
 
 const { values: args } = parseArgs({
   options: {

@@ -1,7 +1,7 @@
 import { AvroSerde, readSchemaId, WIRE_HEADER_BYTES } from '@retail-stream/runtime';
 import { eventSchema } from '@retail-stream/schemas';
 import { describe, expect, it } from 'vitest';
-import { StoreEventFactory } from '../test/store-events.ts';
+import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { EventEncoder } from './event-encoder.ts';
 import type { OutboxRow } from './outbox-row.ts';
 

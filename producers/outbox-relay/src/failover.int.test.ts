@@ -14,7 +14,7 @@ import {
   testRelayEnv,
   TopicCollector,
 } from '../test/harness.ts';
-import { StoreEventFactory } from '../test/store-events.ts';
+import { StoreEventFactory } from '@retail-stream/schemas/testing';
 
 /** main.ts as real processes: kill -9 mid-batch, restarts, two instances on one store. */
 const serde = AvroSerde.fromUrl(REGISTRY_URL);

@@ -37,7 +37,7 @@ import {
   TopicCollector,
   type StoreDb,
 } from '../test/harness.ts';
-import { StoreEventFactory } from '../test/store-events.ts';
+import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { relayConfig } from './config.ts';
 import { HttpPublisher } from './http-publisher.ts';
 import { createRelayService, type RelayService } from './relay-service.ts';

@@ -15,7 +15,7 @@ import {
   startRelay,
   testRelayEnv,
 } from '../test/harness.ts';
-import { StoreEventFactory } from '../test/store-events.ts';
+import { StoreEventFactory } from '@retail-stream/schemas/testing';
 
 /**
  * Broker outages without stopping the shared broker: the relay's Kafka client gets a socket

@@ -14,7 +14,7 @@ import {
   testRelayEnv,
   ThrowawayRegistry,
 } from '../test/harness.ts';
-import { StoreEventFactory } from '../test/store-events.ts';
+import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { schemaFingerprint } from './schema-fingerprint.ts';
 
 /** A registry of this test's own, so it can be killed without disturbing anyone else. */

@@ -17,7 +17,7 @@ import {
   testRelayEnv,
   type InProcessRelay,
 } from '../test/harness.ts';
-import { StoreEventFactory } from '../test/store-events.ts';
+import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { deletePublishedBefore } from './retention.ts';
 
 const serde = AvroSerde.fromUrl(REGISTRY_URL);

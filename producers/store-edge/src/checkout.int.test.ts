@@ -120,6 +120,7 @@ describe('checkout through real HTTP and Postgres', () => {
       amount_minor: 33_333,
       currency: 'VND',
       provider_ref: null,
+      enrichment: null,
     });
     expect(recorded).toEqual({
       event_id: expect.stringMatching(UUID_PATTERN),
@@ -170,6 +171,7 @@ describe('checkout through real HTTP and Postgres', () => {
         { sku: 'SKU-A', delta: -3, on_hand_after: START_STOCK - 3 },
         { sku: 'SKU-C', delta: -1, on_hand_after: START_STOCK - 1 },
       ],
+      enrichment: null,
     });
     expect(Math.abs(recorded.occurred_at - Date.now())).toBeLessThan(60_000);
   });

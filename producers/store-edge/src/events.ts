@@ -32,7 +32,10 @@ export type EnvelopeField =
   | 'occurred_at'
   | 'trace_id';
 
-export type EventFields = { [K in StoreEventType]: Omit<EventTypeMap[K], EnvelopeField> };
+/** Set by the ingest processor at HQ; a store always writes null. */
+type HqField = 'enrichment';
+
+export type EventFields = { [K in StoreEventType]: Omit<EventTypeMap[K], EnvelopeField | HqField> };
 
 /** What a use case hands the outbox writer: who acted, and the type's own fields. */
 export type EventDraft = {

@@ -5,3 +5,7 @@ export * from './db/store-database.ts';
 export { OUTBOX_CHANNEL } from './outbox-writer.ts';
 export { signCallback, SIGNATURE_HEADER } from './fake-qr-provider.ts';
 export { hashToken } from './terminal-auth.ts';
+export { generateStores, storeId } from './seed-stores.ts';
+export { generateCatalogue, type SeedProduct } from './seed-catalogue.ts';
+export { seedStore } from './seed-runner.ts';
+export { SEED_FLAG_OPTIONS, seedFlagSchema } from './seed-flags.ts';

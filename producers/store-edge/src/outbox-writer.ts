@@ -79,6 +79,7 @@ export function eventsWrite(
         occurred_at: now.getTime(),
         trace_id: traceId,
         ...d.fields,
+        enrichment: null,
       }) as Omit<StoreEvent, 'store_seq'>,
   );
   return {

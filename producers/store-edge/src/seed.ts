@@ -1,8 +1,8 @@
-import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
-import { loadConfigOrExit } from '@retail-stream/runtime';
+import { loadConfigOrExit, parseCliOrExit } from '@retail-stream/runtime';
 import { z } from 'zod';
 import { generateCatalogue } from './seed-catalogue.ts';
+import { SEED_FLAG_OPTIONS, seedFlagSchema } from './seed-flags.ts';
 import { seedStore } from './seed-runner.ts';
 import { generateStores } from './seed-stores.ts';
 
@@ -15,39 +15,11 @@ import { generateStores } from './seed-stores.ts';
 const USAGE =
   'usage: seed [--stores N] [--skus N (default 2000)] [--first N] [--prefix s] [--seed N] [--concurrency N]';
 
-const { values } = parseArgs({
-  options: {
-    stores: { type: 'string', default: '1' },
-    skus: { type: 'string', default: '2000' },
-    first: { type: 'string', default: '1' },
-    prefix: { type: 'string', default: 's' },
-    seed: { type: 'string', default: '42' },
-    concurrency: { type: 'string', default: '4' },
-    help: { type: 'boolean', default: false },
-  },
-  strict: true,
+const opts = parseCliOrExit({
+  usage: USAGE,
+  options: { ...SEED_FLAG_OPTIONS, concurrency: { type: 'string', default: '4' } },
+  schema: seedFlagSchema.extend({ concurrency: z.coerce.number().int().min(1).max(16) }),
 });
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-const args = z
-  .object({
-    stores: z.coerce.number().int().min(1).max(9_999),
-    skus: z.coerce.number().int().min(1).max(99_999),
-    first: z.coerce.number().int().min(1).max(9_999),
-    prefix: z.string().regex(/^[a-z][a-z0-9_]{0,20}$/),
-    seed: z.coerce.number().int(),
-    concurrency: z.coerce.number().int().min(1).max(16),
-  })
-  .safeParse(values);
-if (!args.success) {
-  process.stderr.write(
-    `${args.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('\n')}\n${USAGE}\n`,
-  );
-  process.exit(64); // EX_USAGE
-}
-const opts = args.data;
 const config = loadConfigOrExit(
   z.object({
     PG_URL: z

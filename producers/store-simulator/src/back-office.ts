@@ -1,0 +1,133 @@
+import { errorCode } from '@retail-stream/runtime';
+import type { CatalogueItem, ZipfSampler } from './basket.ts';
+import type { LedgerRecord } from './ledger.ts';
+import type { SimStats } from './sim-stats.ts';
+import { expectStatus, type Json, type StoreClient } from './store-client.ts';
+
+export interface BackOfficeContext {
+  storeId: string;
+  terminalId: string;
+  staffId: string;
+  client: StoreClient;
+  random: () => number;
+  ranked: readonly CatalogueItem[];
+  sampler: ZipfSampler;
+  record: (r: LedgerRecord) => void;
+  stats: SimStats;
+}
+
+/** The store's back office: deliveries (restocking what sells) and stock counts of low items. */
+export class BackOffice {
+  constructor(readonly ctx: BackOfficeContext) {}
+
+  async goodsReceipt(): Promise<void> {
+    const { ctx } = this;
+    const { random } = ctx;
+    try {
+      const count = 3 + Math.floor(random() * 8);
+      const skus = new Map<string, CatalogueItem>();
+      for (let tries = 0; skus.size < count && tries < count * 20; tries++) {
+        const item = ctx.ranked[ctx.sampler.sample(random) % ctx.ranked.length]!;
+        skus.set(item.sku, item);
+      }
+      const supplier = `SUP-${String(1 + Math.floor(random() * 20)).padStart(3, '0')}`;
+      const lines: { sku: string; quantity: number; unit_cost_minor: number }[] = [];
+      for (const item of skus.values()) {
+        const quantity = 12 * (1 + Math.floor(random() * 8));
+        // The supplier's price is below the shelf price; the shelf price comes from the store's catalogue.
+        const product = expectStatus(
+          'catalogue lookup',
+          await ctx.client.get(`/v1/catalog/barcodes/${item.barcode}`),
+          200,
+        );
+        const unitCost = Math.max(500, Math.round((Number(product.price_minor) * 0.7) / 500) * 500);
+        lines.push({ sku: item.sku, quantity, unit_cost_minor: unitCost });
+      }
+      const res = expectStatus(
+        'goods receipt',
+        await ctx.client.post('/v1/goods-receipts', {
+          cashier_id: ctx.staffId,
+          supplier_id: supplier,
+          supplier_ref: `DN-${Math.floor(random() * 1e8)}`,
+          lines,
+        }),
+        201,
+      );
+      ctx.record({
+        kind: 'goods_receipt',
+        store_id: ctx.storeId,
+        terminal_id: ctx.terminalId,
+        receipt_id: res.id,
+        supplier_id: res.supplier_id,
+        currency: res.currency,
+        total_cost_minor: Number(res.total_cost_minor),
+        lines: lines.map((l) => ({ sku: l.sku, qty: l.quantity, unit_cost_minor: l.unit_cost_minor })),
+      });
+      ctx.stats.count('goods_receipts');
+    } catch (err) {
+      ctx.stats.error(errorCode(err));
+    }
+  }
+
+  /** Counts a few of the lowest-stock SKUs (where counts are usually wrong) and books what was found. */
+  async stockCount(): Promise<void> {
+    const { ctx } = this;
+    const { random } = ctx;
+    try {
+      const offset = Math.floor(random() * 50);
+      const report = expectStatus(
+        'inventory report',
+        await ctx.client.get(`/v1/reports/inventory?limit=5&offset=${offset}`),
+        200,
+      );
+      const items = report.items as Json[];
+      if (items.length === 0) return;
+      const lines = items.map((i) => ({
+        sku: i.sku as string,
+        counted: Math.max(0, Number(i.on_hand) - Math.floor(random() * 3)),
+      }));
+      const res = expectStatus(
+        'stock count',
+        await ctx.client.post('/v1/inventory/adjustments', {
+          cashier_id: ctx.staffId,
+          reason: 'COUNT',
+          note: 'cycle count',
+          lines,
+        }),
+        201,
+      );
+      const stock = new Map((res.stock as Json[]).map((s) => [s.sku as string, s]));
+      ctx.record({
+        kind: 'stock_count',
+        store_id: ctx.storeId,
+        terminal_id: ctx.terminalId,
+        adjustment_id: res.id,
+        reason: res.reason,
+        lines: lines.map((l) => ({
+          sku: l.sku,
+          counted: l.counted,
+          delta: Number(stock.get(l.sku)?.delta ?? 0),
+          on_hand_after: Number(stock.get(l.sku)?.on_hand_after ?? l.counted),
+        })),
+      });
+      ctx.stats.count('stock_counts');
+    } catch (err) {
+      ctx.stats.error(errorCode(err));
+    }
+  }
+}
+
+/** Every SKU the store sells, through its own API (GET /v1/reports/inventory, 1000 per page). */
+export async function loadCatalogue(client: StoreClient): Promise<CatalogueItem[]> {
+  const items: CatalogueItem[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = expectStatus(
+      'inventory report',
+      await client.get(`/v1/reports/inventory?limit=1000&offset=${offset}`),
+      200,
+    );
+    for (const i of page.items as Json[]) items.push({ sku: i.sku, barcode: i.barcode });
+    if ((page.items as Json[]).length < 1000) break;
+  }
+  return items;
+}

@@ -1,0 +1,265 @@
+import { errorCode } from '@retail-stream/runtime';
+import { generateBasket, type CatalogueItem, type ZipfSampler } from './basket.ts';
+import type { LedgerPayment, LedgerRecord, LedgerSaleLine } from './ledger.ts';
+import { cashTendered, planPayments, type PaymentAttempt, type PaymentMix } from './payment-plan.ts';
+import type { SimStats } from './sim-stats.ts';
+import { expectStatus, type Json, type StoreClient } from './store-client.ts';
+
+/** A paid sale a till may later refund: what is still refundable per line. */
+interface RecentSale {
+  transactionId: string;
+  remaining: Map<number, { sku: string; qty: number }>;
+}
+
+export interface TillBehaviour {
+  mix: PaymentMix;
+  /** Share of baskets abandoned (voided) before payment. */
+  voidDraftRate: number;
+  /** Share of paid sales voided right after (wrong basket, customer changes mind). */
+  voidPaidRate: number;
+  /** Share of checkouts that are instead a refund of an earlier sale of this till. */
+  refundRate: number;
+  maxLines: number;
+}
+
+export const DEFAULT_BEHAVIOUR: TillBehaviour = {
+  mix: {
+    cash: 0.45,
+    card: 0.35,
+    qr: 0.2,
+    cardDeclineRate: 0.08,
+    qrFailRate: 0.03,
+  },
+  voidDraftRate: 0.01,
+  voidPaidRate: 0.01,
+  refundRate: 0.01,
+  maxLines: 15,
+};
+
+export interface TillContext {
+  storeId: string;
+  terminalId: string;
+  cashierId: string;
+  client: StoreClient;
+  random: () => number;
+  ranked: readonly CatalogueItem[];
+  sampler: ZipfSampler;
+  behaviour: TillBehaviour;
+  qrSecret: string;
+  record: (r: LedgerRecord) => void;
+  stats: SimStats;
+}
+
+const RECENT_KEEP = 20;
+
+/**
+ * One till: a real cashier does one customer at a time, so the simulator runs one `next()` at a
+ * time per till. Every step goes through the store edge's public API.
+ */
+export class Till {
+  private readonly recent: RecentSale[] = [];
+
+  constructor(readonly ctx: TillContext) {}
+
+  /** One customer: usually a checkout, sometimes a refund at the counter. Errors are counted, not thrown. */
+  async next(): Promise<void> {
+    const { ctx } = this;
+    ctx.stats.started();
+    try {
+      if (this.recent.length > 0 && ctx.random() < ctx.behaviour.refundRate) await this.refund();
+      else await this.checkout();
+    } catch (err) {
+      ctx.stats.error(errorCode(err));
+    } finally {
+      ctx.stats.finished();
+    }
+  }
+
+  private async checkout(): Promise<void> {
+    const { ctx } = this;
+    const { client, random } = ctx;
+    const started = performance.now();
+    // Everything random is drawn up front, so a seed gives the same baskets whatever the timing.
+    const basket = generateBasket(random, ctx.ranked, ctx.sampler, ctx.behaviour.maxLines);
+    const plan = planPayments(random, ctx.behaviour.mix);
+    const voidDraft = random() < ctx.behaviour.voidDraftRate;
+    const voidPaid = !voidDraft && random() < ctx.behaviour.voidPaidRate;
+    const tenderDraw = random();
+
+    const opened = expectStatus(
+      'open transaction',
+      await client.post('/v1/transactions', { cashier_id: ctx.cashierId }),
+      201,
+    );
+    const txId = opened.id as string;
+    let view: Json = opened;
+    for (const line of basket) {
+      view = expectStatus(
+        'add item',
+        await client.post(`/v1/transactions/${txId}/items`, {
+          barcode: line.barcode,
+          quantity: line.quantity,
+        }),
+        201,
+      );
+    }
+    if (voidDraft) {
+      await this.void(txId, false, Number(view.totals.total_minor), view.currency, 'customer left');
+      return;
+    }
+    // Failed attempts capture nothing, so what is due stays the basket's total until the last one.
+    const due = Number(view.due_minor);
+    for (const attempt of plan) await this.pay(txId, attempt, due, tenderDraw);
+    const paid = expectStatus('finalize', await client.post(`/v1/transactions/${txId}/finalize`), 200);
+    const lines: LedgerSaleLine[] = (paid.lines as Json[]).map((l) => ({
+      line_no: l.line_no,
+      sku: l.sku,
+      qty: l.quantity,
+      unit_price_minor: Number(l.unit_price_minor),
+      discount_minor: Number(l.discount_minor),
+      tax_minor: Number(l.tax_minor),
+      line_total_minor: Number(l.line_total_minor),
+    }));
+    const payments: LedgerPayment[] = (paid.payments as Json[]).map((p) => ({
+      payment_id: p.id,
+      method: p.method,
+      status: p.status,
+      amount_minor: Number(p.amount_minor),
+    }));
+    ctx.record({
+      kind: 'sale',
+      store_id: ctx.storeId,
+      terminal_id: ctx.terminalId,
+      cashier_id: ctx.cashierId,
+      transaction_id: txId,
+      status: paid.status,
+      currency: paid.currency,
+      subtotal_minor: Number(paid.totals.subtotal_minor),
+      discount_minor: Number(paid.totals.discount_minor),
+      tax_minor: Number(paid.totals.tax_minor),
+      total_minor: Number(paid.totals.total_minor),
+      item_count: Number(paid.totals.item_count),
+      lines,
+      payments,
+      finalized_at: paid.finalized_at,
+    });
+    ctx.stats.sale(
+      paid.currency,
+      Number(paid.totals.total_minor),
+      Number(paid.totals.item_count),
+      (performance.now() - started) / 1000,
+    );
+    if (voidPaid) {
+      await this.void(txId, true, Number(paid.totals.total_minor), paid.currency, 'wrong basket');
+      return;
+    }
+    this.recent.push({
+      transactionId: txId,
+      remaining: new Map(lines.map((l) => [l.line_no, { sku: l.sku, qty: l.qty }])),
+    });
+    if (this.recent.length > RECENT_KEEP) this.recent.shift();
+  }
+
+  private async pay(txId: string, attempt: PaymentAttempt, due: number, tenderDraw: number): Promise<void> {
+    const { client, stats } = this.ctx;
+    const path = `/v1/transactions/${txId}/payments`;
+    if (attempt.method === 'CASH') {
+      expectStatus(
+        'cash payment',
+        await client.post(path, { method: 'CASH', tendered_minor: cashTendered(due, () => tenderDraw) }),
+        201,
+      );
+      return;
+    }
+    if (attempt.method === 'CARD') {
+      const res = await client.post(path, { method: 'CARD', card_token: attempt.cardToken });
+      if (attempt.outcome === 'declined') {
+        expectStatus('declined card', res, 402);
+        stats.count('payment_declines');
+      } else expectStatus('card payment', res, 201);
+      return;
+    }
+    const qr = expectStatus('QR payment', await client.post(path, { method: 'QR' }), 201);
+    const failed = attempt.outcome === 'failed';
+    expectStatus(
+      'QR callback',
+      await client.qrCallback(this.ctx.qrSecret, {
+        provider_ref: qr.provider_ref,
+        status: failed ? 'FAILED' : 'SUCCEEDED',
+        amount_minor: Number(qr.amount_minor),
+        ...(failed ? { reason: 'CUSTOMER_CANCELLED_IN_APP' } : {}),
+      }),
+      200,
+    );
+    if (failed) stats.count('payment_declines');
+  }
+
+  private async void(txId: string, wasPaid: boolean, total: number, currency: string, reason: string) {
+    const { ctx } = this;
+    const res = expectStatus(
+      'void',
+      await ctx.client.post(`/v1/transactions/${txId}/void`, { reason, cashier_id: ctx.cashierId }),
+      200,
+    );
+    ctx.record({
+      kind: 'void',
+      store_id: ctx.storeId,
+      terminal_id: ctx.terminalId,
+      transaction_id: txId,
+      was_paid: wasPaid,
+      total_minor: total,
+      currency: res.currency ?? currency,
+      reason,
+    });
+    ctx.stats.count('voids');
+  }
+
+  /** Whole (everything still refundable) or part of one line, of a recent sale of this till. */
+  private async refund(): Promise<void> {
+    const { ctx } = this;
+    const { random } = ctx;
+    const index = Math.floor(random() * this.recent.length);
+    const sale = this.recent[index]!;
+    const open = [...sale.remaining.entries()].filter(([, l]) => l.qty > 0);
+    const whole = random() < 0.5;
+    const [lineNo, line] = open[Math.floor(random() * open.length)]!;
+    const qty = whole ? line.qty : 1 + Math.floor(random() * line.qty);
+    const body = whole
+      ? { cashier_id: ctx.cashierId, reason: 'customer return', restock: true }
+      : {
+          cashier_id: ctx.cashierId,
+          reason: 'damaged item',
+          restock: false,
+          lines: [{ line_no: lineNo, quantity: qty }],
+        };
+    const res = expectStatus(
+      'refund',
+      await ctx.client.post(`/v1/transactions/${sale.transactionId}/refunds`, body),
+      201,
+    );
+    if (whole) this.recent.splice(index, 1);
+    else {
+      line.qty -= qty;
+      if ([...sale.remaining.values()].every((l) => l.qty === 0)) this.recent.splice(index, 1);
+    }
+    ctx.record({
+      kind: 'refund',
+      store_id: ctx.storeId,
+      terminal_id: ctx.terminalId,
+      transaction_id: sale.transactionId,
+      refund_id: res.id,
+      whole,
+      amount_minor: Number(res.amount_minor),
+      currency: res.currency,
+      transaction_status: res.transaction_status,
+      restock: res.restock,
+      lines: (res.lines as Json[]).map((l) => ({
+        line_no: l.line_no,
+        sku: l.sku,
+        qty: l.quantity,
+        amount_minor: Number(l.amount_minor),
+      })),
+    });
+    ctx.stats.count('refunds');
+  }
+}

@@ -1,0 +1,43 @@
+import { createServiceRuntime, loadConfigOrExit } from '@retail-stream/runtime';
+import { hostConfig } from './host-config.ts';
+import { hostControlRoutes } from './host-routes.ts';
+import { StoreHost } from './store-host.ts';
+
+/**
+ * N stores (store edge + outbox relay each) in one process:
+ * `npm run host -w @retail-stream/store-simulator` (see README.md for the environment).
+ */
+const config = loadConfigOrExit(hostConfig);
+const rt = createServiceRuntime('store-host', config);
+
+let host: StoreHost | undefined;
+rt.health.addCheck('stores', () => host?.ready() ?? 'starting');
+// Ops first, so /healthz answers while stores migrate their databases.
+await rt.serve(config.OPS_PORT);
+
+try {
+  host = await StoreHost.start({
+    config,
+    logger: rt.logger,
+    metrics: rt.metrics,
+    signal: rt.shutdown.signal,
+  });
+} catch (err) {
+  rt.logger.fatal({ err }, 'store host failed to start');
+  await rt.shutdown.trigger('startup failed', 1);
+}
+const started = host;
+if (started && !rt.shutdown.isShuttingDown) {
+  rt.app.use(hostControlRoutes(started));
+  rt.shutdown.onShutdown(
+    'store APIs: stop accepting, finish requests',
+    () => started.stopIntake(),
+    'stop-intake',
+  );
+  rt.shutdown.onShutdown('relays: finish and mark the batch in flight', () => started.drain(), 'drain');
+  rt.shutdown.onShutdown('relays and store pools', () => started.close(), 'close');
+  rt.logger.info(
+    { stores: started.list().map((s) => ({ store_id: s.store_id, url: s.url })) },
+    'store host serving',
+  );
+}

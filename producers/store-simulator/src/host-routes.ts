@@ -1,0 +1,30 @@
+import { Router, type Request, type Response } from 'express';
+import type { StoreHost } from './store-host.ts';
+
+/**
+ * Control API of the multi-store host, on its ops port beside /metrics, /healthz and /readyz:
+ * GET /control/stores, GET /control/stores/backlog, POST /control/stores/:id/offline | /online.
+ */
+export function hostControlRoutes(host: StoreHost): Router {
+  const r = Router();
+  r.get('/control/stores', (_req, res) => {
+    res.json({ stores: host.list() });
+  });
+  r.get('/control/stores/backlog', async (_req, res) => {
+    res.json({ stores: await host.backlog() });
+  });
+  const setOnline = (online: boolean) => (req: Request, res: Response) => {
+    const id = String(req.params.id ?? '');
+    const store = host.setOnline(id, online);
+    if (!store) {
+      res
+        .status(404)
+        .json({ error: { code: 'STORE_NOT_FOUND', message: `no store '${id.slice(0, 64)}' here` } });
+      return;
+    }
+    res.json(store);
+  };
+  r.post('/control/stores/:id/offline', setOnline(false));
+  r.post('/control/stores/:id/online', setOnline(true));
+  return r;
+}

@@ -1,0 +1,164 @@
+import fs from 'node:fs';
+import path from 'node:path';
+
+/**
+ * The simulator's ledger: one JSON object per line (JSON Lines), written when the store edge
+ * acknowledged the operation, so it is what the stores promised, independent of Kafka and HQ. The
+ * end-to-end checker compares HQ's totals with it. Format documented in README.md ("Ledger").
+ * Money is integer minor units with the currency, as everywhere.
+ */
+export const LEDGER_VERSION = 1;
+
+export interface LedgerSaleLine {
+  line_no: number;
+  sku: string;
+  qty: number;
+  unit_price_minor: number;
+  discount_minor: number;
+  tax_minor: number;
+  line_total_minor: number;
+}
+
+export interface LedgerPayment {
+  payment_id: string;
+  method: 'CASH' | 'CARD' | 'QR';
+  /** CAPTURED counts towards the sale; FAILED attempts (declined card, failed QR) are kept for the record. */
+  status: string;
+  amount_minor: number;
+}
+
+export type LedgerRecord =
+  | {
+      kind: 'run_started';
+      run_id: string;
+      seed: number;
+      options: Record<string, unknown>;
+      stores: { store_id: string; currency: string; timezone: string }[];
+    }
+  | {
+      kind: 'sale';
+      store_id: string;
+      terminal_id: string;
+      cashier_id: string;
+      transaction_id: string;
+      status: string;
+      currency: string;
+      subtotal_minor: number;
+      discount_minor: number;
+      tax_minor: number;
+      total_minor: number;
+      item_count: number;
+      lines: LedgerSaleLine[];
+      payments: LedgerPayment[];
+      finalized_at: string;
+    }
+  | {
+      kind: 'void';
+      store_id: string;
+      terminal_id: string;
+      transaction_id: string;
+      was_paid: boolean;
+      /** The sale's total (0 for an empty basket); for a paid sale the amount taken back. */
+      total_minor: number;
+      currency: string;
+      reason: string;
+    }
+  | {
+      kind: 'refund';
+      store_id: string;
+      terminal_id: string;
+      transaction_id: string;
+      refund_id: string;
+      /** true: everything not yet refunded; false: the lines listed. */
+      whole: boolean;
+      amount_minor: number;
+      currency: string;
+      /** The sale's status after this refund: PARTIALLY_REFUNDED or REFUNDED. */
+      transaction_status: string;
+      restock: boolean;
+      lines: { line_no: number; sku: string; qty: number; amount_minor: number }[];
+    }
+  | {
+      kind: 'goods_receipt';
+      store_id: string;
+      terminal_id: string;
+      receipt_id: string;
+      supplier_id: string;
+      currency: string;
+      total_cost_minor: number;
+      lines: { sku: string; qty: number; unit_cost_minor: number }[];
+    }
+  | {
+      kind: 'stock_count';
+      store_id: string;
+      terminal_id: string;
+      adjustment_id: string;
+      reason: string;
+      lines: { sku: string; counted: number; delta: number; on_hand_after: number }[];
+    }
+  | {
+      kind: 'run_finished';
+      run_id: string;
+      totals: Record<string, unknown>;
+    };
+
+export type LedgerEntry = LedgerRecord & { v: number; seq: number; at: string };
+
+/** One ledger line (with its newline): version, line number and write time first, then the record. */
+export function ledgerLine(record: LedgerRecord, seq: number, at: Date): string {
+  return `${JSON.stringify({ v: LEDGER_VERSION, seq, at: at.toISOString(), ...record })}\n`;
+}
+
+/** Parses a whole ledger; a line that is not a ledger record of this version throws with its number. */
+export function parseLedger(text: string): LedgerEntry[] {
+  const entries: LedgerEntry[] = [];
+  const lines = text.split('\n');
+  for (const [i, line] of lines.entries()) {
+    if (line.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      throw new Error(`ledger line ${i + 1} is not JSON`);
+    }
+    const entry = value as Partial<LedgerEntry>;
+    if (entry.v !== LEDGER_VERSION || typeof entry.kind !== 'string' || typeof entry.seq !== 'number') {
+      throw new Error(`ledger line ${i + 1} is not a version ${LEDGER_VERSION} ledger record`);
+    }
+    entries.push(entry as LedgerEntry);
+  }
+  return entries;
+}
+
+/** Appends records to a new file (an existing one is replaced: one ledger per run). */
+export class LedgerWriter {
+  private seq = 0;
+  private readonly stream: fs.WriteStream;
+  private failed: Error | undefined;
+
+  constructor(readonly file: string) {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.stream = fs.createWriteStream(file, { flags: 'w', encoding: 'utf8' });
+    this.stream.on('error', (err) => {
+      this.failed = err;
+    });
+  }
+
+  get records(): number {
+    return this.seq;
+  }
+
+  write(record: LedgerRecord): void {
+    if (this.failed) throw this.failed;
+    this.seq += 1;
+    this.stream.write(ledgerLine(record, this.seq, new Date()));
+  }
+
+  /** Flushes and closes; the file is complete when this resolves. */
+  close(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.stream.closed) return resolve();
+      this.stream.end((err?: Error | null) => (err ? reject(err) : resolve()));
+    });
+  }
+}
