@@ -1,0 +1,45 @@
+import { baseServiceConfig, boolFromEnv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
+import { TOPICS } from '@retail-stream/schemas';
+import { z } from 'zod';
+
+const topic = (def: string) => z.string().min(1).default(def);
+const int = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+
+/** Everything the ingest processor reads from the environment, parsed once in main.ts. */
+export const ingestConfig = baseServiceConfig
+  .extend(kafkaConfig.shape)
+  .extend(schemaRegistryConfig.shape)
+  .extend({
+    INGEST_GROUP_ID: z.string().min(1).default('ingest-processor'),
+    INGEST_INPUT_TOPIC: topic(TOPICS.posEvents),
+    INGEST_OUTPUT_TOPIC: topic(TOPICS.enrichedEvents),
+    INGEST_DLQ_TOPIC: topic(TOPICS.deadLetters),
+    INGEST_ALERTS_TOPIC: topic(TOPICS.opsAlerts),
+    /** Compacted changelog of the per-store dedup state, key store_id, partition = input partition. */
+    INGEST_STATE_TOPIC: topic('retail.ingest.dedup-state'),
+    INGEST_REF_STORES_TOPIC: topic(TOPICS.refStores),
+    INGEST_REF_PRODUCTS_TOPIC: topic(TOPICS.refProducts),
+    /** Partitions for topics this service creates when they are missing (the state topic copies the input's). */
+    INGEST_TOPIC_PARTITIONS: int(6),
+    /** `occurred_at` may be at most this far in the future (store clock drift) before BUSINESS_INVALID. */
+    INGEST_MAX_FUTURE_SKEW_MS: int(5 * 60_000, 0),
+    /** A store_seq gap open longer than this raises the gap gauge and an OPEN alert record. */
+    INGEST_GAP_ALERT_AFTER_MS: int(60_000, 0),
+    /** Sequences per store remembered above the contiguous mark; past it the lowest gap is given up. */
+    INGEST_DEDUP_WINDOW: int(10_000),
+    /** Register the catalogue at startup (demos, dev) instead of only looking its ids up. */
+    INGEST_REGISTER_SCHEMAS: boolFromEnv.default(false),
+    INGEST_REGISTRY_TIMEOUT_MS: int(5_000),
+    /** Enriched bytes = raw body + Enrichment when the writer schema is current (see enriched-encoder.ts). */
+    INGEST_FAST_ENCODE: boolFromEnv.default(true),
+    INGEST_PARTITIONS_CONCURRENTLY: int(2),
+    INGEST_MAX_BYTES_PER_PARTITION: int(4 * 1024 * 1024, 1024),
+    /** Upper bound of one produce request; below the broker's message.max.bytes (1 MiB by default). */
+    INGEST_MAX_REQUEST_BYTES: int(900_000, 16_384),
+    INGEST_SESSION_TIMEOUT_MS: int(30_000, 6_000),
+    INGEST_TRANSACTION_TIMEOUT_MS: int(60_000, 1_000),
+    /** Readiness waits this long for reference data and the dedup changelog to be read to their end. */
+    INGEST_CATCH_UP_TIMEOUT_MS: int(120_000),
+  });
+
+export type IngestConfig = z.infer<typeof ingestConfig>;

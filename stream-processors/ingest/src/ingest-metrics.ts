@@ -1,0 +1,50 @@
+import { counter, gauge, histogram } from '@retail-stream/runtime';
+import type { Registry } from 'prom-client';
+
+export type IngestMetrics = ReturnType<typeof ingestMetrics>;
+
+export function ingestMetrics(r: Registry, openGaps: () => number) {
+  const gaps = gauge(
+    r,
+    'retail_ingest_sequence_gaps_open',
+    'Stores whose store_seq gap is open longer than the alert time',
+  );
+  // Computed at scrape time from the dedup state, so it is right even when no batch arrives.
+  (gaps as unknown as { collect?: () => void }).collect = function (this: typeof gaps) {
+    this.set(openGaps());
+  };
+  return {
+    records: counter(r, 'retail_ingest_records_total', 'Input records by outcome', ['outcome']),
+    duplicates: counter(
+      r,
+      'retail_ingest_duplicates_total',
+      'Records dropped as duplicates (store_seq already seen)',
+    ),
+    deadLetters: counter(r, 'retail_ingest_dead_letters_total', 'Records sent to the DLQ, by code', ['code']),
+    unknownRefs: counter(r, 'retail_ingest_unknown_refs_total', 'Enrichments without reference data', [
+      'kind',
+    ]),
+    gapAlerts: counter(r, 'retail_ingest_gap_alerts_total', 'Sequence gap alert records written, by status', [
+      'status',
+    ]),
+    gapsGivenUp: counter(
+      r,
+      'retail_ingest_gaps_given_up_total',
+      'Gaps given up because the dedup window overflowed',
+    ),
+    openGaps: gaps,
+    batchSeconds: histogram(
+      r,
+      'retail_ingest_batch_duration_seconds',
+      'Batch time: pipeline plus transaction',
+    ),
+    aborted: counter(r, 'retail_ingest_transactions_aborted_total', 'Transactions aborted (batch retried)', [
+      'code',
+    ]),
+    restores: counter(
+      r,
+      'retail_ingest_state_restores_total',
+      'Partition state restores (fence + changelog)',
+    ),
+  };
+}

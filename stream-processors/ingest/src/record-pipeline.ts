@@ -1,0 +1,144 @@
+import { deadLetterMessage, readSchemaId, WIRE_HEADER_BYTES } from '@retail-stream/runtime';
+import type { StoreEvent } from '@retail-stream/schemas';
+import type { KafkaMessage, Message } from 'kafkajs';
+import { businessRuleViolation } from './business-rules.ts';
+import { encodeEnriched } from './enriched-encoder.ts';
+import { buildEnrichment } from './enrichment.ts';
+import type { EventSchemas } from './event-schemas.ts';
+import type { ReferenceLookup } from './reference-data.ts';
+import { observe, type GapReport, type StoreSeqState } from './store-sequence.ts';
+
+export type DeadLetterCode =
+  'NOT_WIRE_FORMAT' | 'UNKNOWN_SCHEMA_ID' | 'UNDECODABLE' | 'UNKNOWN_EVENT_TYPE' | 'BUSINESS_INVALID';
+
+export interface PipelineContext {
+  topic: string;
+  partition: number;
+  schemas: EventSchemas;
+  refs: ReferenceLookup;
+  /** The store's dedup state, created when absent; mutated in place. */
+  stateOf(storeId: string): StoreSeqState;
+  processor: string;
+  now: number;
+  maxFutureSkewMs: number;
+  dedupWindow: number;
+  fastEncode: boolean;
+}
+
+export interface PipelineResult {
+  enriched: Message[];
+  deadLetters: Message[];
+  deadLetterCodes: DeadLetterCode[];
+  duplicates: number;
+  unknownStores: number;
+  unknownProducts: number;
+  /** Stores whose dedup state changed (their changelog record must be written). */
+  touchedStores: Set<string>;
+  gapReports: { storeId: string; report: GapReport }[];
+}
+
+/**
+ * validate → dedup → enrich for one batch, synchronously (writer schemas were fetched beforehand by
+ * EventSchemas.prepare). Poison records become dead letters and never stop the batch; a duplicate
+ * only counts. Records must be given in partition order: per store that is store_seq order.
+ */
+export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineContext): PipelineResult {
+  const out: PipelineResult = {
+    enriched: [],
+    deadLetters: [],
+    deadLetterCodes: [],
+    duplicates: 0,
+    unknownStores: 0,
+    unknownProducts: 0,
+    touchedStores: new Set(),
+    gapReports: [],
+  };
+  const reject = (m: KafkaMessage, code: DeadLetterCode, message: string) => {
+    out.deadLetters.push(
+      deadLetterMessage(
+        {
+          topic: ctx.topic,
+          partition: ctx.partition,
+          offset: m.offset,
+          key: m.key,
+          value: m.value,
+          headers: m.headers,
+        },
+        { code, message },
+        ctx.processor,
+        new Date(ctx.now),
+      ),
+    );
+    out.deadLetterCodes.push(code);
+  };
+
+  for (const m of messages) {
+    const raw = m.value;
+    if (!raw || raw.length < WIRE_HEADER_BYTES || raw[0] !== 0) {
+      reject(m, 'NOT_WIRE_FORMAT', 'value is not in the Confluent wire format (magic byte 0 + schema id)');
+      continue;
+    }
+    const schemaId = readSchemaId(raw);
+    const lookup = ctx.schemas.writer(schemaId);
+    if (!lookup) throw new Error(`schema id ${schemaId} was not prepared`);
+    if (!lookup.ok) {
+      reject(m, lookup.code, lookup.message);
+      continue;
+    }
+    const { writer } = lookup;
+    let event: StoreEvent;
+    try {
+      event = writer.readerType.fromBuffer(raw.subarray(WIRE_HEADER_BYTES), writer.resolver) as StoreEvent;
+    } catch (err) {
+      reject(m, 'UNDECODABLE', `cannot decode with schema id ${schemaId}: ${(err as Error).message}`);
+      continue;
+    }
+    if (event.event_type !== writer.eventType) {
+      reject(
+        m,
+        'UNKNOWN_EVENT_TYPE',
+        `event_type ${JSON.stringify(event.event_type)} in a ${writer.eventType} record`,
+      );
+      continue;
+    }
+    const key = m.key === null ? null : m.key.toString();
+    const store = ctx.refs.store(event.store_id);
+    const violation = businessRuleViolation(event, {
+      key,
+      now: ctx.now,
+      maxFutureSkewMs: ctx.maxFutureSkewMs,
+      storeCurrency: store?.currency,
+    });
+    if (violation !== undefined) {
+      reject(m, 'BUSINESS_INVALID', violation);
+      continue;
+    }
+
+    const state = ctx.stateOf(event.store_id);
+    const seen = observe(state, event.store_seq, ctx.now, ctx.dedupWindow);
+    if (seen.duplicate) {
+      out.duplicates++;
+      continue;
+    }
+    out.touchedStores.add(event.store_id);
+    for (const report of seen.reports) out.gapReports.push({ storeId: event.store_id, report });
+
+    const { enrichment, storeKnown, unknownProducts } = buildEnrichment(event, ctx.refs, ctx.now);
+    if (!storeKnown) out.unknownStores++;
+    out.unknownProducts += unknownProducts;
+    out.enriched.push({
+      key: m.key,
+      value: encodeEnriched(
+        raw,
+        event,
+        enrichment,
+        writer.readerType,
+        ctx.schemas.idOf(writer.eventType),
+        writer.current,
+        ctx.fastEncode,
+      ),
+      headers: m.headers,
+    });
+  }
+  return out;
+}

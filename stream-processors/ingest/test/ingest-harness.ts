@@ -1,0 +1,176 @@
+import { serviceEnv } from '@retail-stream/infra';
+import {
+  AvroSerde,
+  createKafka,
+  createLogger,
+  createMetricsRegistry,
+  ensureTopics,
+  parseConfig,
+  seededRandom,
+} from '@retail-stream/runtime';
+import { StoreEventFactory } from '@retail-stream/schemas/testing';
+import { sendInChunks, uniqueName } from '@retail-stream/runtime/testing';
+import { eventSchema, posEventRecord, registerAll, type StoreEvent } from '@retail-stream/schemas';
+import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { ingestConfig, type IngestConfig } from '../src/config.ts';
+import { IngestProcessor } from '../src/ingest-processor.ts';
+
+/** The processor's topics, all named after `name` (tests and the benchmark never share topics). */
+export function ingestTopicNames(name: string) {
+  return {
+    INGEST_INPUT_TOPIC: `${name}-pos`,
+    INGEST_OUTPUT_TOPIC: `${name}-enriched`,
+    INGEST_DLQ_TOPIC: `${name}-dlq`,
+    INGEST_ALERTS_TOPIC: `${name}-alerts`,
+    INGEST_STATE_TOPIC: `${name}-state`,
+    INGEST_REF_STORES_TOPIC: `${name}-ref-stores`,
+    INGEST_REF_PRODUCTS_TOPIC: `${name}-ref-products`,
+  };
+}
+
+/** Settings of one test: every topic and the group are new, so tests never see each other's data. */
+export function testConfig(overrides: Record<string, string> = {}): IngestConfig {
+  const env = serviceEnv();
+  const name = uniqueName('ingest-it');
+  return parseConfig(ingestConfig, {
+    KAFKA_BROKERS: env.KAFKA_BROKERS,
+    SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL,
+    LOG_LEVEL: 'warn',
+    INGEST_GROUP_ID: `${name}-group`,
+    ...ingestTopicNames(name),
+    INGEST_TOPIC_PARTITIONS: '3',
+    INGEST_SESSION_TIMEOUT_MS: '6000',
+    INGEST_REGISTER_SCHEMAS: 'true',
+    ...overrides,
+  });
+}
+
+export function topicsOf(c: IngestConfig): string[] {
+  return [
+    c.INGEST_INPUT_TOPIC,
+    c.INGEST_OUTPUT_TOPIC,
+    c.INGEST_DLQ_TOPIC,
+    c.INGEST_ALERTS_TOPIC,
+    c.INGEST_STATE_TOPIC,
+    c.INGEST_REF_STORES_TOPIC,
+    c.INGEST_REF_PRODUCTS_TOPIC,
+  ];
+}
+
+/** Schema ids of the catalogue (registered: the registry is shared and registration is idempotent). */
+export async function catalogueIds(serde: AvroSerde, c: IngestConfig): Promise<Record<string, number>> {
+  return registerAll(serde, { registryUrl: c.SCHEMA_REGISTRY_URL });
+}
+
+export async function createInputTopic(c: IngestConfig, partitions: number): Promise<void> {
+  await ensureTopics(c.KAFKA_BROKERS, [{ topic: c.INGEST_INPUT_TOPIC, numPartitions: partitions }]);
+}
+
+export interface RunningProcessor {
+  processor: IngestProcessor;
+  metrics: Registry;
+  fatal: unknown[];
+  stop(): Promise<void>;
+}
+
+/** An in-process instance, as main.ts wires it (minus the ops server and signal handling). */
+export async function startProcessor(c: IngestConfig, name = 'a'): Promise<RunningProcessor> {
+  const logger = createLogger({ service: `ingest-test-${name}`, level: c.LOG_LEVEL });
+  const metrics = createMetricsRegistry(`ingest-test-${name}`);
+  const fatal: unknown[] = [];
+  const processor = new IngestProcessor({
+    config: c,
+    kafka: createKafka(c, `ingest-test-${name}`, logger),
+    serde: AvroSerde.fromUrl(c.SCHEMA_REGISTRY_URL),
+    logger,
+    metrics,
+    onFatal: (err) => fatal.push(err),
+  });
+  await processor.start();
+  return { processor, metrics, fatal, stop: () => processor.stop() };
+}
+
+export async function metricValue(
+  r: Registry,
+  name: string,
+  labels: Record<string, string> = {},
+): Promise<number> {
+  const m = await r.getSingleMetric(name)?.get();
+  const found = m?.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val));
+  return found?.value ?? 0;
+}
+
+/** A producer of raw records (idempotent, like the relay), for feeding the input topic. */
+export class RawProducer {
+  private readonly producer: Producer;
+  constructor(brokers: string[]) {
+    this.producer = new Kafka({ clientId: 'ingest-it-feed', brokers, logLevel: logLevel.NOTHING }).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+  }
+  async connect(): Promise<this> {
+    await this.producer.connect();
+    return this;
+  }
+  async send(topic: string, messages: Message[]): Promise<void> {
+    await sendInChunks(this.producer, topic, messages);
+  }
+  async disconnect(): Promise<void> {
+    await this.producer.disconnect();
+  }
+}
+
+/** The record the relay would write for `event`. */
+export function posMessage(serde: AvroSerde, ids: Record<string, number>, event: StoreEvent): Message {
+  const r = posEventRecord(serde, (t) => ids[t], event);
+  return { key: r.key, value: r.value, headers: { ...r.headers } };
+}
+
+/**
+ * `storeCount` stores (`<prefix>0`, `<prefix>1`, …) of `perStore` mixed events each, and their
+ * relay records interleaved round-robin across the stores, as many tills selling at once would.
+ */
+export function interleavedStores(
+  serde: AvroSerde,
+  ids: Record<string, number>,
+  prefix: string,
+  storeCount: number,
+  perStore: number,
+): { stores: StoreEvent[][]; records: Message[] } {
+  const stores = Array.from({ length: storeCount }, (_, i) =>
+    new StoreEventFactory(`${prefix}${i}`, seededRandom(i)).mixed(perStore),
+  );
+  const records: Message[] = [];
+  for (let i = 0; i < perStore; i++) for (const s of stores) records.push(posMessage(serde, ids, s[i]!));
+  return { stores, records };
+}
+
+/** A record with a valid wire header and schema of `eventType` but a hand-made value (poison). */
+export function rawRecord(
+  serde: AvroSerde,
+  ids: Record<string, number>,
+  eventType: string,
+  key: string,
+  value: object,
+): Message {
+  return { key, value: serde.encodeWith(ids[eventType]!, eventSchema(eventType).type, value) };
+}
+
+/** Deletes the test's topics that exist (deleting a missing topic makes kafkajs retry for long). */
+export async function deleteTopics(c: IngestConfig): Promise<void> {
+  const admin = new Kafka({
+    clientId: 'ingest-it-cleanup',
+    brokers: c.KAFKA_BROKERS,
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const topics = topicsOf(c).filter((t) => existing.has(t));
+    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+  } finally {
+    await admin.disconnect();
+  }
+}

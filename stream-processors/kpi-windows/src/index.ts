@@ -1,0 +1,6 @@
+// Pure pieces other packages may use (e.g. end-to-end checks against an exact recomputation).
+export * from './recompute-exact.ts';
+export * from './measures.ts';
+export * from './window-assignment.ts';
+export { localDayBounds, isValidTimeZone } from './local-day.ts';
+export { kpiKey, kpiRecord } from './kpi-record.ts';

@@ -1,0 +1,178 @@
+import type { StoreEvent, WindowSize } from '@retail-stream/schemas';
+import { addEvent, currencyOf, emptyMeasures, type Measures } from './measures.ts';
+import { isEvictable, lateDecision, watermarkOf, emitDue, isClosed } from './watermark.ts';
+import { WINDOW_SIZES, windowKey, windowsFor, type WindowRef } from './window-assignment.ts';
+
+export interface WindowPolicy {
+  allowedLatenessMs: number;
+  emitIntervalMs: number;
+  evictGraceMs: number;
+  /** Used for D1_LOCAL when the store is unknown or its zone is not a valid IANA name. */
+  defaultTimeZone: string;
+  defaultCurrency: string;
+}
+
+/** One store window's state; also its changelog record (JSON). */
+export interface WindowState extends WindowRef {
+  currency: string;
+  m: Measures;
+  /** Last emitted revision (0: never emitted). */
+  revision: number;
+  isFinal: boolean;
+  /** Changed since the last emitted revision. */
+  dirty: boolean;
+  /** Processing time of the last emit (not persisted meaningfully: 0 after restore emits promptly). */
+  lastEmitAt: number;
+}
+
+/** A window revision to publish. */
+export interface WindowEmit {
+  storeId: string;
+  w: WindowState;
+}
+
+export interface StoreMeta {
+  maxEventTime: number;
+  /** Per size: windows ending at or before this were evicted (late events there cannot be applied). */
+  evictedBefore: Partial<Record<WindowSize, number>>;
+}
+
+export interface ApplyResult {
+  /** The event touched at least one window that had already closed (correction) or was evicted. */
+  late: boolean;
+  evicted: boolean;
+}
+
+/**
+ * The KPI state of one store: open (and recently final) windows, its event-time high mark, and
+ * what was evicted. Pure: the partition worker persists `changed` keys and publishes emits.
+ */
+export class StoreWindows {
+  readonly windows = new Map<string, WindowState>();
+  meta: StoreMeta = { maxEventTime: Number.NEGATIVE_INFINITY, evictedBefore: {} };
+  /** Window keys whose state changed since the last takeChanges (plus 'meta'). */
+  private readonly changed = new Set<string>();
+  private readonly removed = new Set<string>();
+
+  constructor(
+    readonly storeId: string,
+    private readonly policy: WindowPolicy,
+  ) {}
+
+  get watermark(): number {
+    return watermarkOf(this.meta.maxEventTime, this.policy.allowedLatenessMs);
+  }
+
+  /** Applies one event of this store (events arrive in store_seq order, not necessarily time order). */
+  apply(ev: StoreEvent, timeZone: string): ApplyResult {
+    const result: ApplyResult = { late: false, evicted: false };
+    const watermark = this.watermark;
+    const currency = currencyOf(ev);
+    const refs = windowsFor(ev.occurred_at, timeZone);
+    for (const ref of refs) {
+      const key = windowKey(ref);
+      let w = this.windows.get(key);
+      const decision = lateDecision(
+        ref.end,
+        watermark,
+        this.meta.evictedBefore[ref.size] ?? -Infinity,
+        w?.isFinal,
+      );
+      if (decision === 'evicted') {
+        result.late = true;
+        result.evicted = true;
+        continue;
+      }
+      if (decision === 'correction') result.late = true;
+      if (!w) {
+        w = {
+          ...ref,
+          currency: currency ?? this.policy.defaultCurrency,
+          m: emptyMeasures(),
+          revision: 0,
+          isFinal: false,
+          dirty: false,
+          lastEmitAt: 0,
+        };
+        this.windows.set(key, w);
+      }
+      if (addEvent(w.m, ev) || w.revision === 0) {
+        w.dirty = true;
+        this.changed.add(key);
+      }
+    }
+    if (ev.occurred_at > this.meta.maxEventTime) {
+      this.meta.maxEventTime = ev.occurred_at;
+      this.changed.add('meta');
+    }
+    return result;
+  }
+
+  /**
+   * Closes windows the watermark passed (their final revision is due now), emits changed open
+   * windows whose throttle expired, emits corrections of final windows, and evicts final windows
+   * past the grace period.
+   */
+  advance(now: number): WindowEmit[] {
+    const emits: WindowEmit[] = [];
+    const watermark = this.watermark;
+    for (const [key, w] of this.windows) {
+      const closing = !w.isFinal && isClosed(w.end, watermark);
+      if (closing || emitDue(w.dirty, w.lastEmitAt, now, this.policy.emitIntervalMs)) {
+        if (closing) w.isFinal = true;
+        w.revision += 1;
+        w.dirty = false;
+        w.lastEmitAt = now;
+        this.changed.add(key);
+        emits.push({ storeId: this.storeId, w });
+      } else if (w.isFinal && !w.dirty && isEvictable(w.end, watermark, this.policy.evictGraceMs)) {
+        this.windows.delete(key);
+        this.changed.delete(key);
+        this.removed.add(key);
+        const before = this.meta.evictedBefore[w.size] ?? -Infinity;
+        if (w.end > before) this.meta.evictedBefore[w.size] = w.end;
+        this.changed.add('meta');
+      }
+    }
+    return emits;
+  }
+
+  /** Windows changed (to write) and removed (to tombstone) since the last call. */
+  takeChanges(): { changed: string[]; removed: string[] } {
+    const out = { changed: [...this.changed], removed: [...this.removed] };
+    this.changed.clear();
+    this.removed.clear();
+    return out;
+  }
+
+  openCount(): number {
+    let n = 0;
+    for (const w of this.windows.values()) if (!w.isFinal) n++;
+    return n;
+  }
+
+  /** Restores one changelog entry (window or meta). */
+  restoreWindow(key: string, w: WindowState | null): void {
+    if (w === null) this.windows.delete(key);
+    else this.windows.set(key, { ...w, lastEmitAt: 0 });
+  }
+
+  restoreMeta(meta: StoreMeta): void {
+    this.meta = {
+      maxEventTime: meta.maxEventTime ?? Number.NEGATIVE_INFINITY,
+      evictedBefore: { ...meta.evictedBefore },
+    };
+  }
+}
+
+/** The zone a store's local day is computed in. */
+export function storeTimeZone(
+  ev: StoreEvent,
+  defaultTimeZone: string,
+  isValid: (tz: string) => boolean,
+): string {
+  const tz = ev.enrichment?.store_known ? ev.enrichment.timezone : null;
+  return tz && isValid(tz) ? tz : defaultTimeZone;
+}
+
+export { WINDOW_SIZES };

@@ -1,0 +1,290 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serviceEnv } from '@retail-stream/infra';
+import {
+  AvroSerde,
+  createKafka,
+  ensureTopics,
+  createLogger,
+  createMetricsRegistry,
+  parseConfig,
+} from '@retail-stream/runtime';
+import {
+  createTestTopic,
+  decodeAll,
+  deleteTestTopic,
+  sendInChunks,
+  ServiceProcess,
+  TopicCollector,
+  uniqueName,
+  waitFor,
+  type Received,
+} from '@retail-stream/runtime/testing';
+import { registerAll, type KpiWindowUpdated, type StoreEvent } from '@retail-stream/schemas';
+import { storeEventMessage } from '@retail-stream/schemas/testing';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { afterEach, expect } from 'vitest';
+import { kpiConfig, type KpiConfig } from '../src/config.ts';
+import { createKpiService, type KpiService } from '../src/kpi-service.ts';
+import { recomputeExact, type ExactWindow } from '../src/recompute-exact.ts';
+
+export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ENV = serviceEnv();
+export const BROKERS = ENV.KAFKA_BROKERS!.split(',');
+export const REGISTRY_URL = ENV.SCHEMA_REGISTRY_URL!;
+export const serde = AvroSerde.fromUrl(REGISTRY_URL);
+export const TZ = 'Asia/Ho_Chi_Minh';
+
+let registered: Promise<Record<string, number>> | undefined;
+export function registerCatalogue(): Promise<Record<string, number>> {
+  registered ??= registerAll(serde, { registryUrl: REGISTRY_URL });
+  return registered;
+}
+
+export type Cleanup = (() => Promise<unknown>)[];
+
+/** A cleanup list emptied after each test of the file (last pushed runs first; failures ignored). */
+export function useCleanup(): Cleanup {
+  const cleanup: Cleanup = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => undefined);
+  });
+  return cleanup;
+}
+
+/** A collector reading the topic from the beginning, stopped by the cleanup. */
+export async function collect(cleanup: Cleanup, topic: string, clientId: string): Promise<TopicCollector> {
+  const collector = await new TopicCollector(BROKERS, topic, clientId).start();
+  cleanup.push(() => collector.stop());
+  return collector;
+}
+
+/** An EnrichedWriter to the topic, closed by the cleanup. */
+export function writerTo(cleanup: Cleanup, topic: string): EnrichedWriter {
+  const writer = new EnrichedWriter(topic);
+  cleanup.push(() => writer.close());
+  return writer;
+}
+
+/** Unique topics and groups for one test; env as main.ts reads it. */
+export async function setupKpi(
+  cleanup: Cleanup,
+  partitions = 3,
+  extra: Record<string, string> = {},
+): Promise<{ env: Record<string, string>; input: string; output: string; late: string }> {
+  await registerCatalogue();
+  const input = await createTestTopic(BROKERS, 'kpi-in', partitions);
+  const names = {
+    KPI_OUTPUT_TOPIC: uniqueName('kpi-out'),
+    KPI_STORE_WINDOWS_TOPIC: uniqueName('kpi-sw'),
+    KPI_CHANGELOG_TOPIC: uniqueName('kpi-cl'),
+    KPI_LATE_TOPIC: uniqueName('kpi-late'),
+    KPI_DLQ_TOPIC: uniqueName('kpi-dlq'),
+  };
+  // Collectors subscribe before the service starts, so the topics they read must exist already.
+  await ensureTopics(BROKERS, [
+    { topic: names.KPI_OUTPUT_TOPIC, numPartitions: 3 },
+    { topic: names.KPI_LATE_TOPIC, numPartitions: 3 },
+  ]);
+  cleanup.push(async () => {
+    for (const t of [input, ...Object.values(names)]) await deleteTestTopic(BROKERS, 'kpi-test', t);
+  });
+  const env = {
+    KAFKA_BROKERS: ENV.KAFKA_BROKERS!,
+    SCHEMA_REGISTRY_URL: REGISTRY_URL,
+    LOG_LEVEL: 'warn',
+    KPI_INPUT_TOPIC: input,
+    ...names,
+    KPI_GROUP_ID: uniqueName('kpi-g'),
+    KPI_CHAIN_GROUP_ID: uniqueName('kpi-chain-g'),
+    KPI_OUTPUT_PARTITIONS: '3',
+    KPI_EMIT_INTERVAL_MS: '200',
+    KPI_FLUSH_TICK_MS: '100',
+    KPI_DEFAULT_TIMEZONE: TZ,
+    KPI_CHAIN_TIMEZONE: TZ,
+    ...extra,
+  };
+  return { env, input, output: names.KPI_OUTPUT_TOPIC, late: names.KPI_LATE_TOPIC };
+}
+
+export function enrich<T extends StoreEvent>(ev: T, timezone: string | null = TZ): T {
+  return {
+    ...ev,
+    enrichment: {
+      store_known: timezone !== null,
+      store_name: timezone ? `Store ${ev.store_id}` : null,
+      region: timezone ? 'South' : null,
+      timezone,
+      products: [],
+      ingested_at: ev.occurred_at,
+    },
+  };
+}
+
+/** Writes enriched events as the ingest processor would (idempotent producer, same key and headers). */
+export class EnrichedWriter {
+  private producer: Producer | undefined;
+  constructor(readonly topic: string) {}
+
+  async send(events: StoreEvent[]): Promise<void> {
+    const ids = await registerCatalogue();
+    if (!this.producer) {
+      const kafka = new Kafka({ clientId: 'kpi-test-writer', brokers: BROKERS, logLevel: logLevel.NOTHING });
+      this.producer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      await this.producer.connect();
+    }
+    const messages = events.map((ev) => storeEventMessage(serde, ids, ev));
+    await sendInChunks(this.producer, this.topic, messages);
+  }
+
+  async close(): Promise<void> {
+    await this.producer?.disconnect();
+  }
+}
+
+/** The service in this process (both stages), as main.ts wires it. */
+export async function startInProcess(env: Record<string, string>, cleanup: Cleanup): Promise<KpiService> {
+  const config: KpiConfig = parseConfig(kpiConfig, env);
+  const logger = createLogger({ service: 'kpi-windows-test', level: 'warn' });
+  const service = await createKpiService({
+    config,
+    kafka: createKafka(config, uniqueName('kpi-test'), logger),
+    logger,
+    registry: createMetricsRegistry('kpi-windows-test'),
+    onFatal: (err) => logger.fatal({ err }, 'fatal'),
+  });
+  await service.start();
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await service.stop();
+    await service.close();
+  };
+  cleanup.push(stop);
+  return { ...service, stop, close: async () => undefined };
+}
+
+/** main.ts as a real child process (for kill -9); stop() waits for the graceful shutdown. */
+export class KpiProcess extends ServiceProcess {
+  constructor(env: Record<string, string>) {
+    super(path.join(PACKAGE_DIR, 'src', 'main.ts'), { NODE_ENV: 'test', ...env }, { cwd: PACKAGE_DIR });
+  }
+}
+
+/** Latest revision of every window key on the output topic; also checks revisions only grow per key. */
+export async function latestWindows(
+  messages: readonly Received[],
+): Promise<{ latest: Map<string, KpiWindowUpdated>; regressions: string[] }> {
+  const values = await decodeAll<KpiWindowUpdated>(serde, messages);
+  const latest = new Map<string, KpiWindowUpdated>();
+  const regressions: string[] = [];
+  for (const v of values) {
+    const key = `${v.scope}|${v.window_size}|${v.window_start}`;
+    const prev = latest.get(key);
+    if (prev && v.revision <= prev.revision) {
+      // Equal revision with equal content is an idempotent re-publication (chain stage after a takeover).
+      if (
+        v.revision < prev.revision ||
+        JSON.stringify({ ...v, updated_at: 0 }) !== JSON.stringify({ ...prev, updated_at: 0 })
+      ) {
+        regressions.push(`${key}: ${prev.revision} then ${v.revision}`);
+      }
+      continue;
+    }
+    latest.set(key, v);
+  }
+  return { latest, regressions };
+}
+
+/**
+ * Waits until the published windows equal the exact recomputation (failing with the first `shown`
+ * differences, and the process log when `log` is given), checks no revision went backwards, and
+ * returns the latest value of every window.
+ */
+export async function converge(
+  collector: TopicCollector,
+  exact: Map<string, ExactWindow>,
+  opts: { timeoutMs?: number; what?: string; shown?: number; log?: () => string } = {},
+): Promise<Map<string, KpiWindowUpdated>> {
+  let diffs: string[] = [];
+  await waitFor(
+    async () => {
+      diffs = diffExact((await latestWindows(collector.messages)).latest, exact);
+      return diffs.length === 0;
+    },
+    {
+      timeoutMs: opts.timeoutMs ?? 45_000,
+      what: opts.what ?? 'published windows to equal the exact recomputation',
+    },
+  ).catch(() => {
+    const shown = diffs.slice(0, opts.shown ?? 10);
+    if (opts.log) expect({ diffs: shown, log: opts.log().slice(-3_000) }).toEqual({ diffs: [], log: '' });
+    else expect(shown).toEqual([]);
+  });
+  const { latest, regressions } = await latestWindows(collector.messages);
+  expect(regressions).toEqual([]);
+  return latest;
+}
+
+export function exactOf(events: StoreEvent[]): Map<string, ExactWindow> {
+  return recomputeExact(events, { defaultTimeZone: TZ, chainTimeZone: TZ, chainCurrency: 'VND' });
+}
+
+/** Differences between published latest values and the exact recomputation (empty when equal). */
+export function diffExact(latest: Map<string, KpiWindowUpdated>, exact: Map<string, ExactWindow>): string[] {
+  const diffs: string[] = [];
+  for (const [key, e] of exact) {
+    const got = latest.get(key);
+    if (!got) {
+      diffs.push(`${key}: missing`);
+      continue;
+    }
+    const want = {
+      gmv_minor: e.m.gmv_minor,
+      orders: e.m.orders,
+      items: e.m.items,
+      refunds_minor: e.m.refunds_minor,
+      refund_count: e.m.refund_count,
+      voids_minor: e.m.voids_minor,
+      void_count: e.m.void_count,
+      payments_attempted: e.m.payments_attempted,
+      payments_captured: e.m.payments_captured,
+      payments_by_method: e.m.payments_by_method,
+      window_end: e.end,
+    };
+    const have = {
+      gmv_minor: got.gmv_minor,
+      orders: got.orders,
+      items: got.items,
+      refunds_minor: got.refunds_minor,
+      refund_count: got.refund_count,
+      voids_minor: got.voids_minor,
+      void_count: got.void_count,
+      payments_attempted: got.payments_attempted,
+      payments_captured: got.payments_captured,
+      payments_by_method: got.payments_by_method,
+      window_end: got.window_end,
+    };
+    if (JSON.stringify(sortKeys(want)) !== JSON.stringify(sortKeys(have))) {
+      diffs.push(`${key}: want ${JSON.stringify(want)} got ${JSON.stringify(have)}`);
+    }
+  }
+  for (const key of latest.keys()) if (!exact.has(key)) diffs.push(`${key}: not in the exact recomputation`);
+  return diffs;
+}
+
+function sortKeys(o: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o).sort()) {
+    const v = o[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) ? sortKeys(v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+export { TopicCollector };
