@@ -1,0 +1,163 @@
+import type { StoreEvent } from '@retail-stream/schemas';
+import { dayWrite, txWrite, type PaymentCell, type RowWrite, type SaleLocation } from './statements.ts';
+import { storeDay } from './store-day.ts';
+import { writeTimestamp } from './write-timestamp.ts';
+
+/**
+ * What transaction_by_id already holds for a transaction (read before planning), so that:
+ *  - a payment, void or refund whose sale was written in an earlier batch finds the sale's row in
+ *    sales_by_store_day (its day and occurred_at are the sale's, not the later event's);
+ *  - a sale written after its payments (the store records payments first), or replayed after its
+ *    void, copies their state into its new sales_by_store_day row.
+ */
+export interface TransactionState {
+  storeId: string | null;
+  day: string | null;
+  occurredAt: number | null;
+  status: string | null;
+  /** writetime(status): the store_seq of the event that set it. */
+  statusTimestamp: bigint | null;
+  payments: ReadonlyMap<string, PaymentCell>;
+  refunds: ReadonlyMap<string, bigint>;
+}
+
+/** Transaction ids the events of a batch touch: the ones whose state planWrites wants to know. */
+export function transactionIdsOf(events: readonly StoreEvent[]): string[] {
+  const ids = new Set<string>();
+  for (const e of events) if ('transaction_id' in e) ids.add(e.transaction_id);
+  return [...ids];
+}
+
+/**
+ * The rows a batch of events writes. Pure: the same events and state always give the same writes,
+ * and writes are unordered (every cell carries its event's timestamp, so Cassandra orders them).
+ */
+export function planWrites(
+  events: readonly StoreEvent[],
+  known: ReadonlyMap<string, TransactionState>,
+): RowWrite[] {
+  const locations = new Map<string, SaleLocation>();
+  for (const [transactionId, s] of known) {
+    if (s.storeId !== null && s.day !== null && s.occurredAt !== null) {
+      locations.set(transactionId, {
+        storeId: s.storeId,
+        day: s.day,
+        occurredAt: s.occurredAt,
+        transactionId,
+      });
+    }
+  }
+  for (const e of events) {
+    if (e.event_type === 'SaleRecorded') locations.set(e.transaction_id, saleLocation(e));
+  }
+  // A location from another store would be a broken invariant (transaction ids are unique); never
+  // write one store's event into another store's partition.
+  const locationFor = (e: StoreEvent & { transaction_id: string }): SaleLocation | undefined => {
+    const loc = locations.get(e.transaction_id);
+    return loc?.storeId === e.store_id ? loc : undefined;
+  };
+
+  const out: RowWrite[] = [];
+  for (const e of events) {
+    const ts = writeTimestamp(e.store_seq);
+    const seq = BigInt(e.store_seq);
+    for (const s of 'stock' in e ? e.stock : []) {
+      out.push({
+        statement: 'inventory',
+        partition: `inventory_by_store|${e.store_id}`,
+        params: [ts, s.on_hand_after, seq, e.occurred_at, e.store_id, s.sku],
+      });
+    }
+    switch (e.event_type) {
+      case 'SaleRecorded': {
+        const loc = saleLocation(e);
+        out.push(
+          txWrite('txSale', ts, e.transaction_id, [
+            e.store_id,
+            loc.day,
+            e.occurred_at,
+            e.terminal_id,
+            e.cashier_id,
+            e.currency,
+            BigInt(e.subtotal_minor),
+            BigInt(e.discount_minor),
+            BigInt(e.tax_minor),
+            BigInt(e.total_minor),
+            e.item_count,
+            e.lines.map((l) => ({
+              line_no: l.line_no,
+              sku: l.sku,
+              product_name: l.product_name,
+              category: l.category,
+              quantity: l.quantity,
+              unit_price_minor: BigInt(l.unit_price_minor),
+              discount_minor: BigInt(l.discount_minor),
+              tax_minor: BigInt(l.tax_minor),
+              line_total_minor: BigInt(l.line_total_minor),
+            })),
+            seq,
+            seq,
+          ]),
+          dayWrite('daySale', ts, loc, [
+            e.terminal_id,
+            e.cashier_id,
+            e.currency,
+            BigInt(e.total_minor),
+            e.item_count,
+            seq,
+          ]),
+        );
+        const prior = known.get(e.transaction_id);
+        if (prior && (prior.storeId === null || prior.storeId === e.store_id)) {
+          // Payment and refund entries never change once written, so any timestamp keeps them right;
+          // the status is copied with the timestamp of the event that set it.
+          for (const [id, p] of prior.payments) out.push(dayWrite('dayPayment', ts, loc, [id, p]));
+          for (const [id, amount] of prior.refunds) out.push(dayWrite('dayRefund', ts, loc, [id, amount]));
+          if (prior.status !== null && prior.statusTimestamp !== null && prior.statusTimestamp > ts) {
+            out.push(dayWrite('dayStatus', prior.statusTimestamp, loc, [prior.status]));
+          }
+        }
+        break;
+      }
+      case 'PaymentCaptured':
+      case 'PaymentFailed': {
+        const cell: PaymentCell = {
+          method: e.method,
+          amount_minor: BigInt(e.amount_minor),
+          status: e.event_type === 'PaymentCaptured' ? 'CAPTURED' : 'FAILED',
+          store_seq: seq,
+        };
+        out.push(txWrite('txPayment', ts, e.transaction_id, [e.store_id, e.payment_id, cell, seq]));
+        const loc = locationFor(e);
+        if (loc) out.push(dayWrite('dayPayment', ts, loc, [e.payment_id, cell]));
+        break;
+      }
+      case 'SaleVoided': {
+        out.push(txWrite('txVoid', ts, e.transaction_id, [e.store_id, e.occurred_at, e.reason, seq]));
+        const loc = locationFor(e);
+        if (loc) out.push(dayWrite('dayStatus', ts, loc, ['VOIDED']));
+        break;
+      }
+      case 'SaleRefunded': {
+        const amount = BigInt(e.amount_minor);
+        out.push(txWrite('txRefund', ts, e.transaction_id, [e.store_id, e.refund_id, amount, seq]));
+        const loc = locationFor(e);
+        if (loc) out.push(dayWrite('dayRefund', ts, loc, [e.refund_id, amount]));
+        break;
+      }
+      case 'GoodsReceived':
+      case 'InventoryAdjusted':
+        break;
+    }
+  }
+  return out;
+}
+
+function saleLocation(e: StoreEvent & { event_type: 'SaleRecorded' }): SaleLocation {
+  return {
+    storeId: e.store_id,
+    day: storeDay(e.occurred_at, e.enrichment?.timezone),
+    occurredAt: e.occurred_at,
+    transactionId: e.transaction_id,
+  };
+}

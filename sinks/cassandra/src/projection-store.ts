@@ -1,0 +1,139 @@
+import { counter, histogram, mapBounded } from '@retail-stream/runtime';
+import type cassandra from 'cassandra-driver';
+import type { Registry } from 'prom-client';
+import { toCassandraError } from './cassandra-errors.ts';
+import type { TransactionState } from './projection-plan.ts';
+import {
+  STATEMENT_TABLE,
+  statementCql,
+  type PaymentCell,
+  type RowWrite,
+  type StatementName,
+} from './statements.ts';
+import { groupByPartition } from './write-grouping.ts';
+
+const READ_GROUP = 25;
+
+export interface ProjectionStoreOptions {
+  client: cassandra.Client;
+  keyspace: string;
+  metrics: Registry;
+  maxBatchStatements: number;
+  concurrency: number;
+  /** Value of the `sink` label. */
+  sink?: string;
+}
+
+/** The sink's I/O against Cassandra: the reads planning needs, and the writes it produced. */
+export class ProjectionStore {
+  private readonly cql: Record<StatementName, string>;
+  private readonly readCql: string;
+  private readonly m;
+
+  constructor(private readonly opts: ProjectionStoreOptions) {
+    this.cql = statementCql(opts.keyspace);
+    this.readCql =
+      `SELECT transaction_id, store_id, day, occurred_at, status, writetime(status) AS status_ts, payments, refunds ` +
+      `FROM ${opts.keyspace}.transaction_by_id WHERE transaction_id IN ?`;
+    const r = opts.metrics;
+    this.m = {
+      rows: counter(r, 'retail_sink_rows_written_total', 'Rows (statements) written by a sink', [
+        'sink',
+        'table',
+      ]),
+      batchSize: histogram(
+        r,
+        'retail_sink_batch_size',
+        'Rows written per consumed batch',
+        ['sink'],
+        [1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000],
+      ),
+      seconds: histogram(r, 'retail_sink_write_seconds', 'Time to write one consumed batch', ['sink']),
+    };
+  }
+
+  private get sink(): string {
+    return this.opts.sink ?? 'cassandra';
+  }
+
+  /**
+   * transaction_by_id state of each id that has a row (ids without one are absent). Ids go in
+   * groups of READ_GROUP per `IN` query: most reads find nothing (a new sale), and one round trip
+   * per group instead of per id is most of the sink's read cost. Groups are small so a coordinator
+   * never fans out far.
+   */
+  async readTransactions(ids: readonly string[]): Promise<Map<string, TransactionState>> {
+    const out = new Map<string, TransactionState>();
+    const groups: string[][] = [];
+    for (let i = 0; i < ids.length; i += READ_GROUP) groups.push(ids.slice(i, i + READ_GROUP));
+    await mapBounded(groups, this.opts.concurrency, async (group) => {
+      let rs: cassandra.types.ResultSet;
+      try {
+        rs = await this.opts.client.execute(this.readCql, [group], {
+          prepare: true,
+          isIdempotent: true,
+          fetchSize: READ_GROUP * 2,
+        });
+      } catch (err) {
+        throw toCassandraError(err, 'read transaction_by_id');
+      }
+      for (const row of rs.rows) out.set(row.get('transaction_id') as string, toState(row));
+    });
+    return out;
+  }
+
+  /** Writes everything (UNLOGGED batches per partition, bounded concurrency); throws if any write failed. */
+  async write(writes: readonly RowWrite[]): Promise<void> {
+    if (writes.length === 0) return;
+    const end = this.m.seconds.startTimer({ sink: this.sink });
+    const groups = groupByPartition(writes, this.opts.maxBatchStatements);
+    await mapBounded(groups, this.opts.concurrency, (g) => this.writeGroup(g));
+    end();
+    this.m.batchSize.observe({ sink: this.sink }, writes.length);
+    const perTable = new Map<string, number>();
+    for (const w of writes) {
+      const t = STATEMENT_TABLE[w.statement];
+      perTable.set(t, (perTable.get(t) ?? 0) + 1);
+    }
+    for (const [table, n] of perTable) this.m.rows.inc({ sink: this.sink, table }, n);
+  }
+
+  private async writeGroup(group: RowWrite[]): Promise<void> {
+    const { client } = this.opts;
+    try {
+      if (group.length === 1) {
+        const w = group[0]!;
+        await client.execute(this.cql[w.statement], w.params, { prepare: true, isIdempotent: true });
+      } else {
+        await client.batch(
+          group.map((w) => ({ query: this.cql[w.statement], params: w.params })),
+          { prepare: true, logged: false, isIdempotent: true },
+        );
+      }
+    } catch (err) {
+      throw toCassandraError(err, `write ${group[0]!.partition.split('|')[0]}`);
+    }
+  }
+}
+
+function toState(row: cassandra.types.Row): TransactionState {
+  const payments = new Map<string, PaymentCell>();
+  for (const [id, p] of Object.entries((row.get('payments') as Record<string, PaymentCell> | null) ?? {})) {
+    payments.set(id, p);
+  }
+  const refunds = new Map<string, bigint>();
+  for (const [id, v] of Object.entries((row.get('refunds') as Record<string, bigint> | null) ?? {})) {
+    refunds.set(id, v);
+  }
+  const day = row.get('day') as cassandra.types.LocalDate | null;
+  const occurredAt = row.get('occurred_at') as Date | null;
+  return {
+    storeId: (row.get('store_id') as string | null) ?? null,
+    day: day ? day.toString() : null,
+    occurredAt: occurredAt ? occurredAt.getTime() : null,
+    status: (row.get('status') as string | null) ?? null,
+    statusTimestamp: (row.get('status_ts') as bigint | null) ?? null,
+    payments,
+    refunds,
+  };
+}

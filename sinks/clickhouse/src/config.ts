@@ -1,0 +1,55 @@
+import { baseServiceConfig, boolFromEnv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
+import { TOPICS } from '@retail-stream/schemas';
+import { z } from 'zod';
+
+/** ClickHouse database names: letters, digits and _ only, because they are spliced into SQL text. */
+export const DATABASE_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+/** Connection settings the migrate CLI needs (a subset of the service's). */
+export const clickhouseConfig = z.object({
+  CLICKHOUSE_URL: z.url().default('http://127.0.0.1:18123'),
+  CLICKHOUSE_DATABASE: z.string().regex(DATABASE_NAME, 'letters, digits and _').default('retail'),
+  CLICKHOUSE_USER: z.string().min(1).optional(),
+  CLICKHOUSE_PASSWORD: z.string().optional(),
+  /** Per insert/query; a slower answer counts as ClickHouse being down (retried). */
+  CLICKHOUSE_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
+});
+
+/**
+ * Everything the ClickHouse sink reads from the environment, parsed once in main.ts.
+ */
+export const sinkConfig = baseServiceConfig
+  .extend(kafkaConfig.shape)
+  .extend(schemaRegistryConfig.shape)
+  .extend(clickhouseConfig.shape)
+  .extend({
+    SINK_GROUP_ID: z.string().min(1).default('clickhouse-sink'),
+    SINK_EVENTS_TOPIC: z.string().min(1).default(TOPICS.enrichedEvents),
+    SINK_KPI_TOPIC: z.string().min(1).default(TOPICS.kpiWindows),
+    SINK_DLQ_TOPIC: z.string().min(1).default(TOPICS.deadLetters),
+    /** Rows of one table in one INSERT; a flush with more rows is split. */
+    SINK_MAX_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+    /**
+     * Rows wait at most this long for more rows before they are inserted; together with the row
+     * bound it keeps ClickHouse at a few large inserts per second whatever the traffic.
+     */
+    SINK_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    /** Flushes being inserted at once (decoding the next batches overlaps an insert). */
+    SINK_MAX_INFLIGHT_FLUSHES: z.coerce.number().int().min(1).max(8).default(2),
+    /** Kafka partitions handled at once; their batches share inserts. */
+    SINK_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
+    SINK_MAX_BYTES_PER_PARTITION: z.coerce
+      .number()
+      .int()
+      .min(65_536)
+      .default(4 * 1024 * 1024),
+    /** A member silent this long leaves the group (a killed sink's partitions move after it). */
+    SINK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    SINK_RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(200),
+    SINK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(10_000),
+    /** Apply pending migrations at startup (normally `npm run migrate` does it at deploy). */
+    SINK_MIGRATE: boolFromEnv.default(true),
+  });
+
+export type SinkConfig = z.infer<typeof sinkConfig>;
+export type ClickhouseConfig = z.infer<typeof clickhouseConfig>;

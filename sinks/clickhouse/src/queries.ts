@@ -1,0 +1,168 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import { sqlString } from '@retail-stream/runtime';
+import { TABLES, type Table } from './rows.ts';
+
+/**
+ * Reads of the collapsed facts, for tests, the end-to-end checker and reports. Every query reads
+ * through FINAL (or argMax), so rows the sink wrote more than once count once even before
+ * ClickHouse merged the parts. 18.16 has no query parameters: values are inlined with sqlString().
+ */
+
+/** 64-bit integers as JSON numbers (amounts in minor units stay far below 2^53). */
+const NUMERIC = { output_format_json_quote_64bit_integers: 0 } as const;
+
+async function rows<T>(client: ClickHouseClient, query: string): Promise<T[]> {
+  const rs = await client.query({ query, format: 'JSONEachRow', clickhouse_settings: NUMERIC });
+  return rs.json<T>();
+}
+
+function storeFilter(storeIds: readonly string[] | undefined, column = 'store_id'): string {
+  if (!storeIds) return '';
+  if (storeIds.length === 0) return 'WHERE 0';
+  return `WHERE ${column} IN (${storeIds.map(sqlString).join(', ')})`;
+}
+
+export interface StoreDaySales {
+  store_id: string;
+  /** UTC day, YYYY-MM-DD. */
+  day: string;
+  currency: string;
+  orders: number;
+  total_minor: number;
+  items: number;
+  lines: number;
+}
+
+/** Sales per store and UTC day (each SaleRecorded once). */
+export function salesTotalsByStoreDay(
+  client: ClickHouseClient,
+  opts: { storeIds?: readonly string[] } = {},
+): Promise<StoreDaySales[]> {
+  return rows(
+    client,
+    `SELECT store_id, toString(toDate(occurred_at, 'UTC')) AS day, currency,
+            count() AS orders, sum(total_minor) AS total_minor, sum(item_count) AS items,
+            sum(line_count) AS lines
+       FROM sales FINAL ${storeFilter(opts.storeIds)}
+      GROUP BY store_id, day, currency
+      ORDER BY store_id, day, currency`,
+  );
+}
+
+export interface KpiWindowRow {
+  scope: string;
+  store_id: string | null;
+  window_size: string;
+  window_start_ms: number;
+  window_end_ms: number;
+  revision: number;
+  is_final: number;
+  gmv_minor: number;
+  currency: string;
+  orders: number;
+  items: number;
+  refunds_minor: number;
+  voids_minor: number;
+  refund_count: number;
+  void_count: number;
+  payments_attempted: number;
+  payments_captured: number;
+  payment_methods: string[];
+  payment_amounts_minor: number[];
+  updated_at_ms: number;
+}
+
+/** The highest revision of every KPI window (optionally of one scope and/or size). */
+export function kpiLatestRevisions(
+  client: ClickHouseClient,
+  opts: { scope?: string; windowSize?: string } = {},
+): Promise<KpiWindowRow[]> {
+  const where = [
+    opts.scope === undefined ? undefined : `scope = ${sqlString(opts.scope)}`,
+    opts.windowSize === undefined ? undefined : `window_size = ${sqlString(opts.windowSize)}`,
+  ].filter((w) => w !== undefined);
+  return rows(
+    client,
+    `SELECT scope, store_id, window_size, window_start_ms, window_end_ms, revision, is_final,
+            gmv_minor, currency, orders, items, refunds_minor, voids_minor, refund_count, void_count,
+            payments_attempted, payments_captured, payment_methods, payment_amounts_minor, updated_at_ms
+       FROM kpi_windows FINAL ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY scope, window_size, window_start_ms`,
+  );
+}
+
+export interface InventorySum {
+  store_id: string;
+  sku: string;
+  movements: number;
+  delta_sum: number;
+  /** on_hand_after of the highest store_seq: the stock level the events last reported. */
+  last_on_hand: number;
+}
+
+/** Stock movements per store and SKU, each StockChange once. */
+export function inventoryMovementSums(
+  client: ClickHouseClient,
+  opts: { storeIds?: readonly string[] } = {},
+): Promise<InventorySum[]> {
+  return rows(
+    client,
+    `SELECT store_id, sku, count() AS movements, sum(delta) AS delta_sum,
+            argMax(on_hand_after, store_seq) AS last_on_hand
+       FROM inventory_movements FINAL ${storeFilter(opts.storeIds)}
+      GROUP BY store_id, sku
+      ORDER BY store_id, sku`,
+  );
+}
+
+export interface PaymentTotals {
+  store_id: string;
+  status: string;
+  method: string;
+  payments: number;
+  amount_minor: number;
+}
+
+export function paymentTotals(
+  client: ClickHouseClient,
+  opts: { storeIds?: readonly string[] } = {},
+): Promise<PaymentTotals[]> {
+  return rows(
+    client,
+    `SELECT store_id, status, method, count() AS payments, sum(amount_minor) AS amount_minor
+       FROM payments FINAL ${storeFilter(opts.storeIds)}
+      GROUP BY store_id, status, method
+      ORDER BY store_id, status, method`,
+  );
+}
+
+/** Collapsed row count per table (each natural key once), and raw count (copies included). */
+export async function tableCounts(
+  client: ClickHouseClient,
+  opts: { storeIds?: readonly string[] } = {},
+): Promise<Record<Table, { collapsed: number; raw: number }>> {
+  const out = {} as Record<Table, { collapsed: number; raw: number }>;
+  for (const table of TABLES) {
+    const filter = storeFilter(opts.storeIds);
+    const [c] = await rows<{ n: number }>(client, `SELECT count() AS n FROM ${table} FINAL ${filter}`);
+    const [r] = await rows<{ n: number }>(client, `SELECT count() AS n FROM ${table} ${filter}`);
+    out[table] = { collapsed: c!.n, raw: r!.n };
+  }
+  return out;
+}
+
+const ORDER_KEYS: Record<Table, string> = {
+  sales: 'store_id, event_id',
+  sale_lines: 'store_id, event_id, line_no',
+  payments: 'store_id, event_id',
+  refunds: 'store_id, event_id',
+  voids: 'store_id, event_id',
+  inventory_movements: 'store_id, event_id, change_no',
+  kpi_windows: 'scope, window_size, window_start_ms',
+};
+
+/** Every collapsed row of a table, in key order (for comparing whole tables). */
+export function collapsedTable(client: ClickHouseClient, table: Table): Promise<Record<string, unknown>[]> {
+  if (!TABLES.includes(table)) throw new RangeError(`unknown table ${table}`);
+  return rows(client, `SELECT * FROM ${table} FINAL ORDER BY ${ORDER_KEYS[table]}`);
+}

@@ -1,0 +1,55 @@
+import path from 'node:path';
+import express, { type Express, type Request, type Response } from 'express';
+import { counter, errorCode, type Logger } from '@retail-stream/runtime';
+import type { Registry } from 'prom-client';
+import type { PipelineStatus } from './pipeline-status.ts';
+import { reportsProxy } from './reports-proxy.ts';
+import type { StoreBacklog } from './store-backlog.ts';
+
+export interface DashboardAppDeps {
+  app: Express;
+  logger: Logger;
+  metrics: Registry;
+  distDir: string;
+  reports: { baseUrl: string; token: string; timeoutMs: number };
+  pipeline: () => Promise<PipelineStatus>;
+  storeBacklogs: () => Promise<StoreBacklog[]>;
+}
+
+/** Mounts the dashboard's /api routes and the built web app on the runtime's express app. */
+export function mountDashboard(deps: DashboardAppDeps): void {
+  const { app, logger } = deps;
+  const pipelineFailures = counter(
+    deps.metrics,
+    'retail_dashboard_pipeline_failures_total',
+    'Kafka admin reads for /api/pipeline that failed',
+  );
+  const api = express.Router();
+  api.use((_req, res, next) => {
+    res.set('cache-control', 'no-store');
+    next();
+  });
+  api.get('/reports/*path', reportsProxy({ ...deps.reports, logger, metrics: deps.metrics }));
+  api.get('/pipeline', async (_req: Request, res: Response) => {
+    try {
+      res.json(await deps.pipeline());
+    } catch (err) {
+      pipelineFailures.inc();
+      logger.warn({ err: (err as Error).message }, 'pipeline status failed');
+      res.status(503).json({ error: { code: errorCode(err), message: 'Kafka admin is not answering' } });
+    }
+  });
+  api.get('/stores/backlog', async (_req: Request, res: Response) => {
+    res.json({ items: await deps.storeBacklogs() });
+  });
+  api.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such dashboard API route' } });
+  });
+  app.use('/api', api);
+
+  app.use(express.static(deps.distDir, { index: 'index.html', maxAge: 0 }));
+  // One page: every other GET is the app itself.
+  app.get('/*rest', (_req: Request, res: Response) => {
+    res.sendFile(path.join(deps.distDir, 'index.html'));
+  });
+}

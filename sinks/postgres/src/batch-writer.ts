@@ -1,0 +1,117 @@
+import type { KpiWindowUpdated } from '@retail-stream/schemas';
+import type pg from 'pg';
+import { inboxRow, mapEvents, mapKpis, uniqueEvents, type SourcedEvent } from './event-rows.ts';
+import {
+  adjustmentsTable,
+  goodsReceiptsTable,
+  inboxTable,
+  inventoryTable,
+  kpiTable,
+  lineItemsTable,
+  paymentsTable,
+  refundLinesTable,
+  refundsTable,
+  storesTable,
+  transactionsTable,
+} from './hq-tables.ts';
+import { toAppError } from './pg-errors.ts';
+import { jsonRecordsetInsert, unnestInsert, type InsertMethod, type TableSpec } from './unnest-insert.ts';
+
+export interface WriteResult {
+  /** Events applied for the first time. */
+  applied: number;
+  /** Events the inbox already had (redeliveries, replays, copies within the batch). */
+  duplicates: number;
+  /** Rows inserted or updated, by table. */
+  rows: Record<string, number>;
+}
+
+/**
+ * Runs fn in one transaction on one pooled connection. Every failure comes out as an AppError:
+ * TransientError when the database is away or busy (the runner retries), PgDataError when the
+ * data is refused, a non-retriable PG_FAILED otherwise. A COMMIT whose answer was lost is retried
+ * like any transient failure: every write is idempotent, so applying twice is harmless.
+ */
+export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (err) {
+    throw toAppError(err);
+  }
+  let broken = false;
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
+    throw toAppError(err);
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function insert<R>(
+  client: pg.ClientBase,
+  spec: TableSpec<R>,
+  rows: readonly R[],
+  counts: Record<string, number>,
+  method: InsertMethod = 'json',
+): Promise<void> {
+  if (rows.length === 0) return;
+  const { text, values } = method === 'json' ? jsonRecordsetInsert(spec, rows) : unnestInsert(spec, rows);
+  const res = await client.query({ text, values });
+  counts[spec.table] = (counts[spec.table] ?? 0) + (res.rowCount ?? 0);
+}
+
+/**
+ * Applies store events exactly once: inserts their ids into hq_inbox and applies only the events
+ * this insert returned, in the same transaction. A redelivered batch finds every id already there
+ * and changes nothing; a batch cut off mid-way rolled back as a whole, inbox included.
+ */
+export async function applyStoreEvents(
+  client: pg.ClientBase,
+  events: SourcedEvent[],
+  /** How rows after the inbox travel (the inbox itself always uses UNNEST); one statement per table either way. */
+  method: InsertMethod = 'json',
+): Promise<WriteResult> {
+  const unique = uniqueEvents(events);
+  const rows: Record<string, number> = {};
+  if (unique.length === 0) return { applied: 0, duplicates: events.length, rows };
+  const { text, values } = unnestInsert(inboxTable, unique.map(inboxRow));
+  const inserted = await client.query<{ event_id: string }>({ text, values });
+  rows[inboxTable.table] = inserted.rowCount ?? 0;
+  const fresh = new Set(inserted.rows.map((r) => r.event_id));
+  const toApply = unique.filter((e) => fresh.has(e.event.event_id));
+  const mapped = mapEvents(toApply);
+  // Concurrent batches come from different partitions, and the key is store_id, so they touch
+  // disjoint rows of every table here (no lock waits between them, hence no deadlocks).
+  await insert(client, storesTable, mapped.stores, rows, method);
+  await insert(client, transactionsTable, mapped.transactions, rows, method);
+  await insert(client, lineItemsTable, mapped.lineItems, rows, method);
+  await insert(client, paymentsTable, mapped.payments, rows, method);
+  await insert(client, refundsTable, mapped.refunds, rows, method);
+  await insert(client, refundLinesTable, mapped.refundLines, rows, method);
+  await insert(client, inventoryTable, mapped.inventory, rows, method);
+  await insert(client, goodsReceiptsTable, mapped.goodsReceipts, rows, method);
+  await insert(client, adjustmentsTable, mapped.adjustments, rows, method);
+  return { applied: toApply.length, duplicates: events.length - toApply.length, rows };
+}
+
+/** KPI upserts: idempotent by revision, no inbox needed. */
+export async function applyKpis(
+  client: pg.ClientBase,
+  records: KpiWindowUpdated[],
+  method: InsertMethod = 'json',
+): Promise<WriteResult> {
+  const rows: Record<string, number> = {};
+  const mapped = mapKpis(records);
+  await insert(client, kpiTable, mapped, rows, method);
+  const written = rows[kpiTable.table] ?? 0;
+  return { applied: written, duplicates: records.length - written, rows };
+}

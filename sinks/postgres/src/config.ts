@@ -1,0 +1,68 @@
+import { baseServiceConfig, csv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
+import { TOPICS } from '@retail-stream/schemas';
+import { z } from 'zod';
+
+/** Postgres schema names the sink may create (quoted into DDL, so the pattern is what makes it safe). */
+export const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The HQ database: the sink's tables live in their own schema there (see src/db.ts). */
+export const databaseConfig = z.object({
+  /** Defaults to the local stack's HQ database (`npm run infra:up`), like KAFKA_BROKERS does. */
+  PG_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
+    .default('postgres://retail@127.0.0.1:55432/retail_hq'),
+  HQ_PG_SCHEMA: z.string().regex(PG_SCHEMA, 'lower-case letters, digits and _').default('hq'),
+  PG_POOL_MAX: z.coerce.number().int().min(1).max(100).default(6),
+  /** Waiting longer than this for a connection is a (retriable) outage. */
+  PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
+  /** A batch statement running longer than this is cancelled and retried (a stuck database). */
+  PG_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+});
+
+/** Everything the sink reads from the environment, parsed once in main.ts. */
+export const sinkConfig = baseServiceConfig
+  .extend(kafkaConfig.shape)
+  .extend(schemaRegistryConfig.shape)
+  .extend(databaseConfig.shape)
+  .extend({
+    SINK_GROUP_ID: z.string().min(1).default('postgres-hq-sink'),
+    SINK_EVENTS_TOPIC: z.string().min(1).default(TOPICS.enrichedEvents),
+    SINK_KPI_TOPIC: z.string().min(1).default(TOPICS.kpiWindows),
+    SINK_DLQ_TOPIC: z.string().min(1).default(TOPICS.deadLetters),
+    /** Partitions handled at once (each batch is one Postgres transaction on its own connection). */
+    /**
+     * How rows after the inbox are sent: one JSON array parameter per table (json_to_recordset) or
+     * one array parameter per column (UNNEST). Both are one statement per table; json is cheaper
+     * in Node (docs/BENCHMARKS.md).
+     */
+    SINK_INSERT_METHOD: z.enum(['json', 'unnest']).default('json'),
+    SINK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+    /** Backoff of batch retries while Postgres is away: 200 ms doubling up to this. */
+    SINK_RETRY_MAX_MS: z.coerce.number().int().min(100).default(30_000),
+    /** A member that died (kill -9) holds its partitions this long; the broker's minimum is 6 s. */
+    SINK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
+    SINK_MAX_BYTES_PER_PARTITION: z.coerce
+      .number()
+      .int()
+      .min(65_536)
+      .default(8 * 1024 * 1024),
+  });
+
+export type SinkConfig = z.infer<typeof sinkConfig>;
+export type DatabaseConfig = z.infer<typeof databaseConfig>;
+
+const sha256Hex = /^[0-9a-f]{64}$/;
+
+/** The reports API (src/reports-main.ts). */
+export const reportsConfig = baseServiceConfig.extend(databaseConfig.shape).extend({
+  /** API, /metrics, /healthz and /readyz on one port. */
+  REPORTS_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  /** SHA-256 (lower-case hex) of each accepted bearer token; the tokens themselves never appear in config. */
+  REPORTS_API_TOKEN_SHA256: csv.pipe(
+    z.array(z.string().regex(sha256Hex, 'lower-case hex SHA-256 (64 characters)')),
+  ),
+  REPORTS_MAX_RANGE_DAYS: z.coerce.number().int().min(1).max(3660).default(92),
+});
+
+export type ReportsConfig = z.infer<typeof reportsConfig>;

@@ -1,0 +1,95 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { TcpFaultProxy, waitFor, type ServiceProcess } from '@retail-stream/runtime/testing';
+import type { StoreEvent } from '@retail-stream/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countTables, expectedCounts, PG_URL, produceAll, spawnSink, topicEnv } from '../test/harness.ts';
+import { usePgSinkFixture } from '../test/fixture.ts';
+import { additiveTotals, expectedTotals, storeLoad } from '../test/store-load.ts';
+
+/**
+ * Postgres unreachable for 30 s (a TCP proxy in front of the real server cuts every connection
+ * and refuses new ones) while events keep arriving: the sink must hold its offsets, retry, and
+ * after the database returns apply every event exactly once.
+ */
+describe('postgres sink: database outage under load', () => {
+  const hq = usePgSinkFixture({
+    schemaPrefix: 'hq_outage',
+    topicPrefix: 'pgsink-outage',
+    eventPartitions: 2,
+  });
+  let proxy: TcpFaultProxy;
+  let sink: ServiceProcess | undefined;
+
+  beforeAll(async () => {
+    const target = new URL(PG_URL);
+    proxy = await TcpFaultProxy.start({ host: target.hostname, port: Number(target.port) });
+  });
+
+  afterAll(async () => {
+    sink?.child.kill('SIGKILL');
+    await proxy?.close();
+  });
+
+  const committed = async (groupId: string): Promise<string> => {
+    const admin = hq.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchOffsets({ groupId, topics: [hq.topics.events] });
+      return JSON.stringify(offsets[0]?.partitions.map((p) => [p.partition, p.offset]).sort());
+    } finally {
+      await admin.disconnect();
+    }
+  };
+
+  it('holds offsets while Postgres is away and applies everything once after it returns', async () => {
+    const perStore = storeLoad('outage_store', 10, 600, 900);
+    const all: StoreEvent[] = perStore.flat();
+    // 12 waves of 50 events per store: one before the cut, ten during it, one after.
+    const wave = (i: number) => perStore.flatMap((s) => s.slice(i * 50, (i + 1) * 50));
+    const groupId = `${hq.schema}-group`;
+    const proxied = new URL(PG_URL);
+    proxied.hostname = '127.0.0.1';
+    proxied.port = String(proxy.port);
+    sink = spawnSink({
+      PG_URL: proxied.toString(),
+      ...topicEnv(hq.schema, hq.topics),
+      SINK_GROUP_ID: groupId,
+      SINK_RETRY_MAX_MS: '2000',
+      PG_CONNECT_TIMEOUT_MS: '1000',
+    });
+    await produceAll(hq.producer, hq.topics.events, wave(0).map(hq.encoder.event));
+    await waitFor(async () => (await countTables(hq.pool)).hq_inbox === 500, {
+      timeoutMs: 30_000,
+      what: `first wave applied (${sink.output.slice(-400)})`,
+    });
+
+    proxy.cut();
+    const cutAt = Date.now();
+    await produceAll(hq.producer, hq.topics.events, wave(1).map(hq.encoder.event));
+    await sleep(2_000);
+    const offsetsEarly = await committed(groupId);
+    for (let i = 2; i <= 10; i++) {
+      await produceAll(hq.producer, hq.topics.events, wave(i).map(hq.encoder.event));
+      await sleep(Math.max(0, cutAt + i * 2_900 - Date.now()));
+    }
+    await sleep(Math.max(0, cutAt + 30_000 - Date.now()));
+    // Nothing was written, so nothing may have been committed.
+    expect((await countTables(hq.pool)).hq_inbox).toBe(500);
+    expect(await committed(groupId)).toBe(offsetsEarly);
+    proxy.restore();
+
+    await produceAll(hq.producer, hq.topics.events, wave(11).map(hq.encoder.event));
+    await waitFor(async () => (await countTables(hq.pool)).hq_inbox === all.length, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      what: `all ${all.length} events after the outage (${sink.output.slice(-400)})`,
+    });
+    expect(sink.output).toMatch(/retriable handler error/);
+    sink.child.kill('SIGTERM');
+    expect(await sink.exited).toBe(0);
+    sink = undefined;
+
+    expect(await countTables(hq.pool)).toEqual({ ...expectedCounts(all), kpi_windows: 0 });
+    expect(await additiveTotals(hq.pool)).toEqual(expectedTotals(all));
+  }, 90_000);
+});

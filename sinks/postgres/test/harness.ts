@@ -1,0 +1,233 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serviceEnv } from '@retail-stream/infra';
+import { AvroSerde } from '@retail-stream/runtime';
+import {
+  createTestTopic,
+  deleteTestTopic,
+  sendInChunks,
+  ServiceProcess,
+  uniqueName,
+} from '@retail-stream/runtime/testing';
+import { posEventRecord, registerAll, type KpiWindowUpdated, type StoreEvent } from '@retail-stream/schemas';
+import { eventSkus, FACTORY_PRODUCTS, kpiWindowMessage } from '@retail-stream/schemas/testing';
+import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
+import pg from 'pg';
+import { hqPool, prepareDatabase } from '../src/db.ts';
+import { mapEvents, type SourcedEvent } from '../src/event-rows.ts';
+
+export const ENV = serviceEnv();
+export const BROKERS = ENV.KAFKA_BROKERS!.split(',');
+export const REGISTRY_URL = ENV.SCHEMA_REGISTRY_URL!;
+export const PG_URL = ENV.PG_URL!;
+export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const MAIN = path.join(PACKAGE_DIR, 'src/main.ts');
+
+/** Every table of the sink, with the columns that order a full dump deterministically. */
+export const TABLES: Record<string, string> = {
+  hq_inbox: 'event_id',
+  stores: 'store_id',
+  hq_transactions: 'store_id, transaction_id',
+  hq_line_items: 'store_id, transaction_id, line_no',
+  hq_payments: 'store_id, payment_id',
+  hq_refunds: 'store_id, refund_id',
+  hq_refund_lines: 'store_id, refund_id, line_no',
+  hq_inventory: 'store_id, sku',
+  hq_goods_receipts: 'store_id, receipt_id',
+  hq_inventory_adjustments: 'store_id, adjustment_id',
+  kpi_windows: 'scope, window_size, window_start',
+};
+
+export function uniqueSchema(prefix = 'hq_test'): string {
+  return uniqueName(prefix).replace(/-/g, '_');
+}
+
+export async function createSchema(schema: string): Promise<pg.Pool> {
+  const pool = hqPool(PG_URL, schema, { max: 4 });
+  await prepareDatabase(pool, schema);
+  return pool;
+}
+
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Every row of every table, ordered, as JSON text (what "identical tables" compares). */
+export async function dumpTables(
+  pool: pg.Pool,
+  opts: { withoutProcessingTime?: boolean } = {},
+): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [table, order] of Object.entries(TABLES)) {
+    const { rows } = await pool.query<Record<string, unknown>>(`SELECT * FROM ${table} ORDER BY ${order}`);
+    if (opts.withoutProcessingTime) {
+      // When HQ received a row differs between two runs by nature; everything else must not.
+      for (const r of rows) {
+        delete r.received_at;
+        delete r.last_received_at;
+      }
+    }
+    out[table] = JSON.stringify(rows);
+  }
+  return out;
+}
+
+export type TableCounts = Record<keyof typeof TABLES, number> & { hq_inbox: number; kpi_windows: number };
+
+export async function countTables(pool: pg.Pool): Promise<TableCounts> {
+  const out: Record<string, number> = {};
+  for (const table of Object.keys(TABLES)) {
+    const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
+    out[table] = Number(rows[0]!.n);
+  }
+  return out as TableCounts;
+}
+
+/** Row counts the events must produce when each is applied exactly once (from the pure mapping). */
+export function expectedCounts(events: StoreEvent[]): Record<string, number> {
+  const rows = mapEvents(events.map((event) => ({ event, partition: 0, offset: '0' })));
+  return {
+    hq_inbox: new Set(events.map((e) => e.event_id)).size,
+    stores: rows.stores.length,
+    hq_transactions: rows.transactions.length,
+    hq_line_items: rows.lineItems.length,
+    hq_payments: rows.payments.length,
+    hq_refunds: rows.refunds.length,
+    hq_refund_lines: rows.refundLines.length,
+    hq_inventory: rows.inventory.length,
+    hq_goods_receipts: rows.goodsReceipts.length,
+    hq_inventory_adjustments: rows.adjustments.length,
+  };
+}
+
+export const STORE_TZ = 'Asia/Ho_Chi_Minh';
+
+/** The event as the ingest processor would write it to retail.events.enriched. */
+export function enrich<E extends StoreEvent>(event: E, opts: { known?: boolean } = {}): E {
+  const known = opts.known ?? true;
+  return {
+    ...event,
+    enrichment: {
+      store_known: known,
+      store_name: known ? `Store ${event.store_id}` : null,
+      region: known ? 'South' : null,
+      timezone: known ? STORE_TZ : null,
+      products: eventSkus(event).map((sku) => {
+        const p = FACTORY_PRODUCTS.find((f) => f.sku === sku);
+        return { sku, known: !!p, category: p?.category ?? null, brand: p ? `Brand ${p.category}` : null };
+      }),
+      ingested_at: event.occurred_at + 5,
+    },
+  };
+}
+
+export interface Encoder {
+  serde: AvroSerde;
+  event(e: StoreEvent): Message;
+  kpi(k: KpiWindowUpdated): Message;
+}
+
+export async function createEncoder(): Promise<Encoder> {
+  const serde = AvroSerde.fromUrl(REGISTRY_URL);
+  const ids = await registerAll(serde, { registryUrl: REGISTRY_URL });
+  return {
+    serde,
+    event: (e) => posEventRecord(serde, (t) => ids[t], e) as unknown as Message,
+    kpi: (k) => kpiWindowMessage(serde, ids, k),
+  };
+}
+
+export function sourced(events: StoreEvent[], partition = 0): SourcedEvent[] {
+  return events.map((event, i) => ({ event, partition, offset: String(i) }));
+}
+
+export async function connectProducer(): Promise<{ kafka: Kafka; producer: Producer }> {
+  const kafka = new Kafka({ clientId: 'pg-sink-test', brokers: BROKERS, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  return { kafka, producer };
+}
+
+/** Sends in chunks (a produce request stays below the broker's 1 MiB default). */
+export function produceAll(producer: Producer, topic: string, messages: Message[], chunk = 300) {
+  return sendInChunks(producer, topic, messages, chunk);
+}
+
+/** The sink's three input/output topics. */
+export interface SinkTopics {
+  events: string;
+  kpi: string;
+  dlq: string;
+}
+
+/** Fresh topics `<prefix>-events` (eventPartitions), `<prefix>-kpi` and `<prefix>-dlq`. */
+export async function createSinkTopics(prefix: string, eventPartitions: number): Promise<SinkTopics> {
+  return {
+    events: await createTestTopic(BROKERS, `${prefix}-events`, eventPartitions),
+    kpi: await createTestTopic(BROKERS, `${prefix}-kpi`, 1),
+    dlq: await createTestTopic(BROKERS, `${prefix}-dlq`, 1),
+  };
+}
+
+/** Deletes the topics that were created (a setup that failed half-way leaves some unset). */
+export async function deleteSinkTopics(topics: Partial<SinkTopics> | undefined): Promise<void> {
+  for (const t of Object.values(topics ?? {})) if (t) await deleteTestTopic(BROKERS, 'pgsink-test', t);
+}
+
+/** The env naming the schema and topics, as each test starts the sink with. */
+export function topicEnv(schema: string, topics: SinkTopics): Record<string, string> {
+  return {
+    HQ_PG_SCHEMA: schema,
+    SINK_EVENTS_TOPIC: topics.events,
+    SINK_KPI_TOPIC: topics.kpi,
+    SINK_DLQ_TOPIC: topics.dlq,
+  };
+}
+
+export function kpiRecord(over: Partial<KpiWindowUpdated> = {}): KpiWindowUpdated {
+  return {
+    scope: 'chain',
+    store_id: null,
+    window_size: 'H1',
+    window_start: Date.UTC(2026, 10, 22, 1),
+    window_end: Date.UTC(2026, 10, 22, 2),
+    timezone: null,
+    revision: 1,
+    is_final: false,
+    gmv_minor: 100_000,
+    currency: 'VND',
+    orders: 4,
+    items: 10,
+    refunds_minor: 0,
+    voids_minor: 0,
+    refund_count: 0,
+    void_count: 0,
+    payments_attempted: 5,
+    payments_captured: 4,
+    payments_by_method: { CASH: 60_000, QR: 40_000 },
+    updated_at: Date.UTC(2026, 10, 22, 2, 0, 5),
+    ...over,
+  };
+}
+
+/** The real sink (`tsx src/main.ts`) as a child process. */
+export function spawnSink(env: Record<string, string>): ServiceProcess {
+  return new ServiceProcess(
+    MAIN,
+    {
+      KAFKA_BROKERS: ENV.KAFKA_BROKERS!,
+      SCHEMA_REGISTRY_URL: REGISTRY_URL,
+      PG_URL,
+      LOG_LEVEL: 'warn',
+      SHUTDOWN_TIMEOUT_S: '20',
+      ...env,
+    },
+    { cwd: PACKAGE_DIR },
+  );
+}
