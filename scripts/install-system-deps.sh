@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the local stack needs, only those missing.
 # Java 17 and Maven run Kafka and Cassandra from Maven Central jars; Postgres and ClickHouse come
-# from Debian; kcat is the independent Kafka client used by the interop smoke test.
+# from Debian; kcat is the independent Kafka client used by the interop smoke test; chromium runs
+# the dashboard's browser test.
 set -euo pipefail
 
 need=()
@@ -14,6 +15,7 @@ ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || want postgresql
 want clickhouse-server
 want clickhouse-client
 want kcat
+want chromium  # headless browser for the dashboard's browser test (playwright-core)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "system packages: all present"

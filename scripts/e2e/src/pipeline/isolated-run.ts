@@ -1,0 +1,173 @@
+import crypto from 'node:crypto';
+import net from 'node:net';
+import { Kafka, logLevel } from 'kafkajs';
+import { createClient } from '@clickhouse/client';
+import cassandra from 'cassandra-driver';
+import pg from 'pg';
+import { clickhouseClientOptions } from '@retail-stream/runtime';
+import { storeDatabaseName } from '@retail-stream/store-edge';
+import { Supervisor } from '@retail-stream/scripts/supervisor';
+import {
+  pipelineGroups,
+  type PipelineNames,
+  type PipelineOptions,
+  type PipelinePorts,
+  type PipelineSecrets,
+  type ServiceEndpoints,
+} from './pipeline-spec.ts';
+
+/**
+ * One isolated pipeline run for the end-to-end test and benchmark: a random run suffix, free
+ * ports, the supervisor in-process, and a teardown that removes everything the run created
+ * (topics, consumer groups, HQ schema, store databases, ClickHouse database, Cassandra keyspace).
+ */
+
+export function randomSuffix(): string {
+  return crypto
+    .randomBytes(4)
+    .toString('hex')
+    .replace(/^[0-9]/, 'x');
+}
+
+async function portFree(port: number): Promise<boolean> {
+  const server = net.createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** `count` consecutive free ports starting somewhere in 20000..39999. */
+export async function freePortRange(count: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 20_000 + crypto.randomInt(0, 20_000 - count);
+    let ok = true;
+    for (let i = 0; i < count && ok; i++) ok = await portFree(base + i);
+    if (ok) return base;
+  }
+  throw new Error(`no ${count} consecutive free ports found`);
+}
+
+export async function freePorts(stores: number): Promise<PipelinePorts> {
+  const base = await freePortRange(stores + 9);
+  return {
+    storeBase: base,
+    storeHostOps: base + stores,
+    ingestOps: base + stores + 1,
+    kpiOps: base + stores + 2,
+    postgresSinkOps: base + stores + 3,
+    clickhouseSinkOps: base + stores + 4,
+    cassandraSinkOps: base + stores + 5,
+    reports: base + stores + 6,
+    dashboard: base + stores + 7,
+    simulator: base + stores + 8,
+  };
+}
+
+/** Keeps the last lines of every child's output (shown when something fails). */
+export class TailBuffer {
+  private readonly lines: string[] = [];
+  constructor(private readonly max = 400) {}
+  write(text: string): boolean {
+    for (const line of text.split('\n')) if (line) this.lines.push(line);
+    if (this.lines.length > this.max) this.lines.splice(0, this.lines.length - this.max);
+    return true;
+  }
+  text(): string {
+    return this.lines.join('\n');
+  }
+}
+
+export interface IsolatedRun {
+  names: PipelineNames;
+  ports: PipelinePorts;
+  secrets: PipelineSecrets;
+  runSuffix: string;
+  supervisor: Supervisor;
+  output: TailBuffer;
+  storeIds: string[];
+}
+
+export async function startIsolated(
+  opts: Omit<PipelineOptions, 'runSuffix' | 'ports' | 'dashboard'> & { runSuffix?: string },
+): Promise<IsolatedRun> {
+  const runSuffix = opts.runSuffix ?? randomSuffix();
+  const ports = await freePorts(opts.stores);
+  const { groups, names, secrets } = pipelineGroups({ ...opts, runSuffix, ports, dashboard: false });
+  const output = new TailBuffer();
+  const supervisor = new Supervisor({ groups, out: output, colour: false, stopTimeoutMs: 15_000 });
+  const storeIds = Array.from(
+    { length: opts.stores },
+    (_, i) => `${names.storePrefix}${String(i + 1).padStart(3, '0')}`,
+  );
+  const run = { names, ports, secrets, runSuffix, supervisor, output, storeIds };
+  try {
+    await supervisor.start();
+  } catch (err) {
+    throw new Error(`pipeline did not start: ${(err as Error).message}\n${output.text()}`);
+  }
+  return run;
+}
+
+/** Removes everything the run created; each step is attempted even if an earlier one failed. */
+export async function teardownIsolated(run: IsolatedRun, e: ServiceEndpoints): Promise<string[]> {
+  const problems: string[] = [];
+  const attempt = async (what: string, fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+    } catch (err) {
+      problems.push(`${what}: ${(err as Error).message}`);
+    }
+  };
+  await attempt('stop supervisor', () => run.supervisor.stop('teardown'));
+  const n = run.names;
+  const admin = new Kafka({
+    clientId: 'e2e-teardown',
+    brokers: e.KAFKA_BROKERS.split(','),
+    logLevel: logLevel.NOTHING,
+  }).admin();
+  await attempt('kafka', async () => {
+    await admin.connect();
+    try {
+      const suffix = `.${n.topics.pos.split('.').pop()}`;
+      const topics = (await admin.listTopics()).filter((t) => t.endsWith(suffix));
+      if (topics.length > 0) await admin.deleteTopics({ topics });
+      const { groups } = await admin.listGroups();
+      const ours = groups.map((g) => g.groupId).filter((g) => g.includes(suffix.slice(1)));
+      if (ours.length > 0) await admin.deleteGroups(ours).catch(() => undefined);
+    } finally {
+      await admin.disconnect();
+    }
+  });
+  await attempt('postgres', async () => {
+    const db = new pg.Client({ connectionString: e.PG_URL });
+    await db.connect();
+    try {
+      await db.query(`DROP SCHEMA IF EXISTS "${n.pgSchema}" CASCADE`);
+      for (const id of run.storeIds)
+        await db.query(`DROP DATABASE IF EXISTS "${storeDatabaseName(id)}" WITH (FORCE)`);
+    } finally {
+      await db.end();
+    }
+  });
+  await attempt('clickhouse', async () => {
+    const ch = createClient(clickhouseClientOptions(e.CLICKHOUSE_URL));
+    try {
+      await ch.command({ query: `DROP DATABASE IF EXISTS ${n.clickhouseDatabase}` });
+    } finally {
+      await ch.close();
+    }
+  });
+  await attempt('cassandra', async () => {
+    const c = new cassandra.Client({
+      contactPoints: e.CASSANDRA_CONTACT_POINTS.split(','),
+      localDataCenter: e.CASSANDRA_LOCAL_DC,
+    });
+    try {
+      await c.execute(`DROP KEYSPACE IF EXISTS ${n.cassandraKeyspace}`);
+    } finally {
+      await c.shutdown();
+    }
+  });
+  return problems;
+}

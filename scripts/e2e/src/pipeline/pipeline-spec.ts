@@ -1,0 +1,388 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildSpec } from '@retail-stream/scripts/supervisor';
+
+/**
+ * The whole pipeline as supervisor groups: one-shot setup (migrations, seed, reference data), the
+ * HQ services, then the store host (store edges + relays) and the dashboard, then the simulator.
+ * The demo runs it with the default names; the end-to-end test and benchmark run it isolated (every
+ * topic, consumer group, database schema, keyspace and store id carries a run suffix), so they can
+ * run next to a demo or other tests on the same services.
+ */
+
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+
+export interface ServiceEndpoints {
+  KAFKA_BROKERS: string;
+  SCHEMA_REGISTRY_URL: string;
+  PG_URL: string;
+  CLICKHOUSE_URL: string;
+  CASSANDRA_CONTACT_POINTS: string;
+  CASSANDRA_LOCAL_DC: string;
+}
+
+export interface PipelinePorts {
+  /** Store i serves its POS API on storeBase + i. */
+  storeBase: number;
+  storeHostOps: number;
+  ingestOps: number;
+  kpiOps: number;
+  postgresSinkOps: number;
+  clickhouseSinkOps: number;
+  cassandraSinkOps: number;
+  reports: number;
+  dashboard: number;
+  simulator: number;
+}
+
+export const DEMO_PORTS: PipelinePorts = {
+  storeBase: 18_100,
+  storeHostOps: 9300,
+  ingestOps: 9301,
+  kpiOps: 9302,
+  postgresSinkOps: 9303,
+  clickhouseSinkOps: 9304,
+  cassandraSinkOps: 9305,
+  reports: 8090,
+  dashboard: 8088,
+  simulator: 8089,
+};
+
+export interface SimulatorRun {
+  rate: number;
+  /** Seconds; 0 runs until stopped. */
+  duration: number;
+  terminals: number;
+  offline: string[];
+  ledger: string;
+  seed: number;
+}
+
+export interface PipelineOptions {
+  endpoints: ServiceEndpoints;
+  ports: PipelinePorts;
+  stores: number;
+  terminalsPerStore: number;
+  /** Empty for the demo's default names; a short [a-z0-9] suffix isolates a test run. */
+  runSuffix: string;
+  /** SKUs seeded per store (the store edge's default is 2000). */
+  skus: number;
+  dashboard: boolean;
+  simulator?: SimulatorRun;
+  logLevel: string;
+  /** Per-run secrets; generated when not given. */
+  secrets?: PipelineSecrets;
+}
+
+export interface PipelineSecrets {
+  terminalTokenSecret: string;
+  customerHmacKey: string;
+  qrCallbackSecret: string;
+  reportsToken: string;
+}
+
+export function generateSecrets(): PipelineSecrets {
+  const hex = (n: number) => crypto.randomBytes(n).toString('hex');
+  return {
+    terminalTokenSecret: hex(32),
+    customerHmacKey: hex(32),
+    qrCallbackSecret: hex(24),
+    reportsToken: `rpt_${hex(24)}`,
+  };
+}
+
+/** Every name a run owns. */
+export interface PipelineNames {
+  storePrefix: string;
+  topics: {
+    pos: string;
+    enriched: string;
+    dlq: string;
+    alerts: string;
+    dedupState: string;
+    refStores: string;
+    refProducts: string;
+    kpi: string;
+    kpiStoreWindows: string;
+    kpiChangelog: string;
+    kpiLate: string;
+  };
+  groups: {
+    ingest: string;
+    kpi: string;
+    kpiChain: string;
+    postgres: string;
+    clickhouse: string;
+    cassandra: string;
+  };
+  pgSchema: string;
+  clickhouseDatabase: string;
+  cassandraKeyspace: string;
+}
+
+export function pipelineNames(runSuffix: string): PipelineNames {
+  const t = (name: string) => (runSuffix ? `${name}.${runSuffix}` : name);
+  const u = (name: string) => (runSuffix ? `${name}_${runSuffix}` : name);
+  return {
+    storePrefix: runSuffix ? `e${runSuffix}s` : 's',
+    topics: {
+      pos: t('retail.pos.events'),
+      enriched: t('retail.events.enriched'),
+      dlq: t('retail.events.dlq'),
+      alerts: t('retail.ops.alerts'),
+      dedupState: t('retail.ingest.dedup-state'),
+      refStores: t('retail.ref.stores'),
+      refProducts: t('retail.ref.products'),
+      kpi: t('retail.kpi.windows'),
+      kpiStoreWindows: t('retail.kpi.store-windows'),
+      kpiChangelog: t('retail.kpi.changelog'),
+      kpiLate: t('retail.kpi.late'),
+    },
+    // Without a suffix these are the services' own defaults (what an operator sees running one by hand).
+    groups: {
+      ingest: t('ingest-processor'),
+      kpi: t('kpi-windows'),
+      kpiChain: t('kpi-windows-chain'),
+      postgres: t('postgres-hq-sink'),
+      clickhouse: t('clickhouse-sink'),
+      cassandra: t('retail-cassandra-sink'),
+    },
+    pgSchema: u('hq'),
+    clickhouseDatabase: u('retail'),
+    cassandraKeyspace: u('retail'),
+  };
+}
+
+export const sha256Hex = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
+
+const tsx = (file: string, args: string[] = []): Pick<ChildSpec, 'command' | 'args' | 'cwd'> => ({
+  command: process.execPath,
+  args: ['--import', 'tsx', path.join(REPO_ROOT, file), ...args],
+  cwd: REPO_ROOT,
+});
+
+const ready = (port: number) => `http://127.0.0.1:${port}/readyz`;
+
+/** The supervisor groups of a run, in start order. */
+export function pipelineGroups(opts: PipelineOptions): {
+  groups: ChildSpec[][];
+  names: PipelineNames;
+  secrets: PipelineSecrets;
+} {
+  const names = pipelineNames(opts.runSuffix);
+  const secrets = opts.secrets ?? generateSecrets();
+  const e = opts.endpoints;
+  const p = opts.ports;
+  const T = names.topics;
+  const base: Record<string, string> = { ...e, LOG_LEVEL: opts.logLevel };
+  const storeArgs = [
+    '--stores',
+    String(opts.stores),
+    '--prefix',
+    names.storePrefix,
+    '--skus',
+    String(opts.skus),
+  ];
+
+  const setup: ChildSpec[] = [
+    {
+      name: 'migrate-pg',
+      ...tsx('sinks/postgres/src/migrate.ts'),
+      env: { ...base, HQ_PG_SCHEMA: names.pgSchema },
+      oneShot: true,
+    },
+    {
+      name: 'migrate-ch',
+      ...tsx('sinks/clickhouse/src/migrate.ts'),
+      env: { ...base, CLICKHOUSE_DATABASE: names.clickhouseDatabase },
+      oneShot: true,
+    },
+    {
+      name: 'migrate-cass',
+      ...tsx('sinks/cassandra/src/migrate.ts'),
+      env: { ...base, CASSANDRA_KEYSPACE: names.cassandraKeyspace },
+      oneShot: true,
+    },
+    { name: 'seed', ...tsx('producers/store-edge/src/seed.ts', storeArgs), env: base, oneShot: true },
+    {
+      name: 'publish-refs',
+      ...tsx('stream-processors/ingest/src/publish-refs.ts', [...storeArgs, '--register']),
+      env: { ...base, INGEST_REF_STORES_TOPIC: T.refStores, INGEST_REF_PRODUCTS_TOPIC: T.refProducts },
+      oneShot: true,
+    },
+  ];
+
+  const hq: ChildSpec[] = [
+    {
+      name: 'ingest',
+      ...tsx('stream-processors/ingest/src/main.ts'),
+      env: {
+        ...base,
+        OPS_PORT: String(p.ingestOps),
+        INGEST_GROUP_ID: names.groups.ingest,
+        INGEST_INPUT_TOPIC: T.pos,
+        INGEST_OUTPUT_TOPIC: T.enriched,
+        INGEST_DLQ_TOPIC: T.dlq,
+        INGEST_ALERTS_TOPIC: T.alerts,
+        INGEST_STATE_TOPIC: T.dedupState,
+        INGEST_REF_STORES_TOPIC: T.refStores,
+        INGEST_REF_PRODUCTS_TOPIC: T.refProducts,
+        INGEST_REGISTER_SCHEMAS: 'true',
+      },
+      readyUrl: ready(p.ingestOps),
+    },
+    {
+      name: 'kpi',
+      ...tsx('stream-processors/kpi-windows/src/main.ts'),
+      env: {
+        ...base,
+        OPS_PORT: String(p.kpiOps),
+        KPI_STAGE: 'all',
+        KPI_GROUP_ID: names.groups.kpi,
+        KPI_CHAIN_GROUP_ID: names.groups.kpiChain,
+        KPI_INPUT_TOPIC: T.enriched,
+        KPI_OUTPUT_TOPIC: T.kpi,
+        KPI_STORE_WINDOWS_TOPIC: T.kpiStoreWindows,
+        KPI_CHANGELOG_TOPIC: T.kpiChangelog,
+        KPI_LATE_TOPIC: T.kpiLate,
+        KPI_DLQ_TOPIC: T.dlq,
+        KPI_REGISTER_SCHEMAS: 'true',
+        KPI_CREATE_TOPICS: 'true',
+      },
+      readyUrl: ready(p.kpiOps),
+    },
+    {
+      name: 'sink-pg',
+      ...tsx('sinks/postgres/src/main.ts'),
+      env: {
+        ...base,
+        OPS_PORT: String(p.postgresSinkOps),
+        HQ_PG_SCHEMA: names.pgSchema,
+        SINK_GROUP_ID: names.groups.postgres,
+        SINK_EVENTS_TOPIC: T.enriched,
+        SINK_KPI_TOPIC: T.kpi,
+        SINK_DLQ_TOPIC: T.dlq,
+      },
+      readyUrl: ready(p.postgresSinkOps),
+    },
+    {
+      name: 'sink-ch',
+      ...tsx('sinks/clickhouse/src/main.ts'),
+      env: {
+        ...base,
+        OPS_PORT: String(p.clickhouseSinkOps),
+        CLICKHOUSE_DATABASE: names.clickhouseDatabase,
+        SINK_GROUP_ID: names.groups.clickhouse,
+        SINK_EVENTS_TOPIC: T.enriched,
+        SINK_KPI_TOPIC: T.kpi,
+        SINK_DLQ_TOPIC: T.dlq,
+      },
+      readyUrl: ready(p.clickhouseSinkOps),
+    },
+    {
+      name: 'sink-cass',
+      ...tsx('sinks/cassandra/src/main.ts'),
+      env: {
+        ...base,
+        OPS_PORT: String(p.cassandraSinkOps),
+        CASSANDRA_KEYSPACE: names.cassandraKeyspace,
+        SINK_GROUP_ID: names.groups.cassandra,
+        SINK_TOPIC: T.enriched,
+        SINK_DLQ_TOPIC: T.dlq,
+      },
+      readyUrl: ready(p.cassandraSinkOps),
+    },
+    {
+      name: 'reports',
+      ...tsx('sinks/postgres/src/reports-main.ts'),
+      env: {
+        ...base,
+        HQ_PG_SCHEMA: names.pgSchema,
+        REPORTS_PORT: String(p.reports),
+        REPORTS_API_TOKEN_SHA256: sha256Hex(secrets.reportsToken),
+      },
+      readyUrl: ready(p.reports),
+    },
+  ];
+
+  const edge: ChildSpec[] = [
+    {
+      name: 'stores',
+      ...tsx('producers/store-simulator/src/host-main.ts'),
+      env: {
+        ...base,
+        OPS_PORT: String(p.storeHostOps),
+        STORE_COUNT: String(opts.stores),
+        STORE_PREFIX: names.storePrefix,
+        STORE_BASE_PORT: String(p.storeBase),
+        TERMINALS_PER_STORE: String(opts.terminalsPerStore),
+        TERMINAL_TOKEN_SECRET: secrets.terminalTokenSecret,
+        CUSTOMER_HMAC_KEY: secrets.customerHmacKey,
+        QR_CALLBACK_SECRET: secrets.qrCallbackSecret,
+        RELAY_TOPIC: T.pos,
+      },
+      readyUrl: ready(p.storeHostOps),
+      readyTimeoutMs: 180_000,
+    },
+  ];
+  if (opts.dashboard) {
+    const storeUrls = Array.from(
+      { length: opts.stores },
+      (_, i) => `${names.storePrefix}${String(i + 1).padStart(3, '0')}=http://127.0.0.1:${p.storeBase + i}`,
+    );
+    edge.push({
+      name: 'dashboard',
+      ...tsx('sinks/dashboard/src/main.ts'),
+      env: {
+        ...base,
+        DASHBOARD_PORT: String(p.dashboard),
+        REPORTS_API_URL: `http://127.0.0.1:${p.reports}`,
+        REPORTS_API_TOKEN: secrets.reportsToken,
+        STORE_EDGE_URLS: storeUrls.join(','),
+        DASHBOARD_CONSUMER_GROUPS: Object.values(names.groups).join(','),
+        DLQ_TOPIC: T.dlq,
+        KPI_LATE_TOPIC: T.kpiLate,
+      },
+      readyUrl: ready(p.dashboard),
+    });
+  }
+
+  // Producers create their output topics: ingest (enriched) before kpi (windows) before the sinks.
+  const [ingest, kpi, ...sinks] = hq;
+  const groups: ChildSpec[][] = [setup, [ingest!], [kpi!], sinks, edge];
+  if (opts.simulator) {
+    const s = opts.simulator;
+    groups.push([
+      {
+        name: 'simulator',
+        ...tsx('producers/store-simulator/src/simulate-main.ts', [
+          '--stores',
+          String(opts.stores),
+          '--terminals',
+          String(s.terminals),
+          '--rate',
+          String(s.rate),
+          '--duration',
+          String(s.duration),
+          '--seed',
+          String(s.seed),
+          '--ledger',
+          s.ledger,
+          '--port',
+          String(p.simulator),
+          ...s.offline.flatMap((o) => ['--offline', o]),
+        ]),
+        env: {
+          ...base,
+          STORE_HOST_URL: `http://127.0.0.1:${p.storeHostOps}`,
+          TERMINAL_TOKEN_SECRET: secrets.terminalTokenSecret,
+          QR_CALLBACK_SECRET: secrets.qrCallbackSecret,
+        },
+        // The simulator ends after its duration; that is not a failure of the pipeline.
+        required: false,
+      },
+    ]);
+  }
+  return { groups, names, secrets };
+}
