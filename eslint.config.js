@@ -20,6 +20,20 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard's browser code (.ts/.tsx, bundled by Vite): no Node globals there.
+    files: ['sinks/dashboard/web/**/*.{ts,tsx}'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        ...['process', 'Buffer', 'require', '__dirname', '__filename'].map((name) => ({
+          name,
+          message: 'browser code: Node globals do not exist in the page',
+        })),
+      ],
+    },
+  },
+  {
     files: [
       '**/config.ts',
       '**/*-config.ts',
