@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceEnv } from '../../infra/src/service-env.ts';
 import { ensureDatabase } from './pg-database.ts';
 import { migrate } from './pg-migrations.ts';
-import { uniqueName } from './testing/index.ts';
+import { tolerateDroppedConnections, uniqueName } from './testing/index.ts';
 
 const PG_URL = serviceEnv().PG_URL ?? '';
 const created: string[] = [];
@@ -87,7 +87,7 @@ describe('migrate against real PostgreSQL', () => {
       // Slow enough that the runners really overlap while one holds the lock.
       '0003_slow.sql': "SELECT pg_sleep(0.3); INSERT INTO items VALUES (2, 'two');",
     });
-    const pool = new pg.Pool({ connectionString: url, max: 4 });
+    const pool = tolerateDroppedConnections(new pg.Pool({ connectionString: url, max: 4 }));
     try {
       const results = await Promise.all([
         migrate(url, { dir }),

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { tolerateDroppedConnections } from '@retail-stream/runtime/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropSchema, PACKAGE_DIR, PG_URL, REPO_ROOT, uniqueSchema, uniqueStoreId } from '../test/harness.ts';
@@ -13,7 +14,7 @@ const schema = uniqueSchema();
 let pool: pg.Pool;
 
 beforeAll(async () => {
-  pool = gatewayPool(PG_URL, schema, { max: 2 });
+  pool = tolerateDroppedConnections(gatewayPool(PG_URL, schema, { max: 2 }));
   await prepareDatabase(pool, schema);
 });
 afterAll(async () => {

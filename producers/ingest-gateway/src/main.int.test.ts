@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { waitFor } from '@retail-stream/runtime/testing';
+import { tolerateDroppedConnections, waitFor } from '@retail-stream/runtime/testing';
 import type pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventMaker } from '../test/events.ts';
@@ -82,7 +82,7 @@ describe('main.ts as a real process', () => {
       checks: { gateway: 'ok' },
     });
 
-    const db: pg.Pool = gatewayPool(env.PG_URL, schema, { max: 2 });
+    const db: pg.Pool = tolerateDroppedConnections(gatewayPool(env.PG_URL, schema, { max: 2 }));
     cleanup.push(() => db.end());
     const storeId = uniqueStoreId('m');
     const { key } = await issueKey(db, storeId);

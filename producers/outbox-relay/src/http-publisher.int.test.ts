@@ -15,7 +15,7 @@ import {
   listen,
   parseConfig,
 } from '@retail-stream/runtime';
-import { uniqueName, waitFor } from '@retail-stream/runtime/testing';
+import { tolerateDroppedConnections, uniqueName, waitFor } from '@retail-stream/runtime/testing';
 import { posEventRecord } from '@retail-stream/schemas';
 import express from 'express';
 import pg from 'pg';
@@ -60,7 +60,7 @@ beforeAll(async () => {
   schemaIds = await registerCatalogue();
   topic = await createTopic();
   collector = await new TopicCollector(topic).start();
-  keysDb = gatewayPool(PG_URL, gatewaySchema, { max: 2 });
+  keysDb = tolerateDroppedConnections(gatewayPool(PG_URL, gatewaySchema, { max: 2 }));
   await prepareDatabase(keysDb, gatewaySchema); // so keys can be issued before a gateway runs
 });
 afterEach(async () => {

@@ -17,6 +17,7 @@ import {
   deleteTestTopic,
   freePort,
   KafkaNetworkFaults,
+  tolerateDroppedConnections,
   TopicCollector as SharedTopicCollector,
   uniqueName,
   waitFor,
@@ -55,7 +56,9 @@ export interface StoreDb {
 export async function createStoreDb(storeId = uniqueStoreId()): Promise<StoreDb> {
   await prepareStoreDatabase(PG_URL, storeId);
   const url = storeDatabaseUrl(PG_URL, storeId);
-  const pool = new pg.Pool({ connectionString: url, max: 4, application_name: 'relay-test' });
+  const pool = tolerateDroppedConnections(
+    new pg.Pool({ connectionString: url, max: 4, application_name: 'relay-test' }),
+  );
   return {
     storeId,
     url,

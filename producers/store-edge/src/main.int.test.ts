@@ -3,7 +3,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { uniqueName, waitFor } from '@retail-stream/runtime/testing';
+import { tolerateDroppedConnections, uniqueName, waitFor } from '@retail-stream/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeDatabaseName, storeDatabaseUrl } from './db/store-database.ts';
 import { makeEan13 } from './ean13.ts';
@@ -74,7 +74,9 @@ describe('main.ts as a real process', () => {
     });
     expect(lines.some((l) => l.msg === 'migration applied')).toBe(true);
 
-    db = new pg.Pool({ connectionString: storeDatabaseUrl(PG_URL, storeId), max: 2 });
+    db = tolerateDroppedConnections(
+      new pg.Pool({ connectionString: storeDatabaseUrl(PG_URL, storeId), max: 2 }),
+    );
     await db.query(
       `INSERT INTO local_catalog VALUES ('SKU-M', $1, 'Milk', 'Dairy', 'Vinamilk', 30000, 500)`,
       [barcode],

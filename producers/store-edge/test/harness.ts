@@ -10,7 +10,7 @@ import {
   mountOpsRoutes,
   Health,
 } from '@retail-stream/runtime';
-import { uniqueName } from '@retail-stream/runtime/testing';
+import { tolerateDroppedConnections, uniqueName } from '@retail-stream/runtime/testing';
 import { serviceEnv } from '@retail-stream/infra';
 import type { Registry } from 'prom-client';
 import { storeEdgeConfig, type StoreEdgeConfig } from '../src/config.ts';
@@ -136,7 +136,9 @@ export async function startHarness(
     metrics,
     app,
   });
-  const db = new pg.Pool({ connectionString: storeDatabaseUrl(PG_URL, storeId), max: 4 });
+  const db = tolerateDroppedConnections(
+    new pg.Pool({ connectionString: storeDatabaseUrl(PG_URL, storeId), max: 4 }),
+  );
   await seedFixtures(db, storeId);
   const { server, port } = await listen(app, 0, '127.0.0.1');
   const base = `http://127.0.0.1:${port}`;

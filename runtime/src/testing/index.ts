@@ -9,3 +9,4 @@ export * from './tcp-fault-proxy.ts';
 export * from './service-process.ts';
 export * from './group-caught-up.ts';
 export * from './send-in-chunks.ts';
+export * from './tolerate-dropped-connections.ts';

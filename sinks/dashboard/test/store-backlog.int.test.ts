@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
-import { freePort, uniqueName } from '@retail-stream/runtime/testing';
+import { freePort, tolerateDroppedConnections, uniqueName } from '@retail-stream/runtime/testing';
 import { storeDatabaseName, storeDatabaseUrl } from '@retail-stream/store-edge';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,7 +41,9 @@ beforeAll(async () => {
     { what: 'store edge' },
   );
   base = `http://127.0.0.1:${edge.port}`;
-  db = new pg.Pool({ connectionString: storeDatabaseUrl(PG_URL, storeId), max: 2 });
+  db = tolerateDroppedConnections(
+    new pg.Pool({ connectionString: storeDatabaseUrl(PG_URL, storeId), max: 2 }),
+  );
 }, 90_000);
 
 afterAll(async () => {
