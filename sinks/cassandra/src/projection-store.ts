@@ -1,4 +1,4 @@
-import { counter, histogram, mapBounded } from '@retail-stream/runtime';
+import { errorCode, mapBounded, sinkMetrics, type SinkMetrics } from '@retail-stream/runtime';
 import type cassandra from 'cassandra-driver';
 import type { Registry } from 'prom-client';
 import { toCassandraError } from './cassandra-errors.ts';
@@ -28,28 +28,14 @@ export interface ProjectionStoreOptions {
 export class ProjectionStore {
   private readonly cql: Record<StatementName, string>;
   private readonly readCql: string;
-  private readonly m;
+  private readonly m: SinkMetrics;
 
   constructor(private readonly opts: ProjectionStoreOptions) {
     this.cql = statementCql(opts.keyspace);
     this.readCql =
       `SELECT transaction_id, store_id, day, occurred_at, status, writetime(status) AS status_ts, payments, refunds ` +
       `FROM ${opts.keyspace}.transaction_by_id WHERE transaction_id IN ?`;
-    const r = opts.metrics;
-    this.m = {
-      rows: counter(r, 'retail_sink_rows_written_total', 'Rows (statements) written by a sink', [
-        'sink',
-        'table',
-      ]),
-      batchSize: histogram(
-        r,
-        'retail_sink_batch_size',
-        'Rows written per consumed batch',
-        ['sink'],
-        [1, 10, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000],
-      ),
-      seconds: histogram(r, 'retail_sink_write_seconds', 'Time to write one consumed batch', ['sink']),
-    };
+    this.m = sinkMetrics(opts.metrics);
   }
 
   private get sink(): string {
@@ -85,9 +71,14 @@ export class ProjectionStore {
   /** Writes everything (UNLOGGED batches per partition, bounded concurrency); throws if any write failed. */
   async write(writes: readonly RowWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    const end = this.m.seconds.startTimer({ sink: this.sink });
+    const end = this.m.writeSeconds.startTimer({ sink: this.sink });
     const groups = groupByPartition(writes, this.opts.maxBatchStatements);
-    await mapBounded(groups, this.opts.concurrency, (g) => this.writeGroup(g));
+    try {
+      await mapBounded(groups, this.opts.concurrency, (g) => this.writeGroup(g));
+    } catch (err) {
+      this.m.writeErrors.inc({ sink: this.sink, code: errorCode(err) });
+      throw err;
+    }
     end();
     this.m.batchSize.observe({ sink: this.sink }, writes.length);
     const perTable = new Map<string, number>();
@@ -95,7 +86,7 @@ export class ProjectionStore {
       const t = STATEMENT_TABLE[w.statement];
       perTable.set(t, (perTable.get(t) ?? 0) + 1);
     }
-    for (const [table, n] of perTable) this.m.rows.inc({ sink: this.sink, table }, n);
+    for (const [table, n] of perTable) this.m.rowsWritten.inc({ sink: this.sink, table }, n);
   }
 
   private async writeGroup(group: RowWrite[]): Promise<void> {

@@ -1,8 +1,8 @@
 import {
-  counter,
   deadLetterOf,
   errorCode,
   isRetriable,
+  sinkMetrics,
   type AvroSerde,
   type ConsumedBatch,
   type DeadLetterReason,
@@ -59,12 +59,7 @@ export function unprojectable(value: unknown, key: string | undefined): DeadLett
  * again (every write is idempotent).
  */
 export function createSinkHandler(deps: SinkHandlerDeps): (batch: ConsumedBatch) => Promise<void> {
-  const deadLetters = counter(
-    deps.metrics,
-    'retail_sink_dead_letters_total',
-    'Records sent to the DLQ by a sink',
-    ['sink', 'code'],
-  );
+  const { deadLetters } = sinkMetrics(deps.metrics);
   return async (batch) => {
     const events: StoreEvent[] = [];
     const rejected: Message[] = [];

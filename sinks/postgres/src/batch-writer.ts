@@ -1,3 +1,4 @@
+import { withTransaction } from '@retail-stream/runtime';
 import type { KpiWindowUpdated } from '@retail-stream/schemas';
 import type pg from 'pg';
 import { inboxRow, mapEvents, mapKpis, uniqueEvents, type SourcedEvent } from './event-rows.ts';
@@ -33,26 +34,10 @@ export interface WriteResult {
  * like any transient failure: every write is idempotent, so applying twice is harmless.
  */
 export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  let client: pg.PoolClient;
   try {
-    client = await pool.connect();
+    return await withTransaction(pool, fn);
   } catch (err) {
     throw toAppError(err);
-  }
-  let broken = false;
-  try {
-    await client.query('BEGIN');
-    const result = await fn(client);
-    await client.query('COMMIT');
-    return result;
-  } catch (err) {
-    broken = await client.query('ROLLBACK').then(
-      () => false,
-      () => true,
-    );
-    throw toAppError(err);
-  } finally {
-    client.release(broken);
   }
 }
 

@@ -1,4 +1,10 @@
-import { deadLetterOf, type AvroSerde, type ConsumedBatch, type Logger } from '@retail-stream/runtime';
+import {
+  deadLetterOf,
+  errorCode,
+  type AvroSerde,
+  type ConsumedBatch,
+  type Logger,
+} from '@retail-stream/runtime';
 import type { KafkaMessage, Producer } from 'kafkajs';
 import type pg from 'pg';
 import { applyKpis, applyStoreEvents, inTransaction, type WriteResult } from './batch-writer.ts';
@@ -61,8 +67,7 @@ export function createBatchHandler(deps: SinkHandlerDeps): (batch: ConsumedBatch
       if (d.ok) good.push({ message, value: d.value });
       else poison.push({ message, code: d.code, text: d.message });
     }
-    metrics.batchSize.observe(labels, batch.messages.length);
-    const endTimer = metrics.writeSeconds.startTimer(labels);
+    const endTimer = metrics.writeSeconds.startTimer({ sink: SINK });
     const total: WriteResult = { applied: 0, duplicates: 0, rows: {} };
     const add = (r: WriteResult) => {
       total.applied += r.applied;
@@ -73,7 +78,10 @@ export function createBatchHandler(deps: SinkHandlerDeps): (batch: ConsumedBatch
       try {
         add(await inTransaction(pool, (c) => apply(c, good)));
       } catch (err) {
-        if (!(err instanceof PgDataError)) throw err;
+        if (!(err instanceof PgDataError)) {
+          metrics.writeErrors.inc({ sink: SINK, code: errorCode(err) });
+          throw err;
+        }
         logger.warn(
           { err, topic: batch.topic, partition: batch.partition },
           'batch refused: one record at a time',
@@ -109,7 +117,12 @@ export function createBatchHandler(deps: SinkHandlerDeps): (batch: ConsumedBatch
     }
     metrics.applied.inc(labels, total.applied);
     metrics.duplicates.inc(labels, total.duplicates);
-    for (const [table, n] of Object.entries(total.rows)) metrics.rows.inc({ sink: SINK, table }, n);
+    let rows = 0;
+    for (const [table, n] of Object.entries(total.rows)) {
+      metrics.rowsWritten.inc({ sink: SINK, table }, n);
+      rows += n;
+    }
+    metrics.batchSize.observe({ sink: SINK }, rows);
   }
 
   return async (batch) => {

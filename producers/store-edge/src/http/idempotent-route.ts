@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
+import { withTransaction } from '@retail-stream/runtime';
 import type pg from 'pg';
 import { TX_COLUMNS, type TxRow } from '../db/transaction-repo.ts';
-import { withTransaction } from '../db/with-transaction.ts';
 import { IDEMPOTENCY_KEY, requestHash } from '../idempotency.ts';
 import { runFinalWrite } from '../outbox-writer.ts';
 import type { Actor, Claim, UseCaseResult } from '../store-context.ts';
@@ -9,6 +9,9 @@ import { badRequest, unprocessable } from './api-error.ts';
 import { toJsonText } from './json.ts';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+/** A deadlock or serialization failure between terminals left no effect: the request runs again. */
+export const RETRY_CONFLICTS = { attempts: 3 };
 
 export interface IdempotentHandler<I> {
   /** Validates the request before any database work (throws ApiError 400). */
@@ -68,66 +71,70 @@ export function idempotent<I>(pool: pg.Pool, storeId: string, handler: Idempoten
     const hash = requestHash(req.method, path, req.body);
     const ids = [storeId, terminalId, key];
 
-    const outcome = await withTransaction(pool, async (client): Promise<Outcome> => {
-      const lockId = handler.locks?.(input);
-      const claimed =
-        lockId === undefined
-          ? await client.query({
-              name: 'se_idempotency_claim',
-              text: CLAIM,
-              values: [...ids, hash, req.method, path],
-            })
-          : await client.query<{ claimed_at: Date } & (TxRow | { [K in keyof TxRow]: null })>({
-              name: 'se_idempotency_claim_lock',
-              text: CLAIM_AND_LOCK,
-              values: [...ids, hash, req.method, path, lockId],
-            });
-      if (claimed.rowCount === 0) {
-        const { rows } = await client.query<{
-          request_hash: string;
-          response_status: number;
-          response_body: string;
-        }>(
-          'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE store_id = $1 AND terminal_id = $2 AND idem_key = $3',
-          ids,
-        );
-        // Only committed rows are visible, and they always carry their response. A row expired by
-        // the TTL sweep between the two statements just means: claim it again.
-        const row = rows[0];
-        if (!row) throw Object.assign(new Error('idempotency key expired during claim'), { code: '40001' });
-        return {
-          replayed: true,
-          hash: row.request_hash,
-          status: row.response_status,
-          body: row.response_body,
-        };
-      }
-      const { claimed_at: now, ...row } = claimed.rows[0] as { claimed_at: Date } & TxRow;
-      const locked = lockId === undefined ? undefined : row.id === null ? null : (row as TxRow);
-      const result = await handler.run(client, input, { terminalId }, { now, locked });
-      const body = toJsonText(result.body);
-      const respond = [result.status, body, ...ids];
-      const w = result.finalWrite;
-      if (w) {
-        // The use case's last write and the stored response in one statement (one round trip less,
-        // and a store_seq lock taken there is held only until the COMMIT that follows).
-        const n = w.values.length;
-        await runFinalWrite(client, {
-          ...w,
-          name: `${w.name}_respond`,
-          ctes: `${w.ctes}, idem_response AS (UPDATE idempotency_keys SET response_status = $${n + 1},
+    const outcome = await withTransaction(
+      pool,
+      async (client): Promise<Outcome> => {
+        const lockId = handler.locks?.(input);
+        const claimed =
+          lockId === undefined
+            ? await client.query({
+                name: 'se_idempotency_claim',
+                text: CLAIM,
+                values: [...ids, hash, req.method, path],
+              })
+            : await client.query<{ claimed_at: Date } & (TxRow | { [K in keyof TxRow]: null })>({
+                name: 'se_idempotency_claim_lock',
+                text: CLAIM_AND_LOCK,
+                values: [...ids, hash, req.method, path, lockId],
+              });
+        if (claimed.rowCount === 0) {
+          const { rows } = await client.query<{
+            request_hash: string;
+            response_status: number;
+            response_body: string;
+          }>(
+            'SELECT request_hash, response_status, response_body FROM idempotency_keys WHERE store_id = $1 AND terminal_id = $2 AND idem_key = $3',
+            ids,
+          );
+          // Only committed rows are visible, and they always carry their response. A row expired by
+          // the TTL sweep between the two statements just means: claim it again.
+          const row = rows[0];
+          if (!row) throw Object.assign(new Error('idempotency key expired during claim'), { code: '40001' });
+          return {
+            replayed: true,
+            hash: row.request_hash,
+            status: row.response_status,
+            body: row.response_body,
+          };
+        }
+        const { claimed_at: now, ...row } = claimed.rows[0] as { claimed_at: Date } & TxRow;
+        const locked = lockId === undefined ? undefined : row.id === null ? null : (row as TxRow);
+        const result = await handler.run(client, input, { terminalId }, { now, locked });
+        const body = toJsonText(result.body);
+        const respond = [result.status, body, ...ids];
+        const w = result.finalWrite;
+        if (w) {
+          // The use case's last write and the stored response in one statement (one round trip less,
+          // and a store_seq lock taken there is held only until the COMMIT that follows).
+          const n = w.values.length;
+          await runFinalWrite(client, {
+            ...w,
+            name: `${w.name}_respond`,
+            ctes: `${w.ctes}, idem_response AS (UPDATE idempotency_keys SET response_status = $${n + 1},
             response_body = $${n + 2} WHERE store_id = $${n + 3} AND terminal_id = $${n + 4} AND idem_key = $${n + 5})`,
-          values: [...w.values, ...respond],
-        });
-      } else {
-        await client.query({
-          name: 'se_idempotency_respond',
-          text: 'UPDATE idempotency_keys SET response_status = $1, response_body = $2 WHERE store_id = $3 AND terminal_id = $4 AND idem_key = $5',
-          values: respond,
-        });
-      }
-      return { replayed: false, status: result.status, body, afterCommit: result.afterCommit };
-    });
+            values: [...w.values, ...respond],
+          });
+        } else {
+          await client.query({
+            name: 'se_idempotency_respond',
+            text: 'UPDATE idempotency_keys SET response_status = $1, response_body = $2 WHERE store_id = $3 AND terminal_id = $4 AND idem_key = $5',
+            values: respond,
+          });
+        }
+        return { replayed: false, status: result.status, body, afterCommit: result.afterCommit };
+      },
+      RETRY_CONFLICTS,
+    );
 
     if (outcome.replayed && outcome.hash !== hash) {
       throw unprocessable(

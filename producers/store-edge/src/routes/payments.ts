@@ -1,10 +1,10 @@
 import express, { Router, type Request } from 'express';
+import { withTransaction } from '@retail-stream/runtime';
 import type pg from 'pg';
 import { PAYMENT_COLUMNS, type PaymentRow } from '../db/transaction-repo.ts';
-import { withTransaction } from '../db/with-transaction.ts';
 import { SIGNATURE_HEADER } from '../fake-qr-provider.ts';
 import { notFound } from '../http/api-error.ts';
-import { idempotent } from '../http/idempotent-route.ts';
+import { idempotent, RETRY_CONFLICTS } from '../http/idempotent-route.ts';
 import { sendJson } from '../http/json.ts';
 import { idParams } from '../http/schemas.ts';
 import { parseInput } from '../http/validate.ts';
@@ -24,7 +24,11 @@ export function qrCallbackRoutes(pool: pg.Pool, svc: StoreServices, bodyLimit: n
     async (req: Request, res) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const callback = svc.qr.parseCallback(raw, req.get(SIGNATURE_HEADER));
-      const result = await withTransaction(pool, (client) => settleQrPayment(client, svc, callback));
+      const result = await withTransaction(
+        pool,
+        (client) => settleQrPayment(client, svc, callback),
+        RETRY_CONFLICTS,
+      );
       sendJson(res, result.status, result.body);
     },
   );

@@ -1,0 +1,34 @@
+import type { Registry } from 'prom-client';
+import { counter, histogram } from './metric-factory.ts';
+
+/**
+ * The metric family every sink exports, with one label set per name so a dashboard can put the
+ * Postgres, ClickHouse and Cassandra sinks side by side. `sink` is a constant per process and
+ * `table`/`code` are small fixed sets. Consumer lag is the runner's retail_consumer_lag_messages.
+ */
+export function sinkMetrics(registry: Registry) {
+  return {
+    rowsWritten: counter(registry, 'retail_sink_rows_written_total', 'Rows the sink store acknowledged', [
+      'sink',
+      'table',
+    ]),
+    batchSize: histogram(
+      registry,
+      'retail_sink_batch_size',
+      'Rows per write (all tables)',
+      ['sink'],
+      [1, 10, 100, 500, 1_000, 2_500, 5_000, 10_000, 20_000, 50_000, 100_000, 250_000],
+    ),
+    writeSeconds: histogram(registry, 'retail_sink_write_seconds', 'Time of one write, all tables', ['sink']),
+    writeErrors: counter(registry, 'retail_sink_write_errors_total', 'Failed writes (retried)', [
+      'sink',
+      'code',
+    ]),
+    deadLetters: counter(registry, 'retail_sink_dead_letters_total', 'Records sent to the DLQ, by reason', [
+      'sink',
+      'code',
+    ]),
+  };
+}
+
+export type SinkMetrics = ReturnType<typeof sinkMetrics>;
