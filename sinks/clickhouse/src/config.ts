@@ -36,8 +36,12 @@ export const sinkConfig = baseServiceConfig
     SINK_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     /** Flushes being inserted at once (decoding the next batches overlaps an insert). */
     SINK_MAX_INFLIGHT_FLUSHES: z.coerce.number().int().min(1).max(8).default(2),
-    /** Kafka partitions handled at once; their batches share inserts. */
-    SINK_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
+    /**
+     * Kafka partitions handled at once; their batches share inserts. Below the number of assigned
+     * partitions, one fetch's batches queue for successive flush intervals and a row waits several
+     * of them (4 of 12 partitions: end-to-end p50 4.2 s against 2.4 s), so the default covers all.
+     */
+    SINK_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(32),
     SINK_MAX_BYTES_PER_PARTITION: z.coerce
       .number()
       .int()
