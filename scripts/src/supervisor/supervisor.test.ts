@@ -127,6 +127,21 @@ describe('Supervisor with real child processes', () => {
     expect(optional.states().map((s) => s.status)).toEqual(['exited', 'ready']);
     expect(await optional.stop('done')).toBe(0);
 
+    const finishedOut = new Capture();
+    const finishing = new Supervisor({
+      out: finishedOut,
+      colour: false,
+      groups: [
+        [nodeChild('sim', 'process.exit(0)', { required: false })],
+        [nodeChild('main', 'setInterval(() => {}, 1000)')],
+      ],
+    });
+    await finishing.start();
+    await waitFor(() => finishing.states()[0]!.status === 'done', { timeoutMs: 5_000 });
+    expect(finishedOut.text).toContain('sim finished');
+    expect(finishedOut.text).not.toContain('unexpectedly');
+    expect(await finishing.stop('done')).toBe(0);
+
     const port = await freePort();
     const out = new Capture();
     const failing = new Supervisor({

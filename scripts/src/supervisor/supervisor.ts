@@ -177,8 +177,11 @@ export class Supervisor {
       stderr.flush();
       state.exitCode = code;
       state.signal = signal;
-      const expected = state.status === 'stopping' || (spec.oneShot && code === 0);
-      state.status = state.status === 'stopping' ? 'stopped' : spec.oneShot && code === 0 ? 'done' : 'exited';
+      // An optional child that ends cleanly (the simulator given a --duration) has simply finished.
+      const finished = code === 0 && (spec.oneShot === true || spec.required === false);
+      const expected = state.status === 'stopping' || finished;
+      state.status = state.status === 'stopping' ? 'stopped' : finished ? 'done' : 'exited';
+      if (finished && !spec.oneShot) this.log(`${spec.name} finished`);
       if (!expected) {
         this.log(`${spec.name} exited unexpectedly (${signal ?? `code ${code}`})`);
         if (spec.required !== false) void this.stop(`${spec.name} died`, 1);
