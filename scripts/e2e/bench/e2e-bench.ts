@@ -25,8 +25,9 @@ import { localEndpoints } from '../src/pipeline/local-endpoints.ts';
  *
  * The whole pipeline, isolated (own topics, schema, databases, keyspace), with the real store
  * simulator. Latency phase, per offered rate: a sample of the sales the stores acknowledged (read
- * from the ledger as it is written) is polled in every sink until visible; latency = first poll
- * that sees it − the sale's finalized_at at the store. Catch-up phase: one store offline until its
+ * from the ledger as it is written, every 50 ms) is polled in every sink until visible, one
+ * independent loop per sink every POLL_MS; latency = first poll that sees it − the sale's
+ * finalized_at at the store. Catch-up phase: one store offline until its
  * outbox holds --backlog events, then online; time until every sink holds all of them.
  * Everything is measured from outside (sampling), no service is instrumented.
  */
@@ -132,6 +133,8 @@ class LineTail {
 
 type Sink = 'postgres' | 'clickhouse' | 'cassandra' | 'kpi';
 const SINKS: Sink[] = ['postgres', 'clickhouse', 'cassandra', 'kpi'];
+/** How often each sink is asked about its pending samples (the latencies' resolution). */
+const POLL_MS = 100;
 
 interface Sample {
   id: string;
@@ -153,6 +156,9 @@ async function main(): Promise<void> {
   const n = run.names;
   const hq = new pg.Client({ connectionString: endpoints.PG_URL });
   await hq.connect();
+  // The KPI poller has a connection of its own, so it never queues behind the Postgres poller.
+  const kpiHq = new pg.Client({ connectionString: endpoints.PG_URL });
+  await kpiHq.connect();
   const ch = createClient({
     ...clickhouseClientOptions(endpoints.CLICKHOUSE_URL),
     database: n.clickhouseDatabase,
@@ -170,43 +176,54 @@ async function main(): Promise<void> {
       `pipeline up (run ${run.runSuffix}, ${stores} stores x ${terminals} tills); machine ${os.cpus().length} cores, shared`,
     );
 
-    const pollSinks = async (pending: Sample[]) => {
-      const now = () => Date.now();
-      const need = (s: Sink) => pending.filter((p) => p.seen[s] === undefined);
-      const pgIds = need('postgres').map((p) => p.id);
-      if (pgIds.length > 0) {
+    // One poller per sink, each in its own loop: a slow query of one sink (Cassandra reads one row
+    // per pending sample) must not delay when the others are seen.
+    const pollers: Record<Sink, (pending: Sample[]) => Promise<void>> = {
+      postgres: async (pending) => {
         const { rows } = await hq.query(
           `SELECT transaction_id FROM "${n.pgSchema}".hq_transactions WHERE transaction_id = ANY($1) AND sale_event_id IS NOT NULL`,
-          [pgIds],
+          [pending.map((p) => p.id)],
         );
-        const t = now();
+        const t = Date.now();
         const got = new Set(rows.map((r) => r.transaction_id as string));
         for (const p of pending) if (got.has(p.id)) p.seen.postgres ??= t;
-      }
-      const chIds = need('clickhouse').map((p) => p.id);
-      if (chIds.length > 0) {
+      },
+      clickhouse: async (pending) => {
         const rs = await ch.query({
-          query: `SELECT transaction_id FROM sales WHERE transaction_id IN (${chIds.map(sqlString).join(',')})`,
+          query: `SELECT transaction_id FROM sales WHERE transaction_id IN (${pending.map((p) => sqlString(p.id)).join(',')})`,
           format: 'JSONEachRow',
         });
-        const t = now();
+        const t = Date.now();
         const got = new Set((await rs.json<{ transaction_id: string }>()).map((r) => r.transaction_id));
         for (const p of pending) if (got.has(p.id)) p.seen.clickhouse ??= t;
-      }
-      await Promise.all(
-        need('cassandra').map(async (p) => {
-          const v = await transactionById(cass, n.cassandraKeyspace, p.id);
-          if (v?.totalMinor !== null && v?.totalMinor !== undefined) p.seen.cassandra ??= now();
-        }),
-      );
-      if (need('kpi').length > 0) {
-        const { rows } = await hq.query(
+      },
+      cassandra: async (pending) => {
+        await Promise.all(
+          pending.map(async (p) => {
+            const v = await transactionById(cass, n.cassandraKeyspace, p.id);
+            if (v?.totalMinor !== null && v?.totalMinor !== undefined) p.seen.cassandra ??= Date.now();
+          }),
+        );
+      },
+      kpi: async (pending) => {
+        const { rows } = await kpiHq.query(
           `SELECT scope, max(orders) AS orders FROM "${n.pgSchema}".kpi_windows WHERE window_size = 'D1_LOCAL' AND scope LIKE 'store:%' GROUP BY scope`,
         );
-        const t = now();
+        const t = Date.now();
         const orders = new Map(rows.map((r) => [r.scope as string, Number(r.orders)]));
         for (const p of pending) if ((orders.get(`store:${p.store}`) ?? 0) >= p.ordinal) p.seen.kpi ??= t;
-      }
+      },
+    };
+    const pollUntil = async (samples: Sample[], stop: { now: boolean }) => {
+      await Promise.all(
+        SINKS.map(async (sink) => {
+          while (!stop.now) {
+            const pending = samples.filter((s) => s.seen[sink] === undefined);
+            if (pending.length > 0) await pollers[sink](pending);
+            await sleep(POLL_MS);
+          }
+        }),
+      );
     };
 
     for (const rate of rates) {
@@ -214,6 +231,8 @@ async function main(): Promise<void> {
       const tail = new LineTail(ledger);
       const every = Math.max(1, Math.round(rate / samplesPerS));
       const samples: Sample[] = [];
+      const stopPolling = { now: false };
+      const polling = pollUntil(samples, stopPolling);
       let sales = 0;
       let firstAt = 0;
       let lastAt = 0;
@@ -242,13 +261,14 @@ async function main(): Promise<void> {
             samples.push({ id: rec.transaction_id, store: rec.store_id, origin, ordinal, seen: {} });
         }
         const pending = samples.filter((s) => SINKS.some((k) => s.seen[k] === undefined));
-        if (pending.length > 0) await pollSinks(pending);
         if (done && deadline === Number.POSITIVE_INFINITY) deadline = drainDeadline();
         if (done && (pending.length === 0 || Date.now() > deadline)) break;
         if (interrupted) sim.kill('SIGTERM');
         checkInterrupted();
-        await sleep(250);
+        await sleep(POLL_MS / 2);
       }
+      stopPolling.now = true;
+      await polling;
       const achieved = sales / Math.max(1, (lastAt - firstAt) / 1000);
       const lines = [
         `rate ${rate}/s offered for ${seconds} s: ${sales} sales acknowledged, achieved ${achieved.toFixed(1)} sales/s; ${samples.length} sampled`,
@@ -362,7 +382,7 @@ async function main(): Promise<void> {
       results.push(...line);
     }
   } finally {
-    await Promise.allSettled([hq.end(), ch.close(), cass.shutdown()]);
+    await Promise.allSettled([hq.end(), kpiHq.end(), ch.close(), cass.shutdown()]);
     const problems = await teardownIsolated(run, endpoints);
     if (problems.length > 0) say(`teardown: ${problems.join('; ')}`);
     fs.rmSync(tmp, { recursive: true, force: true });
