@@ -76,7 +76,7 @@ describe('end to end', () => {
         async () => {
           const edge = await storeEdgeState(endpoints.PG_URL, offlineStore, false);
           offlineBacklog = Math.max(offlineBacklog, edge.unpublished);
-          return sim().status === 'exited' || sim().status === 'stopped';
+          return ['done', 'exited', 'stopped'].includes(sim().status);
         },
         {
           timeoutMs: (DURATION_S + 90) * 1000,
