@@ -21,7 +21,7 @@ export default tseslint.config(
   },
   {
     // The dashboard's browser code (.ts/.tsx, bundled by Vite): no Node globals there.
-    files: ['sinks/dashboard/web/**/*.{ts,tsx}'],
+    files: ['apps/dashboard/web/**/*.{ts,tsx}'],
     ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-globals': [

@@ -9,7 +9,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['**/src/**/*.test.ts', '**/test/**/*.test.ts', 'sinks/dashboard/web/**/*.test.ts'],
+          include: ['**/src/**/*.test.ts', '**/test/**/*.test.ts', 'apps/dashboard/web/**/*.test.ts'],
           exclude: [...exclude, '**/*.int.test.ts'],
         },
       },

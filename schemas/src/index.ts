@@ -4,3 +4,4 @@ export * from './evolution.ts';
 export { registerAll, registerSchemas, lookupAll, subjectName, DEFAULT_COMPATIBILITY } from './register.ts';
 export type { Compatibility, RegisterOptions, RegisteredSchema } from './register.ts';
 export * from './pos-event-record.ts';
+export { STORE_ID } from './store-id.ts';

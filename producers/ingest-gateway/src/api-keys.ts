@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import type pg from 'pg';
+import { STORE_ID } from '@retail-stream/schemas';
 
 /**
  * Store API keys: `rsk_<key_id>.<secret>`.
@@ -14,8 +15,6 @@ import type pg from 'pg';
 
 export const KEY_PREFIX = 'rsk_';
 const KEY_PATTERN = /^rsk_([0-9a-f]{16})\.([A-Za-z0-9_-]{43})$/;
-/** Store ids as the store edge defines them (they become database names there). */
-export const STORE_ID = /^[a-z0-9][a-z0-9_]{0,30}$/;
 
 export interface ParsedKey {
   keyId: string;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
-import { issueKey, listKeys, revokeKey, STORE_ID } from './api-keys.ts';
+import { STORE_ID } from '@retail-stream/schemas';
+import { issueKey, listKeys, revokeKey } from './api-keys.ts';
 
 export const USAGE = `usage: keys-cli <command>
   issue  --store <store_id>          issue a key for a store; the key is printed once (stdout)

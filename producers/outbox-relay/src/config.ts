@@ -1,7 +1,7 @@
 import { baseServiceConfig, boolFromEnv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
-import { STORE_ID } from '@retail-stream/store-edge';
+import { STORE_ID } from '@retail-stream/schemas';
 
 const ms = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
 

@@ -21,10 +21,9 @@ import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
 import { rssMiB } from '@retail-stream/runtime';
 import { freePort } from '@retail-stream/runtime/testing';
-import { formatMs, summarize } from '@retail-stream/scripts';
-import { generateCatalogue } from '../src/seed-catalogue.ts';
+import { formatMs, summarize } from '@retail-stream/runtime/testing';
+import { generateCatalogue, generateStores } from '@retail-stream/fixtures';
 import { seedStore } from '../src/seed-runner.ts';
-import { generateStores } from '../src/seed-stores.ts';
 import { hashToken } from '../src/terminal-auth.ts';
 
 const { values } = parseArgs({

@@ -1,6 +1,6 @@
 import { baseServiceConfig, csv } from '@retail-stream/runtime';
 import { z } from 'zod';
-import { STORE_ID } from './db/store-database.ts';
+import { STORE_ID } from '@retail-stream/schemas';
 import { parseTerminalTokenEntry, type TerminalToken } from './terminal-auth.ts';
 
 function isTimeZone(tz: string): boolean {

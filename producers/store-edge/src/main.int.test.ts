@@ -6,7 +6,7 @@ import pg from 'pg';
 import { tolerateDroppedConnections, uniqueName, waitFor } from '@retail-stream/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeDatabaseName, storeDatabaseUrl } from './db/store-database.ts';
-import { makeEan13 } from './ean13.ts';
+import { makeEan13 } from '@retail-stream/fixtures';
 import { hashToken } from './terminal-auth.ts';
 import { PG_URL } from '../test/harness.ts';
 

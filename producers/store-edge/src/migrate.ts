@@ -1,6 +1,7 @@
 import { createLogger, loadConfigOrExit, logLevel } from '@retail-stream/runtime';
 import { z } from 'zod';
-import { STORE_ID, prepareStoreDatabase } from './db/store-database.ts';
+import { STORE_ID } from '@retail-stream/schemas';
+import { prepareStoreDatabase } from './db/store-database.ts';
 
 /** `npm run migrate -w @retail-stream/store-edge`: create and migrate one store's database without starting the API. */
 const config = loadConfigOrExit(

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { percentile } from '@retail-stream/scripts';
+import { percentile } from '@retail-stream/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeDatabaseUrl } from './db/store-database.ts';
 import { OUTBOX_CHANNEL } from './outbox-writer.ts';

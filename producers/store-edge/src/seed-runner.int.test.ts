@@ -2,9 +2,8 @@ import pg from 'pg';
 import { uniqueName } from '@retail-stream/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeDatabaseName, storeDatabaseUrl } from './db/store-database.ts';
-import { generateCatalogue } from './seed-catalogue.ts';
+import { generateCatalogue, generateStores } from '@retail-stream/fixtures';
 import { seedStore } from './seed-runner.ts';
-import { generateStores } from './seed-stores.ts';
 import { PG_URL } from '../test/harness.ts';
 
 const prefix = uniqueName('sd').replace(/-/g, '_');

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { prepareStoreDatabase, storeDatabaseUrl } from './db/store-database.ts';
-import { startingStock, type SeedProduct } from './seed-catalogue.ts';
+import { startingStock, type SeedProduct } from '@retail-stream/fixtures';
 import type { StoreProfile } from './store-profile.ts';
 
 /**

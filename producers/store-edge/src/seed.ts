@@ -1,10 +1,13 @@
 import { serviceEnv } from '@retail-stream/infra';
 import { loadConfigOrExit, parseCliOrExit } from '@retail-stream/runtime';
 import { z } from 'zod';
-import { generateCatalogue } from './seed-catalogue.ts';
-import { SEED_FLAG_OPTIONS, seedFlagSchema } from './seed-flags.ts';
+import {
+  generateCatalogue,
+  generateStores,
+  SEED_FLAG_OPTIONS,
+  seedFlagSchema,
+} from '@retail-stream/fixtures';
 import { seedStore } from './seed-runner.ts';
-import { generateStores } from './seed-stores.ts';
 
 /**
  * npm run seed -w @retail-stream/store-edge -- --stores 20 [--skus 2000] [--first 1] [--prefix s] [--seed 42]

@@ -15,7 +15,7 @@ import { serviceEnv } from '@retail-stream/infra';
 import type { Registry } from 'prom-client';
 import { storeEdgeConfig, type StoreEdgeConfig } from '../src/config.ts';
 import { storeDatabaseName, storeDatabaseUrl } from '../src/db/store-database.ts';
-import { makeEan13 } from '../src/ean13.ts';
+import { makeEan13 } from '@retail-stream/fixtures';
 import { startStoreEdge, type StoreEdge } from '../src/store-edge.ts';
 import { hashToken } from '../src/terminal-auth.ts';
 

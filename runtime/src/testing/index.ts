@@ -10,3 +10,4 @@ export * from './service-process.ts';
 export * from './group-caught-up.ts';
 export * from './send-in-chunks.ts';
 export * from './tolerate-dropped-connections.ts';
+export * from './latency-stats.ts';

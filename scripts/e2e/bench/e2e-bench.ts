@@ -15,7 +15,7 @@ import {
 } from '@retail-stream/cassandra-sink';
 import { storeDatabaseUrl } from '@retail-stream/store-edge';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
-import { formatMs, summarize } from '@retail-stream/scripts';
+import { formatMs, summarize } from '@retail-stream/runtime/testing';
 import { pipelineGroups } from '../src/pipeline/pipeline-spec.ts';
 import { startIsolated, teardownIsolated, type IsolatedRun } from '../src/pipeline/isolated-run.ts';
 import { localEndpoints } from '../src/pipeline/local-endpoints.ts';

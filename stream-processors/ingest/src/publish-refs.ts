@@ -7,7 +7,7 @@ import {
   parseCliOrExit,
 } from '@retail-stream/runtime';
 import { eventSchema, lookupAll, registerAll } from '@retail-stream/schemas';
-import { SEED_FLAG_OPTIONS, seedFlagSchema } from '@retail-stream/store-edge';
+import { SEED_FLAG_OPTIONS, seedFlagSchema } from '@retail-stream/fixtures';
 import type { Message } from 'kafkajs';
 import { z } from 'zod';
 import { ingestConfig } from './config.ts';

@@ -1,7 +1,7 @@
 import type { ProductUpserted, StoreUpserted } from '@retail-stream/schemas';
 // The store edge's own seed generators (not exported by its package), so the reference data names
 // exactly the stores and SKUs `npm run seed -w @retail-stream/store-edge` creates.
-import { generateCatalogue, generateStores } from '@retail-stream/store-edge';
+import { generateCatalogue, generateStores } from '@retail-stream/fixtures';
 
 export interface SeedOptions {
   stores: number;

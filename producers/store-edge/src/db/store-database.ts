@@ -2,8 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { ensureDatabase, migrate, type Logger, type MigrateResult } from '@retail-stream/runtime';
+import { STORE_ID } from '@retail-stream/schemas';
 
-export const STORE_ID = /^[a-z0-9][a-z0-9_]{0,30}$/;
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../migrations');
 
 const INT8_OID = 20;

@@ -309,7 +309,7 @@ export function pipelineGroups(opts: PipelineOptions): {
   const edge: ChildSpec[] = [
     {
       name: 'stores',
-      ...tsx('producers/store-simulator/src/host-main.ts'),
+      ...tsx('tools/store-simulator/src/host-main.ts'),
       env: {
         ...base,
         OPS_PORT: String(p.storeHostOps),
@@ -333,7 +333,7 @@ export function pipelineGroups(opts: PipelineOptions): {
     );
     edge.push({
       name: 'dashboard',
-      ...tsx('sinks/dashboard/src/main.ts'),
+      ...tsx('apps/dashboard/src/main.ts'),
       env: {
         ...base,
         DASHBOARD_PORT: String(p.dashboard),
@@ -356,7 +356,7 @@ export function pipelineGroups(opts: PipelineOptions): {
     groups.push([
       {
         name: 'simulator',
-        ...tsx('producers/store-simulator/src/simulate-main.ts', [
+        ...tsx('tools/store-simulator/src/simulate-main.ts', [
           '--stores',
           String(opts.stores),
           '--terminals',

@@ -1,7 +1,7 @@
 /**
  * How long one page refresh takes: the 7 reports API calls the page makes every 2 s, straight to
  * the reports API and through the dashboard's proxy, plus /api/pipeline (Kafka admin) uncached.
- * `npm run build -w @retail-stream/dashboard && npx tsx sinks/dashboard/bench/refresh-bench.ts [rounds]`
+ * `npm run build -w @retail-stream/dashboard && npx tsx apps/dashboard/bench/refresh-bench.ts [rounds]`
  * with the local stack up. Run once; a
  * shared machine makes the numbers indicative only.
  */
@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
 import { applyKpis, applyStoreEvents, hqPool, inTransaction } from '@retail-stream/postgres-sink';
 import { uniqueName } from '@retail-stream/runtime/testing';
-import { formatMs, summarize } from '@retail-stream/scripts';
+import { formatMs, summarize } from '@retail-stream/runtime/testing';
 import { kpiRange } from '../web/lib/kpi-cards.ts';
 import { startChildService } from '../test/child-service.ts';
 import { kpiFixture, storeEventFixture } from '../test/hq-fixture.ts';
@@ -55,7 +55,7 @@ const reports = await startChildService(
   },
 );
 const dashboard = await startChildService(
-  path.join(ROOT, 'sinks/dashboard/src/main.ts'),
+  path.join(ROOT, 'apps/dashboard/src/main.ts'),
   {
     DASHBOARD_PORT: '0',
     REPORTS_API_URL: `http://127.0.0.1:${reports.port}`,

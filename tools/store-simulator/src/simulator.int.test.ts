@@ -24,7 +24,8 @@ import {
 } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 // The test seeds as `npm run seed` does.
-import { generateCatalogue, seedStore, storeDatabaseUrl } from '@retail-stream/store-edge';
+import { generateCatalogue } from '@retail-stream/fixtures';
+import { seedStore, storeDatabaseUrl } from '@retail-stream/store-edge';
 import { hostConfig } from './host-config.ts';
 import { hostControlRoutes } from './host-routes.ts';
 import { LedgerWriter, parseLedger, type LedgerEntry } from './ledger.ts';

@@ -6,7 +6,7 @@ import {
   schemaRegistryConfig,
 } from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
-import { STORE_ID } from '@retail-stream/store-edge';
+import { STORE_ID } from '@retail-stream/schemas';
 import { z } from 'zod';
 
 /**

@@ -1,4 +1,4 @@
-import { STORE_ID } from '@retail-stream/store-edge';
+import { STORE_ID } from '@retail-stream/schemas';
 
 /** One scripted outage: take `storeId` offline at `atMs` after the run starts, for `durationMs`. */
 export interface OfflineEpisode {
