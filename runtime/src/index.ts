@@ -27,3 +27,4 @@ export * from './child-registries.ts';
 export * from './map-bounded.ts';
 export * from './cli-args.ts';
 export * from './produce-requests.ts';
+export * from './running-service.ts';
