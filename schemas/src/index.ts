@@ -5,3 +5,4 @@ export { registerAll, registerSchemas, lookupAll, subjectName, DEFAULT_COMPATIBI
 export type { Compatibility, RegisterOptions, RegisteredSchema } from './register.ts';
 export * from './pos-event-record.ts';
 export { STORE_ID } from './store-id.ts';
+export * from './kpi-measures.ts';

@@ -1,4 +1,4 @@
-import type { KpiWindowUpdated } from '@retail-stream/schemas';
+import { kpiMeasuresOf, type KpiWindowUpdated } from '@retail-stream/schemas';
 import type { Measures } from './measures.ts';
 import type { WindowRef } from './window-assignment.ts';
 
@@ -22,16 +22,8 @@ export function kpiRecord(args: {
     timezone: w.size === 'D1_LOCAL' ? w.timezone : null,
     revision: args.revision,
     is_final: args.isFinal,
-    gmv_minor: m.gmv_minor,
+    ...kpiMeasuresOf(m),
     currency: args.currency,
-    orders: m.orders,
-    items: m.items,
-    refunds_minor: m.refunds_minor,
-    voids_minor: m.voids_minor,
-    refund_count: m.refund_count,
-    void_count: m.void_count,
-    payments_attempted: m.payments_attempted,
-    payments_captured: m.payments_captured,
     payments_by_method: { ...m.payments_by_method } as Record<string, number>,
     updated_at: args.now,
   };

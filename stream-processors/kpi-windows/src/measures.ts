@@ -1,36 +1,20 @@
-import type { PaymentMethod, StoreEvent } from '@retail-stream/schemas';
+import { KPI_MEASURES, type KpiMeasures, type PaymentMethod, type StoreEvent } from '@retail-stream/schemas';
 
 /**
  * The additive measures of a KPI window (all integers; amounts in minor units of one currency).
  * Everything a dashboard shows is derived from these at read time, so windows can be summed
- * (store → chain) and corrected by adding one more event.
+ * (store → chain) and corrected by adding one more event. The integer ones are KPI_MEASURES (the
+ * schema's list); payments_by_method is the map measure.
  */
-export interface Measures {
-  gmv_minor: number;
-  orders: number;
-  items: number;
-  refunds_minor: number;
-  refund_count: number;
-  voids_minor: number;
-  void_count: number;
-  payments_attempted: number;
-  payments_captured: number;
+export type Measures = KpiMeasures & {
   payments_by_method: Partial<Record<PaymentMethod, number>>;
-}
+};
 
 export function emptyMeasures(): Measures {
-  return {
-    gmv_minor: 0,
-    orders: 0,
-    items: 0,
-    refunds_minor: 0,
-    refund_count: 0,
-    voids_minor: 0,
-    void_count: 0,
-    payments_attempted: 0,
-    payments_captured: 0,
-    payments_by_method: {},
-  };
+  const m = {} as Measures;
+  for (const k of KPI_MEASURES) m[k] = 0;
+  m.payments_by_method = {};
+  return m;
 }
 
 /** The currency an event's amounts are in, or undefined for events without money (stock moves). */
@@ -87,15 +71,7 @@ export function addEvent(m: Measures, ev: StoreEvent): boolean {
 
 /** target += sign × delta (store windows summed into chain windows, or one replaced by a newer revision). */
 export function addMeasures(target: Measures, delta: Measures, sign: 1 | -1 = 1): void {
-  target.gmv_minor += sign * delta.gmv_minor;
-  target.orders += sign * delta.orders;
-  target.items += sign * delta.items;
-  target.refunds_minor += sign * delta.refunds_minor;
-  target.refund_count += sign * delta.refund_count;
-  target.voids_minor += sign * delta.voids_minor;
-  target.void_count += sign * delta.void_count;
-  target.payments_attempted += sign * delta.payments_attempted;
-  target.payments_captured += sign * delta.payments_captured;
+  for (const k of KPI_MEASURES) target[k] += sign * delta[k];
   for (const [method, amount] of Object.entries(delta.payments_by_method) as [PaymentMethod, number][]) {
     const next = (target.payments_by_method[method] ?? 0) + sign * amount;
     if (next === 0) delete target.payments_by_method[method];

@@ -1,3 +1,4 @@
+import type { KpiMeasures } from '@retail-stream/schemas';
 import { reconcile, type CheckRow } from '../reconcile.ts';
 
 /**
@@ -5,10 +6,8 @@ import { reconcile, type CheckRow } from '../reconcile.ts';
  * the raw events. Keys are `scope|D1_LOCAL|window_start_ms`, as on retail.kpi.windows.
  */
 
-export interface KpiValue {
-  gmv_minor: number;
-  orders: number;
-}
+/** The measures the checker recomputes exactly (the others follow from the same events). */
+export type KpiValue = Pick<KpiMeasures, 'gmv_minor' | 'orders'>;
 
 export interface KpiRow extends KpiValue {
   scope: string;
