@@ -1,6 +1,7 @@
 import avro from 'avsc';
 import { describe, expect, it } from 'vitest';
-import { AvroSerde, readSchemaId, subjectFor } from './avro-serde.ts';
+import { AvroSerde, subjectFor } from './avro-serde.ts';
+import { readSchemaId } from './wire-format.ts';
 import { ValidationError } from './errors.ts';
 
 const type = avro.Type.forSchema({

@@ -1,6 +1,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avro from 'avsc';
 import { AppError, TransientError, ValidationError } from './errors.ts';
+import { bodyOf, frame, readSchemaId } from './wire-format.ts';
 
 export interface SchemaReference {
   name: string;
@@ -8,24 +9,11 @@ export interface SchemaReference {
   version: number;
 }
 
-/** Confluent wire format: magic byte 0, 4-byte big-endian schema id, then the Avro binary body. */
-export const WIRE_HEADER_BYTES = 5;
-
 export type SubjectStrategy = 'RecordNameStrategy' | 'TopicRecordNameStrategy';
 
 /** Subject for a record type; both strategies allow several record types on one topic. */
 export function subjectFor(strategy: SubjectStrategy, topic: string, recordFullName: string): string {
   return strategy === 'RecordNameStrategy' ? recordFullName : `${topic}-${recordFullName}`;
-}
-
-export function readSchemaId(buf: Buffer): number {
-  if (buf.length < WIRE_HEADER_BYTES || buf[0] !== 0) {
-    throw new ValidationError(
-      'NOT_WIRE_FORMAT',
-      'record value is not in the Confluent wire format (magic byte 0 + schema id)',
-    );
-  }
-  return buf.readInt32BE(1);
 }
 
 export interface Decoded<T = unknown> {
@@ -36,7 +24,7 @@ export interface Decoded<T = unknown> {
 }
 
 /**
- * Avro through a Confluent-compatible registry. Types are fetched once per schema id and kept, so
+ * Avro through a Confluent-compatible registry (framing: wire-format.ts). Types are fetched once per schema id and kept, so
  * encoding and decoding are synchronous avsc calls afterwards and keep working while the registry
  * is down for schemas already seen (the relay must keep publishing through a registry outage).
  */
@@ -113,19 +101,14 @@ export class AvroSerde {
         },
       );
     }
-    const body = type.toBuffer(value);
-    const out = Buffer.allocUnsafe(WIRE_HEADER_BYTES + body.length);
-    out[0] = 0;
-    out.writeInt32BE(schemaId, 1);
-    body.copy(out, WIRE_HEADER_BYTES);
-    return out;
+    return frame(schemaId, type.toBuffer(value));
   }
 
   async decode<T = unknown>(buf: Buffer): Promise<Decoded<T>> {
     const schemaId = readSchemaId(buf);
     const type = this.types.get(schemaId) ?? (await this.typeFor(schemaId));
     try {
-      return { schemaId, type, value: type.fromBuffer(buf.subarray(WIRE_HEADER_BYTES)) as T };
+      return { schemaId, type, value: type.fromBuffer(bodyOf(buf)) as T };
     } catch (err) {
       throw new ValidationError(
         'AVRO_DECODE_FAILED',

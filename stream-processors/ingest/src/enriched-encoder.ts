@@ -1,4 +1,4 @@
-import { WIRE_HEADER_BYTES } from '@retail-stream/runtime';
+import { allocFrame, frame, WIRE_HEADER_BYTES } from '@retail-stream/runtime';
 import { catalogue, type Enrichment, type StoreEvent } from '@retail-stream/schemas';
 import type avro from 'avsc';
 
@@ -24,18 +24,11 @@ export function encodeEnriched(
   if (fastPath && sameSchema && event.enrichment === null && raw[raw.length - 1] === 0) {
     const tail = enrichmentType.toBuffer(enrichment);
     const bodyLength = raw.length - 1 - WIRE_HEADER_BYTES;
-    const out = Buffer.allocUnsafe(WIRE_HEADER_BYTES + bodyLength + 1 + tail.length);
-    out[0] = 0;
-    out.writeInt32BE(schemaId, 1);
+    const out = allocFrame(schemaId, bodyLength + 1 + tail.length);
     raw.copy(out, WIRE_HEADER_BYTES, WIRE_HEADER_BYTES, raw.length - 1);
     out[WIRE_HEADER_BYTES + bodyLength] = ENRICHMENT_BRANCH;
     tail.copy(out, WIRE_HEADER_BYTES + bodyLength + 1);
     return out;
   }
-  const body = readerType.toBuffer({ ...event, enrichment });
-  const out = Buffer.allocUnsafe(WIRE_HEADER_BYTES + body.length);
-  out[0] = 0;
-  out.writeInt32BE(schemaId, 1);
-  body.copy(out, WIRE_HEADER_BYTES);
-  return out;
+  return frame(schemaId, readerType.toBuffer({ ...event, enrichment }));
 }

@@ -1,4 +1,4 @@
-import { deadLetterMessage, readSchemaId, WIRE_HEADER_BYTES } from '@retail-stream/runtime';
+import { bodyOf, deadLetterMessage, NOT_WIRE_FORMAT_MESSAGE, schemaIdOf } from '@retail-stream/runtime';
 import type { StoreEvent } from '@retail-stream/schemas';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { businessRuleViolation } from './business-rules.ts';
@@ -74,11 +74,11 @@ export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineCont
 
   for (const m of messages) {
     const raw = m.value;
-    if (!raw || raw.length < WIRE_HEADER_BYTES || raw[0] !== 0) {
-      reject(m, 'NOT_WIRE_FORMAT', 'value is not in the Confluent wire format (magic byte 0 + schema id)');
+    const schemaId = schemaIdOf(raw);
+    if (schemaId === undefined || !raw) {
+      reject(m, 'NOT_WIRE_FORMAT', NOT_WIRE_FORMAT_MESSAGE);
       continue;
     }
-    const schemaId = readSchemaId(raw);
     const lookup = ctx.schemas.writer(schemaId);
     if (!lookup) throw new Error(`schema id ${schemaId} was not prepared`);
     if (!lookup.ok) {
@@ -88,7 +88,7 @@ export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineCont
     const { writer } = lookup;
     let event: StoreEvent;
     try {
-      event = writer.readerType.fromBuffer(raw.subarray(WIRE_HEADER_BYTES), writer.resolver) as StoreEvent;
+      event = writer.readerType.fromBuffer(bodyOf(raw), writer.resolver) as StoreEvent;
     } catch (err) {
       reject(m, 'UNDECODABLE', `cannot decode with schema id ${schemaId}: ${(err as Error).message}`);
       continue;
