@@ -1,4 +1,5 @@
 import type { Kafka } from 'kafkajs';
+import { waitFor } from './wait-for.ts';
 
 /**
  * True once the consumer group has committed the end of every partition of the topics (an empty
@@ -29,4 +30,18 @@ export async function groupCaughtUp(
 /** A committed offset (-1: none) has reached the high watermark, or the partition holds nothing. */
 export function partitionDone(committed: string, low: string, high: string): boolean {
   return high === low || BigInt(committed) >= BigInt(high);
+}
+
+/** Waits until groupCaughtUp (fails after timeoutMs naming the group and topics). */
+export async function waitForGroupCaughtUp(
+  kafka: Kafka,
+  groupId: string,
+  topics: readonly string[],
+  timeoutMs = 45_000,
+): Promise<void> {
+  await waitFor(() => groupCaughtUp(kafka, groupId, topics), {
+    timeoutMs,
+    intervalMs: 250,
+    what: `group ${groupId} to commit the end of ${topics.join(', ')}`,
+  });
 }

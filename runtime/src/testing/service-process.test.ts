@@ -67,4 +67,33 @@ describe('ServiceProcess', () => {
     expect(await crashed.kill9()).toBeNull();
     expect(crashed.running).toBe(false);
   });
+
+  it('parses JSON log lines; start() resolves once /readyz answers 200 on a logged port', async () => {
+    const file = script(
+      'ready.ts',
+      [
+        'import http from "node:http";',
+        'let ready = false;',
+        'const server = http.createServer((req, res) => { res.statusCode = ready ? 200 : 503; res.end(); });',
+        'server.listen(0, "127.0.0.1", () => {',
+        '  console.log("not json");',
+        '  console.log(JSON.stringify({ level: "info", msg: "http listening", port: server.address().port }));',
+        '  setTimeout(() => { ready = true; console.log(JSON.stringify({ level: "info", msg: "ready" })); }, 300);',
+        '});',
+        'process.on("SIGTERM", () => server.close(() => process.exit(0)));',
+      ].join('\n'),
+    );
+    const proc = await ServiceProcess.start(file, {}, { cwd: RUNTIME_DIR, readyTimeoutMs: 20_000 });
+    expect(proc.hasLog('ready')).toBe(true);
+    expect(proc.lines[0]).toEqual({ level: 'raw', msg: 'not json' });
+    expect(proc.ports).toEqual([await proc.port()]);
+    expect((await proc.waitForLog(/^http/)).port).toBe(proc.ports[0]);
+    expect(await proc.stop(10_000)).toBe(0);
+  });
+
+  it('waitForLog fails at once, with the output, when the process exits first', async () => {
+    const file = script('dies.ts', 'console.error("boom: missing setting");\nprocess.exit(78);\n');
+    const proc = new ServiceProcess(file, {}, { cwd: RUNTIME_DIR });
+    await expect(proc.waitForLog('http listening', 20_000)).rejects.toThrow(/exited \(78\).*\n.*boom/s);
+  });
 });

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { JsonLineSplitter, type LogLine } from './log-capture.ts';
 
 export interface ServiceProcessOptions {
   /** Working directory of the child; defaults to this process's. */
@@ -9,18 +10,29 @@ export interface ServiceProcessOptions {
 
 /** How much of the child's combined output is kept for failure messages. */
 const KEEP_CHARS = 20_000;
+/** The line the runtime's serve() logs for every port it binds (service-runtime.ts). */
+const LISTENING = 'http listening';
 
 /**
  * A service entry point (`src/main.ts`) run with tsx as a real child process, so a test can
  * SIGKILL it mid-batch. The env is exactly what is passed plus PATH: nothing of the test
- * process leaks in, so the child reads only the config the test means it to.
+ * process leaks in, so the child reads only the config the test means it to. Its stdout's JSON
+ * log lines are parsed into `lines` as they arrive.
  */
 export class ServiceProcess {
   readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
+  /** Every JSON line of stdout (other lines as `{level: 'raw'}`), in order. */
+  readonly lines: LogLine[] = [];
   private out = '';
+  /** Resolves once stdout and stderr are closed too: all the output has been seen. */
+  private readonly closed: Promise<void>;
 
-  constructor(script: string, env: Record<string, string>, opts: ServiceProcessOptions = {}) {
+  constructor(
+    readonly script: string,
+    env: Record<string, string>,
+    opts: ServiceProcessOptions = {},
+  ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: opts.cwd,
       // Test-only helper: the child needs PATH to find node's tools, and nothing else of ours.
@@ -32,9 +44,37 @@ export class ServiceProcess {
       this.out = (this.out + chunk.toString()).slice(-KEEP_CHARS);
       opts.onOutput?.(chunk);
     };
-    this.child.stdout!.on('data', keep);
+    const stdout = new JsonLineSplitter((line) => this.lines.push(line));
+    this.child.stdout!.on('data', (chunk: Buffer) => {
+      keep(chunk);
+      stdout.push(chunk);
+    });
     this.child.stderr!.on('data', keep);
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+    this.closed = new Promise((resolve) => this.child.on('close', () => resolve()));
+  }
+
+  /**
+   * Starts the script and resolves once it is ready: GET /readyz answers 200 on a port it logged
+   * as listening. Rejects (killing the child) with its last output when it exits or times out first.
+   */
+  static async start(
+    script: string,
+    env: Record<string, string>,
+    opts: ServiceProcessOptions & { readyTimeoutMs?: number } = {},
+  ): Promise<ServiceProcess> {
+    const proc = new ServiceProcess(script, env, opts);
+    try {
+      await proc.waitReady(opts.readyTimeoutMs);
+    } catch (err) {
+      await proc.kill9();
+      throw err;
+    }
+    return proc;
+  }
+
+  get pid(): number {
+    return this.child.pid!;
   }
 
   /** The last 20,000 characters of stdout and stderr, interleaved as they arrived. */
@@ -46,13 +86,74 @@ export class ServiceProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** The first log line with this message (or matching it), if any yet. */
+  findLog(msg: string | RegExp | ((l: LogLine) => boolean)): LogLine | undefined {
+    const match =
+      typeof msg === 'function'
+        ? msg
+        : (l: LogLine) => (typeof msg === 'string' ? l.msg === msg : msg.test(l.msg));
+    return this.lines.find(match);
+  }
+
+  hasLog(msg: string | RegExp | ((l: LogLine) => boolean)): boolean {
+    return this.findLog(msg) !== undefined;
+  }
+
+  /** Waits for a log line; fails at once, with the output, if the process exits first. */
+  async waitForLog(msg: string | RegExp | ((l: LogLine) => boolean), timeoutMs = 30_000): Promise<LogLine> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.findLog(msg);
+      if (found) return found;
+      if (!this.running) {
+        // 'exit' can come before the last of stdout: look again once the pipes are closed.
+        await this.closed;
+        const late = this.findLog(msg);
+        if (late) return late;
+        throw this.failure(
+          `exited (${this.child.exitCode ?? this.child.signalCode}) before logging ${String(msg)}`,
+        );
+      }
+      if (Date.now() > deadline) throw this.failure(`did not log ${String(msg)} within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Ports the process logged as listening, in order. */
+  get ports(): number[] {
+    return this.lines.filter((l) => l.msg === LISTENING).map((l) => Number(l.port));
+  }
+
+  /** The first port the process listens on (its API, or its ops server when it has no API). */
+  async port(timeoutMs = 30_000): Promise<number> {
+    return Number((await this.waitForLog(LISTENING, timeoutMs)).port);
+  }
+
+  /** Waits until GET /readyz on one of its listening ports answers 200; returns that port. */
+  async waitReady(timeoutMs = 60_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    await this.port(timeoutMs);
+    for (;;) {
+      for (const port of this.ports) {
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+        if (res?.status === 200) return port;
+      }
+      if (!this.running) {
+        await this.closed;
+        throw this.failure('exited before it was ready');
+      }
+      if (Date.now() > deadline) throw this.failure(`was not ready within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   kill(signal: NodeJS.Signals): void {
     this.child.kill(signal);
   }
 
   /** A crash: no shutdown phase runs. Resolves when the process is gone. */
   kill9(): Promise<number | null> {
-    this.child.kill('SIGKILL');
+    if (this.running) this.child.kill('SIGKILL');
     return this.exited;
   }
 
@@ -68,5 +169,9 @@ export class ServiceProcess {
     const code = await this.exited;
     clearTimeout(timer);
     return code;
+  }
+
+  private failure(what: string): Error {
+    return new Error(`${this.script} ${what}; last output:\n${this.out.slice(-3_000)}`);
   }
 }

@@ -1,0 +1,31 @@
+import { Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
+import { sendInChunks } from './send-in-chunks.ts';
+
+/**
+ * Feeds a test's input topics as the pipeline's own producers do: idempotent, one request in
+ * flight, the default (murmur2) partitioner, every chunk acknowledged by all in-sync replicas.
+ * Never creates topics: a typo'd topic fails instead of silently appearing.
+ */
+export class TestProducer {
+  private constructor(private readonly producer: Producer) {}
+
+  static async connect(brokers: string[], clientId = 'test-producer'): Promise<TestProducer> {
+    const producer = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }).producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+    await producer.connect();
+    return new TestProducer(producer);
+  }
+
+  /** Sends in chunks of `chunkSize` (a produce request stays below the broker's 1 MiB default). */
+  send(topic: string, messages: readonly Message[], chunkSize = 500): Promise<void> {
+    return sendInChunks(this.producer, topic, messages, chunkSize);
+  }
+
+  close(): Promise<void> {
+    return this.producer.disconnect();
+  }
+}
