@@ -1,6 +1,7 @@
 import { errorCode } from '@retail-stream/runtime';
 import { generateBasket, type CatalogueItem, type ZipfSampler } from './basket.ts';
 import type { LedgerPayment, LedgerRecord, LedgerSaleLine } from './ledger.ts';
+import type { CustomerPlan } from './customer-plan.ts';
 import { cashTendered, planPayments, type PaymentAttempt, type PaymentMix } from './payment-plan.ts';
 import type { SimStats } from './sim-stats.ts';
 import { expectStatus, type Json, type StoreClient } from './store-client.ts';
@@ -58,15 +59,30 @@ const RECENT_KEEP = 20;
  */
 export class Till {
   private readonly recent: RecentSale[] = [];
+  private readonly script: CustomerPlan[];
 
-  constructor(readonly ctx: TillContext) {}
+  /** `script`: customers served first, in order, before any drawn at random. */
+  constructor(
+    readonly ctx: TillContext,
+    script: readonly CustomerPlan[] = [],
+  ) {
+    this.script = [...script];
+  }
+
+  /** Scripted customers not served yet (the simulator serves them without waiting for arrivals). */
+  get scriptLeft(): number {
+    return this.script.length;
+  }
 
   /** One customer: usually a checkout, sometimes a refund at the counter. Errors are counted, not thrown. */
   async next(): Promise<void> {
     const { ctx } = this;
     ctx.stats.started();
     try {
-      if (this.recent.length > 0 && ctx.random() < ctx.behaviour.refundRate) await this.refund();
+      const scripted = this.script.shift();
+      if (scripted?.kind === 'refund') await this.refund(scripted.whole);
+      else if (scripted) await this.checkout(scripted);
+      else if (this.recent.length > 0 && ctx.random() < ctx.behaviour.refundRate) await this.refund();
       else await this.checkout();
     } catch (err) {
       ctx.stats.error(errorCode(err));
@@ -75,15 +91,17 @@ export class Till {
     }
   }
 
-  private async checkout(): Promise<void> {
+  private async checkout(scripted?: Extract<CustomerPlan, { kind: 'checkout' }>): Promise<void> {
     const { ctx } = this;
     const { client, random } = ctx;
     const started = performance.now();
     // Everything random is drawn up front, so a seed gives the same baskets whatever the timing.
     const basket = generateBasket(random, ctx.ranked, ctx.sampler, ctx.behaviour.maxLines);
-    const plan = planPayments(random, ctx.behaviour.mix);
-    const voidDraft = random() < ctx.behaviour.voidDraftRate;
-    const voidPaid = !voidDraft && random() < ctx.behaviour.voidPaidRate;
+    const plan = scripted?.payments ?? planPayments(random, ctx.behaviour.mix);
+    const voidDraft = scripted ? scripted.void === 'before_payment' : random() < ctx.behaviour.voidDraftRate;
+    const voidPaid = scripted
+      ? scripted.void === 'after_payment'
+      : !voidDraft && random() < ctx.behaviour.voidPaidRate;
     const tenderDraw = random();
 
     const opened = expectStatus(
@@ -215,13 +233,15 @@ export class Till {
   }
 
   /** Whole (everything still refundable) or part of one line, of a recent sale of this till. */
-  private async refund(): Promise<void> {
+  private async refund(scriptedWhole?: boolean): Promise<void> {
     const { ctx } = this;
     const { random } = ctx;
+    if (this.recent.length === 0)
+      throw new Error('a scripted refund needs a paid sale of this till before it');
     const index = Math.floor(random() * this.recent.length);
     const sale = this.recent[index]!;
     const open = [...sale.remaining.entries()].filter(([, l]) => l.qty > 0);
-    const whole = random() < 0.5;
+    const whole = scriptedWhole ?? random() < 0.5;
     const [lineNo, line] = open[Math.floor(random() * open.length)]!;
     const qty = whole ? line.qty : 1 + Math.floor(random() * line.qty);
     const body = whole

@@ -10,3 +10,4 @@ export * from './offline-schedule.ts';
 export * from './store-hours.ts';
 export * from './basket.ts';
 export * from './payment-plan.ts';
+export * from './customer-plan.ts';

@@ -16,16 +16,19 @@ import {
   parseConfig,
 } from '@retail-stream/runtime';
 import {
-  createTestTopic,
-  deleteTestTopic,
-  TopicCollector,
   decodeAll,
+  dropPgDatabase,
+  Teardowns,
+  testTopics,
+  TopicCollector,
   waitFor,
+  type TestTopics,
 } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 // The test seeds as `npm run seed` does.
 import { generateCatalogue } from '@retail-stream/fixtures';
-import { seedStore, storeDatabaseUrl } from '@retail-stream/store-edge';
+import { seedStore, storeDatabaseName, storeDatabaseUrl } from '@retail-stream/store-edge';
+import { everyCaseScript } from './customer-plan.ts';
 import { hostConfig } from './host-config.ts';
 import { hostControlRoutes } from './host-routes.ts';
 import { LedgerWriter, parseLedger, type LedgerEntry } from './ledger.ts';
@@ -43,15 +46,17 @@ describe('multi-store host + simulator against real Postgres, Kafka and registry
   const stores = [`${prefix}001`, `${prefix}002`];
   const metrics = createMetricsRegistry('store-host', { defaultMetrics: false });
   const ledgerFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'sim-ledger-')), 'ledger.jsonl');
-  let topic = '';
+  const teardowns = new Teardowns({ ignoreErrors: true });
+  let topics: TestTopics<'pos'>;
   let host: StoreHost | undefined;
   let control: Server | undefined;
   let hostUrl = '';
 
   beforeAll(async () => {
-    topic = await createTestTopic(BROKERS, 'sim-pos-events', 2);
+    topics = teardowns.add(await testTopics(BROKERS, 'sim', { pos: 2 }), (t) => t.drop());
     const catalogue = generateCatalogue(300, 42);
     for (const id of stores) {
+      teardowns.push(() => dropPgDatabase(PG_URL, storeDatabaseName(id)));
       await seedStore(
         PG_URL,
         {
@@ -73,38 +78,33 @@ describe('multi-store host + simulator against real Postgres, Kafka and registry
       TERMINAL_TOKEN_SECRET: TOKEN_SECRET,
       CUSTOMER_HMAC_KEY: crypto.randomBytes(24).toString('hex'),
       QR_CALLBACK_SECRET: QR_SECRET,
-      RELAY_TOPIC: topic,
+      RELAY_TOPIC: topics.pos,
       RELAY_REGISTER_SCHEMAS: 'true',
       RELAY_BACKOFF_MAX_MS: '1000',
       RELAY_HEALTH_INTERVAL_MS: '500',
     });
-    host = await StoreHost.start({
-      config,
-      logger: createLogger({ service: 'store-host', level: 'warn' }),
-      metrics,
-    });
+    host = teardowns.add(
+      await StoreHost.start({
+        config,
+        logger: createLogger({ service: 'store-host', level: 'warn' }),
+        metrics,
+      }),
+      async (h) => {
+        await h.stopIntake();
+        await h.drain();
+        await h.close();
+      },
+    );
     const app = express();
     app.use(hostControlRoutes(host));
     const bound = await listen(app, 0, '127.0.0.1');
-    control = bound.server;
+    control = teardowns.add(bound.server, closeServer);
     hostUrl = `http://127.0.0.1:${bound.port}`;
   });
 
-  afterAll(async () => {
-    if (control) await closeServer(control);
-    if (host) {
-      await host.stopIntake();
-      await host.drain();
-      await host.close();
-    }
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    for (const id of stores) await admin.query(`DROP DATABASE IF EXISTS "store_${id}" WITH (FORCE)`);
-    await admin.end();
-    if (topic) await deleteTestTopic(BROKERS, 'sim-test', topic);
-  });
+  afterAll(() => teardowns.run());
 
-  it('sells through both stores with one offline episode; ledger = store databases; every outbox row reaches Kafka', async () => {
+  it('sells every case through both stores with one offline episode; ledger = store databases; every outbox row reaches Kafka', async () => {
     const ledger = new LedgerWriter(ledgerFile);
     const offlineStore = stores[1]!;
     const sim = await Simulator.prepare(
@@ -117,16 +117,12 @@ describe('multi-store host + simulator against real Postgres, Kafka and registry
         seed: 7,
         offline: [{ storeId: offlineStore, atMs: 2_000, durationMs: 5_000 }],
         hours: { allDay: true },
+        // The first delivery and count fall within the first period (seeded), well inside the run.
         receiptEveryS: 3,
         countEveryS: 4,
-        // Voids and refunds far above real life, so ten seconds exercise them.
-        behaviour: {
-          mix: { cash: 0.4, card: 0.4, qr: 0.2, cardDeclineRate: 0.3, qrFailRate: 0.2 },
-          voidDraftRate: 0.05,
-          voidPaidRate: 0.1,
-          refundRate: 0.2,
-          maxLines: 15,
-        },
+        // Each store's first till serves one of every case first, so the run holds each case the
+        // assertions below look for whatever the random customers after them do.
+        script: everyCaseScript(),
       },
       {
         hostUrl,
@@ -164,14 +160,32 @@ describe('multi-store host + simulator against real Postgres, Kafka and registry
     expect(entries[0]!.kind).toBe('run_started');
     expect(entries.at(-1)!.kind).toBe('run_finished');
     expect(entries.map((e) => e.seq)).toEqual(entries.map((_, i) => i + 1));
-    const kinds = new Set(entries.map((e) => e.kind));
-    for (const k of ['sale', 'void', 'refund', 'goods_receipt', 'stock_count']) expect(kinds).toContain(k);
 
     for (const storeId of stores) {
       const expected = expectedSales(entries, storeId);
+      const mine = entries.filter((e) => 'store_id' in e && e.store_id === storeId);
+      const voids = mine.flatMap((e) => (e.kind === 'void' ? [e] : []));
+      const refunds = mine.flatMap((e) => (e.kind === 'refund' ? [e] : []));
+      // The scripted cases, as the store acknowledged them.
+      expect(voids.map((v) => v.was_paid)).toEqual(expect.arrayContaining([false, true]));
+      expect(refunds.map((r) => r.whole)).toEqual(expect.arrayContaining([false, true]));
+      expect(mine.filter((e) => e.kind === 'goods_receipt').length).toBeGreaterThanOrEqual(1);
+      expect(mine.filter((e) => e.kind === 'stock_count').length).toBeGreaterThanOrEqual(1);
       const db = new pg.Client({ connectionString: storeDatabaseUrl(PG_URL, storeId) });
       await db.connect();
       try {
+        // The declined card and the QR payment that failed in the app are kept as FAILED attempts.
+        const failed = await db.query<{ method: string }>(
+          "SELECT DISTINCT method FROM payments WHERE status = 'FAILED' ORDER BY method",
+        );
+        expect(failed.rows.map((r) => r.method)).toEqual(['CARD', 'QR']);
+        // A basket abandoned before payment is voided without ever being finalized.
+        const unpaid = voids.filter((v) => !v.was_paid).map((v) => v.transaction_id);
+        const abandoned = await db.query<{ status: string; finalized: boolean }>(
+          'SELECT DISTINCT status, finalized_at IS NOT NULL AS finalized FROM transactions WHERE id = ANY($1::uuid[])',
+          [unpaid],
+        );
+        expect(abandoned.rows).toEqual([{ status: 'VOIDED', finalized: false }]);
         const { rows } = await db.query<{ id: string; status: string; total_minor: string }>(
           'SELECT id, status, total_minor::text FROM transactions WHERE finalized_at IS NOT NULL ORDER BY id',
         );
@@ -198,7 +212,7 @@ describe('multi-store host + simulator against real Postgres, Kafka and registry
       what: 'both outboxes drained',
     });
     const last = await host!.backlog();
-    const collector = await new TopicCollector(BROKERS, topic, 'sim-test').start();
+    const collector = await new TopicCollector(BROKERS, topics.pos, 'sim-test').start();
     try {
       const total = stores.reduce((n, id) => n + last[id]!.last_store_seq, 0);
       await collector.waitForCount(total, 20_000);

@@ -5,6 +5,7 @@ import type { Registry } from 'prom-client';
 import { BackOffice, loadCatalogue } from './back-office.ts';
 import { popularityRanking, ZipfSampler } from './basket.ts';
 import { DEFAULT_BEHAVIOUR, Till, type TillBehaviour } from './checkout.ts';
+import type { CustomerPlan } from './customer-plan.ts';
 import type { LedgerWriter } from './ledger.ts';
 import type { OfflineEpisode } from './offline-schedule.ts';
 import { SimStats, type StatsSnapshot } from './sim-stats.ts';
@@ -28,6 +29,11 @@ export interface SimOptions {
   receiptEveryS: number;
   countEveryS: number;
   behaviour?: TillBehaviour;
+  /**
+   * Customers the first till of every store serves at the start, back to back and in order,
+   * before any drawn at random (e.g. everyCaseScript(): a test asserts on cases it caused).
+   */
+  script?: CustomerPlan[];
 }
 
 export interface SimDeps {
@@ -129,19 +135,22 @@ export class Simulator {
           seededRandom(seedFromString(`${opts.seed}:${info.store_id}:${name}`));
         const tills = info.terminals.slice(0, opts.terminals).map(
           (terminalId, i) =>
-            new Till({
-              storeId: info.store_id,
-              terminalId,
-              cashierId: `C${info.store_id}-${String(i + 1).padStart(2, '0')}`,
-              client: client(terminalId),
-              random: stream(terminalId),
-              ranked,
-              sampler,
-              behaviour,
-              qrSecret: deps.qrSecret,
-              record: (r) => deps.ledger.write(r),
-              stats,
-            }),
+            new Till(
+              {
+                storeId: info.store_id,
+                terminalId,
+                cashierId: `C${info.store_id}-${String(i + 1).padStart(2, '0')}`,
+                client: client(terminalId),
+                random: stream(terminalId),
+                ranked,
+                sampler,
+                behaviour,
+                qrSecret: deps.qrSecret,
+                record: (r) => deps.ledger.write(r),
+                stats,
+              },
+              i === 0 ? opts.script : [],
+            ),
         );
         const backOffice = new BackOffice({
           storeId: info.store_id,
@@ -191,8 +200,12 @@ export class Simulator {
     this.startedAt = Date.now();
     for (const store of this.stores) {
       for (const till of store.tills) this.loops.push(this.tillLoop(store, till));
-      this.loops.push(this.every(this.opts.receiptEveryS, store, () => store.backOffice.goodsReceipt()));
-      this.loops.push(this.every(this.opts.countEveryS, store, () => store.backOffice.stockCount()));
+      this.loops.push(
+        this.every(this.opts.receiptEveryS, store, 'receipts', () => store.backOffice.goodsReceipt()),
+      );
+      this.loops.push(
+        this.every(this.opts.countEveryS, store, 'counts', () => store.backOffice.stockCount()),
+      );
     }
     for (const e of this.opts.offline) {
       this.timers.push(
@@ -299,6 +312,12 @@ export class Simulator {
         next = performance.now();
         continue;
       }
+      if (till.scriptLeft > 0) {
+        // Scripted customers queue at the start: served back to back, not at the arrival rate.
+        await till.next();
+        next = performance.now();
+        continue;
+      }
       const perTill = this.rate / this.tillCount;
       next = Math.max(next + (-Math.log(1 - timing()) / perTill) * 1000, performance.now() - 1000);
       while (this.state === 'running' && performance.now() < next) {
@@ -309,9 +328,16 @@ export class Simulator {
     }
   }
 
-  private async every(seconds: number, store: SimStore, task: () => Promise<void>): Promise<void> {
+  /** Runs task every `seconds`, the first time within the first period (seeded, so runs repeat). */
+  private async every(
+    seconds: number,
+    store: SimStore,
+    name: string,
+    task: () => Promise<void>,
+  ): Promise<void> {
     if (seconds <= 0) return;
-    let due = performance.now() + seconds * 1000 * (0.5 + Math.random() / 2);
+    const jitter = seededRandom(seedFromString(`${this.opts.seed}:${store.info.store_id}:${name}`));
+    let due = performance.now() + seconds * 1000 * (0.5 + jitter() / 2);
     while (this.state !== 'finished') {
       await sleep(TICK_MS);
       if (this.state !== 'running' || performance.now() < due) continue;
