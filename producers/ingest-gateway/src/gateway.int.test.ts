@@ -1,24 +1,19 @@
 import crypto from 'node:crypto';
 import { AvroSerde } from '@retail-stream/runtime';
-import { waitFor } from '@retail-stream/runtime/testing';
+import { decodeAll, metricValue, waitFor, type TopicCollector } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventMaker } from '../test/events.ts';
 import {
-  createTopic,
-  decodeAll,
-  deleteTopic,
-  dropSchema,
   gatewayTestEnv,
+  gatewayWorld,
   KafkaFaults,
-  metricValue,
   postBatch,
   REGISTRY_URL,
   startGateway,
   statusesOf,
-  TopicCollector,
-  uniqueSchema,
   uniqueStoreId,
+  type GatewayWorld,
   type InProcessGateway,
 } from '../test/harness.ts';
 import { formatKey, parseKey, revokeKey } from './api-keys.ts';
@@ -26,29 +21,25 @@ import { formatKey, parseKey, revokeKey } from './api-keys.ts';
 const MAX_EVENTS = 20;
 const MAX_BODY = 64 * 1024;
 
-let topic: string;
-let schema: string;
+let world: GatewayWorld;
 let gw: InProcessGateway;
 let collector: TopicCollector;
 const serde = AvroSerde.fromUrl(REGISTRY_URL);
 
 beforeAll(async () => {
-  topic = await createTopic();
-  schema = uniqueSchema();
+  world = await gatewayWorld();
   gw = await startGateway(
-    gatewayTestEnv(topic, schema, {
+    gatewayTestEnv(world.topic, world.schema, {
       GATEWAY_MAX_EVENTS: String(MAX_EVENTS),
       GATEWAY_MAX_BODY_BYTES: String(MAX_BODY),
     }),
   );
-  collector = await new TopicCollector(topic).start();
+  collector = await world.collector();
 });
 
 afterAll(async () => {
-  await collector?.stop();
   await gw?.stop();
-  if (schema) await dropSchema(schema);
-  if (topic) await deleteTopic(topic);
+  await world?.drop();
 });
 
 /** A store with a key and an event maker. */
@@ -90,7 +81,7 @@ describe('ingest gateway (real Postgres, Kafka, registry)', () => {
       events.map((e) => ({ event_type: e.event_type, event_id: e.event_id, trace_id: e.trace_id })),
     );
     expect(new Set(got.map((m) => m.key))).toEqual(new Set([s.storeId]));
-    expect(await decodeAll(serde, got)).toEqual(events);
+    expect(await decodeAll<StoreEvent>(serde, got)).toEqual(events);
     expect(await gw.cursor(s.storeId)).toBe(6);
 
     const cursor = await fetch(`${gw.url}/v1/ingestion/cursor`, {
@@ -136,7 +127,9 @@ describe('ingest gateway (real Postgres, Kafka, registry)', () => {
     const resend = await postBatch(gw.url, s.key, { events: all });
     expect(statusesOf(resend)).toEqual([...Array(3).fill('duplicate'), ...Array(5).fill('accepted')]);
     const got = await collector.waitForKey(s.storeId, 8);
-    expect((await decodeAll(serde, got)).map((e) => e.store_seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect((await decodeAll<StoreEvent>(serde, got)).map((e) => e.store_seq)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
     await assertNothingElseProduced(s, 8);
   });
 
@@ -298,7 +291,7 @@ describe('ingest gateway (real Postgres, Kafka, registry)', () => {
       { timeoutMs: 20_000, what: 'store fully ingested' },
     );
     const got = await collector.waitForKey(s.storeId, 40);
-    const decoded = await decodeAll(serde, got);
+    const decoded = await decodeAll<StoreEvent>(serde, got);
     expect(decoded.map((e) => e.store_seq)).toEqual(events.map((e) => e.store_seq));
     expect(decoded.map((e) => e.event_id)).toEqual(events.map((e) => e.event_id));
     await assertNothingElseProduced(s, 40);
@@ -326,7 +319,7 @@ describe('Kafka unavailable', () => {
 
   beforeAll(async () => {
     await faults.init();
-    faulty = await startGateway(gatewayTestEnv(topic, schema), { kafka: faults.kafka() });
+    faulty = await startGateway(gatewayTestEnv(world.topic, world.schema), { kafka: faults.kafka() });
   });
   afterAll(async () => {
     faults.restore();
@@ -358,7 +351,7 @@ describe('Kafka unavailable', () => {
     const again = await postBatch(faulty.url, key, { events });
     expect(statusesOf(again)).toEqual(['accepted', 'accepted', 'accepted']);
     const got = await collector.waitForKey(storeId, 5);
-    expect((await decodeAll(serde, got)).map((e) => e.event_id)).toEqual(
+    expect((await decodeAll<StoreEvent>(serde, got)).map((e) => e.event_id)).toEqual(
       [...first, ...events].map((e) => e.event_id),
     );
   });

@@ -4,13 +4,13 @@ import { promisify } from 'node:util';
 import { tolerateDroppedConnections } from '@retail-stream/runtime/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dropSchema, PACKAGE_DIR, PG_URL, REPO_ROOT, uniqueSchema, uniqueStoreId } from '../test/harness.ts';
+import { gatewaySchema, PACKAGE_DIR, PG_URL, REPO_ROOT, uniqueStoreId } from '../test/harness.ts';
 import { findKey, parseKey, secretMatches } from './api-keys.ts';
 import { gatewayPool, prepareDatabase } from './db.ts';
 import { runKeysCommand } from './keys-commands.ts';
 
 const CLI = path.join(PACKAGE_DIR, 'src', 'keys-cli.ts');
-const schema = uniqueSchema();
+const { name: schema, drop: dropSchema } = gatewaySchema();
 let pool: pg.Pool;
 
 beforeAll(async () => {
@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await pool?.end();
-  await dropSchema(schema);
+  await dropSchema();
 });
 
 async function run(...argv: string[]) {

@@ -3,29 +3,25 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
 import {
-  AvroSerde,
   closeServer,
-  createLogger,
   createMetricsRegistry,
   Health,
   listen,
   mountOpsRoutes,
   parseConfig,
-  type Logger,
 } from '@retail-stream/runtime';
 import {
-  createTestTopic,
-  decodeAll as decodeAllAs,
-  deleteTestTopic,
+  captureLogger,
   KafkaNetworkFaults,
-  TopicCollector as SharedTopicCollector,
+  testPgSchema,
+  testTopics,
+  TopicCollector,
   uniqueName,
-  type Received,
+  type LogLine,
 } from '@retail-stream/runtime/testing';
-import type { StoreEvent } from '@retail-stream/schemas';
 import express from 'express';
 import type { Kafka } from 'kafkajs';
-import pg from 'pg';
+import type pg from 'pg';
 import { issueKey } from '../src/api-keys.ts';
 import { gatewayConfig, type GatewayConfig } from '../src/config.ts';
 import { gatewayPool } from '../src/db.ts';
@@ -44,39 +40,32 @@ export function uniqueStoreId(prefix = 'g'): string {
 }
 
 /** A Postgres schema of its own per test file, so gateway state never leaks between runs. */
-export function uniqueSchema(): string {
-  return uniqueName('gw_test').replace(/-/g, '_');
+export const gatewaySchema = () => testPgSchema(PG_URL, 'gw_test');
+
+export interface GatewayWorld {
+  topic: string;
+  schema: string;
+  /** Reads the topic from the beginning (started on first use). */
+  collector(): Promise<TopicCollector>;
+  drop(): Promise<void>;
 }
 
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+/** One test file's topic, Postgres schema and collector; `drop()` in afterAll removes them. */
+export async function gatewayWorld(): Promise<GatewayWorld> {
+  const topics = await testTopics(BROKERS, 'gateway-test', { pos: 1 });
+  const schema = gatewaySchema();
+  let collector: Promise<TopicCollector> | undefined;
+  return {
+    topic: topics.pos,
+    schema: schema.name,
+    collector: () => (collector ??= new TopicCollector(BROKERS, topics.pos, 'gateway-test-reader').start()),
+    async drop() {
+      await (await collector)?.stop().catch(() => undefined);
+      await schema.drop();
+      await topics.drop();
+    },
+  };
 }
-
-// ── Kafka ─────────────────────────────────────────────────────────────────────────────────────
-
-export type { Received } from '@retail-stream/runtime/testing';
-
-export const createTopic = (partitions = 1): Promise<string> =>
-  createTestTopic(BROKERS, 'gateway-test', partitions);
-
-export const deleteTopic = (topic: string): Promise<void> =>
-  deleteTestTopic(BROKERS, 'gateway-test-admin', topic);
-
-/** Reads a topic from the beginning, keeping every record (duplicates included) in partition order. */
-export class TopicCollector extends SharedTopicCollector {
-  constructor(topic: string) {
-    super(BROKERS, topic, 'gateway-test-reader');
-  }
-}
-
-export const decodeAll = (serde: AvroSerde, messages: readonly Received[]): Promise<StoreEvent[]> =>
-  decodeAllAs<StoreEvent>(serde, messages);
 
 /** Network faults between the gateway and the real broker (the broker keeps running for others). */
 export class KafkaFaults extends KafkaNetworkFaults {
@@ -111,21 +100,7 @@ export function gatewayTestEnv(topic: string, schema: string, overrides: Record<
   };
 }
 
-export interface LogLine {
-  level: string;
-  msg: string;
-  [k: string]: unknown;
-}
-
-export function captureLogger(level = 'info'): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = createLogger({
-    service: 'ingest-gateway-test',
-    level,
-    destination: { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) },
-  });
-  return { logger, lines };
-}
+export type { LogLine };
 
 export interface InProcessGateway {
   url: string;
@@ -146,7 +121,7 @@ export async function startGateway(
   opts: { kafka?: Kafka } = {},
 ): Promise<InProcessGateway> {
   const config = parseConfig(gatewayConfig, env);
-  const { logger, lines } = captureLogger('info');
+  const { logger, lines } = captureLogger('ingest-gateway-test');
   const metrics = createMetricsRegistry('ingest-gateway', { defaultMetrics: false });
   const health = new Health();
   const gateway = createIngestGateway({ config, logger, metrics, kafka: opts.kafka });
@@ -224,11 +199,3 @@ export async function postBatch(
 
 export const statusesOf = (r: PostResult) =>
   (r.body.results ?? []).map((x) => (x.status === 'error' ? x.error!.code : x.status));
-
-/** `metric{labels} value` → value, for the series whose line contains `match`. */
-export function metricValue(text: string, name: string, match = ''): number | undefined {
-  const line = text
-    .split('\n')
-    .find((l) => (l.startsWith(`${name} `) || l.startsWith(`${name}{`)) && l.includes(match));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
