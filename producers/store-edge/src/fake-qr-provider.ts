@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { ApiError, badRequest } from './http/api-error.ts';
-import { parseInput } from './http/validate.ts';
+import { parseInput } from './parse-input.ts';
+import { Refusal } from './refusal.ts';
 import type { PaymentProvider, QrCallback, QrPaymentIssued, QrPaymentRequest } from './payment-provider.ts';
 
 export const SIGNATURE_HEADER = 'x-signature';
@@ -43,13 +43,13 @@ export class FakeQrProvider implements PaymentProvider {
     const expected = Buffer.from(signCallback(rawBody, this.secret));
     const given = Buffer.from(signature ?? '');
     if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected)) {
-      throw new ApiError(401, 'INVALID_SIGNATURE', `callback signature (${SIGNATURE_HEADER}) does not match`);
+      throw new Refusal('INVALID_SIGNATURE', `callback signature (${SIGNATURE_HEADER}) does not match`);
     }
     let json: unknown;
     try {
       json = JSON.parse(rawBody.toString('utf8'));
     } catch {
-      throw badRequest('INVALID_JSON', 'callback body is not valid JSON');
+      throw new Refusal('INVALID_JSON', 'callback body is not valid JSON');
     }
     const body = parseInput(callbackBody, json, 'body');
     return {

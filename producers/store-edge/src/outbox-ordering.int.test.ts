@@ -2,7 +2,7 @@ import pg from 'pg';
 import { percentile } from '@retail-stream/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeDatabaseUrl } from './db/store-database.ts';
-import { OUTBOX_CHANNEL } from './outbox-writer.ts';
+import { OUTBOX_CHANNEL } from './db/outbox-rows.ts';
 import {
   lastSeq,
   onHand,

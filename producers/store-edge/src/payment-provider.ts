@@ -30,7 +30,7 @@ export interface PaymentProvider {
   createQrPayment(request: QrPaymentRequest): Promise<QrPaymentIssued>;
   /**
    * Authenticates and parses a callback from its exact bytes (signatures are over bytes, not over
-   * re-serialised JSON). Throws ApiError 401 for a bad signature, 400 for a malformed body.
+   * re-serialised JSON). Throws a Refusal (INVALID_SIGNATURE, INVALID_JSON, INVALID_INPUT).
    */
   parseCallback(rawBody: Buffer, signature: string | undefined): QrCallback;
 }

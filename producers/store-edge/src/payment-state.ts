@@ -2,6 +2,8 @@
  * A payment attempt: CASH and CARD settle at once; QR starts PENDING and is settled by the
  * provider's callback (or cancelled by the store). Settled states are final.
  */
+import type { RefusalCode } from './refusal.ts';
+
 export const PAYMENT_METHODS = ['CASH', 'CARD', 'QR'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 
@@ -12,7 +14,7 @@ export type SettleDecision =
   | { kind: 'apply' }
   /** The same outcome again (a provider retrying its callback): answer as before, change nothing. */
   | { kind: 'repeat' }
-  | { kind: 'refuse'; code: string; message: string };
+  | { kind: 'refuse'; code: RefusalCode; message: string };
 
 export function decideSettle(current: PaymentStatus, outcome: 'CAPTURED' | 'FAILED'): SettleDecision {
   if (current === 'PENDING') return { kind: 'apply' };

@@ -1,12 +1,12 @@
-import pg from 'pg';
-import { prepareStoreDatabase, storeDatabaseUrl } from './db/store-database.ts';
+import { withTransaction } from '@retail-stream/runtime';
 import { startingStock, type SeedProduct } from '@retail-stream/fixtures';
+import { seedStoreRows } from './db/store-repo.ts';
+import { createStorePool, prepareStoreDatabase, storeDatabaseUrl } from './db/store-database.ts';
 import type { StoreProfile } from './store-profile.ts';
 
 /**
- * Creates, migrates and fills one store's database in a single transaction. Re-running is safe:
- * metadata and catalogue are upserted (the catalogue is HQ's to change), but stock is only set
- * for SKUs the store has never held, so re-seeding never rewrites stock that sales have moved.
+ * Creates, migrates and fills one store's database in a single transaction. Re-running is safe
+ * (see seedStoreRows): stock that sales have moved is never rewritten.
  */
 export async function seedStore(
   adminUrl: string,
@@ -14,45 +14,12 @@ export async function seedStore(
   products: readonly SeedProduct[],
 ): Promise<void> {
   await prepareStoreDatabase(adminUrl, store.store_id);
-  const client = new pg.Client({ connectionString: storeDatabaseUrl(adminUrl, store.store_id) });
-  await client.connect();
+  const pool = createStorePool(storeDatabaseUrl(adminUrl, store.store_id), 1);
   try {
-    await client.query('BEGIN');
-    await client.query(
-      `INSERT INTO store (store_id, name, timezone, currency, region) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (store_id) DO UPDATE SET name = EXCLUDED.name, timezone = EXCLUDED.timezone,
-         currency = EXCLUDED.currency, region = EXCLUDED.region, updated_at = now()`,
-      [store.store_id, store.name, store.timezone, store.currency, store.region],
+    await withTransaction(pool, (client) =>
+      seedStoreRows(client, store, products, startingStock(store.store_id, products)),
     );
-    await client.query('INSERT INTO store_sequence (store_id) VALUES ($1) ON CONFLICT DO NOTHING', [
-      store.store_id,
-    ]);
-    await client.query(
-      `INSERT INTO local_catalog (sku, barcode, name, category, brand, price_minor, tax_rate_bp)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::int[])
-       ON CONFLICT (sku) DO UPDATE SET barcode = EXCLUDED.barcode, name = EXCLUDED.name, category = EXCLUDED.category,
-         brand = EXCLUDED.brand, price_minor = EXCLUDED.price_minor, tax_rate_bp = EXCLUDED.tax_rate_bp, updated_at = now()`,
-      [
-        products.map((p) => p.sku),
-        products.map((p) => p.barcode),
-        products.map((p) => p.name),
-        products.map((p) => p.category),
-        products.map((p) => p.brand),
-        products.map((p) => p.price_minor),
-        products.map((p) => p.tax_rate_bp),
-      ],
-    );
-    await client.query(
-      `INSERT INTO local_inventory (store_id, sku, on_hand)
-       SELECT $1, s.sku, s.on_hand FROM unnest($2::text[], $3::int[]) AS s(sku, on_hand)
-       ON CONFLICT (store_id, sku) DO NOTHING`,
-      [store.store_id, products.map((p) => p.sku), startingStock(store.store_id, products)],
-    );
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw err;
   } finally {
-    await client.end();
+    await pool.end();
   }
 }

@@ -1,6 +1,7 @@
 import type { CardAcquirer } from './card-acquirer.ts';
+import type { SqlWrite } from './db/sql-write.ts';
 import type { TxRow } from './db/transaction-repo.ts';
-import type { FinalWrite } from './outbox-writer.ts';
+import type { EventDraft } from './events.ts';
 import type { PaymentProvider } from './payment-provider.ts';
 import type { StoreProfile } from './store-profile.ts';
 
@@ -19,7 +20,7 @@ export interface Actor {
   terminalId: string;
 }
 
-/** What the idempotent route learnt while claiming the request's key. */
+/** What commitWithEvents learnt while claiming the request's idempotency key. */
 export interface Claim {
   /** The database transaction's now(): what now() and column defaults write in this transaction. */
   now: Date;
@@ -28,13 +29,15 @@ export interface Claim {
 }
 
 /**
- * A use case's answer; afterCommit runs only once the transaction committed (metrics, logs).
- * finalWrite, if given, is the use case's last write, not yet run: the route runs it in one
- * statement with storing the response (the body already describes the state after it).
+ * A use case's answer, committed by commitWithEvents (db/outbox.ts) in the same transaction as
+ * its `events` (outbox rows) and, if given, its last `writes` (run in that one final statement: the
+ * body already describes the state after them). afterCommit runs only once the transaction
+ * committed (metrics, logs).
  */
 export interface UseCaseResult {
   status: number;
   body: unknown;
+  events?: EventDraft[];
+  writes?: SqlWrite[];
   afterCommit?: () => void;
-  finalWrite?: FinalWrite;
 }

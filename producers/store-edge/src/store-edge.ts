@@ -4,9 +4,16 @@ import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { FakeCardAcquirer, type CardAcquirer } from './card-acquirer.ts';
 import type { StoreEdgeConfig } from './config.ts';
-import { createStorePool, prepareStoreDatabase, storeDatabaseUrl } from './db/store-database.ts';
+import {
+  createStorePool,
+  databaseAnswers,
+  prepareStoreDatabase,
+  storeDatabaseUrl,
+} from './db/store-database.ts';
+import { deleteExpiredKeys } from './db/idempotency-repo.ts';
+import { outboxBacklog } from './db/outbox-backlog.ts';
+import { ensureStoreProfile } from './db/store-repo.ts';
 import { FakeQrProvider } from './fake-qr-provider.ts';
-import { notFound } from './http/api-error.ts';
 import { errorHandler } from './http/error-handler.ts';
 import { requestMetrics } from './http/request-metrics.ts';
 import { traceContext } from './http/trace-context.ts';
@@ -15,10 +22,9 @@ import { inventoryRoutes } from './routes/inventory.ts';
 import { paymentRoutes, qrCallbackRoutes } from './routes/payments.ts';
 import { reportRoutes } from './routes/reports.ts';
 import { transactionRoutes } from './routes/transactions.ts';
+import { Refusal } from './refusal.ts';
 import type { StoreServices } from './store-context.ts';
-import { ensureStoreProfile } from './store-profile.ts';
 import { requireTerminal } from './terminal-auth.ts';
-import { outboxBacklog } from './use-cases/sync-status.ts';
 
 export interface StoreEdgeDeps {
   config: StoreEdgeConfig;
@@ -86,7 +92,7 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
   v1.use(inventoryRoutes(pool, services));
   v1.use(reportRoutes(pool, services, config.RELAY_STALE_AFTER_S));
   v1.use((req, _res, next) =>
-    next(notFound('ROUTE_NOT_FOUND', `no route ${req.method} ${req.baseUrl}${req.path}`)),
+    next(new Refusal('ROUTE_NOT_FOUND', `no route ${req.method} ${req.baseUrl}${req.path}`)),
   );
   v1.use(errorHandler(logger));
   app.use('/v1', v1);
@@ -98,18 +104,15 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
   );
   const refreshBacklog = async () => {
     try {
-      backlogGauge.set((await outboxBacklog(pool, store.store_id)).backlog);
+      backlogGauge.set((await outboxBacklog(pool, store.store_id)).rows);
     } catch (err) {
       logger.warn({ err }, 'outbox backlog refresh failed');
     }
   };
   const sweepIdempotencyKeys = async () => {
     try {
-      const { rowCount } = await pool.query(
-        'DELETE FROM idempotency_keys WHERE created_at < now() - make_interval(secs => $1)',
-        [config.IDEMPOTENCY_TTL_H * 3600],
-      );
-      if (rowCount) logger.info({ deleted: rowCount }, 'expired idempotency keys removed');
+      const deleted = await deleteExpiredKeys(pool, config.IDEMPOTENCY_TTL_H * 3600);
+      if (deleted) logger.info({ deleted }, 'expired idempotency keys removed');
     } catch (err) {
       logger.warn({ err }, 'idempotency key sweep failed');
     }
@@ -128,7 +131,7 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
   return {
     pool,
     services,
-    ping: async () => (await pool.query('SELECT 1')).rowCount === 1,
+    ping: () => databaseAnswers(pool),
     stop: () => timers.forEach((t) => clearInterval(t)),
     close: () => pool.end(),
   };

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { ApiError } from './http/api-error.ts';
+import { Refusal } from './refusal.ts';
 
 export const TERMINAL_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
@@ -55,7 +55,7 @@ export function requireTerminal(tokens: readonly TerminalToken[]) {
     const terminalId = authenticateTerminal(req.get('authorization'), byHash);
     if (!terminalId) {
       res.setHeader('WWW-Authenticate', 'Bearer realm="store-edge"');
-      next(new ApiError(401, 'UNAUTHENTICATED', 'a valid terminal bearer token is required'));
+      next(new Refusal('UNAUTHENTICATED', 'a valid terminal bearer token is required'));
       return;
     }
     req.terminalId = terminalId;

@@ -1,12 +1,14 @@
 /**
  * The life of a store transaction (basket). Pure: callers load the facts under a row lock, ask
- * here, and turn a refusal into a 409. Keeping every rule in one table makes "which transitions
+ * here, and throw a refusal as a Refusal (a 409). Keeping every rule in one table makes "which transitions
  * exist" reviewable and unit-testable without a database.
  *
  *   DRAFT ──finalize──▶ PAID ──refund (some)──▶ PARTIALLY_REFUNDED ──refund (rest)──▶ REFUNDED
  *     │                  │  └──────────refund (all)──────────────────────────────────▲
  *     └──void──▶ VOIDED ◀┘ void (restocks)
  */
+
+import type { RefusalCode } from './refusal.ts';
 
 export const TX_STATUSES = ['DRAFT', 'PAID', 'VOIDED', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const;
 export type TxStatus = (typeof TX_STATUSES)[number];
@@ -33,9 +35,9 @@ export interface TxFacts {
   units_left_after_refund?: number;
 }
 
-export type Decision = { ok: true; next: TxStatus } | { ok: false; code: string; message: string };
+export type Decision = { ok: true; next: TxStatus } | { ok: false; code: RefusalCode; message: string };
 
-const refuse = (code: string, message: string): Decision => ({ ok: false, code, message });
+const refuse = (code: RefusalCode, message: string): Decision => ({ ok: false, code, message });
 const allow = (next: TxStatus): Decision => ({ ok: true, next });
 
 function notOpen(status: TxStatus): Decision {

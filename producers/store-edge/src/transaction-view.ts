@@ -1,6 +1,6 @@
 import type { LineRow, PaymentRow, TxRow } from './db/transaction-repo.ts';
 import type { SaleLine } from './events.ts';
-import { toSafeNumber } from './http/json.ts';
+import { toSafeNumber } from './json-text.ts';
 import type { TxFacts } from './transaction-state.ts';
 
 /** Payment sums the state machine needs. FAILED attempts count for nothing. */

@@ -45,3 +45,8 @@ export async function prepareStoreDatabase(
   if (created) logger?.info({ store_id: storeId }, 'store database created');
   return migrate(storeDatabaseUrl(adminUrl, storeId), { dir: MIGRATIONS_DIR, logger });
 }
+
+/** Readiness: the store database answers a trivial query. */
+export async function databaseAnswers(pool: pg.Pool): Promise<boolean> {
+  return (await pool.query('SELECT 1')).rowCount === 1;
+}

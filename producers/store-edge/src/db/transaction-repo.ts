@@ -1,10 +1,10 @@
 import pg from 'pg';
 import type { Totals } from '../checkout-math.ts';
-import type { FinalWrite } from '../outbox-writer.ts';
-import type { CatalogItem } from './catalog-repo.ts';
-import { notFound } from '../http/api-error.ts';
 import type { PaymentMethod, PaymentStatus } from '../payment-state.ts';
+import { Refusal } from '../refusal.ts';
 import type { TxStatus } from '../transaction-state.ts';
+import type { CatalogItem } from './catalog-repo.ts';
+import type { SqlWrite } from './sql-write.ts';
 
 export interface TxRow {
   id: string;
@@ -80,7 +80,7 @@ export async function lockTransaction(
   alreadyLocked?: TxRow | null,
 ): Promise<TxRow> {
   if (alreadyLocked !== undefined) {
-    if (!alreadyLocked) throw notFound('TRANSACTION_NOT_FOUND', `no transaction ${id}`, 'id');
+    if (!alreadyLocked) throw new Refusal('TRANSACTION_NOT_FOUND', `no transaction ${id}`, 'id');
     return alreadyLocked;
   }
   const { rows } = await client.query<TxRow>({
@@ -88,7 +88,7 @@ export async function lockTransaction(
     text: `SELECT ${TX_COLUMNS} FROM transactions WHERE store_id = $1 AND id = $2 FOR UPDATE`,
     values: [storeId, id],
   });
-  if (!rows[0]) throw notFound('TRANSACTION_NOT_FOUND', `no transaction ${id}`, 'id');
+  if (!rows[0]) throw new Refusal('TRANSACTION_NOT_FOUND', `no transaction ${id}`, 'id');
   return rows[0];
 }
 
@@ -101,7 +101,7 @@ export async function getTransaction(
     `SELECT ${TX_COLUMNS} FROM transactions WHERE store_id = $1 AND id = $2`,
     [storeId, id],
   );
-  if (!rows[0]) throw notFound('TRANSACTION_NOT_FOUND', `no transaction ${id}`, 'id');
+  if (!rows[0]) throw new Refusal('TRANSACTION_NOT_FOUND', `no transaction ${id}`, 'id');
   return rows[0];
 }
 
@@ -227,47 +227,51 @@ export async function loadSaleContents(
 
 const UPSERT_LINE = `INSERT INTO line_items (transaction_id, line_no, store_id, sku, barcode, product_name, category,
      quantity, unit_price_minor, discount_minor, tax_rate_bp, tax_minor, line_total_minor)
-   VALUES ($1, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
    ON CONFLICT (transaction_id, line_no) DO UPDATE SET quantity = EXCLUDED.quantity,
      discount_minor = EXCLUDED.discount_minor, tax_minor = EXCLUDED.tax_minor,
      line_total_minor = EXCLUDED.line_total_minor, updated_at = now()`;
-const SAVE_TOTALS = `UPDATE transactions SET subtotal_minor = $2, discount_minor = $3, tax_minor = $4, total_minor = $5,
-     item_count = $6, next_line_no = $7, updated_at = now() WHERE id = $1`;
 
 /**
- * One line change (insert/update or delete) and the sale's new totals and next line number, as one
- * final write (see FinalWrite). The caller holds the sale's row lock (lockTransaction).
+ * One line change (insert/update or delete) and the sale's new totals and next line number, as
+ * last writes (see SqlWrite). The caller holds the sale's row lock (lockTransaction).
  */
-export function lineEditWrite(
+export function lineEditWrites(
   tx: Pick<TxRow, 'id' | 'store_id'>,
   change: { upsert: LineRow } | { remove: number },
   totals: Totals,
   nextLineNo: number,
-): FinalWrite {
-  const head = [
-    tx.id,
-    totals.subtotal_minor,
-    totals.discount_minor,
-    totals.tax_minor,
-    totals.total_minor,
-    totals.item_count,
-    nextLineNo,
-  ];
+): SqlWrite[] {
+  const totalsWrite: SqlWrite = {
+    name: 'totals',
+    text: `UPDATE transactions SET subtotal_minor = $2, discount_minor = $3, tax_minor = $4, total_minor = $5,
+     item_count = $6, next_line_no = $7, updated_at = now() WHERE id = $1`,
+    values: [
+      tx.id,
+      totals.subtotal_minor,
+      totals.discount_minor,
+      totals.tax_minor,
+      totals.total_minor,
+      totals.item_count,
+      nextLineNo,
+    ],
+  };
   if ('remove' in change) {
-    return {
-      name: 'se_line_delete',
-      ctes: `line AS (DELETE FROM line_items WHERE transaction_id = $1 AND line_no = $8), totals AS (${SAVE_TOTALS})`,
-      select: 'SELECT 1',
-      values: [...head, change.remove],
-    };
+    return [
+      {
+        name: 'line_del',
+        text: 'DELETE FROM line_items WHERE transaction_id = $1 AND line_no = $2',
+        values: [tx.id, change.remove],
+      },
+      totalsWrite,
+    ];
   }
   const line = change.upsert;
-  return {
-    name: 'se_line_upsert',
-    ctes: `line AS (${UPSERT_LINE}), totals AS (${SAVE_TOTALS})`,
-    select: 'SELECT 1',
+  const lineWrite: SqlWrite = {
+    name: 'line_up',
+    text: UPSERT_LINE,
     values: [
-      ...head,
+      tx.id,
       line.line_no,
       tx.store_id,
       line.sku,
@@ -282,4 +286,34 @@ export function lineEditWrite(
       line.line_total_minor,
     ],
   };
+  return [lineWrite, totalsWrite];
+}
+
+/** The sale turns PAID (finalized now) as a last write, in the statement that records SaleRecorded. */
+export function finalizeWrite(
+  txId: string,
+  status: TxStatus,
+  customerRef: string | null,
+  terminalId: string,
+): SqlWrite {
+  return {
+    name: 'finalize',
+    text: `UPDATE transactions SET status = $1, customer_ref = $2, finalized_at = now(), finalized_by_terminal_id = $3,
+     updated_at = now() WHERE id = $4`,
+    values: [status, customerRef, terminalId, txId],
+  };
+}
+
+export async function markVoided(
+  client: pg.ClientBase,
+  txId: string,
+  status: TxStatus,
+  reason: string,
+  cashierId: string,
+): Promise<void> {
+  await client.query(
+    `UPDATE transactions SET status = $2, voided_at = now(), void_reason = $3, voided_by_cashier_id = $4, updated_at = now()
+     WHERE id = $1`,
+    [txId, status, reason, cashierId],
+  );
 }

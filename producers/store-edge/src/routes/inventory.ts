@@ -2,11 +2,11 @@ import { Router } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
 import { findByBarcode } from '../db/catalog-repo.ts';
-import { notFound } from '../http/api-error.ts';
+import { Refusal } from '../refusal.ts';
 import { idempotent } from '../http/idempotent-route.ts';
 import { sendJson } from '../http/json.ts';
 import { barcode, money, shortText, sku, staffId } from '../http/schemas.ts';
-import { parseInput } from '../http/validate.ts';
+import { parseInput } from '../parse-input.ts';
 import type { StoreServices } from '../store-context.ts';
 import { adjustInventory } from '../use-cases/adjust-inventory.ts';
 import { receiveGoods } from '../use-cases/receive-goods.ts';
@@ -53,7 +53,7 @@ export function inventoryRoutes(pool: pg.Pool, svc: StoreServices): Router {
   r.get('/catalog/barcodes/:barcode', async (req, res) => {
     const params = parseInput(z.object({ barcode }), req.params, 'params');
     const item = await findByBarcode(pool, params.barcode);
-    if (!item) throw notFound('UNKNOWN_BARCODE', `no product with barcode ${params.barcode}`, 'barcode');
+    if (!item) throw new Refusal('UNKNOWN_BARCODE', `no product with barcode ${params.barcode}`, 'barcode');
     sendJson(res, 200, { ...item, prices_include_tax: true });
   });
 

@@ -1,12 +1,12 @@
 import { Router } from 'express';
 import type pg from 'pg';
 import { z } from 'zod';
-import { badRequest } from '../http/api-error.ts';
+import { Refusal } from '../refusal.ts';
 import { sendJson } from '../http/json.ts';
 import { isoDate } from '../http/schemas.ts';
-import { parseInput } from '../http/validate.ts';
+import { parseInput } from '../parse-input.ts';
 import type { StoreServices } from '../store-context.ts';
-import { inventoryReport, salesByDay } from '../use-cases/reports.ts';
+import { inventoryReport, salesByDay } from '../db/reports-repo.ts';
 import { syncStatus } from '../use-cases/sync-status.ts';
 
 const MAX_REPORT_DAYS = 366;
@@ -38,9 +38,9 @@ export function reportRoutes(pool: pg.Pool, svc: StoreServices, relayStaleAfterS
     const to = q.to ?? localDate(svc.store.timezone);
     const from = q.from ?? new Date(Date.parse(`${to}T00:00:00Z`) - 6 * DAY_MS).toISOString().slice(0, 10);
     const days = (Date.parse(to) - Date.parse(from)) / DAY_MS + 1;
-    if (days < 1) throw badRequest('INVALID_RANGE', 'from must not be after to', 'from');
+    if (days < 1) throw new Refusal('INVALID_RANGE', 'from must not be after to', 'from');
     if (days > MAX_REPORT_DAYS)
-      throw badRequest('RANGE_TOO_LONG', `at most ${MAX_REPORT_DAYS} days per report`, 'from');
+      throw new Refusal('RANGE_TOO_LONG', `at most ${MAX_REPORT_DAYS} days per report`, 'from');
     sendJson(res, 200, await salesByDay(pool, svc.store, { from, to }));
   });
 

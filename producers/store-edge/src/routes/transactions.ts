@@ -15,7 +15,7 @@ import {
   shortText,
   staffId,
 } from '../http/schemas.ts';
-import { parseInput } from '../http/validate.ts';
+import { parseInput } from '../parse-input.ts';
 import type { StoreServices } from '../store-context.ts';
 import { paymentFacts } from '../transaction-view.ts';
 import { finalizeSale } from '../use-cases/finalize-sale.ts';

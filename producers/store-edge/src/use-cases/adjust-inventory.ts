@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { findSkus } from '../db/catalog-repo.ts';
+import { recordAdjustment } from '../db/adjustment-repo.ts';
 import { lockOnHand } from '../db/inventory-repo.ts';
 import type { AdjustmentReason, StockChange } from '../events.ts';
-import { badRequest, notFound } from '../http/api-error.ts';
-import { appendEvents } from '../outbox-writer.ts';
+import { Refusal } from '../refusal.ts';
 import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
 import { uuidv7 } from '../uuid-v7.ts';
 
@@ -29,10 +29,10 @@ export async function adjustInventory(
   const storeId = svc.store.store_id;
   const skus = input.lines.map((l) => l.sku);
   if (new Set(skus).size !== skus.length)
-    throw badRequest('DUPLICATE_SKU', 'each sku may appear once per adjustment', 'lines');
+    throw new Refusal('DUPLICATE_SKU', 'each sku may appear once per adjustment', 'lines');
   const known = await findSkus(client, skus);
   input.lines.forEach((l, i) => {
-    if (!known.has(l.sku)) throw notFound('UNKNOWN_SKU', `no product with sku ${l.sku}`, `lines.${i}.sku`);
+    if (!known.has(l.sku)) throw new Refusal('UNKNOWN_SKU', `no product with sku ${l.sku}`, `lines.${i}.sku`);
   });
   const before = await lockOnHand(client, storeId, skus);
   const stock: StockChange[] = input.lines
@@ -44,29 +44,26 @@ export async function adjustInventory(
     .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
 
   const id = uuidv7();
-  await client.query(
-    `INSERT INTO inventory_adjustments (id, store_id, terminal_id, cashier_id, reason, note) VALUES ($1, $2, $3, $4, $5, $6)`,
-    [id, storeId, actor.terminalId, input.cashier_id, input.reason, input.note ?? null],
-  );
-  await client.query(
-    `INSERT INTO inventory_adjustment_lines (adjustment_id, sku, store_id, on_hand_before, delta, on_hand_after)
-     SELECT $1, s.sku, $2, s.on_hand_after - s.delta, s.delta, s.on_hand_after
-       FROM jsonb_to_recordset($3::jsonb) AS s(sku text, delta int, on_hand_after int)`,
-    [id, storeId, JSON.stringify(stock)],
-  );
-  await client.query(
-    `UPDATE local_inventory inv SET on_hand = s.on_hand_after, updated_at = now()
-       FROM jsonb_to_recordset($2::jsonb) AS s(sku text, on_hand_after int)
-      WHERE inv.store_id = $1 AND inv.sku = s.sku`,
-    [storeId, JSON.stringify(stock)],
-  );
-  await appendEvents(client, storeId, [
-    {
-      event_type: 'InventoryAdjusted',
-      terminal_id: actor.terminalId,
-      cashier_id: input.cashier_id,
-      fields: { adjustment_id: id, reason: input.reason, note: input.note ?? null, stock },
-    },
-  ]);
-  return { status: 201, body: { id, reason: input.reason, note: input.note ?? null, stock } };
+  const note = input.note ?? null;
+  await recordAdjustment(client, {
+    id,
+    store_id: storeId,
+    terminal_id: actor.terminalId,
+    cashier_id: input.cashier_id,
+    reason: input.reason,
+    note,
+    stock,
+  });
+  return {
+    status: 201,
+    body: { id, reason: input.reason, note, stock },
+    events: [
+      {
+        event_type: 'InventoryAdjusted',
+        terminal_id: actor.terminalId,
+        cashier_id: input.cashier_id,
+        fields: { adjustment_id: id, reason: input.reason, note, stock },
+      },
+    ],
+  };
 }

@@ -1,19 +1,18 @@
 import type pg from 'pg';
 import { pseudonymiseCustomer } from '../customer-pseudonym.ts';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
-import { loadSaleContents, lockTransaction } from '../db/transaction-repo.ts';
-import { conflict } from '../http/api-error.ts';
-import { toSafeNumber } from '../http/json.ts';
-import { eventsWrite } from '../outbox-writer.ts';
+import { finalizeWrite, loadSaleContents, lockTransaction } from '../db/transaction-repo.ts';
+import { toSafeNumber } from '../json-text.ts';
+import { Refusal } from '../refusal.ts';
 import type { Actor, Claim, StoreServices, UseCaseResult } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
 import { saleLine, transactionView, txFacts } from '../transaction-view.ts';
 
 /**
  * Closes the sale: payments must cover the total, stock goes down, status becomes PAID and
- * SaleRecorded joins the outbox (the last two as the returned finalWrite, which the idempotent
- * route runs with the stored response) — all in one database transaction, so an acknowledged sale is
- * durable with its event (guarantee 1) and nothing here waits on the network.
+ * SaleRecorded joins the outbox (the status change as a last write, so it rides in the statement
+ * that records the event) — all in one database transaction (commitWithEvents), so an acknowledged
+ * sale is durable with its event (guarantee 1) and nothing here waits on the network.
  */
 export async function finalizeSale(
   client: pg.ClientBase,
@@ -27,7 +26,7 @@ export async function finalizeSale(
   const tx = await lockTransaction(client, storeId, txId, claim.locked);
   const { lines, payments } = await loadSaleContents(client, txId);
   const decision = decide('FINALIZE', txFacts(tx, lines, payments));
-  if (!decision.ok) throw conflict(decision.code, decision.message);
+  if (!decision.ok) throw new Refusal(decision.code, decision.message);
 
   const stock = await applyStockDeltas(
     client,
@@ -37,7 +36,7 @@ export async function finalizeSale(
   if (svc.stockPolicy === 'reject') {
     const short = stock.filter((s) => s.on_hand_after < 0);
     if (short.length > 0) {
-      throw conflict(
+      throw new Refusal(
         'INSUFFICIENT_STOCK',
         `not enough stock for ${short.map((s) => `${s.sku} (${s.on_hand_after - s.delta} on hand)`).join(', ')}`,
         'lines',
@@ -48,11 +47,14 @@ export async function finalizeSale(
   const customerRef = input.customer_id
     ? pseudonymiseCustomer(input.customer_id, svc.customerHmacKey)
     : tx.customer_ref;
-  // The status change rides in the outbox statement, so the sale turns PAID in the same statement
-  // that records SaleRecorded.
-  const finalWrite = eventsWrite(
-    storeId,
-    [
+  // Lines and payments are unchanged by finalizing; the row differs only in what is set (now() is
+  // the claim's transaction timestamp).
+  const after = { ...tx, status: decision.next, customer_ref: customerRef, finalized_at: claim.now };
+  return {
+    status: 200,
+    body: transactionView(after, lines, payments),
+    writes: [finalizeWrite(txId, decision.next, customerRef, actor.terminalId)],
+    events: [
       {
         event_type: 'SaleRecorded',
         terminal_id: actor.terminalId,
@@ -71,16 +73,5 @@ export async function finalizeSale(
         },
       },
     ],
-    undefined,
-    {
-      name: 'finalize',
-      sql: `UPDATE transactions SET status = $7, customer_ref = $8, finalized_at = now(), finalized_by_terminal_id = $9,
-              updated_at = now() WHERE id = $10`,
-      values: [decision.next, customerRef, actor.terminalId, txId],
-    },
-  );
-  // Lines and payments are unchanged by finalizing; the row differs only in what is set (now() is
-  // the claim's transaction timestamp).
-  const after = { ...tx, status: decision.next, customer_ref: customerRef, finalized_at: claim.now };
-  return { status: 200, body: transactionView(after, lines, payments), finalWrite };
+  };
 }

@@ -1,9 +1,9 @@
 import type pg from 'pg';
 import { findSkus } from '../db/catalog-repo.ts';
+import { insertGoodsReceipt } from '../db/goods-receipt-repo.ts';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
-import { badRequest, notFound } from '../http/api-error.ts';
-import { toSafeNumber } from '../http/json.ts';
-import { appendEvents } from '../outbox-writer.ts';
+import { toSafeNumber } from '../json-text.ts';
+import { Refusal } from '../refusal.ts';
 import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
 import { uuidv7 } from '../uuid-v7.ts';
 
@@ -24,39 +24,24 @@ export async function receiveGoods(
   const storeId = svc.store.store_id;
   const skus = input.lines.map((l) => l.sku);
   if (new Set(skus).size !== skus.length)
-    throw badRequest('DUPLICATE_SKU', 'each sku may appear once per receipt', 'lines');
+    throw new Refusal('DUPLICATE_SKU', 'each sku may appear once per receipt', 'lines');
   const known = await findSkus(client, skus);
   input.lines.forEach((l, i) => {
-    if (!known.has(l.sku)) throw notFound('UNKNOWN_SKU', `no product with sku ${l.sku}`, `lines.${i}.sku`);
+    if (!known.has(l.sku)) throw new Refusal('UNKNOWN_SKU', `no product with sku ${l.sku}`, `lines.${i}.sku`);
   });
   const totalCost = input.lines.reduce((sum, l) => sum + l.unit_cost_minor * BigInt(l.quantity), 0n);
   const id = uuidv7();
-  await client.query(
-    `INSERT INTO goods_receipts (id, store_id, terminal_id, cashier_id, supplier_id, supplier_ref, currency, total_cost_minor)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [
-      id,
-      storeId,
-      actor.terminalId,
-      input.cashier_id,
-      input.supplier_id,
-      input.supplier_ref ?? null,
-      svc.store.currency,
-      totalCost,
-    ],
-  );
-  await client.query(
-    `INSERT INTO goods_receipt_lines (receipt_id, sku, store_id, quantity, unit_cost_minor)
-     SELECT $1, l.sku, $2, l.quantity, l.unit_cost_minor
-       FROM unnest($3::text[], $4::int[], $5::bigint[]) AS l(sku, quantity, unit_cost_minor)`,
-    [
-      id,
-      storeId,
-      skus,
-      input.lines.map((l) => l.quantity),
-      input.lines.map((l) => l.unit_cost_minor.toString()),
-    ],
-  );
+  await insertGoodsReceipt(client, {
+    id,
+    store_id: storeId,
+    terminal_id: actor.terminalId,
+    cashier_id: input.cashier_id,
+    supplier_id: input.supplier_id,
+    supplier_ref: input.supplier_ref ?? null,
+    currency: svc.store.currency,
+    total_cost_minor: totalCost,
+    lines: input.lines,
+  });
   const stock = await applyStockDeltas(
     client,
     storeId,
@@ -67,21 +52,6 @@ export async function receiveGoods(
     quantity: l.quantity,
     unit_cost_minor: toSafeNumber(l.unit_cost_minor),
   }));
-  await appendEvents(client, storeId, [
-    {
-      event_type: 'GoodsReceived',
-      terminal_id: actor.terminalId,
-      cashier_id: input.cashier_id,
-      fields: {
-        receipt_id: id,
-        supplier_id: input.supplier_id,
-        currency: svc.store.currency,
-        total_cost_minor: toSafeNumber(totalCost),
-        lines,
-        stock,
-      },
-    },
-  ]);
   return {
     status: 201,
     body: {
@@ -93,5 +63,20 @@ export async function receiveGoods(
       lines,
       stock,
     },
+    events: [
+      {
+        event_type: 'GoodsReceived',
+        terminal_id: actor.terminalId,
+        cashier_id: input.cashier_id,
+        fields: {
+          receipt_id: id,
+          supplier_id: input.supplier_id,
+          currency: svc.store.currency,
+          total_cost_minor: toSafeNumber(totalCost),
+          lines,
+          stock,
+        },
+      },
+    ],
   };
 }

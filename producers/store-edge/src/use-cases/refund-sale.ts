@@ -1,11 +1,11 @@
 import type pg from 'pg';
 import { refundShare } from '../checkout-math.ts';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
+import { recordRefund } from '../db/refund-repo.ts';
 import { loadLines, loadPayments, lockTransaction } from '../db/transaction-repo.ts';
 import type { RefundLine } from '../events.ts';
-import { badRequest, conflict, notFound } from '../http/api-error.ts';
-import { toSafeNumber } from '../http/json.ts';
-import { appendEvents } from '../outbox-writer.ts';
+import { toSafeNumber } from '../json-text.ts';
+import { Refusal } from '../refusal.ts';
 import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
 import { txFacts } from '../transaction-view.ts';
@@ -43,11 +43,11 @@ export async function refundSale(
       .filter((l) => l.quantity > l.refunded_quantity)
       .map((l) => ({ line_no: l.line_no, quantity: l.quantity - l.refunded_quantity }));
   if (new Set(requested.map((r) => r.line_no)).size !== requested.length) {
-    throw badRequest('DUPLICATE_LINE', 'each line_no may appear once per refund', 'lines');
+    throw new Refusal('DUPLICATE_LINE', 'each line_no may appear once per refund', 'lines');
   }
   requested.forEach((r, i) => {
     if (!byNo.has(r.line_no))
-      throw notFound('LINE_NOT_FOUND', `transaction has no line ${r.line_no}`, `lines.${i}.line_no`);
+      throw new Refusal('LINE_NOT_FOUND', `transaction has no line ${r.line_no}`, `lines.${i}.line_no`);
   });
 
   // Status first: refunding a voided or unpaid sale is a 409 whatever the quantities say.
@@ -58,14 +58,14 @@ export async function refundSale(
     ...txFacts(tx, lines, payments),
     units_left_after_refund: Math.max(0, unitsLeft),
   });
-  if (!decision.ok) throw conflict(decision.code, decision.message);
-  if (requested.length === 0) throw conflict('NOTHING_TO_REFUND', 'every line is already refunded');
+  if (!decision.ok) throw new Refusal(decision.code, decision.message);
+  if (requested.length === 0) throw new Refusal('NOTHING_TO_REFUND', 'every line is already refunded');
 
   const refundLines: RefundLine[] = requested.map((r, i) => {
     const line = byNo.get(r.line_no)!;
     const left = line.quantity - line.refunded_quantity;
     if (r.quantity > left) {
-      throw conflict(
+      throw new Refusal(
         'REFUND_EXCEEDS_SOLD',
         `line ${r.line_no}: ${r.quantity} requested, ${left} left to refund`,
         `lines.${i}.quantity`,
@@ -77,36 +77,21 @@ export async function refundSale(
   const amount = refundLines.reduce((sum, l) => sum + BigInt(l.amount_minor), 0n);
   const refundId = uuidv7();
 
-  await client.query(
-    `INSERT INTO refunds (id, store_id, transaction_id, terminal_id, cashier_id, amount_minor, currency, reason, restock)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-    [
-      refundId,
-      storeId,
-      txId,
-      actor.terminalId,
-      input.cashier_id,
-      amount,
-      tx.currency,
-      input.reason,
-      input.restock,
-    ],
-  );
-  await client.query(
-    `INSERT INTO refund_lines (refund_id, line_no, store_id, transaction_id, sku, quantity, amount_minor)
-     SELECT $1, r.line_no, $2, $3, r.sku, r.quantity, r.amount_minor
-       FROM jsonb_to_recordset($4::jsonb) AS r(line_no int, sku text, quantity int, amount_minor bigint)`,
-    [refundId, storeId, txId, JSON.stringify(refundLines)],
-  );
-  await client.query(
-    `UPDATE line_items li SET refunded_quantity = li.refunded_quantity + r.quantity, updated_at = now()
-       FROM jsonb_to_recordset($2::jsonb) AS r(line_no int, quantity int)
-      WHERE li.transaction_id = $1 AND li.line_no = r.line_no`,
-    [txId, JSON.stringify(refundLines)],
-  );
-  await client.query(
-    'UPDATE transactions SET status = $2, refunded_minor = refunded_minor + $3, updated_at = now() WHERE id = $1',
-    [txId, decision.next, amount],
+  await recordRefund(
+    client,
+    {
+      id: refundId,
+      store_id: storeId,
+      transaction_id: txId,
+      terminal_id: actor.terminalId,
+      cashier_id: input.cashier_id,
+      amount_minor: amount,
+      currency: tx.currency,
+      reason: input.reason,
+      restock: input.restock,
+      lines: refundLines,
+    },
+    decision.next,
   );
   const stock = input.restock
     ? await applyStockDeltas(
@@ -115,22 +100,6 @@ export async function refundSale(
         refundLines.map((l) => ({ sku: l.sku, delta: l.quantity })),
       )
     : [];
-  await appendEvents(client, storeId, [
-    {
-      event_type: 'SaleRefunded',
-      terminal_id: actor.terminalId,
-      cashier_id: input.cashier_id,
-      fields: {
-        transaction_id: txId,
-        refund_id: refundId,
-        amount_minor: toSafeNumber(amount),
-        currency: tx.currency,
-        reason: input.reason,
-        lines: refundLines,
-        stock,
-      },
-    },
-  ]);
   return {
     status: 201,
     body: {
@@ -144,5 +113,21 @@ export async function refundSale(
       lines: refundLines,
       stock,
     },
+    events: [
+      {
+        event_type: 'SaleRefunded',
+        terminal_id: actor.terminalId,
+        cashier_id: input.cashier_id,
+        fields: {
+          transaction_id: txId,
+          refund_id: refundId,
+          amount_minor: toSafeNumber(amount),
+          currency: tx.currency,
+          reason: input.reason,
+          lines: refundLines,
+          stock,
+        },
+      },
+    ],
   };
 }

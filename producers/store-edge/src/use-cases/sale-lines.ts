@@ -6,12 +6,12 @@ import {
   insertTransaction,
   loadSaleContents,
   lockTransaction,
-  lineEditWrite,
+  lineEditWrites,
   type LineRow,
   type PaymentRow,
   type TxRow,
 } from '../db/transaction-repo.ts';
-import { badRequest, conflict, notFound } from '../http/api-error.ts';
+import { Refusal } from '../refusal.ts';
 import type { Actor, Claim, StoreServices, UseCaseResult } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
 import { transactionView, txFacts } from '../transaction-view.ts';
@@ -59,16 +59,16 @@ async function beginLineEdit(
   const tx = await lockTransaction(client, svc.store.store_id, txId, claim.locked);
   const { lines, payments, product } = await loadSaleContents(client, txId, barcode);
   const decision = decide('EDIT_LINES', txFacts(tx, lines, payments));
-  if (!decision.ok) throw conflict(decision.code, decision.message);
+  if (!decision.ok) throw new Refusal(decision.code, decision.message);
   return { tx, lines, payments, product };
 }
 
 function reprice(line: LineRow, quantity: number, discount: bigint): LineRow {
   if (quantity > MAX_LINE_QUANTITY) {
-    throw badRequest('QUANTITY_TOO_LARGE', `a line holds at most ${MAX_LINE_QUANTITY} units`, 'quantity');
+    throw new Refusal('QUANTITY_TOO_LARGE', `a line holds at most ${MAX_LINE_QUANTITY} units`, 'quantity');
   }
   if (discount > line.unit_price_minor * BigInt(quantity)) {
-    throw badRequest('DISCOUNT_TOO_LARGE', 'discount exceeds the line amount', 'discount_minor');
+    throw new Refusal('DISCOUNT_TOO_LARGE', 'discount exceeds the line amount', 'discount_minor');
   }
   const priced = priceLine({
     unit_price_minor: line.unit_price_minor,
@@ -86,7 +86,7 @@ function reprice(line: LineRow, quantity: number, discount: bigint): LineRow {
 }
 
 /**
- * One line change and the sale's new totals as the final write, and the sale as it will then
+ * One line change and the sale's new totals as last writes, and the sale as it will then
  * stand as the answer. The lines, totals and row are what a re-read would return (the view has no
  * column the database fills in), so nothing is read back.
  */
@@ -111,7 +111,7 @@ function finishLineEdit(
   return {
     status,
     body: transactionView(after, lines, payments),
-    finalWrite: lineEditWrite(tx, change, totals, nextLineNo),
+    writes: lineEditWrites(tx, change, totals, nextLineNo),
   };
 }
 
@@ -125,9 +125,9 @@ export async function addItem(
 ): Promise<UseCaseResult> {
   const edit = await beginLineEdit(client, svc, txId, input.barcode, claim);
   const { tx, lines, product } = edit;
-  if (!product) throw notFound('UNKNOWN_BARCODE', `no product with barcode ${input.barcode}`, 'barcode');
+  if (!product) throw new Refusal('UNKNOWN_BARCODE', `no product with barcode ${input.barcode}`, 'barcode');
   if (!product.active)
-    throw conflict('PRODUCT_INACTIVE', `product ${product.sku} is not for sale`, 'barcode');
+    throw new Refusal('PRODUCT_INACTIVE', `product ${product.sku} is not for sale`, 'barcode');
   const existing = lines.find((l) => l.sku === product.sku);
   let line: LineRow;
   if (existing) {
@@ -167,7 +167,7 @@ export async function changeLine(
 ): Promise<UseCaseResult> {
   const edit = await beginLineEdit(client, svc, txId, null, claim);
   const line = edit.lines.find((l) => l.line_no === lineNo);
-  if (!line) throw notFound('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
+  if (!line) throw new Refusal('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
   const updated = reprice(line, input.quantity ?? line.quantity, input.discount_minor ?? line.discount_minor);
   return finishLineEdit(edit, { upsert: updated }, 200);
 }
@@ -181,6 +181,6 @@ export async function removeLine(
 ): Promise<UseCaseResult> {
   const edit = await beginLineEdit(client, svc, txId, null, claim);
   if (!edit.lines.some((l) => l.line_no === lineNo))
-    throw notFound('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
+    throw new Refusal('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
   return finishLineEdit(edit, { remove: lineNo }, 200);
 }

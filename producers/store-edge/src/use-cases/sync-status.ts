@@ -1,44 +1,21 @@
 import type pg from 'pg';
+import { outboxBacklog } from '../db/outbox-backlog.ts';
+import { lastStoreSeq, relayStatusRows, syncCursorRows } from '../db/sync-status-repo.ts';
 
 export type SyncState = 'ONLINE' | 'OFFLINE' | 'UNKNOWN';
-
-export async function outboxBacklog(
-  db: pg.Pool,
-  storeId: string,
-): Promise<{ backlog: number; oldestAgeSeconds: number | null }> {
-  const { rows } = await db.query<{ backlog: number; oldest_age_s: number | null }>(
-    `SELECT count(*)::int AS backlog, extract(epoch FROM now() - min(created_at))::float8 AS oldest_age_s
-       FROM outbox WHERE store_id = $1 AND published_at IS NULL`,
-    [storeId],
-  );
-  return { backlog: rows[0]!.backlog, oldestAgeSeconds: rows[0]!.oldest_age_s };
-}
 
 /**
  * Is this store's data reaching HQ? The relay writes relay_status; a heartbeat older than
  * staleAfterSeconds means the relay itself is gone, which is OFFLINE whatever it last said.
  */
 export async function syncStatus(db: pg.Pool, storeId: string, staleAfterSeconds: number) {
-  const [{ backlog, oldestAgeSeconds }, relays, cursors, seq] = await Promise.all([
+  const [backlog, relays, cursors, lastSeq] = await Promise.all([
     outboxBacklog(db, storeId),
-    db.query<{
-      destination: string;
-      status: 'ONLINE' | 'OFFLINE';
-      last_seen_at: Date;
-      last_error: string | null;
-      age_s: number;
-    }>(
-      `SELECT destination, status, last_seen_at, last_error, extract(epoch FROM now() - last_seen_at)::float8 AS age_s
-         FROM relay_status WHERE store_id = $1 ORDER BY destination`,
-      [storeId],
-    ),
-    db.query<{ destination: string; last_published_seq: bigint; updated_at: Date }>(
-      'SELECT destination, last_published_seq, updated_at FROM sync_cursors WHERE store_id = $1 ORDER BY destination',
-      [storeId],
-    ),
-    db.query<{ last_seq: bigint }>('SELECT last_seq FROM store_sequence WHERE store_id = $1', [storeId]),
+    relayStatusRows(db, storeId),
+    syncCursorRows(db, storeId),
+    lastStoreSeq(db, storeId),
   ]);
-  const destinations = relays.rows.map((r) => ({
+  const destinations = relays.map((r) => ({
     destination: r.destination,
     status: r.status === 'ONLINE' && r.age_s <= staleAfterSeconds ? 'ONLINE' : 'OFFLINE',
     last_seen_at: r.last_seen_at,
@@ -53,11 +30,10 @@ export async function syncStatus(db: pg.Pool, storeId: string, staleAfterSeconds
   return {
     store_id: storeId,
     status,
-    backlog,
-    oldest_unpublished_age_seconds:
-      oldestAgeSeconds === null ? 0 : Math.round(oldestAgeSeconds * 1000) / 1000,
-    last_store_seq: seq.rows[0]?.last_seq ?? 0n,
+    backlog: backlog.rows,
+    oldest_unpublished_age_seconds: Math.round(backlog.oldestAgeSeconds * 1000) / 1000,
+    last_store_seq: lastSeq,
     destinations,
-    cursors: cursors.rows,
+    cursors,
   };
 }

@@ -1,10 +1,9 @@
 import type pg from 'pg';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
-import { loadLines, loadPayments, lockTransaction } from '../db/transaction-repo.ts';
+import { loadLines, loadPayments, lockTransaction, markVoided } from '../db/transaction-repo.ts';
 import type { EventDraft } from '../events.ts';
-import { conflict } from '../http/api-error.ts';
-import { toSafeNumber } from '../http/json.ts';
-import { appendEvents } from '../outbox-writer.ts';
+import { toSafeNumber } from '../json-text.ts';
+import { Refusal } from '../refusal.ts';
 import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
 import { txFacts } from '../transaction-view.ts';
@@ -27,7 +26,7 @@ export async function voidSale(
   const tx = await lockTransaction(client, storeId, txId);
   const [lines, payments] = await Promise.all([loadLines(client, txId), loadPayments(client, txId)]);
   const decision = decide('VOID', txFacts(tx, lines, payments));
-  if (!decision.ok) throw conflict(decision.code, decision.message);
+  if (!decision.ok) throw new Refusal(decision.code, decision.message);
   const cashierId = input.cashier_id ?? tx.cashier_id;
   const wasPaid = tx.status === 'PAID';
 
@@ -39,11 +38,7 @@ export async function voidSale(
         lines.map((l) => ({ sku: l.sku, delta: l.quantity })),
       )
     : [];
-  await client.query(
-    `UPDATE transactions SET status = $2, voided_at = now(), void_reason = $3, voided_by_cashier_id = $4, updated_at = now()
-     WHERE id = $1`,
-    [txId, decision.next, input.reason, cashierId],
-  );
+  await markVoided(client, txId, decision.next, input.reason, cashierId);
   const events: EventDraft[] = failed.map((p) => paymentEvent(p, actor.terminalId));
   events.push({
     event_type: 'SaleVoided',
@@ -58,6 +53,5 @@ export async function voidSale(
       stock,
     },
   });
-  await appendEvents(client, storeId, events);
-  return { status: 200, body: await loadTransactionView(client, storeId, txId) };
+  return { status: 200, body: await loadTransactionView(client, storeId, txId), events };
 }

@@ -1,8 +1,8 @@
 import type { z } from 'zod';
-import { badRequest } from './api-error.ts';
+import { Refusal } from './refusal.ts';
 
 /**
- * Parses request input or throws a 400 naming the first offending field. Every body, param and
+ * Parses request input or throws a Refusal (INVALID_INPUT, 400) naming the first offending field. Every body, param and
  * query string goes through here, so malformed input can never reach SQL or become a 500.
  */
 export function parseInput<S extends z.ZodType>(
@@ -15,9 +15,9 @@ export function parseInput<S extends z.ZodType>(
   const issue = result.error.issues[0]!;
   const field = issue.path.length > 0 ? issue.path.map(String).join('.') : null;
   if (where === 'body' && (input === undefined || input === null) && issue.path.length === 0) {
-    throw badRequest('BODY_REQUIRED', 'a JSON object body with Content-Type: application/json is required');
+    throw new Refusal('BODY_REQUIRED', 'a JSON object body with Content-Type: application/json is required');
   }
-  throw badRequest(
+  throw new Refusal(
     'INVALID_INPUT',
     field ? `${where} ${field}: ${issue.message}` : `${where}: ${issue.message}`,
     field,

@@ -1,0 +1,66 @@
+import { currentTraceId, newTraceId } from '@retail-stream/runtime';
+import type { EventDraft, StoreEvent } from '../events.ts';
+import { uuidv7 } from '../uuid-v7.ts';
+
+export const OUTBOX_CHANNEL = 'outbox_new';
+
+/*
+ * store_seq comes from one counter row per store (store_sequence), not a SEQUENCE: the UPDATE
+ * row-locks the counter until commit, so a second transaction waits there until the first commits.
+ * The order in which sequences are handed out is the order in which they become visible, and a
+ * rollback returns its numbers (no gaps). It is taken in the LAST statement of a transaction so
+ * the lock is held only for the outbox insert and the commit.
+ */
+const SEQ_AND_ROWS = `seq AS (
+      UPDATE store_sequence SET last_seq = last_seq + $2, updated_at = now() WHERE store_id = $1
+      RETURNING last_seq - $2 AS base
+    ), ins AS (
+      INSERT INTO outbox (store_id, store_seq, event_id, event_type, occurred_at, trace_id, payload)
+      SELECT $1, seq.base + e.i, e.event_id, e.event_type, $3, $4,
+             e.payload || jsonb_build_object('store_seq', seq.base + e.i)
+        FROM seq, jsonb_to_recordset($5::jsonb) AS e(i bigint, event_id uuid, event_type text, payload jsonb)
+    )`;
+// Delivered only on commit, and Postgres delivers notifications in commit order, so the relay (and
+// the ordering test) can trust the payload's range.
+const NOTIFY = `SELECT pg_notify($6, format('{"store_id":%s,"from_seq":%s,"to_seq":%s}', to_json($1::text), seq.base + 1, seq.base + $2)) AS notified FROM seq`;
+
+/**
+ * A transaction's events as the tail of its final statement, parameters $1…$6: `ctes` (the counter
+ * UPDATE and the outbox rows with consecutive store_seq) and `select` (the NOTIFY, one row when the
+ * store's counter exists). The envelope (event_id, occurred_at, trace_id) is filled in here.
+ */
+export function outboxRows(
+  storeId: string,
+  drafts: readonly EventDraft[],
+  now: Date = new Date(),
+): { ctes: string; select: string; values: unknown[] } {
+  const traceId = currentTraceId() ?? newTraceId();
+  const events = drafts.map(
+    (d) =>
+      ({
+        event_id: uuidv7(now.getTime()),
+        event_type: d.event_type,
+        store_id: storeId,
+        terminal_id: d.terminal_id,
+        cashier_id: d.cashier_id,
+        occurred_at: now.getTime(),
+        trace_id: traceId,
+        ...d.fields,
+        enrichment: null,
+      }) as Omit<StoreEvent, 'store_seq'>,
+  );
+  return {
+    ctes: SEQ_AND_ROWS,
+    select: NOTIFY,
+    values: [
+      storeId,
+      drafts.length,
+      now,
+      traceId,
+      JSON.stringify(
+        events.map((e, i) => ({ i: i + 1, event_id: e.event_id, event_type: e.event_type, payload: e })),
+      ),
+      OUTBOX_CHANNEL,
+    ],
+  };
+}
