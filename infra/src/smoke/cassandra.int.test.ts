@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { Client, types } from 'cassandra-driver';
+import { testCassandraKeyspace, type TestCassandraKeyspace } from '@retail-stream/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serviceEnv } from '../service-env.ts';
 
@@ -9,9 +9,9 @@ const localDataCenter = env.CASSANDRA_LOCAL_DC ?? '';
 // The driver parses host:port in contact points, but hosts it learns later (events, peers) get
 // protocolOptions.port, which defaults to 9042 — a port this stack never uses.
 const port = Number(contactPoints[0]?.split(':')[1]);
-// Unique per run: parallel or aborted runs never see each other's rows.
-const keyspace = `rs_smoke_${randomBytes(4).toString('hex')}`;
-
+// Unique per run (the fixture names it): parallel or aborted runs never see each other's rows.
+let fixture: TestCassandraKeyspace;
+let keyspace = '';
 let client: Client;
 
 beforeAll(async () => {
@@ -24,9 +24,8 @@ beforeAll(async () => {
     socketOptions: { connectTimeout: 5_000, readTimeout: 20_000 },
   });
   await client.connect();
-  await client.execute(
-    `CREATE KEYSPACE IF NOT EXISTS ${keyspace} WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}`,
-  );
+  fixture = await testCassandraKeyspace(client, { prefix: 'rs_smoke' });
+  keyspace = fixture.name;
   await client.execute(
     `CREATE TABLE IF NOT EXISTS ${keyspace}.orders_by_store (
        store_id text, order_id text, status text, total_cents bigint, updated_at timestamp,
@@ -35,7 +34,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await client?.execute(`DROP KEYSPACE IF EXISTS ${keyspace}`).catch(() => undefined);
+  await fixture?.drop();
   await client?.shutdown();
 });
 

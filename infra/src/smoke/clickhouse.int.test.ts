@@ -1,28 +1,23 @@
-import { randomBytes } from 'node:crypto';
-import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
+import type { ClickHouseClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickhouseClientOptions, clickhouseErrorCode, sqlString } from '@retail-stream/runtime';
+import { clickhouseErrorCode, sqlString } from '@retail-stream/runtime';
+import { testClickHouseDatabase, type TestClickHouseDatabase } from '@retail-stream/runtime/testing';
 import { serviceEnv } from '../service-env.ts';
 
-// Identifiers cannot be bound; this one is generated from hex, so it needs no quoting.
-const db = `smoke_${randomBytes(4).toString('hex')}`;
 const CLICKHOUSE_URL = serviceEnv().CLICKHOUSE_URL ?? '';
+let fixture: TestClickHouseDatabase;
+// Identifiers cannot be bound; the fixture generates this one from [a-z0-9_], so it needs no quoting.
+let db = '';
 let client: ClickHouseClient;
 
 beforeAll(async () => {
   expect(CLICKHOUSE_URL, 'serviceEnv().CLICKHOUSE_URL').toMatch(/^https?:\/\//);
-  // The client logs every failed request itself; this file provokes errors on purpose.
-  client = createClient({
-    ...clickhouseClientOptions(CLICKHOUSE_URL),
-    log: { level: ClickHouseLogLevel.OFF },
-  });
-  await client.command({ query: `CREATE DATABASE ${db}` });
+  // The fixture's clients log nothing themselves; this file provokes errors on purpose.
+  fixture = await testClickHouseDatabase(CLICKHOUSE_URL, { prefix: 'smoke' });
+  ({ name: db, client } = fixture);
 });
 
-afterAll(async () => {
-  await client?.command({ query: `DROP DATABASE IF EXISTS ${db}` });
-  await client?.close();
-});
+afterAll(() => fixture?.drop());
 
 async function rows<T>(query: string): Promise<T[]> {
   return (await client.query({ query, format: 'JSONEachRow' })).json<T>();
