@@ -86,7 +86,7 @@ describe('ConsumerRunner against the real broker', () => {
     const durable: string[] = [];
     let failuresLeft = 4;
     const { r, metrics } = runner(topic, groupId, async (b) => {
-      if (failuresLeft-- > 0) throw new TransientError('DB_DOWN', 'database unavailable');
+      if (failuresLeft-- > 0) throw new TransientError('PG_UNAVAILABLE', 'database unavailable');
       for (const m of b.messages) durable.push(m.value!.toString());
     });
     await r.start();
@@ -97,7 +97,7 @@ describe('ConsumerRunner against the real broker', () => {
     expect(durable).toHaveLength(60);
     const retries = (await metrics.getSingleMetric('retail_consumer_retries_total')!.get()).values;
     expect(retries.reduce((s, v) => s + v.value, 0)).toBe(4);
-    expect(retries[0]!.labels.code).toBe('DB_DOWN');
+    expect(retries[0]!.labels.code).toBe('PG_UNAVAILABLE');
   });
 
   it('stops without committing on a non-retriable error; a restart re-reads the batch', async () => {
@@ -108,7 +108,7 @@ describe('ConsumerRunner against the real broker', () => {
       topic,
       groupId,
       async () => {
-        throw new ValidationError('BUG', 'handler bug');
+        throw new ValidationError('UNEXPECTED', 'handler bug');
       },
       (err) => (fatal = err),
     );

@@ -1,0 +1,3 @@
+export * from './app-error.ts';
+export * from './catalogue/index.ts';
+export * from './kafka-error-code.ts';
