@@ -1,5 +1,6 @@
 import {
   ERROR_CATALOGUE,
+  isErrorCode,
   type ErrorCode,
   type NonRetriableCode,
   type RetriableCode,
@@ -40,7 +41,8 @@ export class AppError<C extends ErrorCode = ErrorCode> extends Error {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = new.target.name;
     this.code = code;
-    const listed: boolean | 'either' = ERROR_CATALOGUE[code].retriable;
+    // A code cast past the type check must not make raising an error throw: it keeps the old default.
+    const listed: boolean | 'either' = isErrorCode(code) ? ERROR_CATALOGUE[code].retriable : 'either';
     this.retriable = listed === 'either' ? ((opts.retriable as boolean | undefined) ?? false) : listed;
     this.details = opts.details;
     this.field = opts.field ?? null;
