@@ -1,5 +1,7 @@
 import { counter, gauge, histogram } from '@retail-stream/runtime';
 import type { Registry } from 'prom-client';
+import type { StoreGapReport } from './gap-alerts.ts';
+import type { PipelineResult } from './record-pipeline.ts';
 
 export type IngestMetrics = ReturnType<typeof ingestMetrics>;
 
@@ -47,4 +49,26 @@ export function ingestMetrics(r: Registry, openGaps: () => number) {
       'Partition state restores (fence + changelog)',
     ),
   };
+}
+
+/** Counts a committed batch's outcomes (only after commit: an aborted batch is retried and counted then). */
+export function recordCommittedBatch(
+  m: IngestMetrics,
+  result: Pick<
+    PipelineResult,
+    'enriched' | 'duplicates' | 'deadLetters' | 'deadLetterCodes' | 'unknownStores' | 'unknownProducts'
+  >,
+  reports: readonly StoreGapReport[],
+): void {
+  m.records.inc({ outcome: 'forwarded' }, result.enriched.length);
+  m.records.inc({ outcome: 'duplicate' }, result.duplicates);
+  m.records.inc({ outcome: 'dead_lettered' }, result.deadLetters.length);
+  m.duplicates.inc(result.duplicates);
+  for (const code of result.deadLetterCodes) m.deadLetters.inc({ code });
+  m.unknownRefs.inc({ kind: 'store' }, result.unknownStores);
+  m.unknownRefs.inc({ kind: 'product' }, result.unknownProducts);
+  for (const r of reports) {
+    m.gapAlerts.inc({ status: r.report.status });
+    if (r.report.status === 'GIVEN_UP') m.gapsGivenUp.inc();
+  }
 }

@@ -14,7 +14,7 @@ import { eventSchema, posEventRecord, registerAll, type StoreEvent } from '@reta
 import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { ingestConfig, type IngestConfig } from '../src/config.ts';
-import { IngestProcessor } from '../src/ingest-processor.ts';
+import { startIngestProcessor, type IngestProcessor } from '../src/ingest-processor.ts';
 
 /** The processor's topics, all named after `name` (tests and the benchmark never share topics). */
 export function ingestTopicNames(name: string) {
@@ -79,7 +79,7 @@ export async function startProcessor(c: IngestConfig, name = 'a'): Promise<Runni
   const logger = createLogger({ service: `ingest-test-${name}`, level: c.LOG_LEVEL });
   const metrics = createMetricsRegistry(`ingest-test-${name}`);
   const fatal: unknown[] = [];
-  const processor = new IngestProcessor({
+  const processor = await startIngestProcessor({
     config: c,
     kafka: createKafka(c, `ingest-test-${name}`, logger),
     serde: AvroSerde.fromUrl(c.SCHEMA_REGISTRY_URL),
@@ -87,8 +87,15 @@ export async function startProcessor(c: IngestConfig, name = 'a'): Promise<Runni
     metrics,
     onFatal: (err) => fatal.push(err),
   });
-  await processor.start();
-  return { processor, metrics, fatal, stop: () => processor.stop() };
+  return {
+    processor,
+    metrics,
+    fatal,
+    stop: async () => {
+      await processor.stop();
+      await processor.close();
+    },
+  };
 }
 
 export async function metricValue(
