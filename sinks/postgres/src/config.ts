@@ -1,4 +1,5 @@
 import { baseServiceConfig, csv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
+import { sinkKitConfig } from '@retail-stream/runtime/sink-kit';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
 
@@ -26,28 +27,25 @@ export const sinkConfig = baseServiceConfig
   .extend(schemaRegistryConfig.shape)
   .extend(databaseConfig.shape)
   .extend({
-    SINK_GROUP_ID: z.string().min(1).default('postgres-hq-sink'),
     SINK_EVENTS_TOPIC: z.string().min(1).default(TOPICS.enrichedEvents),
     SINK_KPI_TOPIC: z.string().min(1).default(TOPICS.kpiWindows),
-    SINK_DLQ_TOPIC: z.string().min(1).default(TOPICS.deadLetters),
-    /** Partitions handled at once (each batch is one Postgres transaction on its own connection). */
     /**
      * How rows after the inbox are sent: one JSON array parameter per table (json_to_recordset) or
      * one array parameter per column (UNNEST). Both are one statement per table; json is cheaper
      * in Node (docs/BENCHMARKS.md).
      */
     SINK_INSERT_METHOD: z.enum(['json', 'unnest']).default('json'),
-    SINK_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
-    /** Backoff of batch retries while Postgres is away: 200 ms doubling up to this. */
-    SINK_RETRY_MAX_MS: z.coerce.number().int().min(100).default(30_000),
-    /** A member that died (kill -9) holds its partitions this long; the broker's minimum is 6 s. */
-    SINK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).default(30_000),
-    SINK_MAX_BYTES_PER_PARTITION: z.coerce
-      .number()
-      .int()
-      .min(65_536)
-      .default(8 * 1024 * 1024),
-  });
+  })
+  // Each partition's batch is one Postgres transaction on its own connection.
+  .extend(
+    sinkKitConfig({
+      name: 'postgres-sink',
+      dlqTopic: TOPICS.deadLetters,
+      partitionsConcurrently: 4,
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      retryMaxMs: 30_000,
+    }).shape,
+  );
 
 export type SinkConfig = z.infer<typeof sinkConfig>;
 export type DatabaseConfig = z.infer<typeof databaseConfig>;

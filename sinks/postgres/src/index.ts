@@ -2,5 +2,5 @@ export * from './config.ts';
 export * from './db.ts';
 export * from './event-rows.ts';
 export * from './batch-writer.ts';
-export * from './sink-handler.ts';
-export * from './sink-metrics.ts';
+export * from './records.ts';
+export * from './writer.ts';
