@@ -1,6 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { sqlString } from '@retail-stream/runtime';
 import { TABLES, type Table } from './rows.ts';
+import { CH_TABLES } from './tables/all-tables.ts';
+import { kpiWindowsTable, type KpiWindowsRow } from './tables/kpi-windows.ts';
 
 /**
  * Reads of the collapsed facts, for tests, the end-to-end checker and reports. Every query reads
@@ -49,28 +51,10 @@ export function salesTotalsByStoreDay(
   );
 }
 
-export interface KpiWindowRow {
-  scope: string;
-  store_id: string | null;
-  window_size: string;
-  window_start_ms: number;
-  window_end_ms: number;
-  revision: number;
-  is_final: number;
-  gmv_minor: number;
-  currency: string;
-  orders: number;
-  items: number;
-  refunds_minor: number;
-  voids_minor: number;
-  refund_count: number;
-  void_count: number;
-  payments_attempted: number;
-  payments_captured: number;
-  payment_methods: string[];
-  payment_amounts_minor: number[];
-  updated_at_ms: number;
-}
+/** A kpi_windows row as these reads return it: every written column but timezone, which they never selected. */
+export type KpiWindowRow = Omit<KpiWindowsRow, 'timezone'>;
+
+const KPI_READ_COLUMNS = kpiWindowsTable.columns.map(([c]) => c).filter((c) => c !== 'timezone');
 
 /** The highest revision of every KPI window (optionally of one scope and/or size). */
 export function kpiLatestRevisions(
@@ -83,11 +67,9 @@ export function kpiLatestRevisions(
   ].filter((w) => w !== undefined);
   return rows(
     client,
-    `SELECT scope, store_id, window_size, window_start_ms, window_end_ms, revision, is_final,
-            gmv_minor, currency, orders, items, refunds_minor, voids_minor, refund_count, void_count,
-            payments_attempted, payments_captured, payment_methods, payment_amounts_minor, updated_at_ms
+    `SELECT ${KPI_READ_COLUMNS.join(', ')}
        FROM kpi_windows FINAL ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY scope, window_size, window_start_ms`,
+      ORDER BY ${kpiWindowsTable.orderBy.join(', ')}`,
   );
 }
 
@@ -151,15 +133,10 @@ export async function tableCounts(
   return out;
 }
 
-const ORDER_KEYS: Record<Table, string> = {
-  sales: 'store_id, event_id',
-  sale_lines: 'store_id, event_id, line_no',
-  payments: 'store_id, event_id',
-  refunds: 'store_id, event_id',
-  voids: 'store_id, event_id',
-  inventory_movements: 'store_id, event_id, change_no',
-  kpi_windows: 'scope, window_size, window_start_ms',
-};
+const ORDER_KEYS = Object.fromEntries(CH_TABLES.map((t) => [t.table, t.orderBy.join(', ')])) as Record<
+  Table,
+  string
+>;
 
 /** Every collapsed row of a table, in key order (for comparing whole tables). */
 export function collapsedTable(client: ClickHouseClient, table: Table): Promise<Record<string, unknown>[]> {
