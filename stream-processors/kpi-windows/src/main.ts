@@ -1,6 +1,6 @@
 import { createKafka, createServiceRuntime, loadConfigOrExit } from '@retail-stream/runtime';
 import { kpiConfig } from './config.ts';
-import { createKpiService, type KpiService } from './kpi-service.ts';
+import { KPI_WINDOWS_NAME, startKpiWindows, type KpiWindows } from './kpi-windows.ts';
 
 /**
  * KPI windows: `npm start -w @retail-stream/kpi-windows`. Stage 1 (store windows) scales with the
@@ -8,15 +8,15 @@ import { createKpiService, type KpiService } from './kpi-service.ts';
  * single store-windows partition works (see README.md).
  */
 const config = loadConfigOrExit(kpiConfig);
-const rt = createServiceRuntime('kpi-windows', config);
-const kafka = createKafka(config, 'kpi-windows', rt.logger);
+const rt = createServiceRuntime(KPI_WINDOWS_NAME, config);
+const kafka = createKafka(config, KPI_WINDOWS_NAME, rt.logger);
 
-const holder: { service?: KpiService } = {};
-rt.health.addCheck('kpi', () => holder.service?.isReady() ?? 'starting');
+const holder: { service?: KpiWindows } = {};
+rt.health.addCheck('kpi', () => holder.service?.readiness() ?? 'starting');
 // Ops endpoints first, so /healthz answers while topics and schemas are checked.
 await rt.serve(config.OPS_PORT);
 
-const started = await createKpiService({
+const started = await startKpiWindows({
   config,
   kafka,
   logger: rt.logger,
@@ -30,7 +30,6 @@ rt.shutdown.onShutdown(
   'stop-intake',
 );
 rt.shutdown.onShutdown('kpi: publish due updates, close producers', () => started.close(), 'flush');
-await started.start();
 rt.logger.info(
   { stage: config.KPI_STAGE, input: config.KPI_INPUT_TOPIC, output: config.KPI_OUTPUT_TOPIC },
   'kpi windows started',

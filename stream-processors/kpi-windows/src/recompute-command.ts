@@ -1,4 +1,4 @@
-import type { AvroSerde, Logger } from '@retail-stream/runtime';
+import { readTopicRange, type AvroSerde, type Logger } from '@retail-stream/runtime';
 import type { KpiWindowUpdated, StoreEvent } from '@retail-stream/schemas';
 import { Partitioners, type Kafka, type Message } from 'kafkajs';
 import type avro from 'avsc';
@@ -7,7 +7,6 @@ import { kpiKey, kpiRecord } from './kpi-record.ts';
 import type { RecomputeArgs } from './recompute-args.ts';
 import { recomputeExact } from './recompute-exact.ts';
 import { ensureKpiTopics } from './setup.ts';
-import { readTopicRange } from './topic-range-reader.ts';
 import { fixedWindow, localDayWindow } from './window-assignment.ts';
 
 export interface RecomputeSummary {

@@ -25,7 +25,7 @@ import { storeEventMessage } from '@retail-stream/schemas/testing';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { afterEach, expect } from 'vitest';
 import { kpiConfig, type KpiConfig } from '../src/config.ts';
-import { createKpiService, type KpiService } from '../src/kpi-service.ts';
+import { startKpiWindows, type KpiWindows } from '../src/kpi-windows.ts';
 import { recomputeExact, type ExactWindow } from '../src/recompute-exact.ts';
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -147,17 +147,16 @@ export class EnrichedWriter {
 }
 
 /** The service in this process (both stages), as main.ts wires it. */
-export async function startInProcess(env: Record<string, string>, cleanup: Cleanup): Promise<KpiService> {
+export async function startInProcess(env: Record<string, string>, cleanup: Cleanup): Promise<KpiWindows> {
   const config: KpiConfig = parseConfig(kpiConfig, env);
   const logger = createLogger({ service: 'kpi-windows-test', level: 'warn' });
-  const service = await createKpiService({
+  const service = await startKpiWindows({
     config,
     kafka: createKafka(config, uniqueName('kpi-test'), logger),
     logger,
     registry: createMetricsRegistry('kpi-windows-test'),
     onFatal: (err) => logger.fatal({ err }, 'fatal'),
   });
-  await service.start();
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
