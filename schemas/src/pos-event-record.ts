@@ -9,8 +9,8 @@ import { catalogue, type EventSchema } from './catalogue.ts';
  *  - key: `store_id` (one store = one partition, in `store_seq` order);
  *  - headers: `event_type`, `event_id`, `trace_id` (consumers route, deduplicate and trace without
  *    decoding the value);
- *  - value: Confluent wire format (magic byte 0, 4-byte schema id, Avro body) written with the
- *    catalogue's schema of the event's type and the registry id of exactly that schema.
+ *  - value: Confluent wire format (framed by the runtime serde, runtime/src/wire-format.ts) written
+ *    with the catalogue's schema of the event's type and the registry id of exactly that schema.
  *
  * The input is the event as JSON with the Avro field names — what the store writes to its outbox
  * `payload`. The result is structurally a kafkajs `Message`, so this package needs no Kafka client.

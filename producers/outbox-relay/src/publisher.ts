@@ -7,7 +7,7 @@ export interface OutboundEvent {
   eventId: string;
   eventType: string;
   traceId: string;
-  /** Avro in the Confluent wire format (magic byte, schema id, body). */
+  /** Avro in the Confluent wire format, framed by the runtime serde (runtime/src/wire-format.ts). */
   value: Buffer;
   /** The row's payload as stored, for destinations that want JSON rather than Avro. */
   payload: Record<string, unknown>;
