@@ -10,6 +10,7 @@ export * from './backoff.ts';
 export * from './health.ts';
 export * from './ops-routes.ts';
 export * from './http-server.ts';
+export * from './http-errors.ts';
 export * from './shutdown.ts';
 export * from './kafka-client.ts';
 export * from './kafka-topics.ts';
