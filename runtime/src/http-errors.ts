@@ -67,11 +67,12 @@ export function httpErrorOf(err: unknown, policy: HttpErrorPolicy = {}): HttpErr
   let error: ErrorBody['error'];
   let retriable = false;
   let log: HttpErrorAnswer['log'];
-  if (app && listed !== undefined) {
+  // A 500 never carries internals, whatever code it was raised with.
+  if (app && listed !== undefined && listed !== 500) {
     status = listed;
     error = { code: app.code, message: app.message, field: app.field };
     retriable = app.retriable;
-    log = status < 500 ? 'none' : app.code === 'INTERNAL' ? 'error' : 'warn';
+    log = status < 500 ? 'none' : 'warn';
   } else if (app?.retriable && policy.retriableAsUnavailable) {
     status = 503;
     error = {

@@ -1,8 +1,13 @@
+import type { ErrorCode } from '@retail-stream/runtime';
 import { checkPosEvent, type EventSchema, type PosEventCheck } from '@retail-stream/schemas';
 
 export type EventStatus = 'accepted' | 'duplicate' | 'error';
 
-export type EventErrorCode = 'SEQUENCE_GAP' | 'SCHEMA_INVALID' | 'UNKNOWN_EVENT_TYPE' | 'NOT_PROCESSED';
+/** Per-event refusals, answered inside a 200 (catalogue: runtime/src/errors/catalogue/gateway.ts). */
+export type EventErrorCode = Extract<
+  ErrorCode,
+  'SEQUENCE_GAP' | 'SCHEMA_INVALID' | 'UNKNOWN_EVENT_TYPE' | 'NOT_PROCESSED'
+>;
 
 export interface EventResult {
   store_seq: number | null;

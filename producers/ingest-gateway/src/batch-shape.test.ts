@@ -1,9 +1,13 @@
+import { errorEntry } from '@retail-stream/runtime';
 import { describe, expect, it } from 'vitest';
-import { checkBatchShape, checkStore } from './batch-shape.ts';
+import { checkBatchShape, checkStore, type BatchRefusal } from './batch-shape.ts';
+
+/** A refusal with the HTTP status its code is answered with (from the catalogue). */
+const answered = (r: BatchRefusal | undefined) => r && { ...r, status: errorEntry(r.code).http };
 
 const refusal = (body: unknown, max = 3) => {
   const r = checkBatchShape(body, max);
-  return r.ok ? undefined : r.refusal;
+  return r.ok ? undefined : answered(r.refusal);
 };
 
 describe('checkBatchShape', () => {
@@ -47,12 +51,12 @@ describe('checkStore', () => {
   });
 
   it('403 naming the first foreign (or missing) store_id', () => {
-    expect(checkStore([{ store_id: 's1' }, { store_id: 's2' }], 's1')).toMatchObject({
+    expect(answered(checkStore([{ store_id: 's1' }, { store_id: 's2' }], 's1'))).toMatchObject({
       status: 403,
       code: 'STORE_MISMATCH',
       field: 'events.1.store_id',
       message: expect.stringContaining('"s2"'),
     });
-    expect(checkStore([{}], 's1')).toMatchObject({ status: 403, field: 'events.0.store_id' });
+    expect(answered(checkStore([{}], 's1'))).toMatchObject({ status: 403, field: 'events.0.store_id' });
   });
 });

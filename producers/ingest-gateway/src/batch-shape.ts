@@ -1,7 +1,14 @@
-/** A request the gateway refuses as a whole, with the HTTP status and the offending field. */
+import type { ErrorCode } from '@retail-stream/runtime';
+
+/**
+ * A request the gateway refuses as a whole, with the offending field. Its HTTP status is the
+ * code's in the catalogue (runtime/src/errors/catalogue/gateway.ts).
+ */
 export interface BatchRefusal {
-  status: 400 | 403 | 413;
-  code: string;
+  code: Extract<
+    ErrorCode,
+    'INVALID_BODY' | 'UNKNOWN_FIELD' | 'EMPTY_BATCH' | 'TOO_MANY_EVENTS' | 'INVALID_EVENT' | 'STORE_MISMATCH'
+  >;
   message: string;
   field: string | null;
 }
@@ -15,23 +22,21 @@ export type ShapeCheck =
  * the request can be processed at all.
  */
 export function checkBatchShape(body: unknown, maxEvents: number): ShapeCheck {
-  const refuse = (status: BatchRefusal['status'], code: string, message: string, field: string | null) => ({
+  const refuse = (code: BatchRefusal['code'], message: string, field: string | null) => ({
     ok: false as const,
-    refusal: { status, code, message, field },
+    refusal: { code, message, field },
   });
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
-    return refuse(400, 'INVALID_BODY', 'the body must be a JSON object {"events": [...]}', null);
+    return refuse('INVALID_BODY', 'the body must be a JSON object {"events": [...]}', null);
   }
   const unknown = Object.keys(body).find((k) => k !== 'events');
   if (unknown !== undefined)
-    return refuse(400, 'UNKNOWN_FIELD', `unknown field ${JSON.stringify(unknown)}`, unknown);
+    return refuse('UNKNOWN_FIELD', `unknown field ${JSON.stringify(unknown)}`, unknown);
   const events = (body as { events?: unknown }).events;
-  if (!Array.isArray(events))
-    return refuse(400, 'INVALID_BODY', 'events must be an array of events', 'events');
-  if (events.length === 0) return refuse(400, 'EMPTY_BATCH', 'events must hold at least one event', 'events');
+  if (!Array.isArray(events)) return refuse('INVALID_BODY', 'events must be an array of events', 'events');
+  if (events.length === 0) return refuse('EMPTY_BATCH', 'events must hold at least one event', 'events');
   if (events.length > maxEvents) {
     return refuse(
-      413,
       'TOO_MANY_EVENTS',
       `a batch may hold at most ${maxEvents} events, this one has ${events.length}; send smaller batches`,
       'events',
@@ -39,7 +44,7 @@ export function checkBatchShape(body: unknown, maxEvents: number): ShapeCheck {
   }
   const notObject = events.findIndex((e) => e === null || typeof e !== 'object' || Array.isArray(e));
   if (notObject >= 0)
-    return refuse(400, 'INVALID_EVENT', 'every event must be a JSON object', `events.${notObject}`);
+    return refuse('INVALID_EVENT', 'every event must be a JSON object', `events.${notObject}`);
   return { ok: true, events: events as Record<string, unknown>[] };
 }
 
@@ -55,7 +60,6 @@ export function checkStore(
   if (i < 0) return undefined;
   const other = events[i]!.store_id;
   return {
-    status: 403,
     code: 'STORE_MISMATCH',
     message: `event #${i} has store_id ${JSON.stringify(other) ?? 'missing'}; this API key may only send events of store ${storeId}`,
     field: `events.${i}.store_id`,

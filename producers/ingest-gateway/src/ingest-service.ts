@@ -30,7 +30,7 @@ export interface IngestOutcome {
 }
 
 /** Postgres error codes that mean "try again", not "this request is wrong". */
-const RETRIABLE_PG = new Map([
+const RETRIABLE_PG = new Map<string, 'STORE_BUSY' | 'DB_CONFLICT' | 'DB_UNAVAILABLE'>([
   ['55P03', 'STORE_BUSY'], // lock_not_available: another request of the store held the cursor too long
   ['40001', 'DB_CONFLICT'], // serialization_failure
   ['40P01', 'DB_CONFLICT'], // deadlock_detected

@@ -1,4 +1,4 @@
-import { AppError, TransientError, type Logger } from '@retail-stream/runtime';
+import { AppError, kafkaErrorCode, TransientError, type Logger } from '@retail-stream/runtime';
 import type { PosEventRecord } from '@retail-stream/schemas';
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 
@@ -9,9 +9,6 @@ export interface KafkaSinkOptions {
   sendRetries: number;
   logger: Logger;
 }
-
-/** Records the broker refuses for their size: resending them can never succeed. */
-const TOO_LARGE = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE']);
 
 /**
  * The gateway's one idempotent producer (acks=all), shared by every request.
@@ -130,13 +127,14 @@ function sendError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const type = protocolType(err);
   const message = (err as Error)?.message ?? String(err);
-  if (type && TOO_LARGE.has(type)) {
-    return new AppError('KAFKA_MESSAGE_TOO_LARGE', `the broker refused the batch as too large: ${message}`, {
-      retriable: false,
+  const code = type ? kafkaErrorCode(type) : 'KAFKA_UNAVAILABLE';
+  if (code === 'KAFKA_MESSAGE_TOO_LARGE') {
+    return new AppError(code, `the broker refused the batch as too large: ${message}; send smaller batches`, {
       cause: err,
     });
   }
-  return new TransientError(type ? `KAFKA_${type}` : 'KAFKA_UNAVAILABLE', message, err);
+  // Every other Kafka failure is retriable (catalogue): the relay resends after a 503.
+  return new AppError(code, type ? `${type}: ${message}` : message, { cause: err });
 }
 
 /** The kafkajs protocol error type (e.g. NOT_LEADER_OR_FOLLOWER), looking through retry wrappers. */
