@@ -10,7 +10,7 @@ describe('relay config', () => {
   it('needs only the store and the database; the rest has production defaults', () => {
     const c = parseConfig(relayConfig, minimal);
     expect(c).toMatchObject({
-      SYNC_PROTOCOL: 'kafka',
+      RELAY_SYNC_PROTOCOL: 'kafka',
       RELAY_TOPIC: 'retail.pos.events',
       RELAY_BATCH_SIZE: 2_000,
       RELAY_OFFLINE_AFTER_FAILURES: 3,
@@ -25,21 +25,25 @@ describe('relay config', () => {
       parseConfig(relayConfig, {
         STORE_ID: 'HCM-1',
         PG_URL: 'mysql://x',
-        SYNC_PROTOCOL: 'smoke-signals',
+        RELAY_SYNC_PROTOCOL: 'smoke-signals',
         RELAY_BATCH_SIZE: '0',
       });
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(ConfigError);
       expect((err as ConfigError).problems.map((p) => p.split(':')[0])).toEqual(
-        expect.arrayContaining(['STORE_ID', 'PG_URL', 'SYNC_PROTOCOL', 'RELAY_BATCH_SIZE']),
+        expect.arrayContaining(['STORE_ID', 'PG_URL', 'RELAY_SYNC_PROTOCOL', 'RELAY_BATCH_SIZE']),
       );
     }
   });
 
-  it('SYNC_PROTOCOL=http needs the gateway URL and a well-formed key (never echoed), and builds an HttpPublisher', () => {
+  it('RELAY_SYNC_PROTOCOL=http needs the gateway URL and a well-formed key (never echoed), and builds an HttpPublisher', () => {
     try {
-      parseConfig(relayConfig, { ...minimal, SYNC_PROTOCOL: 'http', RELAY_HTTP_API_KEY: 'not-a-key-secret' });
+      parseConfig(relayConfig, {
+        ...minimal,
+        RELAY_SYNC_PROTOCOL: 'http',
+        RELAY_HTTP_API_KEY: 'not-a-key-secret',
+      });
       expect.unreachable();
     } catch (err) {
       expect((err as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
@@ -50,7 +54,7 @@ describe('relay config', () => {
     }
     const c = parseConfig(relayConfig, {
       ...minimal,
-      SYNC_PROTOCOL: 'http',
+      RELAY_SYNC_PROTOCOL: 'http',
       RELAY_HTTP_URL: 'https://ingest.hq.example',
       RELAY_HTTP_API_KEY: `rsk_0123456789abcdef.${'a'.repeat(43)}`,
     });

@@ -18,7 +18,7 @@ export const relayConfig = baseServiceConfig
     PG_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
     PG_POOL_MAX: z.coerce.number().int().min(2).max(20).default(4),
     /** kafka: straight to the brokers. http: through the ingest gateway (publisher not built yet). */
-    SYNC_PROTOCOL: z.enum(['kafka', 'http']).default('kafka'),
+    RELAY_SYNC_PROTOCOL: z.enum(['kafka', 'http']).default('kafka'),
     RELAY_TOPIC: z.string().min(1).default(TOPICS.posEvents),
     /** Rows read (and published) per batch. */
     RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2_000),
@@ -60,9 +60,9 @@ export const relayConfig = baseServiceConfig
      * to CI/deploy (`npm run register -w @retail-stream/schemas`); this is for demos and dev boxes.
      */
     RELAY_REGISTER_SCHEMAS: boolFromEnv.default(false),
-    /** SYNC_PROTOCOL=http: the ingest gateway's base URL (events go to <url>/v1/ingestion/events). */
+    /** RELAY_SYNC_PROTOCOL=http: the ingest gateway's base URL (events go to <url>/v1/ingestion/events). */
     RELAY_HTTP_URL: z.url().optional(),
-    /** SYNC_PROTOCOL=http: the store's API key, issued once by the gateway's keys CLI. */
+    /** RELAY_SYNC_PROTOCOL=http: the store's API key, issued once by the gateway's keys CLI. */
     RELAY_HTTP_API_KEY: z
       .string()
       .regex(
@@ -82,9 +82,10 @@ export const relayConfig = baseServiceConfig
       .default(1_048_576),
   })
   .superRefine((c, ctx) => {
-    if (c.SYNC_PROTOCOL !== 'http') return;
+    if (c.RELAY_SYNC_PROTOCOL !== 'http') return;
     for (const key of ['RELAY_HTTP_URL', 'RELAY_HTTP_API_KEY'] as const) {
-      if (!c[key]) ctx.addIssue({ code: 'custom', path: [key], message: 'required when SYNC_PROTOCOL=http' });
+      if (!c[key])
+        ctx.addIssue({ code: 'custom', path: [key], message: 'required when RELAY_SYNC_PROTOCOL=http' });
     }
   });
 

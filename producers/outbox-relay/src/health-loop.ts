@@ -1,7 +1,7 @@
 import { errorCode, type AppError, type Logger } from '@retail-stream/runtime';
 import type pg from 'pg';
 import type { OfflineDetector } from './offline-detector.ts';
-import { outboxBacklog } from './outbox-backlog.ts';
+import { outboxBacklog } from '@retail-stream/store-edge';
 import type { Publisher } from './publisher.ts';
 import type { ConnectivityReporter, OutboxRelay } from './relay-loop.ts';
 import type { RelayMetrics } from './relay-metrics.ts';

@@ -40,12 +40,12 @@ import {
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { relayConfig } from './config.ts';
 import { HttpPublisher } from './http-publisher.ts';
-import { createRelayService, type RelayService } from './relay-service.ts';
+import { startOutboxRelay, type OutboxRelayService } from './relay-service.ts';
 
 /**
  * relay → HTTPS ingest gateway → Kafka, all real: the store's outbox in Postgres, the gateway
  * in-process (its own Postgres schema), the broker and the registry. The relay is built with an
- * HttpPublisher as its Publisher, exactly what SYNC_PROTOCOL=http wires.
+ * HttpPublisher as its Publisher, exactly what RELAY_SYNC_PROTOCOL=http wires.
  */
 
 const serde = AvroSerde.fromUrl(REGISTRY_URL);
@@ -120,13 +120,12 @@ async function startRelay(
     maxBodyBytes: 1_048_576,
     logger,
   });
-  const service: RelayService = await createRelayService({
+  const service: OutboxRelayService = await startOutboxRelay({
     config,
     logger,
     metrics: createMetricsRegistry('outbox-relay', { defaultMetrics: false }),
     publisher,
   });
-  service.start();
   cleanup.push(async () => {
     await service.stop();
     await service.close();
@@ -156,7 +155,7 @@ async function httpState(db: StoreDb) {
   return rows[0]!;
 }
 
-describe('outbox relay → ingest gateway → Kafka (SYNC_PROTOCOL=http)', () => {
+describe('outbox relay → ingest gateway → Kafka (RELAY_SYNC_PROTOCOL=http)', () => {
   it('delivers the backlog in store_seq order, byte-identical to the direct Kafka path', async () => {
     const gw = await startGateway();
     const db = await store();

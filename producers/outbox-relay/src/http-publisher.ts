@@ -43,7 +43,7 @@ interface GatewayErrorBody {
 const BODY_OVERHEAD = Buffer.byteLength('{"events":[]}');
 
 /**
- * Publishes through the HTTPS ingest gateway (SYNC_PROTOCOL=http), for stores that cannot reach
+ * Publishes through the HTTPS ingest gateway (RELAY_SYNC_PROTOCOL=http), for stores that cannot reach
  * Kafka: `POST <url>/v1/ingestion/events` with `Authorization: Bearer <key>` and the outbox
  * payloads as they are stored, `{"events": [...]}`.
  *

@@ -5,5 +5,4 @@ export { OutboxRelay, type ConnectivityReporter, type Stall } from './relay-loop
 export { KafkaPublisher } from './kafka-publisher.ts';
 export { createPublisher } from './publisher-factory.ts';
 export { leaseKey } from './store-lease.ts';
-export { RELAY_SCHEMA_SQL, ensureRelaySchema } from './relay-schema.ts';
 export { HttpPublisher, GatewayRejectedError } from './http-publisher.ts';

@@ -6,7 +6,7 @@ import { KafkaPublisher } from './kafka-publisher.ts';
 import type { Publisher } from './publisher.ts';
 
 /**
- * SYNC_PROTOCOL → Publisher. The seam for stores that cannot reach Kafka: an `HttpPublisher`
+ * RELAY_SYNC_PROTOCOL → Publisher. The seam for stores that cannot reach Kafka: an `HttpPublisher`
  * (POST /v1/ingestion/events to the ingest gateway with the store's API key, acknowledging the
  * prefix of the batch the gateway accepted) implements Publisher and is returned for 'http'; its
  * settings (gateway URL, API key) join config.ts. Nothing else in the relay changes.
@@ -16,7 +16,7 @@ export function createPublisher(
   logger: Logger,
   overrides: { kafka?: Kafka } = {},
 ): Publisher {
-  switch (config.SYNC_PROTOCOL) {
+  switch (config.RELAY_SYNC_PROTOCOL) {
     case 'kafka':
       return new KafkaPublisher({
         kafka: overrides.kafka ?? createKafka(config, 'outbox-relay', logger),
@@ -26,7 +26,7 @@ export function createPublisher(
         logger: logger.child({ component: 'kafka-publisher' }),
       });
     case 'http':
-      // config.ts requires both when SYNC_PROTOCOL=http.
+      // config.ts requires both when RELAY_SYNC_PROTOCOL=http.
       return new HttpPublisher({
         url: config.RELAY_HTTP_URL!,
         apiKey: config.RELAY_HTTP_API_KEY!,

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AvroSerde, errorCode, type Logger, type ServiceRuntime } from '@retail-stream/runtime';
+import {
+  AvroSerde,
+  errorCode,
+  type Logger,
+  type RunningService,
+  type ServiceRuntime,
+} from '@retail-stream/runtime';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import type { RelayConfig } from './config.ts';
@@ -11,11 +17,10 @@ import { createPublisher } from './publisher-factory.ts';
 import type { Publisher } from './publisher.ts';
 import { OutboxRelay } from './relay-loop.ts';
 import { createRelayMetrics, type RelayMetrics } from './relay-metrics.ts';
-import { ensureRelaySchema } from './relay-schema.ts';
 import { deletePublishedBefore } from './retention.ts';
 import { SchemaIdCache } from './schema-id-cache.ts';
 import { StoreLease } from './store-lease.ts';
-import { storeDatabaseUrl } from '@retail-stream/store-edge';
+import { migrateStoreDatabase, storeDatabaseUrl } from '@retail-stream/store-edge';
 
 export interface RelayServiceDeps {
   config: RelayConfig;
@@ -28,22 +33,25 @@ export interface RelayServiceDeps {
   publisher?: Publisher;
 }
 
-export interface RelayService {
+/**
+ * A running relay: RunningService (stop: stop polling and housekeeping, the batch in flight is
+ * published and marked first; close: producer, lease session and pool) plus its parts for tests.
+ */
+export interface OutboxRelayService extends RunningService {
   relay: OutboxRelay;
   health: HealthLoop;
   metrics: RelayMetrics;
   schemaIds: SchemaIdCache;
   pool: pg.Pool;
-  start(): void;
-  /** Stop polling and housekeeping; the batch in flight is published and marked first. */
-  stop(): Promise<void>;
-  /** Producer, lease session and pool. */
-  close(): Promise<void>;
+  /** true, or why the relay is not doing its job (the readiness check's detail). */
   readiness(): true | string;
 }
 
-/** Wires one store's relay from config; main.ts adds the process around it, tests use it in-process. */
-export async function createRelayService(deps: RelayServiceDeps): Promise<RelayService> {
+/**
+ * Wires one store's relay from config and starts it (active, or standing by for the store's lease);
+ * main.ts adds the process around it, tests and the store host use it in-process.
+ */
+export async function startOutboxRelay(deps: RelayServiceDeps): Promise<OutboxRelayService> {
   const { config, logger } = deps;
   const metrics = createRelayMetrics(deps.metrics);
   const storeUrl = storeDatabaseUrl(config.PG_URL, config.STORE_ID);
@@ -55,9 +63,11 @@ export async function createRelayService(deps: RelayServiceDeps): Promise<RelayS
   pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
 
   // The store database may come up after the relay (box boot): wait for it rather than crash-loop.
+  // The relay's tables come with the store database's migrations, which it runs too (whichever of
+  // store edge and relay starts first migrates).
   for (let attempt = 1; ; attempt++) {
     try {
-      await ensureRelaySchema(pool);
+      await migrateStoreDatabase(pool, logger);
       break;
     } catch (err) {
       if (deps.signal?.aborted) {
@@ -141,32 +151,33 @@ export async function createRelayService(deps: RelayServiceDeps): Promise<RelayS
     logger,
   );
 
+  const readiness = (): true | string => {
+    if (!relay.active) return true; // a standby is doing its job: waiting to take over
+    const stall = relay.stall;
+    if (stall?.kind === 'blocked') return `store blocked at store_seq ${stall.storeSeq} (${stall.code})`;
+    const status = health.currentStatus();
+    if (status?.status === 'OFFLINE')
+      return `destination ${publisher.destination} OFFLINE: ${status.lastError ?? ''}`;
+    return true;
+  };
+
+  relay.start();
+  healthTask.start();
+  retentionTask.start();
   return {
     relay,
     health,
     metrics,
     schemaIds,
     pool,
-    start() {
-      relay.start();
-      healthTask.start();
-      retentionTask.start();
-    },
+    readiness,
+    isReady: () => readiness() === true,
     async stop() {
       await Promise.all([relay.stop(), healthTask.stop(), retentionTask.stop()]);
     },
     async close() {
       await Promise.allSettled([publisher.close(), lease.release()]);
       await pool.end();
-    },
-    readiness() {
-      if (!relay.active) return true; // a standby is doing its job: waiting to take over
-      const stall = relay.stall;
-      if (stall?.kind === 'blocked') return `store blocked at store_seq ${stall.storeSeq} (${stall.code})`;
-      const status = health.currentStatus();
-      if (status?.status === 'OFFLINE')
-        return `destination ${publisher.destination} OFFLINE: ${status.lastError ?? ''}`;
-      return true;
     },
   };
 }

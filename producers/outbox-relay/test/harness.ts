@@ -28,7 +28,7 @@ import { prepareStoreDatabase } from '@retail-stream/store-edge';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { relayConfig, type RelayConfig } from '../src/config.ts';
-import { createRelayService, type RelayService } from '../src/relay-service.ts';
+import { startOutboxRelay, type OutboxRelayService } from '../src/relay-service.ts';
 import { storeDatabaseName, storeDatabaseUrl } from '@retail-stream/store-edge';
 
 export const ENV = serviceEnv();
@@ -253,7 +253,7 @@ export function captureLogger(level = 'info'): { logger: Logger; lines: LogLine[
 }
 
 export interface InProcessRelay {
-  service: RelayService;
+  service: OutboxRelayService;
   config: RelayConfig;
   lines: LogLine[];
   metricsText(): Promise<string>;
@@ -267,8 +267,7 @@ export async function startRelay(
   const config = parseConfig(relayConfig, env);
   const { logger, lines } = captureLogger('info');
   const metrics = createMetricsRegistry('outbox-relay', { defaultMetrics: false });
-  const service = await createRelayService({ config, logger, metrics, kafka: opts.kafka });
-  service.start();
+  const service = await startOutboxRelay({ config, logger, metrics, kafka: opts.kafka });
   return {
     service,
     config,

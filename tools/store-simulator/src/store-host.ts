@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { ChildRegistries, closeServer, listen, parseConfig, type Logger } from '@retail-stream/runtime';
-import { createRelayService, relayConfig, type RelayService } from '@retail-stream/outbox-relay';
+import { relayConfig, startOutboxRelay, type OutboxRelayService } from '@retail-stream/outbox-relay';
 import { hashToken, startStoreEdge, storeEdgeConfig, type StoreEdge } from '@retail-stream/store-edge';
 import express from 'express';
 import { Registry } from 'prom-client';
@@ -25,7 +25,7 @@ export interface HostedStoreInfo {
 interface HostedStore {
   info: Omit<HostedStoreInfo, 'online'>;
   edge: StoreEdge;
-  relay: RelayService;
+  relay: OutboxRelayService;
   link: KafkaLink;
   server: Server;
 }
@@ -178,9 +178,9 @@ export class StoreHost {
     const edgeConfig = parseConfig(storeEdgeConfig, {
       ...common,
       PG_POOL_MAX: String(config.EDGE_PG_POOL_MAX),
-      POS_TERMINAL_TOKENS: tokens.join(','),
-      CUSTOMER_HMAC_KEY: config.CUSTOMER_HMAC_KEY,
-      QR_CALLBACK_SECRET: config.QR_CALLBACK_SECRET,
+      EDGE_TERMINAL_TOKENS: tokens.join(','),
+      EDGE_CUSTOMER_HMAC_KEY: config.CUSTOMER_HMAC_KEY,
+      EDGE_QR_CALLBACK_SECRET: config.QR_CALLBACK_SECRET,
     });
     const relayCfg = parseConfig(relayConfig, {
       ...common,
@@ -205,13 +205,13 @@ export class StoreHost {
       metrics: edgeMetrics,
       app,
     });
-    let relay: RelayService | undefined;
+    let relay: OutboxRelayService | undefined;
     let server: Server | undefined;
     try {
       const link = await KafkaLink.create();
       const relayMetrics = new Registry();
       const relayLogger = logger.child({ role: 'outbox-relay' });
-      relay = await createRelayService({
+      relay = await startOutboxRelay({
         config: relayCfg,
         logger: relayLogger,
         metrics: relayMetrics,
@@ -221,7 +221,6 @@ export class StoreHost {
       const port = config.STORE_BASE_PORT === 0 ? 0 : config.STORE_BASE_PORT + index;
       const bound = await listen(app, port, config.HTTP_HOST);
       server = bound.server;
-      relay.start();
       const store = edge.services.store;
       this.stores.set(storeId, {
         info: {
@@ -245,7 +244,11 @@ export class StoreHost {
       logger.info({ port: bound.port }, 'store started');
     } catch (err) {
       if (server) await closeServer(server).catch(() => undefined);
-      if (relay) await relay.close().catch(() => undefined);
+      if (relay) {
+        // Started already (polling or standing by): stop before closing its pool and producer.
+        await relay.stop().catch(() => undefined);
+        await relay.close().catch(() => undefined);
+      }
       edge.stop();
       await edge.close().catch(() => undefined);
       throw err;

@@ -43,7 +43,16 @@ export async function prepareStoreDatabase(
 ): Promise<MigrateResult> {
   const created = await ensureDatabase(adminUrl, storeDatabaseName(storeId));
   if (created) logger?.info({ store_id: storeId }, 'store database created');
-  return migrate(storeDatabaseUrl(adminUrl, storeId), { dir: MIGRATIONS_DIR, logger });
+  return migrateStoreDatabase(storeDatabaseUrl(adminUrl, storeId), logger);
+}
+
+/**
+ * Brings an existing store database's schema up to date (migrations/, including the relay's own
+ * tables). The store edge and the outbox relay both run it at start, so whichever starts first
+ * migrates and the other finds nothing to do (the runner serialises them on an advisory lock).
+ */
+export function migrateStoreDatabase(db: string | pg.Pool, logger?: Logger): Promise<MigrateResult> {
+  return migrate(db, { dir: MIGRATIONS_DIR, logger });
 }
 
 /** Readiness: the store database answers a trivial query. */
