@@ -2,6 +2,17 @@ import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickh
 import { clickhouseClientOptions } from '../clickhouse-compat.ts';
 import { uniqueName } from './unique-name.ts';
 
+/** Drops a ClickHouse database; one that is already gone is fine. */
+export async function dropClickHouseDatabase(url: string, name: string): Promise<void> {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a test database name: ${name}`);
+  const admin = createClient({ ...clickhouseClientOptions(url), log: { level: ClickHouseLogLevel.OFF } });
+  try {
+    await admin.command({ query: `DROP DATABASE IF EXISTS ${name}` });
+  } finally {
+    await admin.close();
+  }
+}
+
 export interface TestClickHouseDatabase {
   name: string;
   /** A client whose unqualified table names resolve to this database. */

@@ -4,8 +4,10 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 /**
  * Re-sends a fraction of a topic's records with the same key, value and headers, as a relay that
  * crashed after producing but before marking its outbox rows would. The choice is a hash of the
- * record's `event_id` header, so it is deterministic and spread over stores. For the end-to-end
- * test: the pipeline must absorb the copies (guarantees 3 and 4).
+ * record's `event_id` header, so it is spread over stores; the first record read is always
+ * copied too, so a run that reads anything has at least one duplicate to absorb whatever its
+ * (random) event ids are. For the end-to-end test: the pipeline must absorb the copies
+ * (guarantees 3 and 4).
  */
 export class DuplicateInjector {
   private consumer: Consumer | undefined;
@@ -46,7 +48,8 @@ export class DuplicateInjector {
         this.read += 1;
         const eventId = message.headers?.event_id?.toString();
         // Each event is copied once at most: the copy itself comes back through this consumer.
-        if (!eventId || this.ours.has(eventId) || !DuplicateInjector.chosen(eventId, this.fraction)) return;
+        if (!eventId || this.ours.has(eventId)) return;
+        if (this.injected > 0 && !DuplicateInjector.chosen(eventId, this.fraction)) return;
         this.ours.add(eventId);
         await this.producer!.send({
           topic: this.topic,

@@ -60,6 +60,8 @@ describe('end to end', () => {
           offline: [`${offlineStore}@20s+20s`],
           ledger,
           seed: 4242,
+          // Voids, refunds and failed payments happen because the run asks for them, not by chance.
+          everyCase: true,
         },
       });
       expect(run.storeIds).toContain(offlineStore);
@@ -114,8 +116,11 @@ describe('end to end', () => {
       );
 
       const sales = entries.filter((e) => e.kind === 'sale').length;
-      expect(sales).toBeGreaterThan(RATE * DURATION_S * 0.5);
-      expect(entries.some((e) => e.kind === 'void')).toBe(true);
+      // Every till sold (a floor that holds on a loaded machine; the rate is not what is tested).
+      expect(sales).toBeGreaterThanOrEqual(STORES * TERMINALS);
+      for (const kind of ['void', 'refund'] as const) {
+        expect(new Set(entries.flatMap((e) => (e.kind === kind ? [e.store_id] : []))).size).toBe(STORES);
+      }
       expect(duplicator.injected).toBeGreaterThan(0);
       expect(result.drained, result.pending).toBe(true);
       for (const row of result.rows) {

@@ -32,6 +32,25 @@ describe('simulator arguments', () => {
     });
   });
 
+  it('--every-case scripts one of every case; without it nothing is scripted', () => {
+    expect(parseSimArgs([]).options.script).toBeUndefined();
+    const kinds = parseSimArgs(['--every-case']).options.script!.map((c) =>
+      c.kind === 'refund'
+        ? `refund ${c.whole ? 'whole' : 'part'}`
+        : (c.void ?? c.payments!.map((p) => p.outcome).join('>')),
+    );
+    expect(kinds).toEqual([
+      'declined>captured',
+      'failed>captured',
+      'captured',
+      'captured',
+      'before_payment',
+      'after_payment',
+      'refund part',
+      'refund whole',
+    ]);
+  });
+
   it('names the bad flag', () => {
     expect(() => parseSimArgs(['--rate', '0'])).toThrow(/--rate/);
     expect(() => parseSimArgs(['--offline', 'nope'])).toThrow(/store>@<start>/);

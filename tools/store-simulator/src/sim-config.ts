@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { baseServiceConfig, ValidationError } from '@retail-stream/runtime';
 import { z } from 'zod';
+import { everyCaseScript } from './customer-plan.ts';
 import { parseOfflineSchedule } from './offline-schedule.ts';
 import type { SimOptions } from './simulator.ts';
 import { parseStoreHours } from './store-hours.ts';
@@ -31,7 +32,9 @@ export const USAGE = `usage: simulate [options]
   --ledger FILE         ledger path (default .data/simulator/ledger-<time>.jsonl)
   --port P              control page/API port (default SIM_PORT or OPS_PORT, else a free port)
   --host-url URL        the store host's control URL (default STORE_HOST_URL)
-  --paused              wait for "start" on the control page instead of starting at once`;
+  --paused              wait for "start" on the control page instead of starting at once
+  --every-case          each store's first till first serves one of every case (declined card,
+                        failed QR, abandoned basket, voided sale, part and whole refund)`;
 
 const args = z.object({
   stores: z.coerce.number().int().min(1).max(1000).optional(),
@@ -52,6 +55,7 @@ const args = z.object({
   port: z.coerce.number().int().min(0).max(65_535).optional(),
   'host-url': z.url().optional(),
   paused: z.boolean().default(false),
+  'every-case': z.boolean().default(false),
   help: z.boolean().default(false),
 });
 
@@ -83,6 +87,7 @@ export function parseSimArgs(argv: string[]): SimCli {
       port: { type: 'string' },
       'host-url': { type: 'string' },
       paused: { type: 'boolean' },
+      'every-case': { type: 'boolean' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -118,6 +123,7 @@ export function parseSimArgs(argv: string[]): SimCli {
       hours,
       receiptEveryS: a['receipt-every'],
       countEveryS: a['count-every'],
+      script: a['every-case'] ? everyCaseScript() : undefined,
     },
     ledger: a.ledger,
     port: a.port,

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import type { Server } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -49,7 +48,6 @@ describe('multi-store host + simulator against real Postgres, Kafka and registry
   const teardowns = new Teardowns({ ignoreErrors: true });
   let topics: TestTopics<'pos'>;
   let host: StoreHost | undefined;
-  let control: Server | undefined;
   let hostUrl = '';
 
   beforeAll(async () => {
@@ -98,7 +96,7 @@ describe('multi-store host + simulator against real Postgres, Kafka and registry
     const app = express();
     app.use(hostControlRoutes(host));
     const bound = await listen(app, 0, '127.0.0.1');
-    control = teardowns.add(bound.server, closeServer);
+    teardowns.add(bound.server, closeServer);
     hostUrl = `http://127.0.0.1:${bound.port}`;
   });
 

@@ -1,10 +1,8 @@
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
-import { createClient } from '@clickhouse/client';
 import cassandra from 'cassandra-driver';
-import pg from 'pg';
-import { clickhouseClientOptions } from '@retail-stream/runtime';
+import { dropClickHouseDatabase, dropPgDatabase, dropPgSchema } from '@retail-stream/runtime/testing';
 import { storeDatabaseName } from '@retail-stream/store-edge';
 import { Supervisor } from '@retail-stream/scripts/supervisor';
 import {
@@ -140,24 +138,10 @@ export async function teardownIsolated(run: IsolatedRun, e: ServiceEndpoints): P
     }
   });
   await attempt('postgres', async () => {
-    const db = new pg.Client({ connectionString: e.PG_URL });
-    await db.connect();
-    try {
-      await db.query(`DROP SCHEMA IF EXISTS "${n.pgSchema}" CASCADE`);
-      for (const id of run.storeIds)
-        await db.query(`DROP DATABASE IF EXISTS "${storeDatabaseName(id)}" WITH (FORCE)`);
-    } finally {
-      await db.end();
-    }
+    await dropPgSchema(e.PG_URL, n.pgSchema);
+    for (const id of run.storeIds) await dropPgDatabase(e.PG_URL, storeDatabaseName(id));
   });
-  await attempt('clickhouse', async () => {
-    const ch = createClient(clickhouseClientOptions(e.CLICKHOUSE_URL));
-    try {
-      await ch.command({ query: `DROP DATABASE IF EXISTS ${n.clickhouseDatabase}` });
-    } finally {
-      await ch.close();
-    }
-  });
+  await attempt('clickhouse', () => dropClickHouseDatabase(e.CLICKHOUSE_URL, n.clickhouseDatabase));
   await attempt('cassandra', async () => {
     const c = new cassandra.Client({
       contactPoints: e.CASSANDRA_CONTACT_POINTS.split(','),
