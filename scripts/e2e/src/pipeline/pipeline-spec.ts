@@ -57,6 +57,8 @@ export interface SimulatorRun {
   offline: string[];
   ledger: string;
   seed: number;
+  /** Each store's first till first serves one of every case (--every-case), for tests asserting on them. */
+  everyCase?: boolean;
 }
 
 export interface PipelineOptions {
@@ -372,6 +374,7 @@ export function pipelineGroups(opts: PipelineOptions): {
           '--port',
           String(p.simulator),
           ...s.offline.flatMap((o) => ['--offline', o]),
+          ...(s.everyCase ? ['--every-case'] : []),
         ]),
         env: {
           ...base,
