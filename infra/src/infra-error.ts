@@ -1,12 +1,12 @@
-import { AppError } from '@retail-stream/runtime';
+import { AppError, type NonRetriableCode } from '@retail-stream/runtime';
 
 /** An infra failure the user can act on: what broke, why, and the command or change that fixes it. */
 export class InfraError extends AppError {
   readonly hint: string;
   readonly logTail: string | undefined;
 
-  constructor(code: string, message: string, hint: string, logTail?: string) {
-    super(code, message, { retriable: false });
+  constructor(code: NonRetriableCode, message: string, hint: string, logTail?: string) {
+    super(code, message);
     this.hint = hint;
     this.logTail = logTail;
   }
