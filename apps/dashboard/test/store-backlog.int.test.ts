@@ -33,10 +33,10 @@ beforeAll(async () => {
     {
       STORE_ID: storeId,
       PG_URL,
-      PORT: '0',
-      POS_TERMINAL_TOKENS: `T1:${crypto.createHash('sha256').update(token).digest('hex')}`,
-      CUSTOMER_HMAC_KEY: 'k'.repeat(32),
-      QR_CALLBACK_SECRET: 'q'.repeat(16),
+      EDGE_PORT: '0',
+      EDGE_TERMINAL_TOKENS: `T1:${crypto.createHash('sha256').update(token).digest('hex')}`,
+      EDGE_CUSTOMER_HMAC_KEY: 'k'.repeat(32),
+      EDGE_QR_CALLBACK_SECRET: 'q'.repeat(16),
     },
     { what: 'store edge' },
   );

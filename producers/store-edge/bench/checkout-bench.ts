@@ -54,14 +54,14 @@ const child = spawn(process.execPath, ['--import', 'tsx', ...values['node-arg'],
     ...process.env,
     STORE_ID: store!.store_id,
     PG_URL: pgUrl,
-    PORT: String(port),
+    EDGE_PORT: String(port),
     PG_POOL_MAX: '20',
     LOG_LEVEL: 'warn',
-    POS_TERMINAL_TOKENS: Object.entries(tokens)
+    EDGE_TERMINAL_TOKENS: Object.entries(tokens)
       .map(([t, tok]) => `${t}:${hashToken(tok)}`)
       .join(','),
-    CUSTOMER_HMAC_KEY: crypto.randomBytes(32).toString('hex'),
-    QR_CALLBACK_SECRET: crypto.randomBytes(16).toString('hex'),
+    EDGE_CUSTOMER_HMAC_KEY: crypto.randomBytes(32).toString('hex'),
+    EDGE_QR_CALLBACK_SECRET: crypto.randomBytes(16).toString('hex'),
   },
   stdio: ['ignore', 'inherit', 'inherit'],
 });

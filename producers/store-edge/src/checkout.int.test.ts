@@ -701,10 +701,10 @@ describe('SaleRecorded amounts follow the schema docs (tax-inclusive prices)', (
   });
 });
 
-describe('INSUFFICIENT_STOCK_POLICY=reject', () => {
+describe('EDGE_INSUFFICIENT_STOCK_POLICY=reject', () => {
   let strict: Harness;
   beforeAll(async () => {
-    strict = await startHarness({ INSUFFICIENT_STOCK_POLICY: 'reject' });
+    strict = await startHarness({ EDGE_INSUFFICIENT_STOCK_POLICY: 'reject' });
   });
   afterAll(async () => {
     await strict?.close();

@@ -30,21 +30,21 @@ export const storeEdgeConfig = baseServiceConfig.extend({
   /** Admin URL (a role with CREATEDB); the service creates and uses database store_<STORE_ID> on that server. */
   PG_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
   PG_POOL_MAX: z.coerce.number().int().min(2).max(100).default(10),
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  EDGE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** terminal_id:sha256hex(token), comma separated; several entries per terminal allow token rotation. */
-  POS_TERMINAL_TOKENS: terminalTokens,
-  CUSTOMER_HMAC_KEY: z.string().min(32, 'at least 32 characters'),
-  QR_CALLBACK_SECRET: z.string().min(16, 'at least 16 characters'),
-  QR_EXPIRY_S: z.coerce.number().int().positive().default(300),
+  EDGE_TERMINAL_TOKENS: terminalTokens,
+  EDGE_CUSTOMER_HMAC_KEY: z.string().min(32, 'at least 32 characters'),
+  EDGE_QR_CALLBACK_SECRET: z.string().min(16, 'at least 16 characters'),
+  EDGE_QR_EXPIRY_S: z.coerce.number().int().positive().default(300),
   /** Card tokens the built-in fake acquirer declines (to produce PaymentFailed on demand). */
-  CARD_DECLINE_TOKENS: csv.default(['tok_declined']),
+  EDGE_CARD_DECLINE_TOKENS: csv.default(['tok_declined']),
   /** allow: stock may go negative (a store never refuses a sale); reject: 409 when stock is short. */
-  INSUFFICIENT_STOCK_POLICY: z.enum(['allow', 'reject']).default('allow'),
-  BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
-  IDEMPOTENCY_TTL_H: z.coerce.number().positive().default(72),
-  BACKLOG_REFRESH_S: z.coerce.number().positive().default(10),
+  EDGE_INSUFFICIENT_STOCK_POLICY: z.enum(['allow', 'reject']).default('allow'),
+  EDGE_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10_485_760).default(65_536),
+  EDGE_IDEMPOTENCY_TTL_H: z.coerce.number().positive().default(72),
+  EDGE_BACKLOG_REFRESH_S: z.coerce.number().positive().default(10),
   /** A relay heartbeat older than this reads as OFFLINE in /v1/sync/status. */
-  RELAY_STALE_AFTER_S: z.coerce.number().positive().default(60),
+  EDGE_RELAY_STALE_AFTER_S: z.coerce.number().positive().default(60),
   /** Used only to create the store row the first time; seeded stores keep their own metadata. */
   STORE_NAME: z.string().min(1).optional(),
   STORE_TIMEZONE: z

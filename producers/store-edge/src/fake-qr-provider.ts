@@ -20,7 +20,7 @@ const callbackBody = z.strictObject({
 
 /**
  * Built-in provider for development, demos and tests: issues a QR payload locally and trusts
- * callbacks signed with QR_CALLBACK_SECRET. A real provider implements the same interface.
+ * callbacks signed with EDGE_QR_CALLBACK_SECRET. A real provider implements the same interface.
  */
 export class FakeQrProvider implements PaymentProvider {
   readonly name = 'fake-qr';

@@ -3,7 +3,7 @@ import { openSale, outboxRows, product, startHarness, type Harness, type Json } 
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ BODY_LIMIT_BYTES: '4096' });
+  h = await startHarness({ EDGE_BODY_LIMIT_BYTES: '4096' });
 });
 afterAll(async () => {
   await h?.close();

@@ -36,10 +36,10 @@ function start(): {
       ...process.env,
       STORE_ID: storeId,
       PG_URL,
-      PORT: '0',
-      POS_TERMINAL_TOKENS: `T1:${hashToken(token)}`,
-      CUSTOMER_HMAC_KEY: 'k'.repeat(32),
-      QR_CALLBACK_SECRET: 'q'.repeat(16),
+      EDGE_PORT: '0',
+      EDGE_TERMINAL_TOKENS: `T1:${hashToken(token)}`,
+      EDGE_CUSTOMER_HMAC_KEY: 'k'.repeat(32),
+      EDGE_QR_CALLBACK_SECRET: 'q'.repeat(16),
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_S: '20',
     },
@@ -138,7 +138,7 @@ describe('main.ts as a real process', () => {
 
   it('exits 78 listing every config problem at once', async () => {
     const res = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-      env: { PATH: process.env.PATH, STORE_ID: 'Bad-Id', POS_TERMINAL_TOKENS: 'T1:plaintext' },
+      env: { PATH: process.env.PATH, STORE_ID: 'Bad-Id', EDGE_TERMINAL_TOKENS: 'T1:plaintext' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
@@ -148,9 +148,9 @@ describe('main.ts as a real process', () => {
     for (const key of [
       'STORE_ID',
       'PG_URL',
-      'POS_TERMINAL_TOKENS',
-      'CUSTOMER_HMAC_KEY',
-      'QR_CALLBACK_SECRET',
+      'EDGE_TERMINAL_TOKENS',
+      'EDGE_CUSTOMER_HMAC_KEY',
+      'EDGE_QR_CALLBACK_SECRET',
     ])
       expect(stderr).toContain(key);
     expect(stderr).not.toContain('plaintext'); // a raw token in the config is never echoed

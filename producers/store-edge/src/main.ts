@@ -17,7 +17,7 @@ try {
   // the pool closes, so no acknowledged request loses its connection mid-transaction.
   runtime.shutdown.onShutdown('background refresh', () => edge.stop(), 'flush');
   runtime.shutdown.onShutdown('postgres pool', () => edge.close(), 'close');
-  await runtime.serve(config.PORT, { isApi: true });
+  await runtime.serve(config.EDGE_PORT, { isApi: true });
 } catch (err) {
   runtime.logger.fatal({ err }, 'store edge failed to start');
   await runtime.shutdown.trigger('startup failed', 1);

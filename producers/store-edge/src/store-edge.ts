@@ -69,11 +69,11 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
   });
   const services: StoreServices = {
     store,
-    stockPolicy: config.INSUFFICIENT_STOCK_POLICY,
-    customerHmacKey: config.CUSTOMER_HMAC_KEY,
-    qrExpirySeconds: config.QR_EXPIRY_S,
-    qr: deps.qr ?? new FakeQrProvider(config.QR_CALLBACK_SECRET),
-    card: deps.card ?? new FakeCardAcquirer(config.CARD_DECLINE_TOKENS),
+    stockPolicy: config.EDGE_INSUFFICIENT_STOCK_POLICY,
+    customerHmacKey: config.EDGE_CUSTOMER_HMAC_KEY,
+    qrExpirySeconds: config.EDGE_QR_EXPIRY_S,
+    qr: deps.qr ?? new FakeQrProvider(config.EDGE_QR_CALLBACK_SECRET),
+    card: deps.card ?? new FakeCardAcquirer(config.EDGE_CARD_DECLINE_TOKENS),
   };
 
   const salesFinalized = counter(
@@ -84,13 +84,13 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
   const v1 = Router();
   v1.use(traceContext());
   v1.use(requestMetrics(metrics));
-  v1.use(qrCallbackRoutes(pool, services, config.BODY_LIMIT_BYTES));
-  v1.use(requireTerminal(config.POS_TERMINAL_TOKENS));
-  v1.use(express.json({ limit: config.BODY_LIMIT_BYTES }));
+  v1.use(qrCallbackRoutes(pool, services, config.EDGE_BODY_LIMIT_BYTES));
+  v1.use(requireTerminal(config.EDGE_TERMINAL_TOKENS));
+  v1.use(express.json({ limit: config.EDGE_BODY_LIMIT_BYTES }));
   v1.use(transactionRoutes(pool, services, salesFinalized));
   v1.use(paymentRoutes(pool, services));
   v1.use(inventoryRoutes(pool, services));
-  v1.use(reportRoutes(pool, services, config.RELAY_STALE_AFTER_S));
+  v1.use(reportRoutes(pool, services, config.EDGE_RELAY_STALE_AFTER_S));
   v1.use((req, _res, next) =>
     next(new Refusal('ROUTE_NOT_FOUND', `no route ${req.method} ${req.baseUrl}${req.path}`)),
   );
@@ -111,7 +111,7 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
   };
   const sweepIdempotencyKeys = async () => {
     try {
-      const deleted = await deleteExpiredKeys(pool, config.IDEMPOTENCY_TTL_H * 3600);
+      const deleted = await deleteExpiredKeys(pool, config.EDGE_IDEMPOTENCY_TTL_H * 3600);
       if (deleted) logger.info({ deleted }, 'expired idempotency keys removed');
     } catch (err) {
       logger.warn({ err }, 'idempotency key sweep failed');
@@ -119,7 +119,7 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
   };
   await refreshBacklog();
   const timers = [
-    setInterval(() => void refreshBacklog(), config.BACKLOG_REFRESH_S * 1000),
+    setInterval(() => void refreshBacklog(), config.EDGE_BACKLOG_REFRESH_S * 1000),
     setInterval(() => void sweepIdempotencyKeys(), IDEMPOTENCY_SWEEP_MS),
   ];
   timers.forEach((t) => t.unref());

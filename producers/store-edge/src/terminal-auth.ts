@@ -10,7 +10,7 @@ export interface TerminalToken {
   tokenSha256: string;
 }
 
-/** One `terminal_id:sha256hex` entry of POS_TERMINAL_TOKENS; a message for the config error otherwise. */
+/** One `terminal_id:sha256hex` entry of EDGE_TERMINAL_TOKENS; a message for the config error otherwise. */
 export function parseTerminalTokenEntry(entry: string): TerminalToken | string {
   const m = /^([^:]+):([0-9a-fA-F]{64})$/.exec(entry);
   // Never echo the part after the colon: a misconfigured entry may hold a raw token.

@@ -117,14 +117,14 @@ export async function startHarness(
   const config: StoreEdgeConfig = storeEdgeConfig.parse({
     STORE_ID: storeId,
     PG_URL,
-    POS_TERMINAL_TOKENS: Object.entries(tokens)
+    EDGE_TERMINAL_TOKENS: Object.entries(tokens)
       .map(([t, token]) => `${t}:${hashToken(token)}`)
       .join(','),
-    CUSTOMER_HMAC_KEY: HMAC_KEY,
-    QR_CALLBACK_SECRET: QR_SECRET,
+    EDGE_CUSTOMER_HMAC_KEY: HMAC_KEY,
+    EDGE_QR_CALLBACK_SECRET: QR_SECRET,
     LOG_LEVEL: 'silent',
     PG_POOL_MAX: '12',
-    BACKLOG_REFRESH_S: '0.2',
+    EDGE_BACKLOG_REFRESH_S: '0.2',
     ...env,
   });
   const app = express();
