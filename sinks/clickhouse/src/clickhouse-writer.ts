@@ -1,9 +1,8 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { errorCode } from '@retail-stream/runtime';
+import type { WriteCounts, WriteMeter } from '@retail-stream/runtime/sink-kit';
 import { toSinkError } from './clickhouse-errors.ts';
 import { chunk } from './flush-policy.ts';
 import type { TableRows } from './rows.ts';
-import { SINK_NAME, type SinkMetrics } from './sink-metrics.ts';
 
 /**
  * Inserts one flush: per table, JSONEachRow inserts of at most `maxRows` rows; tables in parallel.
@@ -14,32 +13,26 @@ export class ClickhouseWriter {
   constructor(
     private readonly client: ClickHouseClient,
     private readonly maxRows: number,
-    private readonly metrics: SinkMetrics,
+    private readonly meter: WriteMeter,
   ) {}
 
-  async write(rows: TableRows): Promise<void> {
-    const end = this.metrics.writeSeconds.startTimer({ sink: SINK_NAME });
-    let total = 0;
-    try {
+  write(rows: TableRows): Promise<WriteCounts> {
+    return this.meter.measure(async () => {
+      const counts: Record<string, number> = {};
       await Promise.all(
         [...rows].map(async ([table, list]) => {
+          if (list.length === 0) return;
           for (const part of chunk(list, this.maxRows)) {
             try {
               await this.client.insert({ table, values: part, format: 'JSONEachRow' });
             } catch (err) {
               throw toSinkError(err, `insert into ${table}`);
             }
-            this.metrics.rowsWritten.inc({ sink: SINK_NAME, table }, part.length);
-            total += part.length;
           }
+          counts[table] = list.length;
         }),
       );
-      this.metrics.batchSize.observe({ sink: SINK_NAME }, total);
-    } catch (err) {
-      this.metrics.writeErrors.inc({ sink: SINK_NAME, code: errorCode(err) });
-      throw err;
-    } finally {
-      end();
-    }
+      return { rows: counts };
+    });
   }
 }

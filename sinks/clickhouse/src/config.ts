@@ -1,4 +1,5 @@
 import { baseServiceConfig, boolFromEnv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
+import { sinkKitConfig } from '@retail-stream/runtime/sink-kit';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
 
@@ -23,10 +24,8 @@ export const sinkConfig = baseServiceConfig
   .extend(schemaRegistryConfig.shape)
   .extend(clickhouseConfig.shape)
   .extend({
-    SINK_GROUP_ID: z.string().min(1).default('clickhouse-sink'),
     SINK_EVENTS_TOPIC: z.string().min(1).default(TOPICS.enrichedEvents),
     SINK_KPI_TOPIC: z.string().min(1).default(TOPICS.kpiWindows),
-    SINK_DLQ_TOPIC: z.string().min(1).default(TOPICS.deadLetters),
     /** Rows of one table in one INSERT; a flush with more rows is split. */
     SINK_MAX_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
     /**
@@ -36,24 +35,21 @@ export const sinkConfig = baseServiceConfig
     SINK_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     /** Flushes being inserted at once (decoding the next batches overlaps an insert). */
     SINK_MAX_INFLIGHT_FLUSHES: z.coerce.number().int().min(1).max(8).default(2),
-    /**
-     * Kafka partitions handled at once; their batches share inserts. Below the number of assigned
-     * partitions, one fetch's batches queue for successive flush intervals and a row waits several
-     * of them (4 of 12 partitions: end-to-end p50 4.2 s against 2.4 s), so the default covers all.
-     */
-    SINK_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(32),
-    SINK_MAX_BYTES_PER_PARTITION: z.coerce
-      .number()
-      .int()
-      .min(65_536)
-      .default(4 * 1024 * 1024),
-    /** A member silent this long leaves the group (a killed sink's partitions move after it). */
-    SINK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
-    SINK_RETRY_INITIAL_MS: z.coerce.number().int().min(1).default(200),
-    SINK_RETRY_MAX_MS: z.coerce.number().int().min(1).default(10_000),
     /** Apply pending migrations at startup (normally `npm run migrate` does it at deploy). */
     SINK_MIGRATE: boolFromEnv.default(true),
-  });
+  })
+  .extend(
+    sinkKitConfig({
+      name: 'clickhouse-sink',
+      dlqTopic: TOPICS.deadLetters,
+      // Kafka partitions handled at once; their batches share inserts. Below the number of assigned
+      // partitions, one fetch's batches queue for successive flush intervals and a row waits several
+      // of them (4 of 12 partitions: end-to-end p50 4.2 s against 2.4 s), so the default covers all.
+      partitionsConcurrently: 32,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      retryMaxMs: 10_000,
+    }).shape,
+  );
 
 export type SinkConfig = z.infer<typeof sinkConfig>;
 export type ClickhouseConfig = z.infer<typeof clickhouseConfig>;

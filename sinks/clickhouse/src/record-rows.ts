@@ -1,4 +1,4 @@
-import { ValidationError, type AvroSerde } from '@retail-stream/runtime';
+import { ValidationError, type AvroSerde, type Decoded } from '@retail-stream/runtime';
 import { STORE_EVENT_TYPES, type KpiWindowUpdated, type StoreEvent } from '@retail-stream/schemas';
 import { kpiWindowRows, storeEventRows, type TableRows } from './rows.ts';
 
@@ -13,7 +13,11 @@ const STORE_TYPES = new Set<string>(STORE_EVENT_TYPES);
  */
 export async function recordRows(serde: AvroSerde, value: Buffer | null): Promise<TableRows> {
   if (value === null) throw new ValidationError('NULL_VALUE', 'record has no value (tombstone)');
-  const decoded = await serde.decode<Record<string, unknown>>(value);
+  return decodedRows(await serde.decode<Record<string, unknown>>(value));
+}
+
+/** The rows of an already decoded record (what the sink kit hands the sink). */
+export function decodedRows(decoded: Decoded<Record<string, unknown>>): TableRows {
   const name = decoded.type.name ?? '';
   if (name === KPI_RECORD) return kpiWindowRows(decoded.value as unknown as KpiWindowUpdated);
   const eventType = decoded.value.event_type;

@@ -9,7 +9,9 @@ import {
   createMetricsRegistry,
   parseConfig,
   type Logger,
+  type RunningService,
 } from '@retail-stream/runtime';
+import { startSinkService } from '@retail-stream/runtime/sink-kit';
 import {
   createTestTopic,
   deleteTestTopic,
@@ -31,7 +33,7 @@ import { sinkConfig, type SinkConfig } from '../src/config.ts';
 import { ensureDatabase, migrate } from '../src/migrator.ts';
 import { salesTotalsByStoreDay } from '../src/queries.ts';
 import { TABLES } from '../src/rows.ts';
-import { createSinkService, type SinkService } from '../src/sink-service.ts';
+import { clickhouseSinkSpec } from '../src/writer.ts';
 
 export const ENV = serviceEnv();
 export const BROKERS = ENV.KAFKA_BROKERS!.split(',');
@@ -197,7 +199,7 @@ export function sinkEnv(
 }
 
 export interface InProcessSink {
-  service: SinkService;
+  service: RunningService;
   config: SinkConfig;
   metricsText(): Promise<string>;
   stop(): Promise<void>;
@@ -216,15 +218,13 @@ export async function startSink(env: Record<string, string>): Promise<InProcessS
   const config = parseConfig(sinkConfig, env);
   const metrics = createMetricsRegistry('clickhouse-sink', { defaultMetrics: false });
   let fatal: unknown;
-  const service = await createSinkService({
-    config,
+  const service = await startSinkService(clickhouseSinkSpec(config), {
     logger: quiet,
     metrics,
     onFatal: (err) => {
       fatal = err;
     },
   });
-  await service.start();
   await waitFor(() => service.isReady() || fatal !== undefined, { what: 'sink to join its group' });
   return {
     service,

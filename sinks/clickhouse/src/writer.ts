@@ -1,0 +1,74 @@
+import type { ClickHouseClient } from '@clickhouse/client';
+import type { SinkSpec, SinkStore } from '@retail-stream/runtime/sink-kit';
+import { BatchWriter } from './batch-writer.ts';
+import { connectClickhouse } from './clickhouse-connection.ts';
+import { ClickhouseWriter } from './clickhouse-writer.ts';
+import type { SinkConfig } from './config.ts';
+import { ensureDatabase, migrate } from './migrator.ts';
+import { decodedRows } from './record-rows.ts';
+import { appendRows, emptyTableRows, type TableRows } from './rows.ts';
+import { classifyClickhouseWrite } from './write-failures.ts';
+
+export const SINK_NAME = 'clickhouse-sink';
+/** Value of the shared sink metrics' `sink` label. */
+export const SINK_LABEL = 'clickhouse';
+
+function merged(items: TableRows[]): TableRows {
+  const rows = emptyTableRows();
+  for (const r of items) appendRows(rows, r);
+  return rows;
+}
+
+/**
+ * The ClickHouse sink for the kit. Each record becomes rows (one table or several); a Kafka batch's
+ * rows join the shared flush (BatchWriter: group commit across the partitions handled at once)
+ * and the batch's write resolves once the flush holding them landed, so offsets are committed only
+ * after their rows. When a flush is refused, each batch in it is written on its own (writeAlone)
+ * to find whose rows ClickHouse refuses.
+ */
+export function clickhouseSinkSpec(config: SinkConfig): SinkSpec<TableRows> {
+  return {
+    name: SINK_NAME,
+    label: SINK_LABEL,
+    topics: [config.SINK_EVENTS_TOPIC, config.SINK_KPI_TOPIC],
+    config,
+    async open({ logger, meter }): Promise<SinkStore<TableRows>> {
+      const client: ClickHouseClient = connectClickhouse(config, { maxOpenConnections: 16 });
+      try {
+        if (config.SINK_MIGRATE) {
+          const admin = connectClickhouse(config, { database: 'default' });
+          try {
+            await ensureDatabase(admin, config.CLICKHOUSE_DATABASE);
+          } finally {
+            await admin.close();
+          }
+          const applied = await migrate(client);
+          logger.info({ database: config.CLICKHOUSE_DATABASE, applied }, 'clickhouse schema up to date');
+        }
+      } catch (err) {
+        await client.close();
+        throw err;
+      }
+      const inserts = new ClickhouseWriter(client, config.SINK_MAX_BATCH_ROWS, meter);
+      const flushes = new BatchWriter(
+        {
+          maxRows: config.SINK_MAX_BATCH_ROWS,
+          intervalMs: config.SINK_FLUSH_INTERVAL_MS,
+          maxInFlight: config.SINK_MAX_INFLIGHT_FLUSHES,
+        },
+        async (rows) => void (await inserts.write(rows)),
+      );
+      return {
+        // The record type comes from the writer schema, not the topic (record-rows.ts).
+        toItem: (decoded) => decodedRows(decoded as Parameters<typeof decodedRows>[0]),
+        write: (items) => flushes.submit(merged(items)),
+        writeAlone: (items) => inserts.write(merged(items)),
+        classify: classifyClickhouseWrite,
+        async close() {
+          await flushes.close();
+          await client.close();
+        },
+      };
+    },
+  };
+}
