@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { KPI_MEASURES } from '@retail-stream/schemas';
 import { inventoryQuery, kpisQuery, salesQuery, storesQuery, topProductsQuery } from './report-params.ts';
 
 const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../openapi.yaml');
@@ -10,7 +11,10 @@ type Param = { name?: string; $ref?: string };
 const doc = parse(readFileSync(file, 'utf8')) as {
   openapi: string;
   paths: Record<string, { get: { parameters?: Param[] } }>;
-  components: { parameters: Record<string, Param> };
+  components: {
+    parameters: Record<string, Param>;
+    schemas: Record<string, { required?: string[]; properties?: Record<string, unknown> }>;
+  };
 };
 
 /** openapi.yaml must document exactly the endpoints and query parameters the code accepts. */
@@ -34,5 +38,13 @@ describe('openapi.yaml', () => {
       (p) => p.name ?? doc.components.parameters[p.$ref!.split('/').pop()!]!.name,
     );
     expect(params.sort()).toEqual(Object.keys(schema?.shape ?? {}).sort());
+  });
+
+  it('KpiWindow documents every KPI measure as a required property', () => {
+    const kpi = doc.components.schemas.KpiWindow!;
+    for (const m of KPI_MEASURES) {
+      expect(kpi.required).toContain(m);
+      expect(kpi.properties?.[m]).toEqual({ type: 'integer' });
+    }
   });
 });

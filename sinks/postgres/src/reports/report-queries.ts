@@ -1,4 +1,5 @@
 import { ValidationError } from '@retail-stream/runtime';
+import { KPI_MEASURES, type KpiMeasure, type KpiMeasures } from '@retail-stream/schemas';
 import type pg from 'pg';
 import { decodeCursor, encodeCursor, type CursorKey } from './cursor.ts';
 import type { Range } from './report-params.ts';
@@ -289,7 +290,8 @@ export async function inventory(
   );
 }
 
-interface KpiDbRow {
+/** bigint measures come back from pg as strings. */
+type KpiDbRow = Record<KpiMeasure, string> & {
   scope: string;
   store_id: string | null;
   window_size: string;
@@ -298,19 +300,10 @@ interface KpiDbRow {
   timezone: string | null;
   revision: number;
   is_final: boolean;
-  gmv_minor: string;
   currency: string;
-  orders: string;
-  items: string;
-  refunds_minor: string;
-  voids_minor: string;
-  refund_count: string;
-  void_count: string;
-  payments_attempted: string;
-  payments_captured: string;
   payments_by_method: Record<string, number>;
   updated_at: Date;
-}
+};
 
 /** Latest revision of each window of one scope (the table keeps only the latest), by window_start. */
 export async function kpis(
@@ -319,9 +312,8 @@ export async function kpis(
 ) {
   const key = after('kpis', q.cursor, 1);
   const { rows } = await db.query<KpiDbRow>(
-    `SELECT scope, store_id, window_size, window_start, window_end, timezone, revision, is_final, gmv_minor,
-            currency, orders, items, refunds_minor, voids_minor, refund_count, void_count,
-            payments_attempted, payments_captured, payments_by_method, updated_at
+    `SELECT scope, store_id, window_size, window_start, window_end, timezone, revision, is_final,
+            currency, ${KPI_MEASURES.join(', ')}, payments_by_method, updated_at
        FROM kpi_windows
       WHERE scope = $1 AND window_size = $2 AND window_start >= $3 AND window_start < $4
         AND ($5::timestamptz IS NULL OR window_start > $5::timestamptz)
@@ -334,10 +326,8 @@ export async function kpis(
     'kpis',
     (r) => [r.window_start.getTime()],
     (r) => {
-      const orders = num(r.orders);
-      const gmv = num(r.gmv_minor);
-      const attempted = num(r.payments_attempted);
-      const captured = num(r.payments_captured);
+      const m = {} as KpiMeasures;
+      for (const k of KPI_MEASURES) m[k] = num(r[k]);
       const minutes = (r.window_end.getTime() - r.window_start.getTime()) / 60_000;
       return {
         scope: r.scope,
@@ -348,19 +338,12 @@ export async function kpis(
         timezone: r.timezone,
         revision: r.revision,
         is_final: r.is_final,
-        gmv_minor: gmv,
         currency: r.currency,
-        orders,
-        items: num(r.items),
-        avg_basket_minor: orders > 0 ? Math.round(gmv / orders) : null,
-        order_rate_per_min: minutes > 0 ? orders / minutes : 0,
-        payment_success_rate: attempted > 0 ? captured / attempted : null,
-        refunds_minor: num(r.refunds_minor),
-        voids_minor: num(r.voids_minor),
-        refund_count: num(r.refund_count),
-        void_count: num(r.void_count),
-        payments_attempted: attempted,
-        payments_captured: captured,
+        ...m,
+        // Read-time derivations, as KpiWindowUpdated.avsc documents them.
+        avg_basket_minor: m.orders > 0 ? Math.round(m.gmv_minor / m.orders) : null,
+        order_rate_per_min: minutes > 0 ? m.orders / minutes : 0,
+        payment_success_rate: m.payments_attempted > 0 ? m.payments_captured / m.payments_attempted : null,
         payments_by_method: r.payments_by_method,
         updated_at: r.updated_at.toISOString(),
       };
