@@ -25,7 +25,7 @@ function win(start: string, over: Partial<KpiWindow> = {}): KpiWindow {
     void_count: 0,
     payments_attempted: 4,
     payments_captured: 2,
-    payments_by_method: [],
+    payments_by_method: {},
     updated_at: start,
     ...over,
   };
