@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AvroSerde } from '@retail-stream/runtime';
 import { decodeAll, metricValue, waitFor, type TopicCollector } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
@@ -186,14 +187,10 @@ describe('ingest gateway (real Postgres, Kafka, registry)', () => {
       const s = await store();
       expect((await postBatch(gw.url, s.key, { events: [s.make.payment()] })).status).toBe(200);
       expect(await revokeKey(gw.db, parseKey(s.key)!.keyId)).toBe('revoked');
-      const next = [s.make.payment()];
-      const started = Date.now();
-      await waitFor(async () => (await postBatch(gw.url, s.key, { events: next })).status === 401, {
-        timeoutMs: 5_000,
-        intervalMs: 50,
-        what: 'revoked key refused',
-      });
-      expect(Date.now() - started).toBeLessThan(gw.config.GATEWAY_KEY_CACHE_TTL_MS + 1_000);
+      // A key is cached for at most the TTL from when it was read, which was before the revocation:
+      // once that much time has passed the next request must see it revoked, however slow the machine.
+      await sleep(gw.config.GATEWAY_KEY_CACHE_TTL_MS);
+      expect((await postBatch(gw.url, s.key, { events: [s.make.payment()] })).status).toBe(401);
     });
   });
 
