@@ -1,4 +1,11 @@
-import { KPI_MEASURES, type KpiMeasures, type PaymentMethod, type StoreEvent } from '@retail-stream/schemas';
+import {
+  KPI_MEASURES,
+  kpiMeasuresOf,
+  type KpiMeasures,
+  type KpiWindowUpdated,
+  type PaymentMethod,
+  type StoreEvent,
+} from '@retail-stream/schemas';
 
 /**
  * The additive measures of a KPI window (all integers; amounts in minor units of one currency).
@@ -15,6 +22,14 @@ export function emptyMeasures(): Measures {
   for (const k of KPI_MEASURES) m[k] = 0;
   m.payments_by_method = {};
   return m;
+}
+
+/** The measures a KpiWindowUpdated carries (a store window's contribution to the chain). */
+export function measuresOf(rec: KpiWindowUpdated): Measures {
+  return {
+    ...kpiMeasuresOf(rec),
+    payments_by_method: { ...rec.payments_by_method } as Measures['payments_by_method'],
+  };
 }
 
 /** The currency an event's amounts are in, or undefined for events without money (stock moves). */
