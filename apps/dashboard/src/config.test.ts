@@ -13,7 +13,7 @@ describe('dashboard config', () => {
       KPI_LATE_TOPIC: 'retail.kpi.late',
     });
     expect(c.DASHBOARD_CONSUMER_GROUPS).toEqual(DEFAULT_CONSUMER_GROUPS);
-    expect(DEFAULT_CONSUMER_GROUPS).toContain('postgres-hq-sink');
+    expect(DEFAULT_CONSUMER_GROUPS).toContain('postgres-sink');
     expect(
       parseConfig(dashboardConfig, { REPORTS_API_TOKEN: 'read-only-token', DASHBOARD_CONSUMER_GROUPS: '*' })
         .DASHBOARD_CONSUMER_GROUPS,
@@ -25,14 +25,14 @@ describe('dashboard config', () => {
       REPORTS_API_TOKEN: 'read-only-token',
       REPORTS_API_URL: 'http://reports.local:9000/',
       STORE_EDGE_URLS: 's001=http://127.0.0.1:9101, s002=http://127.0.0.1:9102/',
-      DASHBOARD_CONSUMER_GROUPS: 'ingest,postgres-hq-sink',
+      DASHBOARD_CONSUMER_GROUPS: 'ingest,postgres-sink',
     });
     expect(c.REPORTS_API_URL).toBe('http://reports.local:9000');
     expect(c.STORE_EDGE_URLS).toEqual([
       { storeId: 's001', url: 'http://127.0.0.1:9101' },
       { storeId: 's002', url: 'http://127.0.0.1:9102' },
     ]);
-    expect(c.DASHBOARD_CONSUMER_GROUPS).toEqual(['ingest', 'postgres-hq-sink']);
+    expect(c.DASHBOARD_CONSUMER_GROUPS).toEqual(['ingest', 'postgres-sink']);
   });
 
   it('lists every problem, and never echoes the token', () => {

@@ -1,14 +1,14 @@
 import { baseServiceConfig, kafkaConfig } from '@retail-stream/runtime';
 import { z } from 'zod';
 
-/** Default group ids of the services that consume (INGEST_GROUP_ID, KPI_*GROUP_ID, SINK_GROUP_ID). */
+/** Default group ids of the services that consume (INGEST_GROUP_ID, KPI_*GROUP_ID, SINK_GROUP_ID: a sink's default is its name). */
 export const DEFAULT_CONSUMER_GROUPS = [
   'ingest-processor',
   'kpi-windows',
   'kpi-windows-chain',
-  'postgres-hq-sink',
+  'postgres-sink',
   'clickhouse-sink',
-  'retail-cassandra-sink',
+  'cassandra-sink',
 ];
 
 /** `s001=http://127.0.0.1:9101,s002=http://…` → store id and base URL of each store edge. */
