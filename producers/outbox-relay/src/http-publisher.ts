@@ -17,9 +17,12 @@ export interface HttpPublisherOptions {
 }
 
 /** The gateway refused the request itself (401, 403, 413, other 4xx): resending it unchanged cannot help. */
-export class GatewayRejectedError extends AppError {
+export type GatewayRejection =
+  'GATEWAY_UNAUTHORIZED' | 'GATEWAY_FORBIDDEN' | 'GATEWAY_PAYLOAD_TOO_LARGE' | 'GATEWAY_REJECTED';
+
+export class GatewayRejectedError extends AppError<GatewayRejection> {
   constructor(
-    code: string,
+    code: GatewayRejection,
     message: string,
     readonly status: number,
     details?: Record<string, unknown>,
@@ -27,6 +30,15 @@ export class GatewayRejectedError extends AppError {
     super(code, message, { retriable: false, details });
   }
 }
+
+/** The gateway's per-event refusal codes the relay knows; any other is GATEWAY_EVENT_REFUSED. */
+const EVENT_REFUSALS: Partial<
+  Record<string, 'GATEWAY_SEQUENCE_GAP' | 'GATEWAY_SCHEMA_INVALID' | 'GATEWAY_UNKNOWN_EVENT_TYPE'>
+> = {
+  SEQUENCE_GAP: 'GATEWAY_SEQUENCE_GAP',
+  SCHEMA_INVALID: 'GATEWAY_SCHEMA_INVALID',
+  UNKNOWN_EVENT_TYPE: 'GATEWAY_UNKNOWN_EVENT_TYPE',
+};
 
 interface GatewayResult {
   store_seq: number | null;
@@ -133,6 +145,7 @@ export class HttpPublisher implements Publisher {
     const refused = results![acked]!;
     const event = chunk[acked]!;
     const code = refused.error?.code ?? 'UNKNOWN';
+    const known = EVENT_REFUSALS[code];
     const hint =
       code === 'SEQUENCE_GAP'
         ? ' (the gateway expects an earlier store_seq: if this store published straight to Kafka before, set the gateway cursor to the last store_seq in Kafka: keys-cli cursor --set)'
@@ -144,8 +157,8 @@ export class HttpPublisher implements Publisher {
     return {
       acked,
       error: new AppError(
-        `GATEWAY_${code}`,
-        `the ingest gateway refused store_seq ${event.storeSeq} (${event.eventType}): ${refused.error?.message ?? code}${hint}`,
+        known ?? 'GATEWAY_EVENT_REFUSED',
+        `the ingest gateway refused store_seq ${event.storeSeq} (${event.eventType}): ${known ? '' : `${code}: `}${refused.error?.message ?? code}${hint}`,
         { retriable: false, details: { store_seq: event.storeSeq, field: refused.error?.field ?? null } },
       ),
     };

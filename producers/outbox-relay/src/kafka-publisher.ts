@@ -1,4 +1,4 @@
-import { TransientError, type AppError, type Logger } from '@retail-stream/runtime';
+import { AppError, kafkaErrorCode, TransientError, type Logger } from '@retail-stream/runtime';
 import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { OutboundEvent, PublishOutcome, Publisher } from './publisher.ts';
 import { chunkBySize, recordSize } from './record-chunks.ts';
@@ -194,11 +194,10 @@ function publishError(err: unknown): AppError {
   const type = protocolType(err);
   const message = (err as Error)?.message ?? String(err);
   const name = (err as Error)?.name ?? '';
-  const code = type
-    ? `KAFKA_${type}`
-    : /Connection|Timeout|Retries/i.test(name + message)
-      ? 'KAFKA_UNAVAILABLE'
-      : 'KAFKA_SEND_FAILED';
+  // A protocol type maps to one of the catalogue's fixed Kafka codes; the type stays in the message.
+  // The relay retries whatever the code's retriable flag says (it never drops a row).
+  if (type) return new AppError(kafkaErrorCode(type), `${type}: ${message}`, { cause: err });
+  const code = /Connection|Timeout|Retries/i.test(name + message) ? 'KAFKA_UNAVAILABLE' : 'KAFKA_SEND_FAILED';
   return new TransientError(code, message, err);
 }
 
