@@ -7,7 +7,8 @@ describe('cassandraSinkConfig', () => {
     const c = parseConfig(cassandraSinkConfig, {});
     expect(c.CASSANDRA_KEYSPACE).toBe('retail');
     expect(c.CASSANDRA_REPLICATION).toEqual({ class: 'SimpleStrategy', replicationFactor: 1 });
-    expect(c.SINK_TOPIC).toBe('retail.events.enriched');
+    expect(c.SINK_EVENTS_TOPIC).toBe('retail.events.enriched');
+    expect(c.SINK_GROUP_ID).toBe('cassandra-sink');
     expect(c.CASSANDRA_TRANSLATE_ADDRESSES_TO).toBeUndefined();
   });
 

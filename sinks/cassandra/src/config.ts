@@ -1,4 +1,5 @@
 import { baseServiceConfig, csv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
+import { sinkKitConfig } from '@retail-stream/runtime/sink-kit';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
 import { parseReplication } from './replication.ts';
@@ -42,25 +43,21 @@ export const cassandraSinkConfig = baseServiceConfig
   .extend(schemaRegistryConfig.shape)
   .extend(cassandraConnectionConfig.shape)
   .extend({
-    SINK_GROUP_ID: z.string().min(1).default('retail-cassandra-sink'),
-    SINK_TOPIC: z.string().min(1).default(TOPICS.enrichedEvents),
-    SINK_DLQ_TOPIC: z.string().min(1).default(TOPICS.deadLetters),
+    SINK_EVENTS_TOPIC: z.string().min(1).default(TOPICS.enrichedEvents),
     /** Statements per UNLOGGED batch (all of one partition); small batches keep coordinators happy. */
     SINK_MAX_BATCH_STATEMENTS: z.coerce.number().int().min(1).max(100).default(16),
     /** Requests (batches, single statements, reads) in flight against Cassandra at once. */
     SINK_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
-    /** A member that died (kill -9) holds its partitions this long before the group moves on. */
-    SINK_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
-    /** Backoff of a batch retried while Cassandra is down: first and longest wait. */
-    SINK_RETRY_INITIAL_MS: z.coerce.number().int().min(10).default(200),
-    SINK_RETRY_MAX_MS: z.coerce.number().int().min(100).default(10_000),
-    SINK_PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(2),
-    SINK_MAX_BYTES_PER_PARTITION: z.coerce
-      .number()
-      .int()
-      .min(16_384)
-      .default(2 * 1024 * 1024),
-  });
+  })
+  .extend(
+    sinkKitConfig({
+      name: 'cassandra-sink',
+      dlqTopic: TOPICS.deadLetters,
+      partitionsConcurrently: 2,
+      maxBytesPerPartition: 2 * 1024 * 1024,
+      retryMaxMs: 10_000,
+    }).shape,
+  );
 
 export type CassandraConnectionConfig = z.infer<typeof cassandraConnectionConfig>;
 export type CassandraSinkConfig = z.infer<typeof cassandraSinkConfig>;

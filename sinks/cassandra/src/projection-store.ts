@@ -1,6 +1,6 @@
-import { errorCode, mapBounded, sinkMetrics, type SinkMetrics } from '@retail-stream/runtime';
+import { mapBounded } from '@retail-stream/runtime';
+import type { WriteMeter } from '@retail-stream/runtime/sink-kit';
 import type cassandra from 'cassandra-driver';
-import type { Registry } from 'prom-client';
 import { toCassandraError } from './cassandra-errors.ts';
 import type { TransactionState } from './projection-plan.ts';
 import {
@@ -17,29 +17,22 @@ const READ_GROUP = 25;
 export interface ProjectionStoreOptions {
   client: cassandra.Client;
   keyspace: string;
-  metrics: Registry;
+  /** Times each write and counts its rows (statements) per table in the shared sink metrics. */
+  meter: WriteMeter;
   maxBatchStatements: number;
   concurrency: number;
-  /** Value of the `sink` label. */
-  sink?: string;
 }
 
 /** The sink's I/O against Cassandra: the reads planning needs, and the writes it produced. */
 export class ProjectionStore {
   private readonly cql: Record<StatementName, string>;
   private readonly readCql: string;
-  private readonly m: SinkMetrics;
 
   constructor(private readonly opts: ProjectionStoreOptions) {
     this.cql = statementCql(opts.keyspace);
     this.readCql =
       `SELECT transaction_id, store_id, day, occurred_at, status, writetime(status) AS status_ts, payments, refunds ` +
       `FROM ${opts.keyspace}.transaction_by_id WHERE transaction_id IN ?`;
-    this.m = sinkMetrics(opts.metrics);
-  }
-
-  private get sink(): string {
-    return this.opts.sink ?? 'cassandra';
   }
 
   /**
@@ -71,22 +64,16 @@ export class ProjectionStore {
   /** Writes everything (UNLOGGED batches per partition, bounded concurrency); throws if any write failed. */
   async write(writes: readonly RowWrite[]): Promise<void> {
     if (writes.length === 0) return;
-    const end = this.m.writeSeconds.startTimer({ sink: this.sink });
-    const groups = groupByPartition(writes, this.opts.maxBatchStatements);
-    try {
+    await this.opts.meter.measure(async () => {
+      const groups = groupByPartition(writes, this.opts.maxBatchStatements);
       await mapBounded(groups, this.opts.concurrency, (g) => this.writeGroup(g));
-    } catch (err) {
-      this.m.writeErrors.inc({ sink: this.sink, code: errorCode(err) });
-      throw err;
-    }
-    end();
-    this.m.batchSize.observe({ sink: this.sink }, writes.length);
-    const perTable = new Map<string, number>();
-    for (const w of writes) {
-      const t = STATEMENT_TABLE[w.statement];
-      perTable.set(t, (perTable.get(t) ?? 0) + 1);
-    }
-    for (const [table, n] of perTable) this.m.rowsWritten.inc({ sink: this.sink, table }, n);
+      const rows: Record<string, number> = {};
+      for (const w of writes) {
+        const t = STATEMENT_TABLE[w.statement];
+        rows[t] = (rows[t] ?? 0) + 1;
+      }
+      return { rows };
+    });
   }
 
   private async writeGroup(group: RowWrite[]): Promise<void> {

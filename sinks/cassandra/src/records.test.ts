@@ -1,6 +1,6 @@
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { describe, expect, it } from 'vitest';
-import { unprojectable } from './sink-handler.ts';
+import { unprojectable } from './records.ts';
 
 describe('unprojectable', () => {
   const sale = new StoreEventFactory('s1').sale(1);

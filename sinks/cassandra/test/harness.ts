@@ -2,7 +2,14 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
-import { AvroSerde, createLogger, createMetricsRegistry, parseConfig } from '@retail-stream/runtime';
+import {
+  AvroSerde,
+  createLogger,
+  createMetricsRegistry,
+  parseConfig,
+  type RunningService,
+} from '@retail-stream/runtime';
+import { startSinkService } from '@retail-stream/runtime/sink-kit';
 import {
   createTestTopic,
   deleteTestTopic,
@@ -20,7 +27,7 @@ import { createCassandraClient } from '../src/cassandra-client.ts';
 import { cassandraSinkConfig, type CassandraSinkConfig } from '../src/config.ts';
 import { migrate } from '../src/migrator.ts';
 import { inventoryOfStore, salesOfStoreDay, transactionById } from '../src/queries.ts';
-import { startCassandraSink, type CassandraSink } from '../src/sink-service.ts';
+import { cassandraSinkSpec } from '../src/writer.ts';
 import type { ExpectedProjections } from './expected-projections.ts';
 
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -88,7 +95,7 @@ export class SinkTestBed {
     return {
       ...this.env,
       CASSANDRA_KEYSPACE: this.keyspace,
-      SINK_TOPIC: this.topic,
+      SINK_EVENTS_TOPIC: this.topic,
       SINK_DLQ_TOPIC: this.dlqTopic,
       SINK_GROUP_ID: this.groupId,
       LOG_LEVEL: 'warn',
@@ -120,14 +127,12 @@ export class SinkTestBed {
   /** The sink inside this process (its own logger and metrics registry). */
   async startInProcess(
     extra: Record<string, string> = {},
-  ): Promise<CassandraSink & { metrics: ReturnType<typeof createMetricsRegistry> }> {
+  ): Promise<RunningService & { metrics: ReturnType<typeof createMetricsRegistry> }> {
     const config = this.sinkConfig(extra);
     const metrics = createMetricsRegistry('cassandra-sink-test');
-    const sink = await startCassandraSink({
-      config,
+    const sink = await startSinkService(cassandraSinkSpec(config), {
       logger: createLogger({ service: 'cassandra-sink-test', level: config.LOG_LEVEL }),
       metrics,
-      signal: new AbortController().signal,
       onFatal: (err) => {
         throw err;
       },
