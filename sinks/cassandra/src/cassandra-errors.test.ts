@@ -33,7 +33,7 @@ describe('toCassandraError', () => {
   });
 
   it('passes AppErrors through', () => {
-    const original = new AppError('X', 'y', { retriable: true });
+    const original = new AppError('CASSANDRA_UNAVAILABLE', 'y');
     expect(toCassandraError(original, 'w')).toBe(original);
   });
 });

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AppError, TransientError } from '@retail-stream/runtime';
+import { AppError, isErrorCode, TransientError } from '@retail-stream/runtime';
 import { SIGNATURE_HEADER, signCallback } from '@retail-stream/store-edge';
 
 /** Response bodies of the store edge, read field by field by the checkout flow. */
@@ -97,8 +97,11 @@ function networkReason(err: unknown): string {
 /** A store edge answer the flow did not expect: counted by code, never fatal to the run. */
 export class UnexpectedAnswer extends AppError {
   constructor(what: string, result: ApiResult) {
-    const code = (result.body?.error?.code as string | undefined) ?? `HTTP_${result.status}`;
-    super(code, `${what}: ${result.status} ${result.body?.error?.message ?? ''}`.trim());
+    const said: unknown = result.body?.error?.code;
+    super(
+      isErrorCode(said) ? said : 'STORE_UNEXPECTED_ANSWER',
+      `${what}: ${result.status} ${result.body?.error?.message ?? ''}`.trim(),
+    );
   }
 }
 
