@@ -1,4 +1,4 @@
-import { counter, gauge, type Logger } from '@retail-stream/runtime';
+import { counter, gauge, type Logger, type RunningService } from '@retail-stream/runtime';
 import express, { Router, type Express } from 'express';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
@@ -36,15 +36,16 @@ export interface StoreEdgeDeps {
   card?: CardAcquirer;
 }
 
-export interface StoreEdge {
+/**
+ * The running store edge (RunningService): isReady is the last background database round trip
+ * (the backlog refresh) having answered; stop ends the background refreshes (shutdown phase flush;
+ * the HTTP server, which belongs to the caller, finishes in-flight requests first); close ends the
+ * pool. ping asks the database now (main.ts's readiness check).
+ */
+export interface StoreEdge extends RunningService {
   pool: pg.Pool;
   services: StoreServices;
-  /** Readiness: the store database answers. */
   ping(): Promise<boolean>;
-  /** Stops background refreshes (shutdown phase flush). */
-  stop(): void;
-  /** Closes the pool (shutdown phase close, after in-flight requests finished). */
-  close(): Promise<void>;
 }
 
 const IDEMPOTENCY_SWEEP_MS = 10 * 60_000;
@@ -102,10 +103,13 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
     'retail_outbox_backlog_rows',
     'Outbox rows not yet published by the relay',
   );
+  let databaseAnswered = true;
   const refreshBacklog = async () => {
     try {
       backlogGauge.set((await outboxBacklog(pool, store.store_id)).rows);
+      databaseAnswered = true;
     } catch (err) {
+      databaseAnswered = false;
       logger.warn({ err }, 'outbox backlog refresh failed');
     }
   };
@@ -123,6 +127,7 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
     setInterval(() => void sweepIdempotencyKeys(), IDEMPOTENCY_SWEEP_MS),
   ];
   timers.forEach((t) => t.unref());
+  let stopped = false;
 
   logger.info(
     { store_id: store.store_id, timezone: store.timezone, currency: store.currency },
@@ -132,7 +137,11 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
     pool,
     services,
     ping: () => databaseAnswers(pool),
-    stop: () => timers.forEach((t) => clearInterval(t)),
+    isReady: () => !stopped && databaseAnswered,
+    stop: async () => {
+      stopped = true;
+      timers.forEach((t) => clearInterval(t));
+    },
     close: () => pool.end(),
   };
 }

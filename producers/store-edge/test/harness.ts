@@ -171,7 +171,7 @@ export async function startHarness(
     },
     async close() {
       await closeServer(server as Server);
-      edge.stop();
+      await edge.stop();
       await edge.close();
       await db.end();
       const admin = new pg.Client({ connectionString: PG_URL });

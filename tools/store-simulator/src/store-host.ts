@@ -149,7 +149,7 @@ export class StoreHost {
   /** Shutdown phase drain: each relay finishes and marks its batch in flight. */
   async drain(): Promise<void> {
     await Promise.allSettled([...this.stores.values()].map((s) => s.relay.stop()));
-    for (const s of this.stores.values()) s.edge.stop();
+    await Promise.allSettled([...this.stores.values()].map((s) => s.edge.stop()));
   }
 
   /** Shutdown phase close: producers, lease sessions, pools. */
@@ -249,7 +249,7 @@ export class StoreHost {
         await relay.stop().catch(() => undefined);
         await relay.close().catch(() => undefined);
       }
-      edge.stop();
+      await edge.stop();
       await edge.close().catch(() => undefined);
       throw err;
     }
