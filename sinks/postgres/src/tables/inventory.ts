@@ -29,7 +29,9 @@ export const inventoryTable = defineTable<InventoryRow>()({
 export function inventoryRows(events: readonly StoreEvent[]): InventoryRow[] {
   const inventory = new Map<string, InventoryRow>();
   for (const e of events) {
-    for (const s of 'stock' in e ? e.stock : []) {
+    if (!('stock' in e) || e.stock.length === 0) continue;
+    const at = iso(e.occurred_at);
+    for (const s of e.stock) {
       const key = `${e.store_id}\u0000${s.sku}`;
       const prev = inventory.get(key);
       if (!prev || e.store_seq >= prev.last_store_seq) {
@@ -38,7 +40,7 @@ export function inventoryRows(events: readonly StoreEvent[]): InventoryRow[] {
           sku: s.sku,
           on_hand: s.on_hand_after,
           last_store_seq: e.store_seq,
-          updated_at: iso(e.occurred_at),
+          updated_at: at,
         });
       }
     }
