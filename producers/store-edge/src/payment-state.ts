@@ -1,9 +1,9 @@
+import type { RefusalCode } from './refusal.ts';
+
 /**
  * A payment attempt: CASH and CARD settle at once; QR starts PENDING and is settled by the
  * provider's callback (or cancelled by the store). Settled states are final.
  */
-import type { RefusalCode } from './refusal.ts';
-
 export const PAYMENT_METHODS = ['CASH', 'CARD', 'QR'] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 

@@ -2,8 +2,8 @@ import { AppError, type HttpErrorCode } from '@retail-stream/runtime';
 
 /**
  * A reason to refuse a request: a catalogue code (runtime/src/errors/catalogue/, the store edge's
- * own in store-edge.ts) that carries an HTTP status, so every refusal has exactly one status and
- * http/error-handler.ts reads it from there.
+ * own in store-edge.ts) that carries an HTTP status, so every refusal has exactly one status, in
+ * one place; the runtime's errorMiddleware (runtime/src/http-errors.ts) answers with it.
  */
 export type RefusalCode = HttpErrorCode;
 

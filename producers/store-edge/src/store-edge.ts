@@ -1,4 +1,4 @@
-import { counter, gauge, type Logger, type RunningService } from '@retail-stream/runtime';
+import { counter, errorMiddleware, gauge, type Logger, type RunningService } from '@retail-stream/runtime';
 import express, { Router, type Express } from 'express';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
@@ -14,7 +14,6 @@ import { deleteExpiredKeys } from './db/idempotency-repo.ts';
 import { outboxBacklog } from './db/outbox-backlog.ts';
 import { ensureStoreProfile } from './db/store-repo.ts';
 import { FakeQrProvider } from './fake-qr-provider.ts';
-import { errorHandler } from './http/error-handler.ts';
 import { requestMetrics } from './http/request-metrics.ts';
 import { traceContext } from './http/trace-context.ts';
 import type { PaymentProvider } from './payment-provider.ts';
@@ -95,7 +94,8 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
   v1.use((req, _res, next) =>
     next(new Refusal('ROUTE_NOT_FOUND', `no route ${req.method} ${req.baseUrl}${req.path}`)),
   );
-  v1.use(errorHandler(logger));
+  // Refusals answer with their catalogue status and code; anything else is a logged 500 INTERNAL.
+  v1.use(errorMiddleware(logger));
   app.use('/v1', v1);
 
   const backlogGauge = gauge(

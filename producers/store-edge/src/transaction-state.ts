@@ -1,14 +1,14 @@
+import type { RefusalCode } from './refusal.ts';
+
 /**
  * The life of a store transaction (basket). Pure: callers load the facts under a row lock, ask
- * here, and throw a refusal as a Refusal (a 409). Keeping every rule in one table makes "which transitions
- * exist" reviewable and unit-testable without a database.
+ * here, and throw a refusal as a Refusal (its code is a 409). Keeping every rule in one table
+ * makes "which transitions exist" reviewable and unit-testable without a database.
  *
  *   DRAFT ──finalize──▶ PAID ──refund (some)──▶ PARTIALLY_REFUNDED ──refund (rest)──▶ REFUNDED
  *     │                  │  └──────────refund (all)──────────────────────────────────▲
  *     └──void──▶ VOIDED ◀┘ void (restocks)
  */
-
-import type { RefusalCode } from './refusal.ts';
 
 export const TX_STATUSES = ['DRAFT', 'PAID', 'VOIDED', 'PARTIALLY_REFUNDED', 'REFUNDED'] as const;
 export type TxStatus = (typeof TX_STATUSES)[number];
