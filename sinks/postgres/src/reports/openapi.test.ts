@@ -1,21 +1,7 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { KPI_MEASURES } from '@retail-stream/schemas';
+import { describe, expect, it } from 'vitest';
+import { documentedFields, openapiDoc as doc } from './openapi-doc.ts';
 import { inventoryQuery, kpisQuery, salesQuery, storesQuery, topProductsQuery } from './report-params.ts';
-
-const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../openapi.yaml');
-type Param = { name?: string; $ref?: string };
-const doc = parse(readFileSync(file, 'utf8')) as {
-  openapi: string;
-  paths: Record<string, { get: { parameters?: Param[] } }>;
-  components: {
-    parameters: Record<string, Param>;
-    schemas: Record<string, { required?: string[]; properties?: Record<string, unknown> }>;
-  };
-};
 
 /** openapi.yaml must document exactly the endpoints and query parameters the code accepts. */
 describe('openapi.yaml', () => {
@@ -38,6 +24,12 @@ describe('openapi.yaml', () => {
       (p) => p.name ?? doc.components.parameters[p.$ref!.split('/').pop()!]!.name,
     );
     expect(params.sort()).toEqual(Object.keys(schema?.shape ?? {}).sort());
+  });
+
+  it.each(Object.keys(routes))('%s documents a 200 body whose every field is required', (route) => {
+    const { required, properties } = documentedFields(route);
+    expect(properties.length).toBeGreaterThan(0);
+    expect([...required].sort()).toEqual([...properties].sort());
   });
 
   it('KpiWindow documents every KPI measure as a required property', () => {

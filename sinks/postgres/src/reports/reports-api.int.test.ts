@@ -21,6 +21,7 @@ import {
   sourced,
   uniqueSchema,
 } from '../../test/harness.ts';
+import { documentedFields } from './openapi-doc.ts';
 import { mountReports } from './reports-app.ts';
 import { sha256Hex } from './token-auth.ts';
 
@@ -303,6 +304,26 @@ describe('reports API', () => {
       '/v1/kpis?window=15m&store_id=rpt_a&from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z',
     );
     expect(store.body.items.map((i: Item) => [i.scope, i.window_size])).toEqual([['store:rpt_a', 'M15']]);
+  });
+
+  it('answers with exactly the fields openapi.yaml documents (the dashboard types come from it)', async () => {
+    const range = 'from=2026-11-20T00:00:00Z&to=2026-11-21T00:00:00Z';
+    const calls: Record<string, string> = {
+      '/v1/stores': '',
+      '/v1/status': '',
+      '/v1/reports/sales': `?${range}`,
+      '/v1/reports/top-products': `?${range}`,
+      '/v1/reports/inventory': '?store_id=rpt_a',
+      '/v1/kpis': `?window=1h&${range}`,
+    };
+    for (const [route, query] of Object.entries(calls)) {
+      const { page, properties } = documentedFields(route);
+      const { body } = await get(route + query);
+      if (page) expect(Object.keys(body).sort(), route).toEqual(['items', 'next_cursor']);
+      const objects: Item[] = page ? body.items : [body];
+      expect(objects.length, route).toBeGreaterThan(0);
+      for (const o of objects) expect(Object.keys(o).sort(), route).toEqual([...properties].sort());
+    }
   });
 
   it('answers 400/404 with a reason for bad input', async () => {
