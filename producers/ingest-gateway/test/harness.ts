@@ -1,6 +1,4 @@
 import type { Server } from 'node:http';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
 import {
   closeServer,
@@ -13,10 +11,12 @@ import {
 import {
   captureLogger,
   KafkaNetworkFaults,
+  packageDirs,
+  testEndpoints,
   testPgSchema,
   testTopics,
   TopicCollector,
-  uniqueName,
+  uniqueIdentifier,
   type LogLine,
 } from '@retail-stream/runtime/testing';
 import express from 'express';
@@ -27,17 +27,12 @@ import { gatewayConfig, type GatewayConfig } from '../src/config.ts';
 import { gatewayPool } from '../src/db.ts';
 import { createIngestGateway, type IngestGateway } from '../src/gateway.ts';
 
-export const ENV = serviceEnv();
-export const BROKERS = ENV.KAFKA_BROKERS!.split(',');
-export const REGISTRY_URL = ENV.SCHEMA_REGISTRY_URL!;
-export const PG_URL = ENV.PG_URL!;
-export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
+export const ENDPOINTS = testEndpoints(serviceEnv());
+export const { brokers: BROKERS, registryUrl: REGISTRY_URL, pgUrl: PG_URL } = ENDPOINTS;
+export const { packageDir: PACKAGE_DIR, repoRoot: REPO_ROOT } = packageDirs(import.meta.url);
 
 /** Store ids as the store edge allows them: lower-case, digits, underscores. */
-export function uniqueStoreId(prefix = 'g'): string {
-  return uniqueName(prefix).replace(/-/g, '_');
-}
+export const uniqueStoreId = (prefix = 'g'): string => uniqueIdentifier(prefix);
 
 /** A Postgres schema of its own per test file, so gateway state never leaks between runs. */
 export const gatewaySchema = () => testPgSchema(PG_URL, 'gw_test');
@@ -85,7 +80,7 @@ export function gatewayTestEnv(topic: string, schema: string, overrides: Record<
   return {
     PG_URL,
     GATEWAY_PG_SCHEMA: schema,
-    KAFKA_BROKERS: ENV.KAFKA_BROKERS!,
+    KAFKA_BROKERS: ENDPOINTS.kafkaBrokers,
     SCHEMA_REGISTRY_URL: REGISTRY_URL,
     GATEWAY_TOPIC: topic,
     GATEWAY_REGISTER_SCHEMAS: 'true',

@@ -1,8 +1,10 @@
 /** Test-only helpers, exported as @retail-stream/runtime/testing so services never import them. */
 export * from './wait-for.ts';
 export * from './unique-name.ts';
+export * from './test-endpoints.ts';
 export * from './teardowns.ts';
 export * from './kafka-test-topics.ts';
+export * from './kafka-test-groups.ts';
 export * from './topic-collector.ts';
 export * from './test-producer.ts';
 export * from './kafka-network-faults.ts';

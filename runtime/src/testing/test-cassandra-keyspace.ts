@@ -1,4 +1,4 @@
-import { uniqueName } from './unique-name.ts';
+import { uniqueIdentifier } from './unique-name.ts';
 
 /**
  * What the fixture needs of a cassandra-driver Client. The runtime does not depend on the driver:
@@ -28,7 +28,7 @@ export async function testCassandraKeyspace(
   opts: TestCassandraKeyspaceOptions = {},
 ): Promise<TestCassandraKeyspace> {
   // Keyspace names allow [A-Za-z0-9_] only; the generated name needs no quoting.
-  const name = uniqueName(opts.prefix ?? 'test').replace(/-/g, '_');
+  const name = uniqueIdentifier(opts.prefix ?? 'test');
   if (opts.create) await opts.create(name);
   else {
     await client.execute(

@@ -1,6 +1,6 @@
 import { ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { clickhouseClientOptions } from '../clickhouse-compat.ts';
-import { uniqueName } from './unique-name.ts';
+import { uniqueIdentifier } from './unique-name.ts';
 
 /** Drops a ClickHouse database; one that is already gone is fine. */
 export async function dropClickHouseDatabase(url: string, name: string): Promise<void> {
@@ -35,7 +35,7 @@ export async function testClickHouseDatabase(
   url: string,
   opts: TestClickHouseDatabaseOptions = {},
 ): Promise<TestClickHouseDatabase> {
-  const name = uniqueName(opts.prefix ?? 'test').replace(/-/g, '_');
+  const name = uniqueIdentifier(opts.prefix ?? 'test');
   const connect = (database: string) =>
     createClient({
       ...clickhouseClientOptions(url),

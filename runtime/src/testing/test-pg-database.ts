@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { ensureDatabase } from '../pg-database.ts';
 import { tolerateDroppedConnections } from './tolerate-dropped-connections.ts';
-import { uniqueName } from './unique-name.ts';
+import { uniqueIdentifier } from './unique-name.ts';
 
 /** `adminUrl` with its database replaced by `name` (same host, role and options). */
 export function pgDatabaseUrl(adminUrl: string, name: string): string {
@@ -51,7 +51,7 @@ export async function testPgDatabase(
   adminUrl: string,
   opts: TestPgDatabaseOptions = {},
 ): Promise<TestPgDatabase> {
-  const name = opts.name ?? uniqueName(opts.prefix ?? 'test').replace(/-/g, '_');
+  const name = opts.name ?? uniqueIdentifier(opts.prefix ?? 'test');
   if (opts.create) await opts.create(adminUrl, name);
   else await ensureDatabase(adminUrl, name);
   const url = pgDatabaseUrl(adminUrl, name);

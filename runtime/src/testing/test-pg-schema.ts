@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { uniqueName } from './unique-name.ts';
+import { uniqueIdentifier } from './unique-name.ts';
 
 export interface TestPgSchema {
   /** Lower-case, underscores: usable unquoted and as a service's `*_PG_SCHEMA` setting. */
@@ -13,7 +13,7 @@ export interface TestPgSchema {
  * Nothing is created here; `drop()` removes the schema and everything in it.
  */
 export function testPgSchema(url: string, prefix = 'test'): TestPgSchema {
-  const name = uniqueName(prefix).replace(/-/g, '_');
+  const name = uniqueIdentifier(prefix);
   return { name, drop: () => dropPgSchema(url, name) };
 }
 

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import type { AvroSerde } from '../avro-serde.ts';
+import { deleteTestGroups } from './kafka-test-groups.ts';
 import { uniqueName } from './unique-name.ts';
 import { waitFor } from './wait-for.ts';
 
@@ -26,16 +27,19 @@ export function toReceived(partition: number, m: KafkaMessage): Received {
 export class TopicCollector {
   readonly messages: Received[] = [];
   private consumer: Consumer | undefined;
+  private readonly groupId: string;
 
   constructor(
     readonly brokers: string[],
     readonly topic: string,
     readonly clientId: string,
-  ) {}
+  ) {
+    this.groupId = uniqueName(this.clientId);
+  }
 
   async start(): Promise<this> {
     const kafka = new Kafka({ clientId: this.clientId, brokers: this.brokers, logLevel: logLevel.NOTHING });
-    this.consumer = kafka.consumer({ groupId: uniqueName(this.clientId), sessionTimeout: 10_000 });
+    this.consumer = kafka.consumer({ groupId: this.groupId, sessionTimeout: 10_000 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });
     await this.consumer.run({
@@ -83,8 +87,12 @@ export class TopicCollector {
     );
   }
 
+  /** Leaves and deletes the collector's group (one per collector: it must not outlive the test). */
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
+    if (!this.consumer) return;
+    await this.consumer.disconnect();
+    this.consumer = undefined;
+    await deleteTestGroups(this.brokers, [this.groupId]);
   }
 }
 

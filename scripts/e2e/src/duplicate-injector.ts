@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { deleteTestGroups, uniqueName } from '@retail-stream/runtime/testing';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 
 /**
@@ -12,7 +13,7 @@ import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
 export class DuplicateInjector {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
-  private readonly groupId = `e2e-duplicator-${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
+  private readonly groupId = uniqueName('e2e-duplicator');
   /** Records read from the topic (originals and our own copies). */
   read = 0;
   /** Copies produced. */
@@ -65,13 +66,6 @@ export class DuplicateInjector {
   async stop(): Promise<void> {
     await this.consumer?.disconnect().catch(() => undefined);
     await this.producer?.disconnect().catch(() => undefined);
-    const admin = new Kafka({
-      clientId: 'e2e-duplicator',
-      brokers: this.brokers,
-      logLevel: logLevel.NOTHING,
-    }).admin();
-    await admin.connect();
-    await admin.deleteGroups([this.groupId]).catch(() => undefined);
-    await admin.disconnect();
+    await deleteTestGroups(this.brokers, [this.groupId]);
   }
 }

@@ -18,6 +18,7 @@ import {
   decodeAll,
   dropPgDatabase,
   Teardowns,
+  testEndpoints,
   testTopics,
   TopicCollector,
   waitFor,
@@ -34,9 +35,8 @@ import { LedgerWriter, parseLedger, type LedgerEntry } from './ledger.ts';
 import { Simulator } from './simulator.ts';
 import { StoreHost } from './store-host.ts';
 
-const env = serviceEnv();
-const PG_URL = env.PG_URL!;
-const BROKERS = env.KAFKA_BROKERS!.split(',');
+const endpoints = testEndpoints(serviceEnv());
+const { env, pgUrl: PG_URL, brokers: BROKERS } = endpoints;
 const TOKEN_SECRET = crypto.randomBytes(24).toString('hex');
 const QR_SECRET = crypto.randomBytes(12).toString('hex');
 
@@ -215,7 +215,7 @@ describe('multi-store host + simulator against real Postgres, Kafka and registry
       const total = stores.reduce((n, id) => n + last[id]!.last_store_seq, 0);
       await collector.waitForCount(total, 20_000);
       await collector.settled(500);
-      const serde = AvroSerde.fromUrl(env.SCHEMA_REGISTRY_URL!);
+      const serde = AvroSerde.fromUrl(endpoints.registryUrl);
       for (const storeId of stores) {
         const events = await decodeAll<StoreEvent>(serde, collector.of(storeId));
         const seqs = [...new Set(events.map((e) => Number(e.store_seq)))].sort((a, b) => a - b);
