@@ -1,5 +1,5 @@
 import type { KpiWindowUpdated, WindowSize } from '@retail-stream/schemas';
-import { addMeasures, emptyMeasures, type Measures } from './measures.ts';
+import { addMeasures, emptyMeasures, measuresOf, type Measures } from './measures.ts';
 import { emitDue } from './watermark.ts';
 import { fixedWindow, localDayWindow, type WindowRef } from './window-assignment.ts';
 
@@ -74,18 +74,7 @@ export class ChainAggregator {
     const key = `${rec.store_id}|${rec.window_size}|${rec.window_start}`;
     const prev = this.contributions.get(key);
     if (prev && prev.revision >= rec.revision) return;
-    const m: Measures = {
-      gmv_minor: rec.gmv_minor,
-      orders: rec.orders,
-      items: rec.items,
-      refunds_minor: rec.refunds_minor,
-      refund_count: rec.refund_count,
-      voids_minor: rec.voids_minor,
-      void_count: rec.void_count,
-      payments_attempted: rec.payments_attempted,
-      payments_captured: rec.payments_captured,
-      payments_by_method: { ...rec.payments_by_method },
-    };
+    const m = measuresOf(rec);
     const refs = this.chainRefs(rec);
     if (refs.some((r) => r.end <= (this.evictedBefore.get(r.size) ?? -Infinity))) {
       this.skippedEvicted += 1;
