@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import { Kafka, logLevel } from 'kafkajs';
 import { waitFor } from './wait-for.ts';
 
 /**
@@ -6,11 +6,11 @@ import { waitFor } from './wait-for.ts';
  * partition counts as done): everything written before the call has been handled and committed.
  */
 export async function groupCaughtUp(
-  kafka: Kafka,
+  kafka: Kafka | readonly string[],
   groupId: string,
   topics: readonly string[],
 ): Promise<boolean> {
-  const admin = kafka.admin();
+  const admin = kafkaOf(kafka).admin();
   await admin.connect();
   try {
     const committed = await admin.fetchOffsets({ groupId, topics: [...topics] });
@@ -27,6 +27,12 @@ export async function groupCaughtUp(
   }
 }
 
+/** A test passes its own Kafka client or just the brokers. */
+function kafkaOf(kafka: Kafka | readonly string[]): Kafka {
+  if (!Array.isArray(kafka)) return kafka as Kafka;
+  return new Kafka({ clientId: 'test-group-offsets', brokers: [...kafka], logLevel: logLevel.NOTHING });
+}
+
 /** A committed offset (-1: none) has reached the high watermark, or the partition holds nothing. */
 export function partitionDone(committed: string, low: string, high: string): boolean {
   return high === low || BigInt(committed) >= BigInt(high);
@@ -34,14 +40,19 @@ export function partitionDone(committed: string, low: string, high: string): boo
 
 /** Waits until groupCaughtUp (fails after timeoutMs naming the group and topics). */
 export async function waitForGroupCaughtUp(
-  kafka: Kafka,
+  kafka: Kafka | readonly string[],
   groupId: string,
   topics: readonly string[],
   timeoutMs = 45_000,
+  /** Added to the failure message, e.g. the service's last output. */
+  context?: () => string,
 ): Promise<void> {
-  await waitFor(() => groupCaughtUp(kafka, groupId, topics), {
+  const client = kafkaOf(kafka);
+  await waitFor(() => groupCaughtUp(client, groupId, topics), {
     timeoutMs,
     intervalMs: 250,
     what: `group ${groupId} to commit the end of ${topics.join(', ')}`,
+  }).catch((err: Error) => {
+    throw context ? new Error(`${err.message}\n${context()}`) : err;
   });
 }

@@ -14,6 +14,7 @@ export * from './service-process.ts';
 export * from './log-capture.ts';
 export * from './metric-value.ts';
 export * from './group-caught-up.ts';
+export * from './in-process-service.ts';
 export * from './send-in-chunks.ts';
 export * from './tolerate-dropped-connections.ts';
 export * from './test-pg-database.ts';
