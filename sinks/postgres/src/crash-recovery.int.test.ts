@@ -1,7 +1,7 @@
 import { waitFor, type ServiceProcess } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTables, expectedCounts, produceAll, spawnSink, topicEnv } from '../test/harness.ts';
+import { countTables, expectedCounts, spawnSink, topicEnv } from '../test/harness.ts';
 import { usePgSinkFixture } from '../test/fixture.ts';
 import { additiveTotals, expectedTotals, interleave, storeLoad } from '../test/store-load.ts';
 
@@ -16,7 +16,7 @@ describe('postgres sink: SIGKILL mid-batch', () => {
 
   beforeAll(async () => {
     events = interleave(storeLoad('crash_store', 20, 1_000, 300), 50);
-    await produceAll(hq.producer, hq.topics.events, events.map(hq.encoder.event));
+    await hq.producer.send(hq.topics.events, events.map(hq.encoder.event));
   }, 120_000);
 
   afterAll(() => {
@@ -26,7 +26,7 @@ describe('postgres sink: SIGKILL mid-batch', () => {
   it('loses nothing and applies nothing twice', async () => {
     const env = {
       ...topicEnv(hq.schema, hq.topics),
-      SINK_GROUP_ID: `${hq.schema}-group`,
+      SINK_GROUP_ID: hq.group('group'),
       // Small batches, so a kill lands between and inside many transactions.
       SINK_MAX_BYTES_PER_PARTITION: '262144',
       KAFKA_REQUEST_TIMEOUT_MS: '10000',

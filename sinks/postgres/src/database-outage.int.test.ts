@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TcpFaultProxy, waitFor, type ServiceProcess } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTables, expectedCounts, PG_URL, produceAll, spawnSink, topicEnv } from '../test/harness.ts';
+import { countTables, expectedCounts, PG_URL, spawnSink, topicEnv } from '../test/harness.ts';
 import { usePgSinkFixture } from '../test/fixture.ts';
 import { additiveTotals, expectedTotals, storeLoad } from '../test/store-load.ts';
 
@@ -46,7 +46,7 @@ describe('postgres sink: database outage under load', () => {
     const all: StoreEvent[] = perStore.flat();
     // 12 waves of 50 events per store: one before the cut, ten during it, one after.
     const wave = (i: number) => perStore.flatMap((s) => s.slice(i * 50, (i + 1) * 50));
-    const groupId = `${hq.schema}-group`;
+    const groupId = hq.group('group');
     const proxied = new URL(PG_URL);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(proxy.port);
@@ -57,7 +57,7 @@ describe('postgres sink: database outage under load', () => {
       SINK_RETRY_MAX_MS: '2000',
       PG_CONNECT_TIMEOUT_MS: '1000',
     });
-    await produceAll(hq.producer, hq.topics.events, wave(0).map(hq.encoder.event));
+    await hq.producer.send(hq.topics.events, wave(0).map(hq.encoder.event));
     await waitFor(async () => (await countTables(hq.pool)).hq_inbox === 500, {
       timeoutMs: 30_000,
       what: `first wave applied (${sink.output.slice(-400)})`,
@@ -65,11 +65,11 @@ describe('postgres sink: database outage under load', () => {
 
     proxy.cut();
     const cutAt = Date.now();
-    await produceAll(hq.producer, hq.topics.events, wave(1).map(hq.encoder.event));
+    await hq.producer.send(hq.topics.events, wave(1).map(hq.encoder.event));
     await sleep(2_000);
     const offsetsEarly = await committed(groupId);
     for (let i = 2; i <= 10; i++) {
-      await produceAll(hq.producer, hq.topics.events, wave(i).map(hq.encoder.event));
+      await hq.producer.send(hq.topics.events, wave(i).map(hq.encoder.event));
       await sleep(Math.max(0, cutAt + i * 2_900 - Date.now()));
     }
     await sleep(Math.max(0, cutAt + 30_000 - Date.now()));
@@ -78,7 +78,7 @@ describe('postgres sink: database outage under load', () => {
     expect(await committed(groupId)).toBe(offsetsEarly);
     proxy.restore();
 
-    await produceAll(hq.producer, hq.topics.events, wave(11).map(hq.encoder.event));
+    await hq.producer.send(hq.topics.events, wave(11).map(hq.encoder.event));
     await waitFor(async () => (await countTables(hq.pool)).hq_inbox === all.length, {
       timeoutMs: 30_000,
       intervalMs: 250,

@@ -1,11 +1,12 @@
 import { seededRandom } from '@retail-stream/runtime';
 import type { SaleRecorded, StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
+import { Teardowns } from '@retail-stream/runtime/testing';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyStoreEvents, inTransaction } from './batch-writer.ts';
 import type { SourcedEvent } from './event-rows.ts';
-import { createSchema, dropSchema, dumpTables, enrich, uniqueSchema } from '../test/harness.ts';
+import { dumpTables, enrich, testHqSchema } from '../test/harness.ts';
 
 /**
  * Voids and refunds change a sale that may have been applied in an earlier batch, or (after a
@@ -14,21 +15,15 @@ import { createSchema, dropSchema, dumpTables, enrich, uniqueSchema } from '../t
  * batch redelivered; their tables must end up equal, with the expected sale states.
  */
 describe('postgres sink: void and refund in later batches, redelivered out of order', () => {
-  const inOrder = uniqueSchema('hq_order_a');
-  const shuffled = uniqueSchema('hq_order_b');
+  const teardowns = new Teardowns();
   let poolA: pg.Pool;
   let poolB: pg.Pool;
 
   beforeAll(async () => {
-    poolA = await createSchema(inOrder);
-    poolB = await createSchema(shuffled);
+    poolA = teardowns.add(await testHqSchema('hq_order_a'), (s) => s.drop()).pool;
+    poolB = teardowns.add(await testHqSchema('hq_order_b'), (s) => s.drop()).pool;
   });
-  afterAll(async () => {
-    await poolA?.end();
-    await poolB?.end();
-    await dropSchema(inOrder);
-    await dropSchema(shuffled);
-  });
+  afterAll(() => teardowns.run());
 
   it('ends in the same state as in-order application, with voids and refunds applied once', async () => {
     const f = new StoreEventFactory('ooo_store', seededRandom(7));

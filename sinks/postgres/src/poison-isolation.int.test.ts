@@ -1,5 +1,5 @@
 import { readDeadLetter, seededRandom } from '@retail-stream/runtime';
-import { groupCaughtUp, TopicCollector, waitFor } from '@retail-stream/runtime/testing';
+import { TopicCollector, waitForGroupCaughtUp } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { describe, expect, it } from 'vitest';
@@ -27,16 +27,12 @@ describe('postgres sink: a record Postgres refuses inside a batch', () => {
     const messages = good.map((e) => hq.encoder.event(e));
     messages.splice(23, 0, hq.encoder.event(refused));
     // One produce request: the records share one Kafka batch, so the sink gets them in one fetch.
-    await hq.producer.send({ topic: hq.topics.events, acks: -1, messages });
+    await hq.producer.send(hq.topics.events, messages);
 
-    const group = `${hq.schema}-group`;
+    const group = hq.group('group');
     const sink = spawnSink({ ...topicEnv(hq.schema, hq.topics), SINK_GROUP_ID: group });
     try {
-      await waitFor(() => groupCaughtUp(hq.kafka, group, [hq.topics.events]), {
-        timeoutMs: 40_000,
-        intervalMs: 250,
-        what: `the sink to commit past the batch (${sink.output.slice(-800)})`,
-      });
+      await waitForGroupCaughtUp(hq.kafka, group, [hq.topics.events], 40_000, () => sink.output.slice(-800));
     } finally {
       sink.child.kill('SIGTERM');
       expect(await sink.exited).toBe(0);

@@ -1,5 +1,5 @@
 import { seededRandom } from '@retail-stream/runtime';
-import { groupCaughtUp, TopicCollector, waitFor } from '@retail-stream/runtime/testing';
+import { TopicCollector, waitFor, waitForGroupCaughtUp } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,6 @@ import {
   enrich,
   expectedCounts,
   kpiRecord,
-  produceAll,
   spawnSink,
   topicEnv,
 } from '../test/harness.ts';
@@ -42,17 +41,17 @@ describe('postgres sink: redelivery', () => {
     const refused = enrich(new StoreEventFactory('rd_refused', seededRandom(5)).sale(3));
     refused.lines[0]!.product_name = 'bad\u0000name';
     messages.splice(1_200, 0, hq.encoder.event(refused));
-    await produceAll(hq.producer, hq.topics.events, messages);
+    await hq.producer.send(hq.topics.events, messages);
     const kpis = [
       kpiRecord({ revision: 1, gmv_minor: 1 }),
       kpiRecord({ revision: 3, gmv_minor: 3 }),
       kpiRecord({ revision: 2, gmv_minor: 2 }),
       kpiRecord({ scope: 'store:rd_store_0', store_id: 'rd_store_0', revision: 1 }),
     ];
-    await produceAll(hq.producer, hq.topics.kpi, kpis.map(hq.encoder.kpi));
+    await hq.producer.send(hq.topics.kpi, kpis.map(hq.encoder.kpi));
 
     const env = topicEnv(hq.schema, hq.topics);
-    const first = spawnSink({ ...env, SINK_GROUP_ID: `${hq.schema}-a` });
+    const first = spawnSink({ ...env, SINK_GROUP_ID: hq.group('a') });
     const expected = expectedCounts(events);
     try {
       await waitFor(
@@ -85,13 +84,12 @@ describe('postgres sink: redelivery', () => {
 
     const before = await dumpTables(hq.pool);
     // Second delivery of every batch: a new group reads both topics from the beginning.
-    const second = spawnSink({ ...env, SINK_GROUP_ID: `${hq.schema}-b` });
+    const groupB = hq.group('b');
+    const second = spawnSink({ ...env, SINK_GROUP_ID: groupB });
     try {
-      await waitFor(() => groupCaughtUp(hq.kafka, `${hq.schema}-b`, [hq.topics.events, hq.topics.kpi]), {
-        timeoutMs: 40_000,
-        intervalMs: 500,
-        what: `second delivery finished (${second.output.slice(-500)})`,
-      });
+      await waitForGroupCaughtUp(hq.kafka, groupB, [hq.topics.events, hq.topics.kpi], 40_000, () =>
+        second.output.slice(-500),
+      );
     } finally {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);

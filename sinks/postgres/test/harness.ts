@@ -1,26 +1,25 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
 import { AvroSerde } from '@retail-stream/runtime';
 import {
-  createTestTopic,
-  deleteTestTopic,
-  sendInChunks,
+  dropPgSchema,
+  packageDirs,
   ServiceProcess,
-  uniqueName,
+  testEndpoints,
+  testPgSchema,
+  uniqueIdentifier,
+  type TestTopics,
 } from '@retail-stream/runtime/testing';
 import { posEventRecord, registerAll, type KpiWindowUpdated, type StoreEvent } from '@retail-stream/schemas';
 import { eventSkus, FACTORY_PRODUCTS, kpiWindowMessage } from '@retail-stream/schemas/testing';
-import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
-import pg from 'pg';
+import type { Message } from 'kafkajs';
+import type pg from 'pg';
 import { hqPool, prepareDatabase } from '../src/db.ts';
 import { mapEvents, type SourcedEvent } from '../src/event-rows.ts';
 
-export const ENV = serviceEnv();
-export const BROKERS = ENV.KAFKA_BROKERS!.split(',');
-export const REGISTRY_URL = ENV.SCHEMA_REGISTRY_URL!;
-export const PG_URL = ENV.PG_URL!;
-export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ENDPOINTS = testEndpoints(serviceEnv());
+export const { brokers: BROKERS, registryUrl: REGISTRY_URL, pgUrl: PG_URL } = ENDPOINTS;
+export const { packageDir: PACKAGE_DIR } = packageDirs(import.meta.url);
 export const MAIN = path.join(PACKAGE_DIR, 'src/main.ts');
 
 /** Every table of the sink, with the columns that order a full dump deterministically. */
@@ -39,23 +38,34 @@ export const TABLES: Record<string, string> = {
 };
 
 export function uniqueSchema(prefix = 'hq_test'): string {
-  return uniqueName(prefix).replace(/-/g, '_');
+  return uniqueIdentifier(prefix);
 }
 
+/** Creates and migrates the HQ tables in `schema`; a pool on it. */
 export async function createSchema(schema: string): Promise<pg.Pool> {
   const pool = hqPool(PG_URL, schema, { max: 4 });
   await prepareDatabase(pool, schema);
   return pool;
 }
 
-export async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: PG_URL });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  } finally {
-    await client.end();
-  }
+export function dropSchema(schema: string): Promise<void> {
+  return dropPgSchema(PG_URL, schema);
+}
+
+/** A migrated HQ schema of its own (the kit's testPgSchema) and a pool on it; `drop()` removes both. */
+export async function testHqSchema(
+  prefix = 'hq_test',
+): Promise<{ name: string; pool: pg.Pool; drop(): Promise<void> }> {
+  const schema = testPgSchema(PG_URL, prefix);
+  const pool = await createSchema(schema.name);
+  return {
+    name: schema.name,
+    pool,
+    async drop() {
+      await pool.end();
+      await schema.drop();
+    },
+  };
 }
 
 /** Every row of every table, ordered, as JSON text (what "identical tables" compares). */
@@ -147,38 +157,8 @@ export function sourced(events: StoreEvent[], partition = 0): SourcedEvent[] {
   return events.map((event, i) => ({ event, partition, offset: String(i) }));
 }
 
-export async function connectProducer(): Promise<{ kafka: Kafka; producer: Producer }> {
-  const kafka = new Kafka({ clientId: 'pg-sink-test', brokers: BROKERS, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
-  return { kafka, producer };
-}
-
-/** Sends in chunks (a produce request stays below the broker's 1 MiB default). */
-export function produceAll(producer: Producer, topic: string, messages: Message[], chunk = 300) {
-  return sendInChunks(producer, topic, messages, chunk);
-}
-
-/** The sink's three input/output topics. */
-export interface SinkTopics {
-  events: string;
-  kpi: string;
-  dlq: string;
-}
-
-/** Fresh topics `<prefix>-events` (eventPartitions), `<prefix>-kpi` and `<prefix>-dlq`. */
-export async function createSinkTopics(prefix: string, eventPartitions: number): Promise<SinkTopics> {
-  return {
-    events: await createTestTopic(BROKERS, `${prefix}-events`, eventPartitions),
-    kpi: await createTestTopic(BROKERS, `${prefix}-kpi`, 1),
-    dlq: await createTestTopic(BROKERS, `${prefix}-dlq`, 1),
-  };
-}
-
-/** Deletes the topics that were created (a setup that failed half-way leaves some unset). */
-export async function deleteSinkTopics(topics: Partial<SinkTopics> | undefined): Promise<void> {
-  for (const t of Object.values(topics ?? {})) if (t) await deleteTestTopic(BROKERS, 'pgsink-test', t);
-}
+/** The sink's input and output topics (the kit's testTopics). */
+export type SinkTopics = TestTopics<'events' | 'kpi' | 'dlq'>;
 
 /** The env naming the schema and topics, as each test starts the sink with. */
 export function topicEnv(schema: string, topics: SinkTopics): Record<string, string> {
@@ -221,7 +201,7 @@ export function spawnSink(env: Record<string, string>): ServiceProcess {
   return new ServiceProcess(
     MAIN,
     {
-      KAFKA_BROKERS: ENV.KAFKA_BROKERS!,
+      KAFKA_BROKERS: ENDPOINTS.kafkaBrokers,
       SCHEMA_REGISTRY_URL: REGISTRY_URL,
       PG_URL,
       LOG_LEVEL: 'warn',
