@@ -28,7 +28,7 @@ export interface PublishOutcome {
  * concurrently, in store_seq order; a publisher must keep that order and must not report an event
  * as acknowledged before the destination has made it durable.
  *
- * Implementations: KafkaPublisher (SYNC_PROTOCOL=kafka) and HttpPublisher (SYNC_PROTOCOL=http,
+ * Implementations: KafkaPublisher (RELAY_SYNC_PROTOCOL=kafka) and HttpPublisher (RELAY_SYNC_PROTOCOL=http,
  * `POST /v1/ingestion/events` on the ingest gateway with the store's API key); publisher-factory.ts
  * picks one from the config.
  */
