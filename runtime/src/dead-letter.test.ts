@@ -48,7 +48,7 @@ describe('deadLetterOf', () => {
       headers: { event_type: Buffer.from('SaleRecorded') },
     };
     const batch = { topic: 'retail.events.enriched', partition: 3 };
-    const reason = { code: 'UNKNOWN_SCHEMA_ID', message: 'schema 9 not found' };
+    const reason = { code: 'UNKNOWN_SCHEMA_ID' as const, message: 'schema 9 not found' };
     expect(deadLetterOf(batch, message, reason, 'some-sink', now)).toEqual(
       deadLetterMessage({ ...batch, ...message }, reason, 'some-sink', now),
     );

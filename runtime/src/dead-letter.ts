@@ -1,3 +1,4 @@
+import type { ErrorCode } from './errors/index.ts';
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 
 /**
@@ -29,8 +30,8 @@ export interface DeadLetterSource {
 }
 
 export interface DeadLetterReason {
-  /** Stable machine code, e.g. NOT_WIRE_FORMAT, UNKNOWN_SCHEMA_ID, BUSINESS_INVALID. */
-  code: string;
+  /** A catalogue code, e.g. NOT_WIRE_FORMAT, UNKNOWN_SCHEMA_ID, BUSINESS_INVALID (docs/errors.md). */
+  code: ErrorCode;
   message: string;
 }
 

@@ -89,3 +89,11 @@ export function errorCode(err: unknown): string {
   }
   return 'UNEXPECTED' satisfies ErrorCode;
 }
+
+/**
+ * The catalogue code of any error, for places that must carry one (dead-letter headers): ours, or
+ * UNEXPECTED for a foreign error (its own code stays in the message and the log).
+ */
+export function catalogueCode(err: unknown): ErrorCode {
+  return err instanceof AppError ? err.code : 'UNEXPECTED';
+}

@@ -1,6 +1,6 @@
 import {
+  catalogueCode,
   deadLetterOf,
-  errorCode,
   isRetriable,
   ValidationError,
   type AvroSerde,
@@ -60,7 +60,7 @@ export async function applyRecords(
     } catch (err) {
       // Registry down: retry the batch (state untouched so far for this record); bad bytes: DLQ.
       if (isRetriable(err)) throw err;
-      const code = errorCode(err);
+      const code = catalogueCode(err);
       d.metrics.rejected.inc({ code });
       intake.dlq.push(deadLetterOf(batch, m, { code, message: (err as Error).message }, d.processor));
       continue;
