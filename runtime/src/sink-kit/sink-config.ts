@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { baseServiceConfig, kafkaConfig, schemaRegistryConfig } from '../service-config.ts';
 
 /** Defaults a sink gives the settings every sink shares (its name is its consumer group's default). */
 export interface SinkKitDefaults {
@@ -31,3 +32,31 @@ export function sinkKitConfig(d: SinkKitDefaults) {
 }
 
 export type SinkKitConfig = z.infer<ReturnType<typeof sinkKitConfig>>;
+
+/** A sink's topic settings (`SINK_EVENTS_TOPIC`, `SINK_KPI_TOPIC`, …) with their defaults. */
+export type SinkTopicDefaults<K extends `SINK_${string}_TOPIC`> = Record<K, string>;
+
+export interface SinkServiceDefaults<K extends `SINK_${string}_TOPIC`> extends SinkKitDefaults {
+  topics: SinkTopicDefaults<K>;
+}
+
+/**
+ * Everything a sink reads from the environment but its own tuning: the service's base settings,
+ * Kafka, the schema registry, its store's connection settings, its topics and the kit's settings.
+ * The sink `.extend`s the result with its own settings, so the parts all sinks share are written
+ * once here.
+ */
+export function sinkServiceConfig<S extends z.ZodRawShape, K extends `SINK_${string}_TOPIC`>(
+  store: z.ZodObject<S>,
+  d: SinkServiceDefaults<K>,
+) {
+  const topics = Object.fromEntries(
+    Object.entries<string>(d.topics).map(([key, topic]) => [key, z.string().min(1).default(topic)]),
+  ) as Record<K, z.ZodDefault<z.ZodString>>;
+  return baseServiceConfig
+    .extend(kafkaConfig.shape)
+    .extend(schemaRegistryConfig.shape)
+    .extend(store.shape)
+    .extend(topics)
+    .extend(sinkKitConfig(d).shape);
+}

@@ -1,5 +1,5 @@
-import { baseServiceConfig, csv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
-import { sinkKitConfig } from '@retail-stream/runtime/sink-kit';
+import { csv } from '@retail-stream/runtime';
+import { sinkServiceConfig } from '@retail-stream/runtime/sink-kit';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
 import { parseReplication } from './replication.ts';
@@ -38,26 +38,19 @@ export const cassandraConnectionConfig = z.object({
     .optional(),
 });
 
-export const cassandraSinkConfig = baseServiceConfig
-  .extend(kafkaConfig.shape)
-  .extend(schemaRegistryConfig.shape)
-  .extend(cassandraConnectionConfig.shape)
-  .extend({
-    SINK_EVENTS_TOPIC: z.string().min(1).default(TOPICS.enrichedEvents),
-    /** Statements per UNLOGGED batch (all of one partition); small batches keep coordinators happy. */
-    SINK_MAX_BATCH_STATEMENTS: z.coerce.number().int().min(1).max(100).default(16),
-    /** Requests (batches, single statements, reads) in flight against Cassandra at once. */
-    SINK_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
-  })
-  .extend(
-    sinkKitConfig({
-      name: 'cassandra-sink',
-      dlqTopic: TOPICS.deadLetters,
-      partitionsConcurrently: 2,
-      maxBytesPerPartition: 2 * 1024 * 1024,
-      retryMaxMs: 10_000,
-    }).shape,
-  );
+export const cassandraSinkConfig = sinkServiceConfig(cassandraConnectionConfig, {
+  name: 'cassandra-sink',
+  topics: { SINK_EVENTS_TOPIC: TOPICS.enrichedEvents },
+  dlqTopic: TOPICS.deadLetters,
+  partitionsConcurrently: 2,
+  maxBytesPerPartition: 2 * 1024 * 1024,
+  retryMaxMs: 10_000,
+}).extend({
+  /** Statements per UNLOGGED batch (all of one partition); small batches keep coordinators happy. */
+  SINK_MAX_BATCH_STATEMENTS: z.coerce.number().int().min(1).max(100).default(16),
+  /** Requests (batches, single statements, reads) in flight against Cassandra at once. */
+  SINK_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+});
 
 export type CassandraConnectionConfig = z.infer<typeof cassandraConnectionConfig>;
 export type CassandraSinkConfig = z.infer<typeof cassandraSinkConfig>;

@@ -1,5 +1,5 @@
-import { baseServiceConfig, boolFromEnv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
-import { sinkKitConfig } from '@retail-stream/runtime/sink-kit';
+import { boolFromEnv } from '@retail-stream/runtime';
+import { sinkServiceConfig } from '@retail-stream/runtime/sink-kit';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
 
@@ -19,37 +19,29 @@ export const clickhouseConfig = z.object({
 /**
  * Everything the ClickHouse sink reads from the environment, parsed once in main.ts.
  */
-export const sinkConfig = baseServiceConfig
-  .extend(kafkaConfig.shape)
-  .extend(schemaRegistryConfig.shape)
-  .extend(clickhouseConfig.shape)
-  .extend({
-    SINK_EVENTS_TOPIC: z.string().min(1).default(TOPICS.enrichedEvents),
-    SINK_KPI_TOPIC: z.string().min(1).default(TOPICS.kpiWindows),
-    /** Rows of one table in one INSERT; a flush with more rows is split. */
-    SINK_MAX_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
-    /**
-     * Rows wait at most this long for more rows before they are inserted; together with the row
-     * bound it keeps ClickHouse at a few large inserts per second whatever the traffic.
-     */
-    SINK_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
-    /** Flushes being inserted at once (decoding the next batches overlaps an insert). */
-    SINK_MAX_INFLIGHT_FLUSHES: z.coerce.number().int().min(1).max(8).default(2),
-    /** Apply pending migrations at startup (normally `npm run migrate` does it at deploy). */
-    SINK_MIGRATE: boolFromEnv.default(true),
-  })
-  .extend(
-    sinkKitConfig({
-      name: 'clickhouse-sink',
-      dlqTopic: TOPICS.deadLetters,
-      // Kafka partitions handled at once; their batches share inserts. Below the number of assigned
-      // partitions, one fetch's batches queue for successive flush intervals and a row waits several
-      // of them (4 of 12 partitions: end-to-end p50 4.2 s against 2.4 s), so the default covers all.
-      partitionsConcurrently: 32,
-      maxBytesPerPartition: 4 * 1024 * 1024,
-      retryMaxMs: 10_000,
-    }).shape,
-  );
+export const sinkConfig = sinkServiceConfig(clickhouseConfig, {
+  name: 'clickhouse-sink',
+  topics: { SINK_EVENTS_TOPIC: TOPICS.enrichedEvents, SINK_KPI_TOPIC: TOPICS.kpiWindows },
+  dlqTopic: TOPICS.deadLetters,
+  // Kafka partitions handled at once; their batches share inserts. Below the number of assigned
+  // partitions, one fetch's batches queue for successive flush intervals and a row waits several
+  // of them (4 of 12 partitions: end-to-end p50 4.2 s against 2.4 s), so the default covers all.
+  partitionsConcurrently: 32,
+  maxBytesPerPartition: 4 * 1024 * 1024,
+  retryMaxMs: 10_000,
+}).extend({
+  /** Rows of one table in one INSERT; a flush with more rows is split. */
+  SINK_MAX_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
+  /**
+   * Rows wait at most this long for more rows before they are inserted; together with the row
+   * bound it keeps ClickHouse at a few large inserts per second whatever the traffic.
+   */
+  SINK_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /** Flushes being inserted at once (decoding the next batches overlaps an insert). */
+  SINK_MAX_INFLIGHT_FLUSHES: z.coerce.number().int().min(1).max(8).default(2),
+  /** Apply pending migrations at startup (normally `npm run migrate` does it at deploy). */
+  SINK_MIGRATE: boolFromEnv.default(true),
+});
 
 export type SinkConfig = z.infer<typeof sinkConfig>;
 export type ClickhouseConfig = z.infer<typeof clickhouseConfig>;

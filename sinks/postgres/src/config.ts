@@ -1,5 +1,5 @@
-import { baseServiceConfig, csv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
-import { sinkKitConfig } from '@retail-stream/runtime/sink-kit';
+import { baseServiceConfig, csv } from '@retail-stream/runtime';
+import { sinkServiceConfig } from '@retail-stream/runtime/sink-kit';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
 
@@ -22,30 +22,22 @@ export const databaseConfig = z.object({
 });
 
 /** Everything the sink reads from the environment, parsed once in main.ts. */
-export const sinkConfig = baseServiceConfig
-  .extend(kafkaConfig.shape)
-  .extend(schemaRegistryConfig.shape)
-  .extend(databaseConfig.shape)
-  .extend({
-    SINK_EVENTS_TOPIC: z.string().min(1).default(TOPICS.enrichedEvents),
-    SINK_KPI_TOPIC: z.string().min(1).default(TOPICS.kpiWindows),
-    /**
-     * How rows after the inbox are sent: one JSON array parameter per table (json_to_recordset) or
-     * one array parameter per column (UNNEST). Both are one statement per table; json is cheaper
-     * in Node (docs/BENCHMARKS.md).
-     */
-    SINK_INSERT_METHOD: z.enum(['json', 'unnest']).default('json'),
-  })
+export const sinkConfig = sinkServiceConfig(databaseConfig, {
+  name: 'postgres-sink',
+  topics: { SINK_EVENTS_TOPIC: TOPICS.enrichedEvents, SINK_KPI_TOPIC: TOPICS.kpiWindows },
+  dlqTopic: TOPICS.deadLetters,
   // Each partition's batch is one Postgres transaction on its own connection.
-  .extend(
-    sinkKitConfig({
-      name: 'postgres-sink',
-      dlqTopic: TOPICS.deadLetters,
-      partitionsConcurrently: 4,
-      maxBytesPerPartition: 8 * 1024 * 1024,
-      retryMaxMs: 30_000,
-    }).shape,
-  );
+  partitionsConcurrently: 4,
+  maxBytesPerPartition: 8 * 1024 * 1024,
+  retryMaxMs: 30_000,
+}).extend({
+  /**
+   * How rows after the inbox are sent: one JSON array parameter per table (json_to_recordset) or
+   * one array parameter per column (UNNEST). Both are one statement per table; json is cheaper
+   * in Node (docs/BENCHMARKS.md).
+   */
+  SINK_INSERT_METHOD: z.enum(['json', 'unnest']).default('json'),
+});
 
 export type SinkConfig = z.infer<typeof sinkConfig>;
 export type DatabaseConfig = z.infer<typeof databaseConfig>;
