@@ -1,7 +1,6 @@
 import { readDeadLetter, seededRandom } from '@retail-stream/runtime';
-import { groupCaughtUp, TopicCollector, waitFor } from '@retail-stream/runtime/testing';
+import { TopicCollector, waitForGroupCaughtUp } from '@retail-stream/runtime/testing';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
-import { Kafka, logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { expectedCounts } from '../test/expected.ts';
 import { BROKERS, enrichedMessages, sinkEnv, startSink } from '../test/harness.ts';
@@ -30,13 +29,8 @@ describe('clickhouse sink: a row ClickHouse refuses inside a batch', () => {
 
     const env = sinkEnv(f.db.name, f.topics, { SINK_MIGRATE: 'false' });
     const sink = await startSink(env);
-    const kafka = new Kafka({ clientId: 'chsink-poison', brokers: BROKERS, logLevel: logLevel.NOTHING });
     try {
-      await waitFor(() => groupCaughtUp(kafka, env.SINK_GROUP_ID!, [f.topics.events]), {
-        timeoutMs: 40_000,
-        intervalMs: 250,
-        what: 'the sink to commit past the batch',
-      });
+      await waitForGroupCaughtUp(BROKERS, env.SINK_GROUP_ID!, [f.topics.events], 40_000);
       const metrics = await sink.metricsText();
       expect(metrics).toMatch(
         /retail_sink_dead_letters_total\{[^}]*code="CLICKHOUSE_DATA_REJECTED"[^}]*\} 1/,

@@ -1,18 +1,13 @@
+import { Teardowns, TestProducer, type TestTopics } from '@retail-stream/runtime/testing';
 import { afterAll, beforeAll } from 'vitest';
-import {
-  createTestDatabase,
-  createTestTopics,
-  TestProducer,
-  type TestDatabase,
-  type TestTopics,
-} from './harness.ts';
+import { BROKERS, createTestDatabase, createTestTopics, type TestDatabase } from './harness.ts';
 
 // Apart from harness.ts because it registers vitest hooks: the benchmark imports the harness.
 
 /** One test file's world: a migrated database of its own, fresh topics and a producer. */
 export interface SinkFixture {
   db: TestDatabase;
-  topics: TestTopics;
+  topics: TestTopics<'events' | 'kpi' | 'dlq'>;
   producer: TestProducer;
 }
 
@@ -22,18 +17,13 @@ export interface SinkFixture {
  * their afterAll first, so sinks it started are stopped before the topics and database go.
  */
 export function useSinkFixture(partitions: number): SinkFixture {
+  const teardowns = new Teardowns();
   const f = {} as Partial<SinkFixture>;
   beforeAll(async () => {
-    [f.db, f.topics, f.producer] = await Promise.all([
-      createTestDatabase(),
-      createTestTopics(partitions),
-      TestProducer.connect(),
-    ]);
+    f.db = teardowns.add(await createTestDatabase(), (d) => d.drop());
+    f.topics = teardowns.add(await createTestTopics(partitions), (t) => t.drop());
+    f.producer = teardowns.add(await TestProducer.connect(BROKERS, 'chsink-test'), (p) => p.close());
   });
-  afterAll(async () => {
-    await f.producer?.close();
-    await f.topics?.delete();
-    await f.db?.drop();
-  });
+  afterAll(() => teardowns.run());
   return f as SinkFixture;
 }

@@ -1,24 +1,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ClickHouseClient } from '@clickhouse/client';
 import { serviceEnv } from '@retail-stream/infra';
-import {
-  AvroSerde,
-  createLogger,
-  createMetricsRegistry,
-  parseConfig,
-  type Logger,
-  type RunningService,
-} from '@retail-stream/runtime';
+import { AvroSerde, parseConfig, type RunningService } from '@retail-stream/runtime';
 import { startSinkService } from '@retail-stream/runtime/sink-kit';
 import {
-  createTestTopic,
-  deleteTestTopic,
-  sendInChunks,
+  metricSum,
+  packageDirs,
   ServiceProcess,
+  startInProcess,
+  testClickHouseDatabase,
+  testEndpoints,
+  testTopics,
   uniqueName,
-  waitFor,
+  type TestClickHouseDatabase,
+  type TestTopics,
 } from '@retail-stream/runtime/testing';
 import { registerAll, type Enrichment, type KpiWindowUpdated, type StoreEvent } from '@retail-stream/schemas';
 import {
@@ -27,48 +23,24 @@ import {
   kpiWindowMessage,
   storeEventMessage,
 } from '@retail-stream/schemas/testing';
-import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
-import { connectClickhouse } from '../src/clickhouse-connection.ts';
+import type { Message } from 'kafkajs';
 import { sinkConfig, type SinkConfig } from '../src/config.ts';
-import { ensureDatabase, migrate } from '../src/migrator.ts';
+import { migrate } from '../src/migrator.ts';
 import { salesTotalsByStoreDay } from '../src/queries.ts';
 import { TABLES } from '../src/rows.ts';
 import { clickhouseSinkSpec } from '../src/writer.ts';
 
-export const ENV = serviceEnv();
-export const BROKERS = ENV.KAFKA_BROKERS!.split(',');
-export const REGISTRY_URL = ENV.SCHEMA_REGISTRY_URL!;
-export const CLICKHOUSE_URL = ENV.CLICKHOUSE_URL!;
-export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
-
-const quiet: Logger = createLogger({ service: 'clickhouse-sink-test', level: 'silent' });
+export const ENDPOINTS = testEndpoints(serviceEnv());
+export const { brokers: BROKERS, registryUrl: REGISTRY_URL, clickhouseUrl: CLICKHOUSE_URL } = ENDPOINTS;
+export const { packageDir: PACKAGE_DIR, repoRoot: REPO_ROOT } = packageDirs(import.meta.url);
 
 // ── ClickHouse ────────────────────────────────────────────────────────────────────────────────
 
-export interface TestDatabase {
-  name: string;
-  client: ClickHouseClient;
-  drop(): Promise<void>;
-}
+export type TestDatabase = TestClickHouseDatabase;
 
-/** A fresh, migrated database of its own (`chsink_…`), dropped by drop(). */
-export async function createTestDatabase(prefix = 'chsink'): Promise<TestDatabase> {
-  const name = uniqueName(prefix).replace(/-/g, '_');
-  const cfg = { CLICKHOUSE_URL, CLICKHOUSE_DATABASE: name, CLICKHOUSE_REQUEST_TIMEOUT_MS: 30_000 };
-  const admin = connectClickhouse(cfg, { database: 'default' });
-  await ensureDatabase(admin, name);
-  const client = connectClickhouse(cfg);
-  await migrate(client);
-  return {
-    name,
-    client,
-    async drop() {
-      await client.close();
-      await admin.command({ query: `DROP DATABASE IF EXISTS ${name}` });
-      await admin.close();
-    },
-  };
+/** A fresh database migrated by the sink's migrator (`chsink_…`), dropped by drop(). */
+export function createTestDatabase(prefix = 'chsink'): Promise<TestDatabase> {
+  return testClickHouseDatabase(CLICKHOUSE_URL, { prefix, migrate });
 }
 
 /** Raw (uncollapsed) rows across all tables: to know the sink wrote something, copies included. */
@@ -132,45 +104,9 @@ export async function kpiMessages(windows: readonly KpiWindowUpdated[]): Promise
 /** A valid KPI window (store s1, M15); `over` replaces any field. */
 export const kpiWindow = kpiWindowFixture;
 
-export class TestProducer {
-  private constructor(private readonly producer: Producer) {}
-
-  static async connect(): Promise<TestProducer> {
-    const kafka = new Kafka({ clientId: 'chsink-test', brokers: BROKERS, logLevel: logLevel.NOTHING });
-    const producer = kafka.producer({ allowAutoTopicCreation: false });
-    await producer.connect();
-    return new TestProducer(producer);
-  }
-
-  /** Sends in chunks (a produce request stays below the broker's 1 MiB default). */
-  send(topic: string, messages: readonly Message[], chunkSize = 500): Promise<void> {
-    return sendInChunks(this.producer, topic, messages, chunkSize);
-  }
-
-  close(): Promise<void> {
-    return this.producer.disconnect();
-  }
-}
-
-export interface TestTopics {
-  events: string;
-  kpi: string;
-  dlq: string;
-  delete(): Promise<void>;
-}
-
-export async function createTestTopics(partitions = 3): Promise<TestTopics> {
-  const events = await createTestTopic(BROKERS, 'chsink-events', partitions);
-  const kpi = await createTestTopic(BROKERS, 'chsink-kpi', 1);
-  const dlq = await createTestTopic(BROKERS, 'chsink-dlq', 1);
-  return {
-    events,
-    kpi,
-    dlq,
-    async delete() {
-      for (const t of [events, kpi, dlq]) await deleteTestTopic(BROKERS, 'chsink-test', t);
-    },
-  };
+/** The sink's input and output topics (`chsink-events-…` with `partitions`, kpi and dlq with one). */
+export function createTestTopics(partitions = 3): Promise<TestTopics<'events' | 'kpi' | 'dlq'>> {
+  return testTopics(BROKERS, 'chsink', { events: partitions, kpi: 1, dlq: 1 });
 }
 
 // ── the sink ──────────────────────────────────────────────────────────────────────────────────
@@ -178,11 +114,11 @@ export async function createTestTopics(partitions = 3): Promise<TestTopics> {
 /** The env main.ts would get for this database and these topics (a new consumer group). */
 export function sinkEnv(
   db: string,
-  topics: TestTopics,
+  topics: TestTopics<'events' | 'kpi' | 'dlq'>,
   over: Record<string, string> = {},
 ): Record<string, string> {
   return {
-    KAFKA_BROKERS: BROKERS.join(','),
+    KAFKA_BROKERS: ENDPOINTS.kafkaBrokers,
     SCHEMA_REGISTRY_URL: REGISTRY_URL,
     CLICKHOUSE_URL,
     CLICKHOUSE_DATABASE: db,
@@ -207,34 +143,18 @@ export interface InProcessSink {
 
 /** Sum of retail_sink_rows_written_total over tables, from a /metrics text. */
 export function rowsWritten(metricsText: string): number {
-  return metricsText
-    .split('\n')
-    .filter((l) => l.startsWith('retail_sink_rows_written_total{'))
-    .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return metricSum(metricsText, 'retail_sink_rows_written_total');
 }
 
-/** The sink service in this process (what main.ts wires, minus the HTTP server). */
+/** The sink service in this process (what main.ts wires, minus the HTTP server), once in its group. */
 export async function startSink(env: Record<string, string>): Promise<InProcessSink> {
   const config = parseConfig(sinkConfig, env);
-  const metrics = createMetricsRegistry('clickhouse-sink', { defaultMetrics: false });
-  let fatal: unknown;
-  const service = await startSinkService(clickhouseSinkSpec(config), {
-    logger: quiet,
-    metrics,
-    onFatal: (err) => {
-      fatal = err;
-    },
+  const sink = await startInProcess((deps) => startSinkService(clickhouseSinkSpec(config), deps), {
+    name: 'clickhouse-sink',
+    logLevel: 'silent',
+    waitReady: true,
   });
-  await waitFor(() => service.isReady() || fatal !== undefined, { what: 'sink to join its group' });
-  return {
-    service,
-    config,
-    metricsText: () => metrics.metrics(),
-    async stop() {
-      await service.stop();
-      await service.close();
-    },
-  };
+  return { service: sink.service, config, metricsText: sink.metricsText, stop: sink.stop };
 }
 
 /** main.ts as a child process, so it can be SIGKILLed. */
