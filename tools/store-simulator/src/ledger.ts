@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import type { SaleRecorded } from '@retail-stream/schemas';
 
 /**
  * The simulator's ledger: one JSON object per line (JSON Lines), written when the store edge
@@ -35,23 +36,26 @@ export type LedgerRecord =
       options: Record<string, unknown>;
       stores: { store_id: string; currency: string; timezone: string }[];
     }
-  | {
+  | ({
       kind: 'sale';
       store_id: string;
       terminal_id: string;
       cashier_id: string;
-      transaction_id: string;
       status: string;
-      currency: string;
-      subtotal_minor: number;
-      discount_minor: number;
-      tax_minor: number;
-      total_minor: number;
-      item_count: number;
       lines: LedgerSaleLine[];
       payments: LedgerPayment[];
       finalized_at: string;
-    }
+      // The sale's totals, named and typed as in the SaleRecorded event they must match.
+    } & Pick<
+      SaleRecorded,
+      | 'transaction_id'
+      | 'currency'
+      | 'subtotal_minor'
+      | 'discount_minor'
+      | 'tax_minor'
+      | 'total_minor'
+      | 'item_count'
+    >)
   | {
       kind: 'void';
       store_id: string;
