@@ -1,24 +1,10 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import type avro from 'avsc';
-import type { Registry } from 'prom-client';
-import { ConsumerRunner, type AvroSerde, type Logger } from '@retail-stream/runtime';
+import { Partitioners, type Producer } from 'kafkajs';
 import type { KpiWindowUpdated } from '@retail-stream/schemas';
 import { ChainAggregator } from './chain-aggregator.ts';
-import type { KpiConfig } from './config.ts';
-import type { KpiMetrics } from './kpi-metrics.ts';
 import { kpiKey, kpiRecord } from './kpi-record.ts';
+import { Stage, type StageDeps } from './stage.ts';
 
-export interface ChainStageDeps {
-  config: KpiConfig;
-  kafka: Kafka;
-  serde: AvroSerde;
-  kpiSchemaId: number;
-  kpiType: avro.Type;
-  logger: Logger;
-  registry: Registry;
-  metrics: KpiMetrics;
-  onFatal: (err: unknown) => void;
-}
+export type ChainStageDeps = StageDeps;
 
 /**
  * Stage 2: chain windows from the single-partition store-windows topic, so one instance (whoever
@@ -27,26 +13,17 @@ export interface ChainStageDeps {
  * keeps only the latest revision per store window and its output revision is the sum of those
  * revisions (same input prefix, same record); an idempotent producer is enough, no transactions.
  */
-export class ChainStage {
+export class ChainStage extends Stage {
   private aggregator: ChainAggregator;
-  private readonly runner: ConsumerRunner;
   private producer: Producer | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  private flushing = false;
 
-  constructor(private readonly deps: ChainStageDeps) {
-    const { config, kafka, logger, registry } = deps;
-    this.aggregator = this.newAggregator();
-    this.runner = new ConsumerRunner({
-      kafka,
+  constructor(deps: ChainStageDeps) {
+    const { config } = deps;
+    super(deps, {
       groupId: config.KPI_CHAIN_GROUP_ID,
       topics: [config.KPI_STORE_WINDOWS_TOPIC],
-      logger,
-      metrics: registry,
-      sessionTimeoutMs: config.KPI_SESSION_TIMEOUT_MS,
       fromBeginning: true,
-      // Never committed: a new owner must rebuild from the start of the compacted topic.
-      commitMode: 'by-handler',
+      // The handler commits nothing: a new owner must rebuild from the start of the compacted topic.
       handle: async (batch) => {
         for (const m of batch.messages) {
           if (!m.value) continue;
@@ -54,12 +31,12 @@ export class ChainStage {
           this.aggregator.apply(rec);
         }
       },
-      onFatal: deps.onFatal,
       onGroupJoin: () => {
         // kafkajs re-reads from the (never committed) start after every join: rebuild from scratch.
         this.aggregator = this.newAggregator();
       },
     });
+    this.aggregator = this.newAggregator();
   }
 
   private newAggregator(): ChainAggregator {
@@ -80,19 +57,15 @@ export class ChainStage {
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await this.producer.connect();
-    await this.runner.start();
-    this.timer = setInterval(() => void this.tick(), this.deps.config.KPI_FLUSH_TICK_MS);
+    await this.startRunning();
   }
 
-  private async tick(): Promise<void> {
-    if (this.flushing || !this.producer) return;
-    this.flushing = true;
+  protected async flush(): Promise<void> {
+    if (!this.producer) return;
     try {
       await this.publish();
     } catch (err) {
       this.deps.logger.warn({ err }, 'chain publish failed; retried next tick');
-    } finally {
-      this.flushing = false;
     }
   }
 
@@ -129,15 +102,6 @@ export class ChainStage {
       }
       throw err;
     }
-  }
-
-  isReady(): boolean {
-    return this.runner.isReady();
-  }
-
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.runner.stop();
   }
 
   async close(): Promise<void> {

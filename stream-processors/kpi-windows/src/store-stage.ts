@@ -1,23 +1,9 @@
-import type { Kafka } from 'kafkajs';
-import type avro from 'avsc';
-import type { Registry } from 'prom-client';
-import { ConsumerRunner, type AvroSerde, type Logger } from '@retail-stream/runtime';
 import type { KpiConfig } from './config.ts';
-import type { KpiMetrics } from './kpi-metrics.ts';
 import { PartitionWorker, type WorkerTopics } from './partition-worker.ts';
+import { Stage, type StageDeps } from './stage.ts';
 import type { WindowPolicy } from './store-windows.ts';
 
-export interface StoreStageDeps {
-  config: KpiConfig;
-  kafka: Kafka;
-  serde: AvroSerde;
-  kpiSchemaId: number;
-  kpiType: avro.Type;
-  logger: Logger;
-  registry: Registry;
-  metrics: KpiMetrics;
-  onFatal: (err: unknown) => void;
-}
+export type StoreStageDeps = StageDeps;
 
 export function policyOf(c: KpiConfig): WindowPolicy {
   return {
@@ -45,26 +31,17 @@ export function topicsOf(c: KpiConfig): WorkerTopics {
  * a worker is created (and restores) when its partition is assigned and closed when revoked, so
  * windows move with their partitions when instances come and go.
  */
-export class StoreStage {
+export class StoreStage extends Stage {
   private readonly workers = new Map<number, PartitionWorker>();
-  private readonly runner: ConsumerRunner;
-  private timer: NodeJS.Timeout | undefined;
-  private flushing = false;
 
-  constructor(private readonly deps: StoreStageDeps) {
-    const { config, kafka, logger, registry } = deps;
-    this.runner = new ConsumerRunner({
-      kafka,
+  constructor(deps: StoreStageDeps) {
+    const { config } = deps;
+    super(deps, {
       groupId: config.KPI_GROUP_ID,
       topics: [config.KPI_INPUT_TOPIC],
-      logger,
-      metrics: registry,
-      sessionTimeoutMs: config.KPI_SESSION_TIMEOUT_MS,
-      commitMode: 'by-handler',
       maxBytesPerPartition: config.KPI_MAX_BYTES_PER_PARTITION,
       partitionsConsumedConcurrently: config.KPI_PARTITIONS_CONCURRENTLY,
       handle: (batch) => this.worker(batch.partition).handleBatch(batch),
-      onFatal: deps.onFatal,
       onGroupJoin: (assignment) => this.reassign(assignment[config.KPI_INPUT_TOPIC] ?? []),
     });
   }
@@ -104,43 +81,26 @@ export class StoreStage {
   }
 
   async start(): Promise<void> {
-    await this.runner.start();
-    this.timer = setInterval(() => void this.tick(), this.deps.config.KPI_FLUSH_TICK_MS);
+    await this.startRunning();
   }
 
-  private async tick(): Promise<void> {
-    if (this.flushing) return;
-    this.flushing = true;
-    try {
-      let open = 0;
-      let wm = Number.NEGATIVE_INFINITY;
-      for (const w of this.workers.values()) {
-        await w
-          .flush()
-          .catch((err: unknown) =>
-            this.deps.logger.warn(
-              { err, partition: w.partition },
-              'flush failed; state restored on the next batch',
-            ),
-          );
-        open += w.openWindows();
-        wm = Math.max(wm, w.maxWatermark());
-      }
-      this.deps.metrics.open.set(open);
-      if (Number.isFinite(wm)) this.deps.metrics.watermarkLag.set(Math.max(0, (Date.now() - wm) / 1000));
-    } finally {
-      this.flushing = false;
+  protected async flush(): Promise<void> {
+    let open = 0;
+    let wm = Number.NEGATIVE_INFINITY;
+    for (const w of this.workers.values()) {
+      await w
+        .flush()
+        .catch((err: unknown) =>
+          this.deps.logger.warn(
+            { err, partition: w.partition },
+            'flush failed; state restored on the next batch',
+          ),
+        );
+      open += w.openWindows();
+      wm = Math.max(wm, w.maxWatermark());
     }
-  }
-
-  isReady(): boolean {
-    return this.runner.isReady();
-  }
-
-  /** Stop intake (the batch in flight finishes and commits its transaction). */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    await this.runner.stop();
+    this.deps.metrics.open.set(open);
+    if (Number.isFinite(wm)) this.deps.metrics.watermarkLag.set(Math.max(0, (Date.now() - wm) / 1000));
   }
 
   /** Publishes due updates one last time, then lets go of the producers. */
