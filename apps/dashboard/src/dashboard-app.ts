@@ -1,6 +1,6 @@
 import path from 'node:path';
 import express, { type Express, type Request, type Response } from 'express';
-import { counter, errorCode, type Logger } from '@retail-stream/runtime';
+import { counter, sendError, TransientError, type Logger } from '@retail-stream/runtime';
 import type { Registry } from 'prom-client';
 import type { PipelineStatus } from './pipeline-status.ts';
 import { reportsProxy } from './reports-proxy.ts';
@@ -30,13 +30,14 @@ export function mountDashboard(deps: DashboardAppDeps): void {
     next();
   });
   api.get('/reports/*path', reportsProxy({ ...deps.reports, logger, metrics: deps.metrics }));
-  api.get('/pipeline', async (_req: Request, res: Response) => {
+  api.get('/pipeline', async (req: Request, res: Response) => {
     try {
       res.json(await deps.pipeline());
     } catch (err) {
       pipelineFailures.inc();
-      logger.warn({ err: (err as Error).message }, 'pipeline status failed');
-      res.status(503).json({ error: { code: errorCode(err), message: 'Kafka admin is not answering' } });
+      // One catalogue code, never the driver's own: the browser needs "retry", not Kafka internals.
+      const answer = new TransientError('KAFKA_ADMIN_FAILED', 'Kafka admin is not answering', err);
+      sendError(req, res, answer, logger, { retriableAsUnavailable: true });
     }
   });
   api.get('/stores/backlog', async (_req: Request, res: Response) => {
