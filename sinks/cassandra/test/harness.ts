@@ -1,28 +1,30 @@
-import crypto from 'node:crypto';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
 import {
   AvroSerde,
-  createLogger,
-  createMetricsRegistry,
   parseConfig,
+  type createMetricsRegistry,
   type RunningService,
 } from '@retail-stream/runtime';
 import { startSinkService } from '@retail-stream/runtime/sink-kit';
 import {
-  createTestTopic,
-  deleteTestTopic,
-  groupCaughtUp,
-  sendInChunks,
+  deleteTestGroups,
+  packageDirs,
   ServiceProcess,
+  startInProcess,
+  Teardowns,
+  testCassandraKeyspace,
+  testEndpoints,
+  TestProducer,
+  testTopics,
+  uniqueIdentifier,
   uniqueName,
-  waitFor,
+  waitForGroupCaughtUp,
 } from '@retail-stream/runtime/testing';
 import { registerAll, TOPICS, type Enrichment, type StoreEvent } from '@retail-stream/schemas';
 import { eventSkus, FACTORY_PRODUCTS, storeEventMessage } from '@retail-stream/schemas/testing';
 import type cassandra from 'cassandra-driver';
-import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import { createCassandraClient } from '../src/cassandra-client.ts';
 import { cassandraSinkConfig, type CassandraSinkConfig } from '../src/config.ts';
 import { migrate } from '../src/migrator.ts';
@@ -30,8 +32,7 @@ import { inventoryOfStore, salesOfStoreDay, transactionById } from '../src/queri
 import { cassandraSinkSpec } from '../src/writer.ts';
 import type { ExpectedProjections } from './expected-projections.ts';
 
-export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
+export const { packageDir: PACKAGE_DIR, repoRoot: REPO_ROOT } = packageDirs(import.meta.url);
 
 const CATEGORY = new Map<string, string>(FACTORY_PRODUCTS.map((p) => [p.sku, p.category]));
 
@@ -55,7 +56,7 @@ export function enrich<E extends StoreEvent>(e: E, timezone: string | null = 'As
 
 /** A keyspace name no other run uses. */
 export function uniqueKeyspace(prefix = 'cs'): string {
-  return `${prefix}_${Date.now().toString(36)}_${crypto.randomBytes(3).toString('hex')}`;
+  return uniqueIdentifier(prefix);
 }
 
 /**
@@ -63,35 +64,45 @@ export function uniqueKeyspace(prefix = 'cs'): string {
  * ids of the catalogue, and a producer that writes enriched events the way the ingest processor does.
  */
 export class SinkTestBed {
-  readonly env = serviceEnv();
-  readonly brokers = this.env.KAFKA_BROKERS!.split(',');
-  readonly keyspace = uniqueKeyspace();
+  private readonly endpoints = testEndpoints(serviceEnv());
+  readonly env = this.endpoints.env;
+  readonly brokers = this.endpoints.brokers;
   readonly groupId = uniqueName('cs-sink');
+  keyspace = '';
   topic = '';
   dlqTopic = '';
   client!: cassandra.Client;
   serde!: AvroSerde;
   private ids: Record<string, number> = {};
-  private producer!: Producer;
-  readonly kafka = new Kafka({ clientId: 'cs-sink-test', brokers: this.brokers, logLevel: logLevel.NOTHING });
+  private producer!: TestProducer;
+  /** The consumer groups the sinks of this bed used, deleted by teardown. */
+  private readonly groups = new Set<string>();
+  private readonly teardowns = new Teardowns({ ignoreErrors: true });
 
   async setup(partitions = 2): Promise<this> {
-    this.client = createCassandraClient(parseConfig(cassandraSinkConfig, this.env));
-    await migrate(this.client, {
-      keyspace: this.keyspace,
-      replication: { class: 'SimpleStrategy', replicationFactor: 1 },
+    const client = createCassandraClient(parseConfig(cassandraSinkConfig, this.env));
+    this.client = this.teardowns.add(client, (c) => c.shutdown());
+    const replication = { class: 'SimpleStrategy', replicationFactor: 1 } as const;
+    const keyspace = await testCassandraKeyspace(client, {
+      prefix: 'cs',
+      create: (name) => migrate(client, { keyspace: name, replication }),
     });
-    this.topic = await createTestTopic(this.brokers, 'cs-enriched', partitions);
-    this.dlqTopic = await createTestTopic(this.brokers, 'cs-dlq', 1);
-    this.serde = AvroSerde.fromUrl(this.env.SCHEMA_REGISTRY_URL!);
-    this.ids = await registerAll(this.serde, { registryUrl: this.env.SCHEMA_REGISTRY_URL! });
-    this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await this.producer.connect();
+    this.keyspace = this.teardowns.add(keyspace, (k) => k.drop()).name;
+    const topics = await testTopics(this.brokers, 'cs', { enriched: partitions, dlq: 1 });
+    this.teardowns.add(topics, (t) => t.drop());
+    [this.topic, this.dlqTopic] = [topics.enriched, topics.dlq];
+    this.teardowns.push(() => deleteTestGroups(this.brokers, [...this.groups]));
+    this.serde = AvroSerde.fromUrl(this.endpoints.registryUrl);
+    this.ids = await registerAll(this.serde, { registryUrl: this.endpoints.registryUrl });
+    this.producer = this.teardowns.add(await TestProducer.connect(this.brokers, 'cs-sink-test'), (p) =>
+      p.close(),
+    );
     return this;
   }
 
   /** Environment for the sink (in-process config or child process). */
   sinkEnv(extra: Record<string, string> = {}): Record<string, string> {
+    this.groups.add(extra.SINK_GROUP_ID ?? this.groupId);
     return {
       ...this.env,
       CASSANDRA_KEYSPACE: this.keyspace,
@@ -112,41 +123,36 @@ export class SinkTestBed {
   }
 
   async produce(events: readonly StoreEvent[], chunk = 500): Promise<void> {
-    await sendInChunks(
-      this.producer,
+    await this.producer.send(
       this.topic,
       events.map((e) => this.record(e)),
       chunk,
     );
   }
 
+  /** The messages in one produce request (they share a Kafka batch). */
   async produceRaw(messages: Message[]): Promise<void> {
-    await this.producer.send({ topic: this.topic, acks: -1, messages });
+    await this.producer.send(this.topic, messages, Math.max(1, messages.length));
   }
 
-  /** The sink inside this process (its own logger and metrics registry). */
+  /** The sink inside this process (its own logger and metrics registry); a fatal error is thrown. */
   async startInProcess(
     extra: Record<string, string> = {},
   ): Promise<RunningService & { metrics: ReturnType<typeof createMetricsRegistry> }> {
     const config = this.sinkConfig(extra);
-    const metrics = createMetricsRegistry('cassandra-sink-test');
-    const sink = await startSinkService(cassandraSinkSpec(config), {
-      logger: createLogger({ service: 'cassandra-sink-test', level: config.LOG_LEVEL }),
-      metrics,
+    const sink = await startInProcess((deps) => startSinkService(cassandraSinkSpec(config), deps), {
+      name: 'cassandra-sink-test',
+      logLevel: config.LOG_LEVEL,
       onFatal: (err) => {
         throw err;
       },
     });
-    return Object.assign(sink, { metrics });
+    return Object.assign(sink.service, { metrics: sink.metrics });
   }
 
   /** Committed offsets of the sink's group reached the end of every partition. */
   async waitCaughtUp(timeoutMs = 45_000, groupId = this.groupId): Promise<void> {
-    await waitFor(() => groupCaughtUp(this.kafka, groupId, [this.topic]), {
-      timeoutMs,
-      intervalMs: 250,
-      what: `group ${groupId} to commit the end of ${this.topic}`,
-    });
+    await waitForGroupCaughtUp(this.brokers, groupId, [this.topic], timeoutMs);
   }
 
   /** Every row of every projection, as JSON lines, sorted: equal snapshots mean equal projections. */
@@ -220,11 +226,7 @@ export class SinkTestBed {
   }
 
   async teardown(): Promise<void> {
-    await this.producer?.disconnect().catch(() => undefined);
-    await deleteTestTopic(this.brokers, 'cs-sink-test', this.topic).catch(() => undefined);
-    await deleteTestTopic(this.brokers, 'cs-sink-test', this.dlqTopic).catch(() => undefined);
-    await this.client?.execute(`DROP KEYSPACE IF EXISTS ${this.keyspace}`).catch(() => undefined);
-    await this.client?.shutdown();
+    await this.teardowns.run();
   }
 }
 
