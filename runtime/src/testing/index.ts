@@ -22,3 +22,4 @@ export * from './test-pg-schema.ts';
 export * from './test-clickhouse-database.ts';
 export * from './test-cassandra-keyspace.ts';
 export * from './latency-stats.ts';
+export * from './sole-dead-letter.ts';

@@ -1,5 +1,5 @@
-import { readDeadLetter, seededRandom } from '@retail-stream/runtime';
-import { TopicCollector } from '@retail-stream/runtime/testing';
+import { seededRandom } from '@retail-stream/runtime';
+import { expectSoleDeadLetter, TopicCollector } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { describe, expect, it } from 'vitest';
@@ -48,22 +48,14 @@ describe('cassandra sink: a record Cassandra refuses inside a batch (real Kafka 
     const deadLetters = await sink.metrics.getSingleMetricAsString('retail_sink_dead_letters_total');
     expect(deadLetters).toMatch(/code="CASSANDRA_DATA_REJECTED"[^}]*\} 1/);
 
-    try {
-      await dlq.waitForCount(1);
-      await dlq.settled(1_000);
-      expect(dlq.messages).toHaveLength(1);
-      const dead = readDeadLetter(dlq.messages[0]!.headers);
-      expect(dead).toMatchObject({
-        code: 'CASSANDRA_DATA_REJECTED',
-        sourceTopic: bed.topic,
-        sourcePartition: 0,
-        sourceOffset: '23',
-        processor: 'cassandra-sink',
-      });
-      expect(dead!.message).toMatch(/Key length of \d+ is longer than maximum/);
-      expect(dlq.messages[0]!.value).toEqual(refusedMessage.value);
-    } finally {
-      await dlq.stop();
-    }
+    await expectSoleDeadLetter(dlq, {
+      code: 'CASSANDRA_DATA_REJECTED',
+      sourceTopic: bed.topic,
+      sourcePartition: 0,
+      sourceOffset: '23',
+      processor: 'cassandra-sink',
+      message: /Key length of \d+ is longer than maximum/,
+      value: refusedMessage.value,
+    });
   }, 90_000);
 });

@@ -1,5 +1,5 @@
-import { readDeadLetter, seededRandom } from '@retail-stream/runtime';
-import { TopicCollector, waitForGroupCaughtUp } from '@retail-stream/runtime/testing';
+import { seededRandom } from '@retail-stream/runtime';
+import { expectSoleDeadLetter, TopicCollector, waitForGroupCaughtUp } from '@retail-stream/runtime/testing';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { describe, expect, it } from 'vitest';
 import { expectedCounts } from '../test/expected.ts';
@@ -45,22 +45,14 @@ describe('clickhouse sink: a row ClickHouse refuses inside a batch', () => {
     expect((await tableCounts(f.db.client, { storeIds: ['cp_refused'] })).sales.raw).toBe(0);
 
     const dlq = await new TopicCollector(BROKERS, f.topics.dlq, 'chsink-poison-dlq').start();
-    try {
-      await dlq.waitForCount(1);
-      await dlq.settled(1_000);
-      expect(dlq.messages).toHaveLength(1);
-      const dead = readDeadLetter(dlq.messages[0]!.headers);
-      expect(dead).toMatchObject({
-        code: 'CLICKHOUSE_DATA_REJECTED',
-        sourceTopic: f.topics.events,
-        sourcePartition: 0,
-        sourceOffset: '23',
-        processor: 'clickhouse-sink',
-      });
-      expect(dead!.message).toMatch(/insert into sales: .*Too large value for FixedString\(3\)/);
-      expect(dlq.messages[0]!.value).toEqual(refusedMessage!.value);
-    } finally {
-      await dlq.stop();
-    }
+    await expectSoleDeadLetter(dlq, {
+      code: 'CLICKHOUSE_DATA_REJECTED',
+      sourceTopic: f.topics.events,
+      sourcePartition: 0,
+      sourceOffset: '23',
+      processor: 'clickhouse-sink',
+      message: /insert into sales: .*Too large value for FixedString\(3\)/,
+      value: refusedMessage!.value,
+    });
   }, 90_000);
 });

@@ -1,5 +1,5 @@
-import { readDeadLetter, seededRandom } from '@retail-stream/runtime';
-import { TopicCollector, waitForGroupCaughtUp } from '@retail-stream/runtime/testing';
+import { seededRandom } from '@retail-stream/runtime';
+import { expectSoleDeadLetter, TopicCollector, waitForGroupCaughtUp } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { describe, expect, it } from 'vitest';
@@ -48,22 +48,14 @@ describe('postgres sink: a record Postgres refuses inside a batch', () => {
     expect(Number(inbox.rows[0]!.n)).toBe(0);
 
     const dlq = await new TopicCollector(BROKERS, hq.topics.dlq, 'pgsink-poison-dlq').start();
-    try {
-      await dlq.waitForCount(1);
-      await dlq.settled(1_000);
-      expect(dlq.messages).toHaveLength(1);
-      const dead = readDeadLetter(dlq.messages[0]!.headers);
-      expect(dead).toMatchObject({
-        code: 'PG_DATA_REJECTED',
-        sourceTopic: hq.topics.events,
-        sourcePartition: 0,
-        sourceOffset: '23',
-        processor: 'postgres-sink',
-      });
-      expect(dead!.message).toMatch(/postgres refused the data \(22/);
-      expect(dlq.messages[0]!.value).toEqual(messages[23]!.value);
-    } finally {
-      await dlq.stop();
-    }
+    await expectSoleDeadLetter(dlq, {
+      code: 'PG_DATA_REJECTED',
+      sourceTopic: hq.topics.events,
+      sourcePartition: 0,
+      sourceOffset: '23',
+      processor: 'postgres-sink',
+      message: /postgres refused the data \(22/,
+      value: messages[23]!.value,
+    });
   }, 90_000);
 });
