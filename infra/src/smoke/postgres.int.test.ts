@@ -2,16 +2,11 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureDatabase } from '@retail-stream/runtime';
+import { pgDatabaseUrl } from '@retail-stream/runtime/testing';
 import { serviceEnv } from '../service-env.ts';
 
 const PG_URL = serviceEnv().PG_URL ?? '';
 const storeDb = `store_smoke_${randomBytes(4).toString('hex')}`;
-
-function urlFor(database: string): string {
-  const url = new URL(PG_URL);
-  url.pathname = `/${database}`;
-  return url.toString();
-}
 
 let client: pg.Client;
 
@@ -72,7 +67,7 @@ describe('local PostgreSQL', () => {
     expect(await ensureDatabase(PG_URL, storeDb)).toBe(true);
     expect(await ensureDatabase(PG_URL, storeDb)).toBe(false);
 
-    const store = new pg.Client({ connectionString: urlFor(storeDb) });
+    const store = new pg.Client({ connectionString: pgDatabaseUrl(PG_URL, storeDb) });
     await store.connect();
     try {
       const { rows } = await store.query<{ db: string }>('SELECT current_database() AS db');
