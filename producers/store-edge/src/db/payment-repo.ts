@@ -1,25 +1,10 @@
 import type pg from 'pg';
-import type { PaymentMethod } from '../payment-state.ts';
 import type { SqlWrite } from './sql-write.ts';
 import { PAYMENT_COLUMNS, type PaymentRow } from './transaction-repo.ts';
 
-/** A payment as the use case decides it (the database adds created_at and settled_at). */
-export interface NewPayment {
-  id: string;
+/** A payment as the use case decides it: its row with its store, less what the database adds. */
+export interface NewPayment extends Omit<PaymentRow, 'created_at' | 'settled_at'> {
   store_id: string;
-  transaction_id: string;
-  terminal_id: string;
-  cashier_id: string;
-  method: PaymentMethod;
-  status: 'PENDING' | 'CAPTURED' | 'FAILED';
-  amount_minor: bigint;
-  currency: string;
-  tendered_minor: bigint | null;
-  change_minor: bigint | null;
-  provider_ref: string | null;
-  qr_payload: string | null;
-  expires_at: Date | null;
-  failure_reason: string | null;
 }
 
 // A settled payment (anything but PENDING) is settled now().

@@ -1,11 +1,10 @@
 import type pg from 'pg';
-import { findSkus } from '../db/catalog-repo.ts';
 import { recordAdjustment } from '../db/adjustment-repo.ts';
 import { lockOnHand } from '../db/inventory-repo.ts';
 import type { AdjustmentReason, StockChange } from '../events.ts';
-import { Refusal } from '../refusal.ts';
 import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
 import { uuidv7 } from '../uuid-v7.ts';
+import { catalogueSkus } from './catalogue-skus.ts';
 
 export interface AdjustInventoryInput {
   cashier_id: string;
@@ -27,13 +26,7 @@ export async function adjustInventory(
   input: AdjustInventoryInput,
 ): Promise<UseCaseResult> {
   const storeId = svc.store.store_id;
-  const skus = input.lines.map((l) => l.sku);
-  if (new Set(skus).size !== skus.length)
-    throw new Refusal('DUPLICATE_SKU', 'each sku may appear once per adjustment', 'lines');
-  const known = await findSkus(client, skus);
-  input.lines.forEach((l, i) => {
-    if (!known.has(l.sku)) throw new Refusal('UNKNOWN_SKU', `no product with sku ${l.sku}`, `lines.${i}.sku`);
-  });
+  const skus = await catalogueSkus(client, input.lines, 'adjustment');
   const before = await lockOnHand(client, storeId, skus);
   const stock: StockChange[] = input.lines
     .map((l) => {

@@ -198,6 +198,20 @@ function assertSaleOpen(tx: TxRow): void {
   if (!decision.ok) throw new Refusal(decision.code, decision.message);
 }
 
+/** Settles a pending payment of a sale still open; its event names the terminal it happened at. */
+async function settleOnOpenSale(
+  client: pg.ClientBase,
+  tx: TxRow,
+  paymentId: string,
+  outcome: 'CAPTURED' | 'FAILED',
+  reason: string | null,
+  terminalId: string,
+): Promise<UseCaseResult> {
+  assertSaleOpen(tx);
+  const settled = await settlePayment(client, paymentId, outcome, reason);
+  return { status: 200, body: paymentView(settled), events: [paymentEvent(settled, terminalId)] };
+}
+
 /**
  * The provider's callback for a QR payment. Repeating a callback (providers retry until they get
  * a 2xx) answers 200 again and changes nothing; a contradicting outcome is a 409 for the provider
@@ -221,14 +235,8 @@ export async function settleQrPayment(
   const decision = decideSettle(current.status, cb.outcome);
   if (decision.kind === 'refuse') throw new Refusal(decision.code, decision.message);
   if (decision.kind === 'repeat') return { status: 200, body: paymentView(current) };
-  assertSaleOpen(tx);
-  const settled = await settlePayment(client, current.id, cb.outcome, cb.reason);
   // No terminal acted: the provider did. The payment's terminal is where the customer paid.
-  return {
-    status: 200,
-    body: paymentView(settled),
-    events: [paymentEvent(settled, current.terminal_id)],
-  };
+  return settleOnOpenSale(client, tx, current.id, cb.outcome, cb.reason, current.terminal_id);
 }
 
 /** The cashier gives up on a pending QR payment (customer walked away, app failed). */
@@ -243,13 +251,7 @@ export async function cancelPayment(
   const { tx, current } = await lockPendingContext(client, svc, found);
   if (current.status !== 'PENDING')
     throw new Refusal('PAYMENT_NOT_PENDING', `payment is already ${current.status}`);
-  assertSaleOpen(tx);
-  const settled = await settlePayment(client, current.id, 'FAILED', 'CANCELLED');
-  return {
-    status: 200,
-    body: paymentView(settled),
-    events: [paymentEvent(settled, actor.terminalId)],
-  };
+  return settleOnOpenSale(client, tx, current.id, 'FAILED', 'CANCELLED', actor.terminalId);
 }
 
 /** Fails every pending payment of a sale that is being voided, in the caller's transaction. */

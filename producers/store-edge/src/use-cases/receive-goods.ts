@@ -1,11 +1,10 @@
 import type pg from 'pg';
-import { findSkus } from '../db/catalog-repo.ts';
 import { insertGoodsReceipt } from '../db/goods-receipt-repo.ts';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
 import { toSafeNumber } from '../json-text.ts';
-import { Refusal } from '../refusal.ts';
 import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
 import { uuidv7 } from '../uuid-v7.ts';
+import { catalogueSkus } from './catalogue-skus.ts';
 
 export interface ReceiveGoodsInput {
   cashier_id: string;
@@ -22,13 +21,7 @@ export async function receiveGoods(
   input: ReceiveGoodsInput,
 ): Promise<UseCaseResult> {
   const storeId = svc.store.store_id;
-  const skus = input.lines.map((l) => l.sku);
-  if (new Set(skus).size !== skus.length)
-    throw new Refusal('DUPLICATE_SKU', 'each sku may appear once per receipt', 'lines');
-  const known = await findSkus(client, skus);
-  input.lines.forEach((l, i) => {
-    if (!known.has(l.sku)) throw new Refusal('UNKNOWN_SKU', `no product with sku ${l.sku}`, `lines.${i}.sku`);
-  });
+  await catalogueSkus(client, input.lines, 'receipt');
   const totalCost = input.lines.reduce((sum, l) => sum + l.unit_cost_minor * BigInt(l.quantity), 0n);
   const id = uuidv7();
   await insertGoodsReceipt(client, {
