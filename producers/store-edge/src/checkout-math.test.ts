@@ -19,43 +19,54 @@ describe('roundHalfUpDiv', () => {
   });
 });
 
+/** Rows of (tax-inclusive amount, VAT rate in basis points, the VAT contained in the amount). */
+function expectContainedTax(cases: readonly (readonly [amount: bigint, bp: number, tax: bigint])[]): void {
+  for (const [amount, bp, tax] of cases) expect(containedTax(amount, bp), `${amount} at ${bp} bp`).toBe(tax);
+}
+
 describe('containedTax: round_half_up(amount × bp / (10 000 + bp))', () => {
   it('takes the VAT out of a tax-inclusive amount (Vietnam: 10 % = 1/11, 8 % = 2/27, 5 % = 1/21)', () => {
-    expect(containedTax(11_000n, 1000)).toBe(1_000n); // 11 000 / 11 = 1 000 exactly
-    expect(containedTax(10_000n, 1000)).toBe(909n); // 909.09…
-    expect(containedTax(25_500n, 800)).toBe(1_889n); // 1 888.88…
-    expect(containedTax(3_333n, 500)).toBe(159n); // 158.71…
-    expect(containedTax(1_000_000n, 0)).toBe(0n);
-    expect(containedTax(0n, 1000)).toBe(0n);
+    expectContainedTax([
+      [11_000n, 1000, 1_000n], // 11 000 / 11 = 1 000 exactly
+      [10_000n, 1000, 909n], // 909.09…
+      [25_500n, 800, 1_889n], // 1 888.88…
+      [3_333n, 500, 159n], // 158.71…
+      [1_000_000n, 0, 0n],
+      [0n, 1000, 0n],
+    ]);
   });
 
   it('rounds an exact half up (only possible for rates whose fraction has an even denominator)', () => {
-    // 20 %: amount / 6.  3 → 0.5 → 1;  9 → 1.5 → 2;  15 → 2.5 → 3 (half up, not half even)
-    expect(containedTax(3n, 2000)).toBe(1n);
-    expect(containedTax(9n, 2000)).toBe(2n);
-    expect(containedTax(15n, 2000)).toBe(3n);
-    // 12 %: 3 × amount / 28.  14 → 1.5 → 2;  42 → 4.5 → 5
-    expect(containedTax(14n, 1200)).toBe(2n);
-    expect(containedTax(42n, 1200)).toBe(5n);
-    // 100 %: amount / 2.  1 → 0.5 → 1 (the whole amount is tax), 3 → 1.5 → 2
-    expect(containedTax(1n, 10_000)).toBe(1n);
-    expect(containedTax(3n, 10_000)).toBe(2n);
+    expectContainedTax([
+      // 20 %: amount / 6.  3 → 0.5 → 1;  9 → 1.5 → 2;  15 → 2.5 → 3 (half up, not half even)
+      [3n, 2000, 1n],
+      [9n, 2000, 2n],
+      [15n, 2000, 3n],
+      // 12 %: 3 × amount / 28.  14 → 1.5 → 2;  42 → 4.5 → 5
+      [14n, 1200, 2n],
+      [42n, 1200, 5n],
+      // 100 %: amount / 2.  1 → 0.5 → 1 (the whole amount is tax), 3 → 1.5 → 2
+      [1n, 10_000, 1n],
+      [3n, 10_000, 2n],
+    ]);
   });
 
   it('rounds to nearest just either side of the half', () => {
-    // 10 %: 5 / 11 = 0.4545 → 0, 6 / 11 = 0.5454 → 1;  5 000 / 11 = 454.5454 → 455
-    expect(containedTax(5n, 1000)).toBe(0n);
-    expect(containedTax(6n, 1000)).toBe(1n);
-    expect(containedTax(5_000n, 1000)).toBe(455n);
-    // 5 %: 10 / 21 = 0.476 → 0, 11 / 21 = 0.524 → 1
-    expect(containedTax(10n, 500)).toBe(0n);
-    expect(containedTax(11n, 500)).toBe(1n);
-    // 8 %: 2 × 6 / 27 = 0.444 → 0, 2 × 7 / 27 = 0.519 → 1
-    expect(containedTax(6n, 800)).toBe(0n);
-    expect(containedTax(7n, 800)).toBe(1n);
-    // 20 %: 2 / 6 = 0.333 → 0, 4 / 6 = 0.667 → 1
-    expect(containedTax(2n, 2000)).toBe(0n);
-    expect(containedTax(4n, 2000)).toBe(1n);
+    expectContainedTax([
+      // 10 %: 5 / 11 = 0.4545 → 0, 6 / 11 = 0.5454 → 1;  5 000 / 11 = 454.5454 → 455
+      [5n, 1000, 0n],
+      [6n, 1000, 1n],
+      [5_000n, 1000, 455n],
+      // 5 %: 10 / 21 = 0.476 → 0, 11 / 21 = 0.524 → 1
+      [10n, 500, 0n],
+      [11n, 500, 1n],
+      // 8 %: 2 × 6 / 27 = 0.444 → 0, 2 × 7 / 27 = 0.519 → 1
+      [6n, 800, 0n],
+      [7n, 800, 1n],
+      // 20 %: 2 / 6 = 0.333 → 0, 4 / 6 = 0.667 → 1
+      [2n, 2000, 0n],
+      [4n, 2000, 1n],
+    ]);
   });
 
   it('is within half a unit of the exact share, halves go up, and never exceeds the amount', () => {
