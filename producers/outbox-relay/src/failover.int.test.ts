@@ -1,33 +1,20 @@
-import { AvroSerde } from '@retail-stream/runtime';
 import { waitFor } from '@retail-stream/runtime/testing';
 import pg from 'pg';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkDelivery } from '../test/delivery-check.ts';
 import {
   decodeAll,
   insertOutbox,
   publishedState,
-  REGISTRY_URL,
-  registerCatalogue,
   RelayProcess,
-  setupStoreAndTopic,
   testRelayEnv,
   TopicCollector,
 } from '../test/harness.ts';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
+import { useRelaySuite } from '../test/relay-suite.ts';
 
 /** main.ts as real processes: kill -9 mid-batch, restarts, two instances on one store. */
-const serde = AvroSerde.fromUrl(REGISTRY_URL);
-const cleanup: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  await registerCatalogue();
-});
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => undefined);
-});
-
-const setup = () => setupStoreAndTopic(cleanup);
+const { serde, cleanup, setup, allMarked } = useRelaySuite();
 
 function spawnRelay(env: Record<string, string>, name: string): RelayProcess {
   const p = new RelayProcess({ ...env, LOG_LEVEL: 'info' }, name);
@@ -85,9 +72,7 @@ describe('relay crash and failover (child processes)', () => {
 
     spawnRelay(env, 'second');
     await collector.waitForCount(events.length + atKill);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
-      what: 'all marked',
-    });
+    await allMarked(db);
     const report = checkDelivery(await seqsIn(collector), events.length);
     expect(report).toMatchObject({
       ok: true,
@@ -113,10 +98,7 @@ describe('relay crash and failover (child processes)', () => {
       await p.exited;
     }
     spawnRelay(env, 'survivor');
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
-      what: 'all marked',
-      timeoutMs: 60_000,
-    });
+    await allMarked(db, 'all marked', 60_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const report = checkDelivery(await seqsIn(collector), events.length);
     expect(report.problems).toEqual([]);
@@ -169,10 +151,7 @@ describe('relay crash and failover (child processes)', () => {
     });
     writing = false;
     await writer;
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
-      what: 'all marked',
-      timeoutMs: 60_000,
-    });
+    await allMarked(db, 'all marked', 60_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
     const report = checkDelivery(await seqsIn(collector), written);
     expect(report.problems).toEqual([]);

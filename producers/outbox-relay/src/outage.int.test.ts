@@ -1,39 +1,26 @@
-import { AvroSerde } from '@retail-stream/runtime';
 import { waitFor } from '@retail-stream/runtime/testing';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkDelivery } from '../test/delivery-check.ts';
+import { describe, expect, it } from 'vitest';
 import {
-  decodeAll,
   insertOutbox,
   KafkaFaults,
   metricValue,
   publishedState,
-  REGISTRY_URL,
-  registerCatalogue,
   relayStatusRow,
-  setupStoreAndTopic,
-  startRelay,
   testRelayEnv,
 } from '../test/harness.ts';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
+import { useRelaySuite } from '../test/relay-suite.ts';
 
 /**
  * Broker outages without stopping the shared broker: the relay's Kafka client gets a socket
  * factory that, while "down", refuses new connections and cuts the open ones — from the relay's
  * side indistinguishable from the broker host going away.
  */
-const serde = AvroSerde.fromUrl(REGISTRY_URL);
-const cleanup: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  await registerCatalogue();
-});
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => undefined);
-});
+const suite = useRelaySuite();
+const { relay, allMarked, delivery } = suite;
 
 async function setup() {
-  const store = await setupStoreAndTopic(cleanup);
+  const store = await suite.setup();
   const faults = await new KafkaFaults().init();
   return { ...store, faults };
 }
@@ -42,8 +29,7 @@ describe('Kafka unreachable', () => {
   it('keeps the backlog, reports OFFLINE, and drains it in order when Kafka is back', async () => {
     const { db, topic, collector, faults } = await setup();
     const factory = new StoreEventFactory(db.storeId);
-    const r = await startRelay(testRelayEnv(db.storeId, topic), { kafka: faults.kafka() });
-    cleanup.push(() => r.stop());
+    const r = await relay(testRelayEnv(db.storeId, topic), { kafka: faults.kafka() });
 
     await insertOutbox(db.pool, factory.mixed(100));
     await collector.waitForCount(100);
@@ -87,19 +73,11 @@ describe('Kafka unreachable', () => {
 
     faults.restore();
     await collector.waitForCount(500);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
-      what: 'drained',
-    });
+    await allMarked(db, 'drained');
     await waitFor(async () => (await relayStatusRow(db.pool, db.storeId))?.status === 'ONLINE', {
       what: 'ONLINE again',
     });
-    const decoded = await decodeAll(serde, collector.messages);
-    expect(
-      checkDelivery(
-        decoded.map((e) => e.store_seq),
-        500,
-      ),
-    ).toMatchObject({ ok: true, duplicates: 0 });
+    expect((await delivery(collector.messages, 500)).report).toMatchObject({ ok: true, duplicates: 0 });
     const { rows: after } = await db.pool.query(
       'SELECT 1 FROM outbox WHERE store_id = $1 AND last_error IS NOT NULL',
       [db.storeId],
@@ -111,10 +89,7 @@ describe('Kafka unreachable', () => {
     const { db, topic, collector, faults } = await setup();
     const events = new StoreEventFactory(db.storeId).mixed(6_000);
     await insertOutbox(db.pool, events);
-    const r = await startRelay(testRelayEnv(db.storeId, topic, { RELAY_BATCH_SIZE: '300' }), {
-      kafka: faults.kafka(),
-    });
-    cleanup.push(() => r.stop());
+    await relay(testRelayEnv(db.storeId, topic, { RELAY_BATCH_SIZE: '300' }), { kafka: faults.kafka() });
 
     await waitFor(() => collector.messages.length >= 500, { what: 'publishing under way' });
     faults.cut();
@@ -127,14 +102,8 @@ describe('Kafka unreachable', () => {
     faults.restore();
 
     await collector.waitForCount(events.length);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
-      what: 'drained',
-    });
-    const decoded = await decodeAll(serde, collector.messages);
-    const report = checkDelivery(
-      decoded.map((e) => e.store_seq),
-      events.length,
-    );
+    await allMarked(db, 'drained');
+    const { report } = await delivery(collector.messages, events.length);
     expect(report.problems).toEqual([]);
     // The chunk in flight at the cut is re-sent with the same producer id and sequence numbers, so
     // the broker drops it if it had been written: no duplicates even across the outage.
@@ -150,13 +119,10 @@ describe('Kafka unreachable', () => {
     const { db, topic, collector, faults } = await setup();
     const events = new StoreEventFactory(db.storeId).mixed(6_000);
     await insertOutbox(db.pool, events);
-    const r = await startRelay(
+    const r = await relay(
       testRelayEnv(db.storeId, topic, { RELAY_BATCH_SIZE: '300', RELAY_KAFKA_SEND_RETRIES: '1' }),
-      {
-        kafka: faults.kafka({ requestTimeoutMs: 1_500 }),
-      },
+      { kafka: faults.kafka({ requestTimeoutMs: 1_500 }) },
     );
-    cleanup.push(() => r.stop());
 
     await waitFor(() => collector.messages.length >= 500, { what: 'publishing under way' });
     faults.swallowResponses();
@@ -179,15 +145,9 @@ describe('Kafka unreachable', () => {
     faults.restore();
 
     await collector.waitForCount(events.length);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
-      what: 'drained',
-    });
+    await allMarked(db, 'drained');
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const decoded = await decodeAll(serde, collector.messages);
-    const report = checkDelivery(
-      decoded.map((e) => e.store_seq),
-      events.length,
-    );
+    const { report } = await delivery(collector.messages, events.length);
     expect(report.problems).toEqual([]);
     expect(report.duplicates).toBe(0);
     expect(r.lines.some((l) => /re-sending the unacknowledged chunk/.test(l.msg))).toBe(true);

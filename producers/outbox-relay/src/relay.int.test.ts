@@ -1,42 +1,21 @@
-import { AvroSerde } from '@retail-stream/runtime';
 import { waitFor } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { checkDelivery } from '../test/delivery-check.ts';
+import { describe, expect, it } from 'vitest';
 import {
   createStoreDb,
   decodeAll,
   insertOutbox,
   metricValue,
   publishedState,
-  REGISTRY_URL,
-  registerCatalogue,
   relayStatusRow,
-  setupStoreAndTopic,
   startRelay,
   testRelayEnv,
-  type InProcessRelay,
 } from '../test/harness.ts';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
+import { useRelaySuite } from '../test/relay-suite.ts';
 import { deletePublishedBefore } from './retention.ts';
 
-const serde = AvroSerde.fromUrl(REGISTRY_URL);
-const cleanup: (() => Promise<unknown>)[] = [];
-
-beforeAll(async () => {
-  await registerCatalogue();
-});
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => undefined);
-});
-
-const setup = (partitions = 1) => setupStoreAndTopic(cleanup, partitions);
-
-async function relay(env: Record<string, string>): Promise<InProcessRelay> {
-  const r = await startRelay(env);
-  cleanup.push(() => r.stop());
-  return r;
-}
+const { serde, cleanup, setup, relay, allMarked, delivery } = useRelaySuite();
 
 describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
   it('publishes every event exactly as recorded, in store_seq order, keyed by store, with headers', async () => {
@@ -46,20 +25,13 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
     const r = await relay(testRelayEnv(db.storeId, topic));
 
     await collector.waitForCount(events.length);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
-      what: 'all rows marked',
-    });
+    await allMarked(db, 'all rows marked');
 
     const got = collector.messages;
     expect(new Set(got.map((m) => m.partition)).size).toBe(1); // one store → one partition
     expect(got.every((m) => m.key === db.storeId)).toBe(true);
-    const decoded = await decodeAll(serde, got);
-    expect(
-      checkDelivery(
-        decoded.map((e) => e.store_seq),
-        events.length,
-      ),
-    ).toMatchObject({ ok: true, duplicates: 0 });
+    const { decoded, report } = await delivery(got, events.length);
+    expect(report).toMatchObject({ ok: true, duplicates: 0 });
     expect(decoded).toEqual(events);
     got.forEach((m, i) => {
       expect(m.headers).toEqual({
@@ -101,13 +73,7 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
       await collector.waitForCount(round * 5, 5_000);
       expect(Date.now() - started).toBeLessThan(3_000);
     }
-    const decoded = await decodeAll(serde, collector.messages);
-    expect(
-      checkDelivery(
-        decoded.map((e) => e.store_seq),
-        15,
-      ).ok,
-    ).toBe(true);
+    expect((await delivery(collector.messages, 15)).report.ok).toBe(true);
   });
 
   it('stops the store at a row that cannot be encoded, says so, and resumes in order once it is fixed', async () => {
@@ -186,13 +152,10 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
 
     await relay(testRelayEnv(db.storeId, topic, { RELAY_BATCH_SIZE: '200' }));
     await collector.waitForCount(events.length);
-    const decoded = await decodeAll(serde, collector.messages);
-    expect(
-      checkDelivery(
-        decoded.map((e) => e.store_seq),
-        events.length,
-      ),
-    ).toMatchObject({ ok: true, duplicates: 0 });
+    expect((await delivery(collector.messages, events.length)).report).toMatchObject({
+      ok: true,
+      duplicates: 0,
+    });
   });
 });
 
@@ -219,14 +182,9 @@ describe('store lease', () => {
       what: 'lease taken again',
     });
     await collector.waitForCount(events.length);
-    await waitFor(async () => (await publishedState(db.pool, db.storeId)).unpublished === 0, {
-      what: 'all marked',
-    });
+    await allMarked(db);
     await collector.settled();
-    const report = checkDelivery(
-      (await decodeAll(serde, collector.messages)).map((e) => e.store_seq),
-      events.length,
-    );
+    const { report } = await delivery(collector.messages, events.length);
     expect(report.problems).toEqual([]);
     expect(report.duplicates).toBeLessThanOrEqual(2 * 300);
   });
