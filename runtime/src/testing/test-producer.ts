@@ -9,11 +9,19 @@ import { sendInChunks } from './send-in-chunks.ts';
 export class TestProducer {
   private constructor(private readonly producer: Producer) {}
 
-  static async connect(brokers: string[], clientId = 'test-producer'): Promise<TestProducer> {
+  /**
+   * `autoCreateTopics` is for a test that feeds a topic before the service that owns it has
+   * created it (the broker's defaults then apply, as for any auto-created topic).
+   */
+  static async connect(
+    brokers: string[],
+    clientId = 'test-producer',
+    opts: { autoCreateTopics?: boolean } = {},
+  ): Promise<TestProducer> {
     const producer = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }).producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
+      allowAutoTopicCreation: opts.autoCreateTopics ?? false,
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect();
