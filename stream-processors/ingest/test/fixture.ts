@@ -1,20 +1,24 @@
 import { AvroSerde } from '@retail-stream/runtime';
-import { ServiceProcess, TopicCollector } from '@retail-stream/runtime/testing';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  deleteTestGroups,
+  packageDirs,
+  ServiceProcess,
+  Teardowns,
+  TestProducer,
+  TopicCollector,
+} from '@retail-stream/runtime/testing';
 import { afterAll } from 'vitest';
 import type { IngestConfig } from '../src/config.ts';
 import {
   catalogueIds,
   createInputTopic,
   deleteTopics,
-  RawProducer,
   startProcessor,
   testConfig,
   type RunningProcessor,
 } from './ingest-harness.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+const { repoRoot: ROOT } = packageDirs(import.meta.url);
 
 /** What an ingest integration test works with; everything it starts is stopped after the file. */
 export interface IngestTestBed {
@@ -22,8 +26,8 @@ export interface IngestTestBed {
   readonly serde: AvroSerde;
   /** Registers the catalogue and creates the input topic; returns the schema ids. */
   prepare(inputPartitions: number): Promise<Record<string, number>>;
-  /** The raw-record producer (connected on first use, one per file). */
-  feed(): Promise<RawProducer>;
+  /** The raw-record producer (the kit's TestProducer, connected on first use, one per file). */
+  feed(): Promise<TestProducer>;
   /** An in-process instance of the processor. */
   start(name?: string): Promise<RunningProcessor>;
   /** Reads `topic` from the beginning. */
@@ -34,24 +38,21 @@ export interface IngestTestBed {
 
 /**
  * One file's test bed: fresh topics and group (testConfig), and an afterAll that stops the
- * processors and children, disconnects the feed, stops the collectors and deletes the topics.
- * Lives apart from the harness so the benchmark can import the harness without vitest.
+ * processors and children, closes the feed, stops the collectors and deletes the topics and the
+ * group. Lives apart from the harness so the benchmark can import the harness without vitest.
  */
 export function useIngestTestBed(overrides: Record<string, string> = {}): IngestTestBed {
   const config = testConfig(overrides);
   const serde = AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL);
-  const processors: RunningProcessor[] = [];
-  const children: ServiceProcess[] = [];
-  const collectors: TopicCollector[] = [];
-  let feed: Promise<RawProducer> | undefined;
+  // Registered first, run last: the topics and the group go once everything using them stopped.
+  const teardowns = new Teardowns({ ignoreErrors: true });
+  teardowns.push(
+    () => deleteTopics(config),
+    () => deleteTestGroups(config.KAFKA_BROKERS, [config.INGEST_GROUP_ID]),
+  );
+  let feed: Promise<TestProducer> | undefined;
 
-  afterAll(async () => {
-    for (const p of processors) await p.stop().catch(() => undefined);
-    for (const c of children) if (c.running) await c.kill9();
-    await (await feed?.catch(() => undefined))?.disconnect();
-    for (const c of collectors) await c.stop();
-    await deleteTopics(config);
-  });
+  afterAll(() => teardowns.run());
 
   return {
     config,
@@ -62,21 +63,20 @@ export function useIngestTestBed(overrides: Record<string, string> = {}): Ingest
       return ids;
     },
     feed() {
-      feed ??= new RawProducer(config.KAFKA_BROKERS).connect();
+      feed ??= TestProducer.connect(config.KAFKA_BROKERS, 'ingest-it-feed', {
+        // Reference records are fed before the processor (which owns those topics) first starts.
+        autoCreateTopics: true,
+      }).then((p) => teardowns.add(p, (q) => q.close()));
       return feed;
     },
+    // A test may stop an instance itself; stopping it again after the file is a no-op.
     async start(name) {
-      const p = await startProcessor(config, name);
-      // A test may stop an instance itself; stopping it again after the file is a no-op.
-      let stopping: Promise<void> | undefined;
-      const instance = { ...p, stop: () => (stopping ??= p.stop()) };
-      processors.push(instance);
-      return instance;
+      return teardowns.add(await startProcessor(config, name), (p) => p.stop());
     },
     async collect(topic, clientId) {
-      const c = await new TopicCollector(config.KAFKA_BROKERS, topic, clientId).start();
-      collectors.push(c);
-      return c;
+      return teardowns.add(await new TopicCollector(config.KAFKA_BROKERS, topic, clientId).start(), (c) =>
+        c.stop(),
+      );
     },
     spawn() {
       const env: Record<string, string> = {};
@@ -84,8 +84,7 @@ export function useIngestTestBed(overrides: Record<string, string> = {}): Ingest
       env.OPS_PORT = '0';
       // Its logs stay in child.output (for a failure message) rather than flooding the test's.
       const child = new ServiceProcess('stream-processors/ingest/src/main.ts', env, { cwd: ROOT });
-      children.push(child);
-      return child;
+      return teardowns.add(child, (c) => (c.running ? c.kill9() : undefined));
     },
   };
 }

@@ -1,17 +1,9 @@
 import { serviceEnv } from '@retail-stream/infra';
-import {
-  AvroSerde,
-  createKafka,
-  createLogger,
-  createMetricsRegistry,
-  ensureTopics,
-  parseConfig,
-  seededRandom,
-} from '@retail-stream/runtime';
+import { AvroSerde, createKafka, ensureTopics, parseConfig, seededRandom } from '@retail-stream/runtime';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
-import { sendInChunks, uniqueName } from '@retail-stream/runtime/testing';
+import { deleteTestTopics, startInProcess, testEndpoints, uniqueName } from '@retail-stream/runtime/testing';
 import { eventSchema, posEventRecord, registerAll, type StoreEvent } from '@retail-stream/schemas';
-import { Kafka, logLevel, type Message, type Producer } from 'kafkajs';
+import type { Message } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { ingestConfig, type IngestConfig } from '../src/config.ts';
 import { startIngestProcessor, type IngestProcessor } from '../src/ingest-processor.ts';
@@ -31,11 +23,11 @@ export function ingestTopicNames(name: string) {
 
 /** Settings of one test: every topic and the group are new, so tests never see each other's data. */
 export function testConfig(overrides: Record<string, string> = {}): IngestConfig {
-  const env = serviceEnv();
+  const endpoints = testEndpoints(serviceEnv());
   const name = uniqueName('ingest-it');
   return parseConfig(ingestConfig, {
-    KAFKA_BROKERS: env.KAFKA_BROKERS,
-    SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL,
+    KAFKA_BROKERS: endpoints.kafkaBrokers,
+    SCHEMA_REGISTRY_URL: endpoints.registryUrl,
     LOG_LEVEL: 'warn',
     INGEST_GROUP_ID: `${name}-group`,
     ...ingestTopicNames(name),
@@ -76,26 +68,19 @@ export interface RunningProcessor {
 
 /** An in-process instance, as main.ts wires it (minus the ops server and signal handling). */
 export async function startProcessor(c: IngestConfig, name = 'a'): Promise<RunningProcessor> {
-  const logger = createLogger({ service: `ingest-test-${name}`, level: c.LOG_LEVEL });
-  const metrics = createMetricsRegistry(`ingest-test-${name}`);
-  const fatal: unknown[] = [];
-  const processor = await startIngestProcessor({
-    config: c,
-    kafka: createKafka(c, `ingest-test-${name}`, logger),
-    serde: AvroSerde.fromUrl(c.SCHEMA_REGISTRY_URL),
-    logger,
-    metrics,
-    onFatal: (err) => fatal.push(err),
-  });
-  return {
-    processor,
-    metrics,
-    fatal,
-    stop: async () => {
-      await processor.stop();
-      await processor.close();
-    },
-  };
+  const running = await startInProcess(
+    ({ logger, metrics, onFatal }) =>
+      startIngestProcessor({
+        config: c,
+        kafka: createKafka(c, `ingest-test-${name}`, logger),
+        serde: AvroSerde.fromUrl(c.SCHEMA_REGISTRY_URL),
+        logger,
+        metrics,
+        onFatal,
+      }),
+    { name: `ingest-test-${name}`, logLevel: c.LOG_LEVEL, defaultMetrics: true },
+  );
+  return { processor: running.service, metrics: running.metrics, fatal: running.fatal, stop: running.stop };
 }
 
 export async function metricValue(
@@ -106,27 +91,6 @@ export async function metricValue(
   const m = await r.getSingleMetric(name)?.get();
   const found = m?.values.find((v) => Object.entries(labels).every(([k, val]) => v.labels[k] === val));
   return found?.value ?? 0;
-}
-
-/** A producer of raw records (idempotent, like the relay), for feeding the input topic. */
-export class RawProducer {
-  private readonly producer: Producer;
-  constructor(brokers: string[]) {
-    this.producer = new Kafka({ clientId: 'ingest-it-feed', brokers, logLevel: logLevel.NOTHING }).producer({
-      idempotent: true,
-      maxInFlightRequests: 1,
-    });
-  }
-  async connect(): Promise<this> {
-    await this.producer.connect();
-    return this;
-  }
-  async send(topic: string, messages: Message[]): Promise<void> {
-    await sendInChunks(this.producer, topic, messages);
-  }
-  async disconnect(): Promise<void> {
-    await this.producer.disconnect();
-  }
 }
 
 /** The record the relay would write for `event`. */
@@ -165,19 +129,7 @@ export function rawRecord(
   return { key, value: serde.encodeWith(ids[eventType]!, eventSchema(eventType).type, value) };
 }
 
-/** Deletes the test's topics that exist (deleting a missing topic makes kafkajs retry for long). */
-export async function deleteTopics(c: IngestConfig): Promise<void> {
-  const admin = new Kafka({
-    clientId: 'ingest-it-cleanup',
-    brokers: c.KAFKA_BROKERS,
-    logLevel: logLevel.NOTHING,
-  }).admin();
-  await admin.connect();
-  try {
-    const existing = new Set(await admin.listTopics());
-    const topics = topicsOf(c).filter((t) => existing.has(t));
-    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
-  } finally {
-    await admin.disconnect();
-  }
+/** Deletes the test's topics that exist. */
+export function deleteTopics(c: IngestConfig): Promise<void> {
+  return deleteTestTopics(c.KAFKA_BROKERS, topicsOf(c));
 }
