@@ -1,15 +1,8 @@
 import { waitFor } from '@retail-stream/runtime/testing';
 import { catalogue, ENVELOPE_FIELDS, eventSchema } from '@retail-stream/schemas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  lastSeq,
-  onHand,
-  openSale,
-  outboxRows,
-  startHarness,
-  type Harness,
-  type Json,
-} from '../test/harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { lastSeq, onHand, openSale, outboxRows, type Json } from '../test/harness.ts';
+import { useHarness } from '../test/use-harness.ts';
 
 /**
  * A store's day and what it leaves behind, over real HTTP and Postgres: ordinary sales, a voided
@@ -18,13 +11,7 @@ import {
  * outbox payload against its Avro schema, and the SaleRecorded amounts. The sale itself is in
  * checkout-sale.int.test.ts, card and QR payments in checkout-payments.int.test.ts.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 // A few ordinary cash sales first, so the day below has more than the returns' own sales for the
 // SaleRecorded amounts check (which needs more than five).

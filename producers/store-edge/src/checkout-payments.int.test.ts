@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signCallback } from './fake-qr-provider.ts';
-import { lastSeq, openSale, outboxRows, QR_SECRET, startHarness, type Harness } from '../test/harness.ts';
+import { lastSeq, openSale, outboxRows, QR_SECRET } from '../test/harness.ts';
+import { useHarness } from '../test/use-harness.ts';
 
 /**
  * Checkout payments over real HTTP and Postgres: card (declined, captured, split with cash), QR
  * (issued, signed callback, repeated callback, failure, cancel).
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 function qrCallback(
   providerRef: string,

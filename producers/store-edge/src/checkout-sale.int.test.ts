@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pseudonymiseCustomer } from './customer-pseudonym.ts';
 import { UUID_PATTERN } from './uuid-v7.ts';
 import {
@@ -9,23 +9,16 @@ import {
   outboxRows,
   product,
   START_STOCK,
-  startHarness,
-  type Harness,
   type Json,
 } from '../test/harness.ts';
+import { useHarness } from '../test/use-harness.ts';
 
 /**
  * Checkout, the sale itself: open, scan, reprice, pay cash and finalize over real HTTP and Postgres,
  * with the exact events; answers built without re-reading; customer pseudonyms; the stock policy.
  * Payments: checkout-payments; voids and refunds: checkout-returns; stock and reports: checkout-day.
  */
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 
@@ -276,13 +269,7 @@ describe('write responses are built without re-reading the sale', () => {
 });
 
 describe('EDGE_INSUFFICIENT_STOCK_POLICY=reject', () => {
-  let strict: Harness;
-  beforeAll(async () => {
-    strict = await startHarness({ EDGE_INSUFFICIENT_STOCK_POLICY: 'reject' });
-  });
-  afterAll(async () => {
-    await strict?.close();
-  });
+  const strict = useHarness({ EDGE_INSUFFICIENT_STOCK_POLICY: 'reject' });
 
   it('refuses a sale beyond stock with 409 and leaves no trace', async () => {
     const sale = await openSale(strict, [

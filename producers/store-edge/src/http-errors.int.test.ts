@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSale, outboxRows, product, startHarness, type Harness, type Json } from '../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openSale, outboxRows, product, type Json } from '../test/harness.ts';
+import { useHarness } from '../test/use-harness.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness({ EDGE_BODY_LIMIT_BYTES: '4096' });
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness({ EDGE_BODY_LIMIT_BYTES: '4096' });
 
 const errorShape = (code: string, field?: string | null) => ({
   error: {

@@ -1,13 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSale, product, startHarness, type Harness } from '../test/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { openSale, product } from '../test/harness.ts';
+import { useHarness } from '../test/use-harness.ts';
 
-let h: Harness;
-beforeAll(async () => {
-  h = await startHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
+const h = useHarness();
 
 /** Every table a request can write, plus the sequence and stock: "changes nothing" means this is equal. */
 async function snapshot(): Promise<Record<string, unknown>> {

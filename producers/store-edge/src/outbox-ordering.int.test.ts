@@ -3,24 +3,14 @@ import { percentile } from '@retail-stream/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeDatabaseUrl } from './db/store-database.ts';
 import { OUTBOX_CHANNEL } from './db/outbox-rows.ts';
-import {
-  lastSeq,
-  onHand,
-  openSale,
-  outboxRows,
-  PG_URL,
-  PRODUCTS,
-  START_STOCK,
-  startHarness,
-  type Harness,
-} from '../test/harness.ts';
+import { lastSeq, onHand, openSale, outboxRows, PG_URL, PRODUCTS, START_STOCK } from '../test/harness.ts';
+import { useHarness } from '../test/use-harness.ts';
 
-let h: Harness;
+const h = useHarness();
 let listener: pg.Client;
 const notifications: { from_seq: number; to_seq: number }[] = [];
 
 beforeAll(async () => {
-  h = await startHarness();
   listener = new pg.Client({ connectionString: storeDatabaseUrl(PG_URL, h.storeId) });
   await listener.connect();
   listener.on('notification', (n) => {
@@ -30,7 +20,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await listener?.end();
-  await h?.close();
 });
 
 const TERMINALS = ['T1', 'T2', 'T3', 'T4', 'T5'];
