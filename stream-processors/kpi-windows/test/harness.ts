@@ -1,20 +1,17 @@
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
+import { AvroSerde, createKafka, parseConfig } from '@retail-stream/runtime';
 import {
-  AvroSerde,
-  createKafka,
-  ensureTopics,
-  createLogger,
-  createMetricsRegistry,
-  parseConfig,
-} from '@retail-stream/runtime';
-import {
-  createTestTopic,
   decodeAll,
-  deleteTestTopic,
-  sendInChunks,
+  deleteTestGroups,
+  deleteTestTopics,
+  packageDirs,
   ServiceProcess,
+  startInProcess as startPartInProcess,
+  Teardowns,
+  testEndpoints,
+  TestProducer,
+  testTopics,
   TopicCollector,
   uniqueName,
   waitFor,
@@ -22,16 +19,14 @@ import {
 } from '@retail-stream/runtime/testing';
 import { registerAll, type KpiWindowUpdated, type StoreEvent } from '@retail-stream/schemas';
 import { storeEventMessage } from '@retail-stream/schemas/testing';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { afterEach, expect } from 'vitest';
 import { kpiConfig, type KpiConfig } from '../src/config.ts';
 import { startKpiWindows, type KpiWindows } from '../src/kpi-windows.ts';
 import { recomputeExact, type ExactWindow } from '../src/recompute-exact.ts';
 
-export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const ENV = serviceEnv();
-export const BROKERS = ENV.KAFKA_BROKERS!.split(',');
-export const REGISTRY_URL = ENV.SCHEMA_REGISTRY_URL!;
+export const { packageDir: PACKAGE_DIR } = packageDirs(import.meta.url);
+export const ENDPOINTS = testEndpoints(serviceEnv());
+export const { brokers: BROKERS, registryUrl: REGISTRY_URL } = ENDPOINTS;
 export const serde = AvroSerde.fromUrl(REGISTRY_URL);
 export const TZ = 'Asia/Ho_Chi_Minh';
 
@@ -41,62 +36,55 @@ export function registerCatalogue(): Promise<Record<string, number>> {
   return registered;
 }
 
-export type Cleanup = (() => Promise<unknown>)[];
+/** The kit's Teardowns, run after each test of the file (last pushed runs first; failures ignored). */
+export type Cleanup = Teardowns;
 
-/** A cleanup list emptied after each test of the file (last pushed runs first; failures ignored). */
 export function useCleanup(): Cleanup {
-  const cleanup: Cleanup = [];
-  afterEach(async () => {
-    for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => undefined);
-  });
+  const cleanup = new Teardowns({ ignoreErrors: true });
+  afterEach(() => cleanup.run());
   return cleanup;
 }
 
 /** A collector reading the topic from the beginning, stopped by the cleanup. */
 export async function collect(cleanup: Cleanup, topic: string, clientId: string): Promise<TopicCollector> {
-  const collector = await new TopicCollector(BROKERS, topic, clientId).start();
-  cleanup.push(() => collector.stop());
-  return collector;
+  return cleanup.add(await new TopicCollector(BROKERS, topic, clientId).start(), (c) => c.stop());
 }
 
 /** An EnrichedWriter to the topic, closed by the cleanup. */
 export function writerTo(cleanup: Cleanup, topic: string): EnrichedWriter {
-  const writer = new EnrichedWriter(topic);
-  cleanup.push(() => writer.close());
-  return writer;
+  return cleanup.add(new EnrichedWriter(topic), (w) => w.close());
 }
 
-/** Unique topics and groups for one test; env as main.ts reads it. */
+/** Unique topics and groups for one test (all deleted by the cleanup); env as main.ts reads it. */
 export async function setupKpi(
   cleanup: Cleanup,
   partitions = 3,
   extra: Record<string, string> = {},
 ): Promise<{ env: Record<string, string>; input: string; output: string; late: string }> {
   await registerCatalogue();
-  const input = await createTestTopic(BROKERS, 'kpi-in', partitions);
-  const names = {
-    KPI_OUTPUT_TOPIC: uniqueName('kpi-out'),
+  // Collectors subscribe before the service starts, so the topics they read must exist already.
+  const topics = await testTopics(BROKERS, 'kpi', { in: partitions, out: 3, late: 3 });
+  // The service creates these itself.
+  const own = {
     KPI_STORE_WINDOWS_TOPIC: uniqueName('kpi-sw'),
     KPI_CHANGELOG_TOPIC: uniqueName('kpi-cl'),
-    KPI_LATE_TOPIC: uniqueName('kpi-late'),
     KPI_DLQ_TOPIC: uniqueName('kpi-dlq'),
   };
-  // Collectors subscribe before the service starts, so the topics they read must exist already.
-  await ensureTopics(BROKERS, [
-    { topic: names.KPI_OUTPUT_TOPIC, numPartitions: 3 },
-    { topic: names.KPI_LATE_TOPIC, numPartitions: 3 },
-  ]);
+  const groups = { KPI_GROUP_ID: uniqueName('kpi-g'), KPI_CHAIN_GROUP_ID: uniqueName('kpi-chain-g') };
   cleanup.push(async () => {
-    for (const t of [input, ...Object.values(names)]) await deleteTestTopic(BROKERS, 'kpi-test', t);
+    await topics.drop();
+    await deleteTestTopics(BROKERS, Object.values(own));
+    await deleteTestGroups(BROKERS, Object.values(groups));
   });
   const env = {
-    KAFKA_BROKERS: ENV.KAFKA_BROKERS!,
+    KAFKA_BROKERS: ENDPOINTS.kafkaBrokers,
     SCHEMA_REGISTRY_URL: REGISTRY_URL,
     LOG_LEVEL: 'warn',
-    KPI_INPUT_TOPIC: input,
-    ...names,
-    KPI_GROUP_ID: uniqueName('kpi-g'),
-    KPI_CHAIN_GROUP_ID: uniqueName('kpi-chain-g'),
+    KPI_INPUT_TOPIC: topics.in,
+    KPI_OUTPUT_TOPIC: topics.out,
+    KPI_LATE_TOPIC: topics.late,
+    ...own,
+    ...groups,
     KPI_OUTPUT_PARTITIONS: '3',
     KPI_EMIT_INTERVAL_MS: '200',
     KPI_FLUSH_TICK_MS: '100',
@@ -104,7 +92,7 @@ export async function setupKpi(
     KPI_CHAIN_TIMEZONE: TZ,
     ...extra,
   };
-  return { env, input, output: names.KPI_OUTPUT_TOPIC, late: names.KPI_LATE_TOPIC };
+  return { env, input: topics.in, output: topics.out, late: topics.late };
 }
 
 export function enrich<T extends StoreEvent>(ev: T, timezone: string | null = TZ): T {
@@ -121,51 +109,42 @@ export function enrich<T extends StoreEvent>(ev: T, timezone: string | null = TZ
   };
 }
 
-/** Writes enriched events as the ingest processor would (idempotent producer, same key and headers). */
+/** Writes enriched events as the ingest processor would (the kit's TestProducer, same key and headers). */
 export class EnrichedWriter {
-  private producer: Producer | undefined;
+  private producer: Promise<TestProducer> | undefined;
   constructor(readonly topic: string) {}
 
   async send(events: StoreEvent[]): Promise<void> {
     const ids = await registerCatalogue();
-    if (!this.producer) {
-      const kafka = new Kafka({ clientId: 'kpi-test-writer', brokers: BROKERS, logLevel: logLevel.NOTHING });
-      this.producer = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
-      });
-      await this.producer.connect();
-    }
+    this.producer ??= TestProducer.connect(BROKERS, 'kpi-test-writer');
     const messages = events.map((ev) => storeEventMessage(serde, ids, ev));
-    await sendInChunks(this.producer, this.topic, messages);
+    await (await this.producer).send(this.topic, messages);
   }
 
   async close(): Promise<void> {
-    await this.producer?.disconnect();
+    await (await this.producer)?.close();
   }
 }
 
-/** The service in this process (both stages), as main.ts wires it. */
+/** The service in this process (both stages), as main.ts wires it; stopped by the cleanup. */
 export async function startInProcess(env: Record<string, string>, cleanup: Cleanup): Promise<KpiWindows> {
   const config: KpiConfig = parseConfig(kpiConfig, env);
-  const logger = createLogger({ service: 'kpi-windows-test', level: 'warn' });
-  const service = await startKpiWindows({
-    config,
-    kafka: createKafka(config, uniqueName('kpi-test'), logger),
-    logger,
-    registry: createMetricsRegistry('kpi-windows-test'),
-    onFatal: (err) => logger.fatal({ err }, 'fatal'),
-  });
-  let stopped = false;
-  const stop = async () => {
-    if (stopped) return;
-    stopped = true;
-    await service.stop();
-    await service.close();
-  };
-  cleanup.push(stop);
-  return { ...service, stop, close: async () => undefined };
+  const running = await startPartInProcess(
+    ({ logger, metrics, onFatal }) =>
+      startKpiWindows({
+        config,
+        kafka: createKafka(config, uniqueName('kpi-test'), logger),
+        logger,
+        registry: metrics,
+        onFatal: (err) => {
+          onFatal(err);
+          logger.fatal({ err }, 'fatal');
+        },
+      }),
+    { name: 'kpi-windows-test', logLevel: 'warn', defaultMetrics: true },
+  );
+  cleanup.push(running.stop);
+  return { ...running.service, stop: running.stop, close: async () => undefined };
 }
 
 /** main.ts as a real child process (for kill -9); stop() waits for the graceful shutdown. */
