@@ -171,9 +171,13 @@ describe('Supervisor with real child processes', () => {
       groups: [[nodeChild('idle', 'setInterval(() => {}, 1000)')]],
     });
     await sup.start();
-    await new Promise((r) => setTimeout(r, 350));
-    await sup.stop('done');
-    expect(out.lines().filter((l) => l === 'supervisor │ 1 ready').length).toBeGreaterThanOrEqual(2);
+    // Waits (bounded) for the second line instead of sleeping for it: how many 100 ms ticks fit in a
+    // fixed sleep depends on the machine's load.
+    const summaries = () => out.lines().filter((l) => l === 'supervisor │ 1 ready').length;
+    await waitFor(() => summaries() >= 2, { timeoutMs: 3_000, what: 'two summary lines' }).finally(() =>
+      sup.stop('done'),
+    );
+    expect(summaries()).toBeGreaterThanOrEqual(2);
   });
 
   it('graceful SIGTERM reaches the child once; its leftover grandchildren are killed with its group', async () => {
