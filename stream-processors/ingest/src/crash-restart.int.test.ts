@@ -1,9 +1,7 @@
 import { ensureTopics, seededRandom } from '@retail-stream/runtime';
-import { decodeAll } from '@retail-stream/runtime/testing';
-import type { StoreEvent } from '@retail-stream/schemas';
 import { describe, expect, it } from 'vitest';
 import { interleavedStores } from '../test/ingest-harness.ts';
-import { useIngestTestBed } from '../test/fixture.ts';
+import { expectEachOnceInStoreOrder, useIngestTestBed } from '../test/fixture.ts';
 
 const bed = useIngestTestBed();
 const { config, serde } = bed;
@@ -33,16 +31,7 @@ describe('ingest processor: crash and restart', () => {
     const resend = all.slice(0, 4_000).filter(() => random() < 0.05);
     await feed.send(config.INGEST_INPUT_TOPIC, resend);
     await enriched.waitForCount(all.length, 50_000);
-    await enriched.settled(2_000);
-
-    const out = await decodeAll<StoreEvent>(serde, enriched.messages);
-    expect(out).toHaveLength(all.length);
-    expect(new Set(out.map((e) => e.event_id)).size).toBe(all.length);
-    for (const [i, s] of stores.entries()) {
-      expect(out.filter((e) => e.store_id === `k${i}`).map((e) => e.store_seq)).toEqual(
-        s.map((e) => e.store_seq),
-      );
-    }
+    await expectEachOnceInStoreOrder(enriched, serde, all.length, stores, 'k');
     expect(await second.stop(), second.output).toBe(0);
   });
 });

@@ -1,9 +1,8 @@
-import { decodeAll, waitFor } from '@retail-stream/runtime/testing';
-import type { StoreEvent } from '@retail-stream/schemas';
+import { waitFor } from '@retail-stream/runtime/testing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { interleavedStores, metricValue } from '../test/ingest-harness.ts';
-import { useIngestTestBed } from '../test/fixture.ts';
+import { expectEachOnceInStoreOrder, useIngestTestBed } from '../test/fixture.ts';
 
 const bed = useIngestTestBed();
 const { config, serde } = bed;
@@ -38,16 +37,7 @@ describe('ingest processor: instances joining and leaving', () => {
     await b.stop();
     await load;
     await enriched.waitForCount(all.length, 40_000);
-    await enriched.settled(2_000);
-
-    const out = await decodeAll<StoreEvent>(serde, enriched.messages);
-    expect(out).toHaveLength(all.length);
-    expect(new Set(out.map((e) => e.event_id)).size).toBe(all.length);
-    for (const [i, s] of stores.entries()) {
-      expect(out.filter((e) => e.store_id === `r${i}`).map((e) => e.store_seq)).toEqual(
-        s.map((e) => e.store_seq),
-      );
-    }
+    await expectEachOnceInStoreOrder(enriched, serde, all.length, stores, 'r');
     // Both instances really did work, so the hand-overs happened under load.
     expect(bForwarded).toBeGreaterThan(0);
     expect(a.fatal).toEqual([]);

@@ -1,13 +1,15 @@
 import { AvroSerde } from '@retail-stream/runtime';
+import type { StoreEvent } from '@retail-stream/schemas';
 import {
   deleteTestGroups,
   packageDirs,
+  decodeAll,
   ServiceProcess,
   Teardowns,
   TestProducer,
   TopicCollector,
 } from '@retail-stream/runtime/testing';
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { IngestConfig } from '../src/config.ts';
 import {
   catalogueIds,
@@ -87,4 +89,27 @@ export function useIngestTestBed(overrides: Record<string, string> = {}): Ingest
       return teardowns.add(child, (c) => (c.running ? c.kill9() : undefined));
     },
   };
+}
+
+/**
+ * Once the output went quiet: it holds every one of the `total` events exactly once, and the
+ * events of store `<storePrefix><i>` in the order of `stores[i]` (what every scaling and crash test
+ * of the processor asserts).
+ */
+export async function expectEachOnceInStoreOrder(
+  enriched: TopicCollector,
+  serde: AvroSerde,
+  total: number,
+  stores: readonly StoreEvent[][],
+  storePrefix: string,
+): Promise<void> {
+  await enriched.settled(2_000);
+  const out = await decodeAll<StoreEvent>(serde, enriched.messages);
+  expect(out).toHaveLength(total);
+  expect(new Set(out.map((e) => e.event_id)).size).toBe(total);
+  for (const [i, s] of stores.entries()) {
+    expect(out.filter((e) => e.store_id === `${storePrefix}${i}`).map((e) => e.store_seq)).toEqual(
+      s.map((e) => e.store_seq),
+    );
+  }
 }
