@@ -11,7 +11,12 @@ import {
   type TestTopics,
 } from '@retail-stream/runtime/testing';
 import { posEventRecord, registerAll, type KpiWindowUpdated, type StoreEvent } from '@retail-stream/schemas';
-import { eventSkus, FACTORY_PRODUCTS, kpiWindowMessage } from '@retail-stream/schemas/testing';
+import {
+  eventSkus,
+  FACTORY_PRODUCTS,
+  kpiWindowFixture,
+  kpiWindowMessage,
+} from '@retail-stream/schemas/testing';
 import type { Message } from 'kafkajs';
 import type pg from 'pg';
 import { hqPool, prepareDatabase } from '../src/db.ts';
@@ -170,30 +175,22 @@ export function topicEnv(schema: string, topics: SinkTopics): Record<string, str
   };
 }
 
+/** A chain H1 window of four sales (schemas/testing's kpiWindowFixture otherwise); `over` replaces any field. */
 export function kpiRecord(over: Partial<KpiWindowUpdated> = {}): KpiWindowUpdated {
-  return {
+  return kpiWindowFixture({
     scope: 'chain',
     store_id: null,
     window_size: 'H1',
     window_start: Date.UTC(2026, 10, 22, 1),
     window_end: Date.UTC(2026, 10, 22, 2),
-    timezone: null,
-    revision: 1,
-    is_final: false,
-    gmv_minor: 100_000,
-    currency: 'VND',
     orders: 4,
     items: 10,
-    refunds_minor: 0,
-    voids_minor: 0,
-    refund_count: 0,
-    void_count: 0,
     payments_attempted: 5,
     payments_captured: 4,
     payments_by_method: { CASH: 60_000, QR: 40_000 },
     updated_at: Date.UTC(2026, 10, 22, 2, 0, 5),
     ...over,
-  };
+  });
 }
 
 /** The real sink (`tsx src/main.ts`) as a child process. */
