@@ -2,25 +2,29 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { shutdownOrderProblems, shutdownSteps, waitFor, type LogLine } from './testing/index.ts';
+
+/** How long the fixture's drain step takes: the window in which /readyz must answer 503. */
+const DRAIN_MS = 1_000;
 
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), '../test/fixtures/shutdown-child.ts');
 
 function startChild(args: string[]): {
   child: ChildProcess;
-  lines: Record<string, unknown>[];
+  lines: LogLine[];
   port: Promise<number>;
 } {
   const child = spawn(process.execPath, ['--import', 'tsx', fixture, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines: Record<string, unknown>[] = [];
+  const lines: LogLine[] = [];
   let buffered = '';
   const port = new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>;
+        const line = JSON.parse(buffered.slice(0, nl)) as LogLine;
         buffered = buffered.slice(nl + 1);
         lines.push(line);
         if (typeof line.ready === 'number') resolve(line.ready);
@@ -36,7 +40,7 @@ const exitCode = (child: ChildProcess) =>
 
 describe('service runtime (real process, real HTTP, real SIGTERM)', () => {
   it('serves ops endpoints, then shuts down phase by phase and exits 0', async () => {
-    const { child, lines, port } = startChild(['10']);
+    const { child, lines, port } = startChild(['10', String(DRAIN_MS)]);
     const base = `http://127.0.0.1:${await port}`;
     expect(await (await fetch(`${base}/healthz`)).json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base}/readyz`);
@@ -46,14 +50,29 @@ describe('service runtime (real process, real HTTP, real SIGTERM)', () => {
 
     const exited = exitCode(child);
     child.kill('SIGTERM');
-    // While draining, the process stays up but reports not ready.
-    await new Promise((r) => setTimeout(r, 100));
-    const during = await fetch(`${base}/readyz`).catch(() => undefined);
-    if (during) expect(during.status).toBe(503);
+    // While draining, the process stays up but reports not ready. Waits for the runtime's own first
+    // step (marking it not ready) instead of sleeping; the fixture's drain step then holds the ops
+    // server open for DRAIN_MS, far longer than one local request takes.
+    await waitFor(() => shutdownSteps(lines).some((s) => s.step === 'mark not ready'), {
+      timeoutMs: 5_000,
+      what: 'the mark-not-ready step',
+    });
+    expect((await fetch(`${base}/readyz`)).status).toBe(503);
     expect(await exited).toBe(0);
 
     const markers = lines.map((l) => l.marker).filter(Boolean);
-    expect(markers).toEqual(['intake-stopped', 'drained', 'flushed', 'close-db']);
+    expect(markers.sort()).toEqual(['close-db', 'drained', 'flushed', 'intake-stopped']);
+    const steps = shutdownSteps(lines);
+    expect(steps.map((s) => `${s.phase}: ${s.step}`).sort()).toEqual([
+      'close: close db',
+      'close: http server',
+      'drain: finish batch',
+      'flush: flush producer',
+      'stop-intake: mark not ready',
+      'stop-intake: stop consumer',
+    ]);
+    // Registered out of order in the fixture: phases, not registration, decide the sequence.
+    expect(shutdownOrderProblems(steps)).toEqual([]);
     const logLines = lines.filter((l) => l.msg);
     expect(logLines.every((l) => l.service === 'fixture')).toBe(true);
   });

@@ -23,3 +23,4 @@ export * from './test-clickhouse-database.ts';
 export * from './test-cassandra-keyspace.ts';
 export * from './latency-stats.ts';
 export * from './sole-dead-letter.ts';
+export * from './shutdown-steps.ts';
