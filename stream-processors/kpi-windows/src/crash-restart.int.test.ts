@@ -1,15 +1,15 @@
 import { waitFor } from '@retail-stream/runtime/testing';
 import { describe, expect, it } from 'vitest';
-import { collect, converge, exactOf, KpiProcess, setupKpi, useCleanup, writerTo } from '../test/harness.ts';
+import { converge, exactOf, useKpiTestBed } from '../test/harness.ts';
 import { storeEvents } from '../test/store-events.ts';
 
-const cleanup = useCleanup();
+const kpi = useKpiTestBed();
 
 const T0 = Date.parse('2026-03-10T08:00:00Z');
 
 describe('kpi windows process crash (child processes)', () => {
   it('(b) kill -9 mid-window and restart: final values equal the exact recomputation, nothing double-counted', async () => {
-    const { env, input, output } = await setupKpi(cleanup, 2, {
+    const { env, input, output } = await kpi.setup(2, {
       KPI_SESSION_TIMEOUT_MS: '6000',
       OPS_PORT: '0',
     });
@@ -19,11 +19,10 @@ describe('kpi windows process crash (child processes)', () => {
     ];
     const firstHalf = events.filter((_, i) => i % 3_000 < 1_500);
     const secondHalf = events.filter((_, i) => i % 3_000 >= 1_500);
-    const collector = await collect(cleanup, output, 'kpi-b');
-    const writer = writerTo(cleanup, input);
+    const collector = await kpi.collect(output, 'kpi-b');
+    const writer = kpi.writerTo(input);
 
-    const first = new KpiProcess(env);
-    cleanup.push(() => first.stop());
+    const first = kpi.spawn(env);
     await writer.send(firstHalf);
     await collector.waitForCount(50, 40_000).catch((err: unknown) => {
       throw new Error(`${(err as Error).message}\n${first.output}`);
@@ -35,8 +34,7 @@ describe('kpi windows process crash (child processes)', () => {
     expect(await first.kill9()).toBe(null);
     const atKill = collector.messages.length;
 
-    const second = new KpiProcess(env);
-    cleanup.push(() => second.stop());
+    const second = kpi.spawn(env);
     await converge(collector, exactOf(events), {
       timeoutMs: 50_000,
       what: 'windows after the restart to equal the exact recomputation',

@@ -2,36 +2,26 @@ import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { seededRandom } from '@retail-stream/runtime';
 import { waitFor } from '@retail-stream/runtime/testing';
 import { describe, expect, it } from 'vitest';
-import {
-  collect,
-  converge,
-  enrich,
-  exactOf,
-  latestWindows,
-  setupKpi,
-  startInProcess,
-  useCleanup,
-  writerTo,
-} from '../test/harness.ts';
+import { converge, enrich, exactOf, latestWindows, useKpiTestBed } from '../test/harness.ts';
 import { storeEvents } from '../test/store-events.ts';
 
-const cleanup = useCleanup();
+const kpi = useKpiTestBed();
 
 const T0 = Date.parse('2026-03-10T16:40:00Z'); // 23:40 in Ho Chi Minh City: the run crosses local midnight
 const LATENESS = 10 * 60_000;
 
 describe('kpi windows against the real broker', () => {
   it('(a) final KPI values of every store and chain window equal the exact recomputation from the raw events', async () => {
-    const { env, input, output } = await setupKpi(cleanup, 3);
+    const { env, input, output } = await kpi.setup(3);
     const events = [
       ...storeEvents('ka1', 700, T0, 4_000, 'Asia/Ho_Chi_Minh', 1),
       ...storeEvents('ka2', 500, T0, 5_500, 'Asia/Kolkata', 2),
       // Unknown store: its local day falls back to the default zone.
       ...storeEvents('ka3', 300, T0, 9_000, null, 3),
     ];
-    const collector = await collect(cleanup, output, 'kpi-a');
-    await startInProcess(env, cleanup);
-    const writer = writerTo(cleanup, input);
+    const collector = await kpi.collect(output, 'kpi-a');
+    await kpi.start(env);
+    const writer = kpi.writerTo(input);
     await writer.send(events);
 
     const latest = await converge(collector, exactOf(events));
@@ -53,12 +43,12 @@ describe('kpi windows against the real broker', () => {
   });
 
   it('(e) an event beyond the lateness goes to the late topic and corrects the final windows; the day total converges', async () => {
-    const { env, input, output, late } = await setupKpi(cleanup, 1);
+    const { env, input, output, late } = await kpi.setup(1);
     const onTime = storeEvents('ke1', 400, T0, 6_000, 'Asia/Ho_Chi_Minh', 7); // 40 minutes
-    const collector = await collect(cleanup, output, 'kpi-e');
-    const lateCollector = await collect(cleanup, late, 'kpi-e-late');
-    await startInProcess(env, cleanup);
-    const writer = writerTo(cleanup, input);
+    const collector = await kpi.collect(output, 'kpi-e');
+    const lateCollector = await kpi.collect(late, 'kpi-e-late');
+    await kpi.start(env);
+    const writer = kpi.writerTo(input);
     await writer.send(onTime);
 
     const m1Key = `store:ke1|M1|${T0 + 60_000}`;

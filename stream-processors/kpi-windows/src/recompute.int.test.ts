@@ -1,34 +1,25 @@
 import { createKafka, createLogger, parseConfig } from '@retail-stream/runtime';
 import { describe, expect, it } from 'vitest';
-import {
-  collect,
-  diffExact,
-  exactOf,
-  latestWindows,
-  serde,
-  setupKpi,
-  useCleanup,
-  writerTo,
-} from '../test/harness.ts';
+import { diffExact, exactOf, latestWindows, serde, useKpiTestBed } from '../test/harness.ts';
 import { storeEvents } from '../test/store-events.ts';
 import { kpiConfig } from './config.ts';
 import { runRecompute } from './recompute-command.ts';
 import { kpiSchema } from './setup.ts';
 
-const cleanup = useCleanup();
+const kpi = useKpiTestBed();
 
 const T0 = Date.parse('2026-03-10T03:00:00Z');
 
 describe('recompute command', () => {
   it('republishes the exact values of the windows in range with revisions above the current ones', async () => {
-    const { env, input, output } = await setupKpi(cleanup, 2);
+    const { env, input, output } = await kpi.setup(2);
     const events = [
       ...storeEvents('kr1', 400, T0, 9_000, 'Asia/Ho_Chi_Minh', 41),
       ...storeEvents('kr2', 400, T0, 9_000, 'Asia/Kolkata', 42),
     ];
-    const writer = writerTo(cleanup, input);
+    const writer = kpi.writerTo(input);
     await writer.send(events);
-    const collector = await collect(cleanup, output, 'kpi-r');
+    const collector = await kpi.collect(output, 'kpi-r');
 
     const config = parseConfig(kpiConfig, env);
     const logger = createLogger({ service: 'kpi-recompute-test', level: 'warn' });

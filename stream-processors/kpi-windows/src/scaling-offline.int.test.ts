@@ -1,36 +1,28 @@
 import type { KpiWindowUpdated } from '@retail-stream/schemas';
 import { waitFor } from '@retail-stream/runtime/testing';
 import { describe, expect, it } from 'vitest';
-import {
-  collect,
-  converge,
-  exactOf,
-  setupKpi,
-  startInProcess,
-  useCleanup,
-  writerTo,
-} from '../test/harness.ts';
+import { converge, exactOf, useKpiTestBed } from '../test/harness.ts';
 import { storeEvents } from '../test/store-events.ts';
 
-const cleanup = useCleanup();
+const kpi = useKpiTestBed();
 
 const T0 = Date.parse('2026-03-10T02:00:00Z');
 
 describe('kpi windows: scaling and offline stores', () => {
   it('(c) 1 → 2 → 1 instances during load: no loss, no double count', async () => {
-    const { env, input, output } = await setupKpi(cleanup, 4, { KPI_SESSION_TIMEOUT_MS: '6000' });
+    const { env, input, output } = await kpi.setup(4, { KPI_SESSION_TIMEOUT_MS: '6000' });
     const stores = ['kc1', 'kc2', 'kc3', 'kc4', 'kc5', 'kc6'];
     const perStore = stores.map((s, i) =>
       storeEvents(s, 2_400, T0, 1_000 + i * 100, 'Asia/Ho_Chi_Minh', 20 + i),
     );
     const chunk = (k: number) => perStore.flatMap((evs) => evs.slice(k * 600, (k + 1) * 600));
-    const collector = await collect(cleanup, output, 'kpi-c');
-    const writer = writerTo(cleanup, input);
+    const collector = await kpi.collect(output, 'kpi-c');
+    const writer = kpi.writerTo(input);
 
-    const a = await startInProcess(env, cleanup);
+    const a = await kpi.start(env);
     await writer.send(chunk(0));
     await collector.waitForCount(20);
-    const b = await startInProcess(env, cleanup);
+    const b = await kpi.start(env);
     await writer.send(chunk(1));
     await waitFor(() => b.isReady() === true && a.isReady() === true, {
       what: 'both instances in the group',
@@ -43,16 +35,16 @@ describe('kpi windows: scaling and offline stores', () => {
   });
 
   it('(d) an offline store reconnecting with a 2-hour backlog: its windows are correct, other stores were finalised on time', async () => {
-    const { env, input, output, late } = await setupKpi(cleanup, 3);
+    const { env, input, output, late } = await kpi.setup(3);
     const online = [
       ...storeEvents('kd1', 1_500, T0, 6_000, 'Asia/Ho_Chi_Minh', 31), // 2.5 hours
       ...storeEvents('kd2', 1_500, T0, 6_000, 'Asia/Ho_Chi_Minh', 32),
     ];
     const backlog = storeEvents('kd3', 1_200, T0, 6_000, 'Asia/Ho_Chi_Minh', 33); // 2 hours, sent later
-    const collector = await collect(cleanup, output, 'kpi-d');
-    const lateCollector = await collect(cleanup, late, 'kpi-d-late');
-    await startInProcess(env, cleanup);
-    const writer = writerTo(cleanup, input);
+    const collector = await kpi.collect(output, 'kpi-d');
+    const lateCollector = await kpi.collect(late, 'kpi-d-late');
+    await kpi.start(env);
+    const writer = kpi.writerTo(input);
     await writer.send(online);
 
     // While kd3 is silent, kd1 and kd2 close their windows on their own watermarks.

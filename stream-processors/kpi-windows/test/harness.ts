@@ -37,26 +37,51 @@ export function registerCatalogue(): Promise<Record<string, number>> {
 }
 
 /** The kit's Teardowns, run after each test of the file (last pushed runs first; failures ignored). */
-export type Cleanup = Teardowns;
+type Cleanup = Teardowns;
 
-export function useCleanup(): Cleanup {
+/** What a KPI integration test sets up; everything it sets up is removed after that test. */
+export interface KpiTestBed {
+  readonly cleanup: Cleanup;
+  /** Unique topics and groups (input with `partitions`); env as main.ts reads it. */
+  setup(
+    partitions?: number,
+    extra?: Record<string, string>,
+  ): Promise<{ env: Record<string, string>; input: string; output: string; late: string }>;
+  /** Reads the topic from the beginning. */
+  collect(topic: string, clientId: string): Promise<TopicCollector>;
+  /** Writes enriched events to the topic. */
+  writerTo(topic: string): EnrichedWriter;
+  /** The service in this process (both stages). */
+  start(env: Record<string, string>): Promise<KpiWindows>;
+  /** main.ts as a child process; stopped gracefully after the test. */
+  spawn(env: Record<string, string>): KpiProcess;
+}
+
+export function useKpiTestBed(): KpiTestBed {
   const cleanup = new Teardowns({ ignoreErrors: true });
   afterEach(() => cleanup.run());
-  return cleanup;
+  return {
+    cleanup,
+    setup: (partitions, extra) => setupKpi(cleanup, partitions, extra),
+    collect: (topic, clientId) => collect(cleanup, topic, clientId),
+    writerTo: (topic) => writerTo(cleanup, topic),
+    start: (env) => startInProcess(env, cleanup),
+    spawn: (env) => cleanup.add(new KpiProcess(env), (p) => p.stop()),
+  };
 }
 
 /** A collector reading the topic from the beginning, stopped by the cleanup. */
-export async function collect(cleanup: Cleanup, topic: string, clientId: string): Promise<TopicCollector> {
+async function collect(cleanup: Cleanup, topic: string, clientId: string): Promise<TopicCollector> {
   return cleanup.add(await new TopicCollector(BROKERS, topic, clientId).start(), (c) => c.stop());
 }
 
 /** An EnrichedWriter to the topic, closed by the cleanup. */
-export function writerTo(cleanup: Cleanup, topic: string): EnrichedWriter {
+function writerTo(cleanup: Cleanup, topic: string): EnrichedWriter {
   return cleanup.add(new EnrichedWriter(topic), (w) => w.close());
 }
 
 /** Unique topics and groups for one test (all deleted by the cleanup); env as main.ts reads it. */
-export async function setupKpi(
+async function setupKpi(
   cleanup: Cleanup,
   partitions = 3,
   extra: Record<string, string> = {},
@@ -127,7 +152,7 @@ export class EnrichedWriter {
 }
 
 /** The service in this process (both stages), as main.ts wires it; stopped by the cleanup. */
-export async function startInProcess(env: Record<string, string>, cleanup: Cleanup): Promise<KpiWindows> {
+async function startInProcess(env: Record<string, string>, cleanup: Cleanup): Promise<KpiWindows> {
   const config: KpiConfig = parseConfig(kpiConfig, env);
   const running = await startPartInProcess(
     ({ logger, metrics, onFatal }) =>
