@@ -54,53 +54,21 @@ describe('client errors are answered with {error:{code,message,field}} and the r
     expect(badJson.body.error.code).toBe('INVALID_JSON');
 
     const sale = await openSale(h, []);
+    const items = `/v1/transactions/${sale.id}/items`;
+    const payments = `/v1/transactions/${sale.id}/payments`;
+    const barcode = product('SKU-A').barcode;
     const cases: [string, string, unknown, string][] = [
-      ['POST', `/v1/transactions/${sale.id}/items`, { barcode: 'abc', quantity: 1 }, 'barcode'],
-      [
-        'POST',
-        `/v1/transactions/${sale.id}/items`,
-        { barcode: product('SKU-A').barcode, quantity: 0 },
-        'quantity',
-      ],
-      [
-        'POST',
-        `/v1/transactions/${sale.id}/items`,
-        { barcode: product('SKU-A').barcode, quantity: 1.5 },
-        'quantity',
-      ],
-      [
-        'POST',
-        `/v1/transactions/${sale.id}/items`,
-        { barcode: product('SKU-A').barcode, quantity: '2' },
-        'quantity',
-      ],
-      [
-        'POST',
-        `/v1/transactions/${sale.id}/items`,
-        { barcode: product('SKU-A').barcode, discount_minor: -1 },
-        'discount_minor',
-      ],
-      [
-        'POST',
-        `/v1/transactions/${sale.id}/items`,
-        { barcode: product('SKU-A').barcode, discount_minor: 0.5 },
-        'discount_minor',
-      ],
-      [
-        'POST',
-        `/v1/transactions/${sale.id}/items`,
-        { barcode: product('SKU-A').barcode, discount_minor: 10_001 },
-        'discount_minor',
-      ],
-      ['POST', `/v1/transactions/${sale.id}/payments`, { method: 'CHEQUE' }, 'method'],
-      ['POST', `/v1/transactions/${sale.id}/payments`, { method: 'CARD' }, 'card_token'],
-      [
-        'POST',
-        `/v1/transactions/${sale.id}/payments`,
-        { method: 'CASH', amount_minor: 1e20 },
-        'amount_minor',
-      ],
-      ['POST', `/v1/transactions/not-a-uuid/items`, { barcode: product('SKU-A').barcode }, 'id'],
+      ['POST', items, { barcode: 'abc', quantity: 1 }, 'barcode'],
+      ['POST', items, { barcode, quantity: 0 }, 'quantity'],
+      ['POST', items, { barcode, quantity: 1.5 }, 'quantity'],
+      ['POST', items, { barcode, quantity: '2' }, 'quantity'],
+      ['POST', items, { barcode, discount_minor: -1 }, 'discount_minor'],
+      ['POST', items, { barcode, discount_minor: 0.5 }, 'discount_minor'],
+      ['POST', items, { barcode, discount_minor: 10_001 }, 'discount_minor'],
+      ['POST', payments, { method: 'CHEQUE' }, 'method'],
+      ['POST', payments, { method: 'CARD' }, 'card_token'],
+      ['POST', payments, { method: 'CASH', amount_minor: 1e20 }, 'amount_minor'],
+      ['POST', `/v1/transactions/not-a-uuid/items`, { barcode }, 'id'],
       ['PATCH', `/v1/transactions/${sale.id}/lines/0`, { quantity: 1 }, 'line_no'],
       ['PATCH', `/v1/transactions/${sale.id}/lines/1`, {}, null as unknown as string],
       ['POST', `/v1/transactions/${sale.id}/void`, { reason: '' }, 'reason'],

@@ -45,33 +45,14 @@ describe('store_seq under concurrency', () => {
                   [a, 1],
                 ];
           const sale = await openSale(h, items, terminal);
+          const post = async (action: string, body: unknown) =>
+            (await h.call('POST', `/v1/transactions/${sale.id}/${action}`, { terminal, body })).status;
           if (i % 5 === 4) {
             // A draft with a pending QR payment, voided: PaymentFailed + SaleVoided in one transaction.
-            expect(
-              (
-                await h.call('POST', `/v1/transactions/${sale.id}/payments`, {
-                  terminal,
-                  body: { method: 'QR' },
-                })
-              ).status,
-            ).toBe(201);
-            expect(
-              (
-                await h.call('POST', `/v1/transactions/${sale.id}/void`, {
-                  terminal,
-                  body: { reason: 'walked away' },
-                })
-              ).status,
-            ).toBe(200);
+            expect(await post('payments', { method: 'QR' })).toBe(201);
+            expect(await post('void', { reason: 'walked away' })).toBe(200);
           } else {
-            expect(
-              (
-                await h.call('POST', `/v1/transactions/${sale.id}/payments`, {
-                  terminal,
-                  body: { method: 'CASH' },
-                })
-              ).status,
-            ).toBe(201);
+            expect(await post('payments', { method: 'CASH' })).toBe(201);
             const started = performance.now();
             const fin = await h.call('POST', `/v1/transactions/${sale.id}/finalize`, { terminal });
             finalizeMs.push(performance.now() - started);

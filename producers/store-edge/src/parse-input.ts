@@ -1,3 +1,4 @@
+import type { Request } from 'express';
 import type { z } from 'zod';
 import { Refusal } from './refusal.ts';
 
@@ -22,4 +23,20 @@ export function parseInput<S extends z.ZodType>(
     field ? `${where} ${field}: ${issue.message}` : `${where}: ${issue.message}`,
     field,
   );
+}
+
+/**
+ * A request's path params and JSON body, each parsed (and refused) as parseInput does; the params'
+ * fields and `body` in one object. With `optionalBody`, a request without a body parses `{}`.
+ */
+export function paramsAndBody<P extends z.ZodType<object>, B extends z.ZodType>(
+  req: Request,
+  params: P,
+  body: B,
+  opts: { optionalBody?: boolean } = {},
+): z.infer<P> & { body: z.infer<B> } {
+  return {
+    ...parseInput(params, req.params, 'params'),
+    body: parseInput(body, opts.optionalBody ? (req.body ?? {}) : req.body, 'body'),
+  };
 }

@@ -3,7 +3,8 @@ import { startHarness, type Harness } from './harness.ts';
 
 /**
  * A store edge for the enclosing file or describe block: started before its tests, closed after
- * them. The returned object forwards to the running harness, so tests use it like the harness.
+ * them. The returned object forwards every property to the running harness, so tests use it as
+ * the harness itself (it only exists once beforeAll has run).
  */
 export function useHarness(...args: Parameters<typeof startHarness>): Harness {
   let running: Harness | undefined;
@@ -13,31 +14,11 @@ export function useHarness(...args: Parameters<typeof startHarness>): Harness {
   afterAll(async () => {
     await running?.close();
   });
-  const h = (): Harness => {
-    if (!running)
-      throw new Error('the store edge harness is used outside its tests (it starts in beforeAll)');
-    return running;
-  };
-  return {
-    get storeId() {
-      return h().storeId;
+  return new Proxy({} as Harness, {
+    get(_target, property) {
+      if (!running)
+        throw new Error('the store edge harness is used outside its tests (it starts in beforeAll)');
+      return Reflect.get(running, property) as unknown;
     },
-    get base() {
-      return h().base;
-    },
-    get edge() {
-      return h().edge;
-    },
-    get metrics() {
-      return h().metrics;
-    },
-    get db() {
-      return h().db;
-    },
-    get tokens() {
-      return h().tokens;
-    },
-    call: (method, path, opts) => h().call(method, path, opts),
-    close: () => h().close(),
-  };
+  });
 }

@@ -5,18 +5,16 @@ import { UUID_PATTERN } from '../uuid-v7.ts';
 /** Request building blocks shared by the routes. Limits keep every amount far inside 2^53. */
 export const MAX_MINOR = 1_000_000_000_000; // 10^12 minor units: a trillion VND per amount
 
-export const money = z
-  .number()
-  .int()
-  .min(0)
-  .max(MAX_MINOR)
-  .transform((n) => BigInt(n));
-export const positiveMoney = z
-  .number()
-  .int()
-  .min(1)
-  .max(MAX_MINOR)
-  .transform((n) => BigInt(n));
+/** Whole minor units from `min` to MAX_MINOR, as a bigint. */
+const minorUnits = (min: number) =>
+  z
+    .number()
+    .int()
+    .min(min)
+    .max(MAX_MINOR)
+    .transform((n) => BigInt(n));
+export const money = minorUnits(0);
+export const positiveMoney = minorUnits(1);
 export const quantity = z.number().int().min(1).max(9_999);
 export const staffId = z.string().regex(TERMINAL_ID, 'letters, digits, _ or -, at most 64 characters');
 export const shortText = z.string().trim().min(1).max(200);

@@ -15,7 +15,7 @@ import {
   shortText,
   staffId,
 } from '../http/schemas.ts';
-import { parseInput } from '../parse-input.ts';
+import { paramsAndBody, parseInput } from '../parse-input.ts';
 import type { StoreServices } from '../store-context.ts';
 import { paymentFacts } from '../transaction-view.ts';
 import { finalizeSale } from '../use-cases/finalize-sale.ts';
@@ -117,10 +117,7 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
   r.post(
     '/transactions/:id/items',
     idempotent(pool, storeId, {
-      parse: (req) => ({
-        ...parseInput(idParams, req.params, 'params'),
-        body: parseInput(addItemBody, req.body, 'body'),
-      }),
+      parse: (req) => paramsAndBody(req, idParams, addItemBody),
       locks: (input) => input.id,
       run: (client, input, _actor, claim) => addItem(client, svc, input.id, input.body, claim),
     }),
@@ -129,10 +126,7 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
   r.patch(
     '/transactions/:id/lines/:line_no',
     idempotent(pool, storeId, {
-      parse: (req) => ({
-        ...parseInput(lineParams, req.params, 'params'),
-        body: parseInput(changeLineBody, req.body, 'body'),
-      }),
+      parse: (req) => paramsAndBody(req, lineParams, changeLineBody),
       locks: (input) => input.id,
       run: (client, input, _actor, claim) =>
         changeLine(client, svc, input.id, input.line_no, input.body, claim),
@@ -151,10 +145,7 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
   r.post(
     '/transactions/:id/payments',
     idempotent(pool, storeId, {
-      parse: (req) => ({
-        ...parseInput(idParams, req.params, 'params'),
-        body: parseInput(paymentBody, req.body, 'body'),
-      }),
+      parse: (req) => paramsAndBody(req, idParams, paymentBody),
       locks: (input) => input.id,
       run: (client, input, actor, claim) => createPayment(client, svc, actor, input.id, input.body, claim),
     }),
@@ -163,10 +154,7 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
   r.post(
     '/transactions/:id/finalize',
     idempotent(pool, storeId, {
-      parse: (req) => ({
-        ...parseInput(idParams, req.params, 'params'),
-        body: parseInput(finalizeBody, req.body ?? {}, 'body'),
-      }),
+      parse: (req) => paramsAndBody(req, idParams, finalizeBody, { optionalBody: true }),
       locks: (input) => input.id,
       run: async (client, input, actor, claim) => ({
         ...(await finalizeSale(client, svc, actor, input.id, input.body, claim)),
@@ -178,10 +166,7 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
   r.post(
     '/transactions/:id/void',
     idempotent(pool, storeId, {
-      parse: (req) => ({
-        ...parseInput(idParams, req.params, 'params'),
-        body: parseInput(voidBody, req.body, 'body'),
-      }),
+      parse: (req) => paramsAndBody(req, idParams, voidBody),
       run: (client, input, actor) => voidSale(client, svc, actor, input.id, input.body),
     }),
   );
@@ -189,10 +174,7 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
   r.post(
     '/transactions/:id/refunds',
     idempotent(pool, storeId, {
-      parse: (req) => ({
-        ...parseInput(idParams, req.params, 'params'),
-        body: parseInput(refundBody, req.body, 'body'),
-      }),
+      parse: (req) => paramsAndBody(req, idParams, refundBody),
       run: (client, input, actor) => refundSale(client, svc, actor, input.id, input.body),
     }),
   );
