@@ -10,10 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
 import { applyKpis, applyStoreEvents, hqPool, inTransaction } from '@retail-stream/postgres-sink';
-import { uniqueName } from '@retail-stream/runtime/testing';
+import { ServiceProcess, uniqueName } from '@retail-stream/runtime/testing';
 import { formatMs, summarize } from '@retail-stream/runtime/testing';
 import { kpiRange } from '../web/lib/kpi-cards.ts';
-import { startChildService } from '../test/child-service.ts';
 import { kpiFixture, storeEventFixture } from '../test/hq-fixture.ts';
 import { spawnSync } from 'node:child_process';
 
@@ -41,30 +40,25 @@ await inTransaction(pool, (c) =>
 );
 await inTransaction(pool, (c) => applyKpis(c, kpiFixture(now)));
 
-const reports = await startChildService(
-  path.join(ROOT, 'sinks/postgres/src/reports-main.ts'),
-  {
-    PG_URL: env.PG_URL!,
-    HQ_PG_SCHEMA: schema,
-    REPORTS_PORT: '0',
-    REPORTS_API_TOKEN_SHA256: crypto.createHash('sha256').update(token).digest('hex'),
-  },
-  {
-    what: 'reports API',
-    pickPort: async (p) => (await fetch(`http://127.0.0.1:${p}/v1/status`)).status === 401,
-  },
+const reports = await ServiceProcess.start(path.join(ROOT, 'sinks/postgres/src/reports-main.ts'), {
+  LOG_LEVEL: 'info',
+  PG_URL: env.PG_URL!,
+  HQ_PG_SCHEMA: schema,
+  REPORTS_PORT: '0',
+  REPORTS_API_TOKEN_SHA256: crypto.createHash('sha256').update(token).digest('hex'),
+});
+const reportsPort = await reports.portWhere(
+  async (p) => (await fetch(`http://127.0.0.1:${p}/v1/status`)).status === 401,
 );
-const dashboard = await startChildService(
-  path.join(ROOT, 'apps/dashboard/src/main.ts'),
-  {
-    DASHBOARD_PORT: '0',
-    REPORTS_API_URL: `http://127.0.0.1:${reports.port}`,
-    REPORTS_API_TOKEN: token,
-    KAFKA_BROKERS: env.KAFKA_BROKERS!,
-    PIPELINE_CACHE_MS: '0',
-  },
-  { what: 'dashboard' },
-);
+const dashboard = await ServiceProcess.start(path.join(ROOT, 'apps/dashboard/src/main.ts'), {
+  LOG_LEVEL: 'info',
+  DASHBOARD_PORT: '0',
+  REPORTS_API_URL: `http://127.0.0.1:${reportsPort}`,
+  REPORTS_API_TOKEN: token,
+  KAFKA_BROKERS: env.KAFKA_BROKERS!,
+  PIPELINE_CACHE_MS: '0',
+});
+const dashboardPort = await dashboard.port();
 
 /** The calls of one refresh of the chain view (web/api-client.ts fetchReports), in parallel like the page. */
 function refreshPaths(): string[] {
@@ -102,20 +96,20 @@ async function measure(what: string, fn: () => Promise<number>): Promise<void> {
 }
 
 try {
-  const direct = `http://127.0.0.1:${reports.port}/v1`;
-  const proxied = `http://127.0.0.1:${dashboard.port}/api/reports`;
+  const direct = `http://127.0.0.1:${reportsPort}/v1`;
+  const proxied = `http://127.0.0.1:${dashboardPort}/api/reports`;
   await measure('refresh round, direct (7 calls)', () => round(direct, { authorization: `Bearer ${token}` }));
   await measure('refresh round, via dashboard proxy', () => round(proxied, {}));
   await measure('/api/pipeline (Kafka admin, uncached)', async () => {
     const started = performance.now();
-    const res = await fetch(`http://127.0.0.1:${dashboard.port}/api/pipeline`);
+    const res = await fetch(`http://127.0.0.1:${dashboardPort}/api/pipeline`);
     await res.text();
     if (res.status !== 200) throw new Error(`pipeline ${res.status}`);
     return performance.now() - started;
   });
 } finally {
-  await dashboard.stop();
-  await reports.stop();
+  await dashboard.stop(10_000);
+  await reports.stop(10_000);
   await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await pool.end();
 }

@@ -9,6 +9,8 @@ import {
   createTestTopic,
   deleteTestTopic,
   freePort,
+  ServiceProcess,
+  testEndpoints,
   uniqueName,
   waitFor,
 } from '@retail-stream/runtime/testing';
@@ -20,7 +22,6 @@ import type { KpiWindow, Page as ApiPage, StatusBody, TopProduct, WindowParam } 
 import { formatCount, formatMoney, formatPercent, formatRatePerMin } from '../web/lib/format.ts';
 import { currentWindow, kpiRange } from '../web/lib/kpi-cards.ts';
 import { checkWebBuild } from '../src/web-assets.ts';
-import { startChildService, type ChildService } from './child-service.ts';
 import { KPI_NUMBERS, kpiFixture, STORE_NAMES, storeEventFixture } from './hq-fixture.ts';
 
 /**
@@ -39,16 +40,15 @@ const MIGRATE = path.join(ROOT, 'sinks/postgres/src/migrate.ts');
 const DASHBOARD_MAIN = path.join(PKG, 'src/main.ts');
 const CHROMIUM = '/usr/bin/chromium';
 
-const env = serviceEnv();
-const brokers = env.KAFKA_BROKERS!.split(',');
+const { brokers, kafkaBrokers, pgUrl } = testEndpoints(serviceEnv());
 const schema = uniqueName('dash').replace(/-/g, '_');
 const token = crypto.randomBytes(24).toString('base64url');
 const tokenSha256 = crypto.createHash('sha256').update(token).digest('hex');
 const group = uniqueName('retail-dash-group');
 
 let pool: pg.Pool;
-let reports: ChildService | undefined;
-let dashboard: ChildService | undefined;
+let reports: ServiceProcess | undefined;
+let dashboard: ServiceProcess | undefined;
 let browser: Browser | undefined;
 let page: Page;
 let reportsUrl: string;
@@ -63,13 +63,10 @@ function needsBuild(dir: string): boolean {
   }
 }
 
-function run(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env?: Record<string, string> },
-): Promise<void> {
+/** Runs a build tool with only PATH of the test's environment (vite needs nothing else). */
+function run(cmd: string, args: string[], cwd: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: 'pipe' });
+    const child = spawn(cmd, args, { cwd, env: { PATH: process.env.PATH ?? '' }, stdio: 'pipe' });
     let output = '';
     child.stdout.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr.on('data', (c: Buffer) => (output += c.toString()));
@@ -161,16 +158,13 @@ beforeAll(async () => {
     await run(
       process.execPath,
       [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', DIST],
-      {
-        cwd: PKG,
-      },
+      PKG,
     );
   }
-  await run(process.execPath, ['--import', 'tsx', MIGRATE], {
-    cwd: ROOT,
-    env: { PG_URL: env.PG_URL!, HQ_PG_SCHEMA: schema },
-  });
-  pool = hqPool(env.PG_URL!, schema, { max: 2 });
+  const migrate = new ServiceProcess(MIGRATE, { PG_URL: pgUrl, HQ_PG_SCHEMA: schema }, { cwd: ROOT });
+  const migrated = await migrate.exited;
+  if (migrated !== 0) throw new Error(`migrate exited ${migrated}: ${migrate.output.slice(-3000)}`);
+  pool = hqPool(pgUrl, schema, { max: 2 });
 
   // Pipeline panel inputs on real topics: a group 6 records behind, a DLQ of 3, 2 late events.
   const source = await createTestTopic(brokers, 'dash-src');
@@ -190,52 +184,46 @@ beforeAll(async () => {
   await admin.setOffsets({ groupId: group, topic: source, partitions: [{ partition: 0, offset: '4' }] });
   await admin.disconnect();
 
-  reports = await startChildService(
-    REPORTS_MAIN,
-    {
-      PG_URL: env.PG_URL!,
-      HQ_PG_SCHEMA: schema,
-      REPORTS_PORT: '0',
-      OPS_PORT: '0',
-      REPORTS_API_TOKEN_SHA256: tokenSha256,
-    },
-    { what: 'reports API', pickPort: (p) => probeReports(p) },
-  );
-  reportsUrl = `http://127.0.0.1:${reports.port}`;
+  // Each service gets exactly its settings: nothing of the test process's environment leaks in.
+  reports = await ServiceProcess.start(REPORTS_MAIN, {
+    LOG_LEVEL: 'info',
+    PG_URL: pgUrl,
+    HQ_PG_SCHEMA: schema,
+    REPORTS_PORT: '0',
+    OPS_PORT: '0',
+    REPORTS_API_TOKEN_SHA256: tokenSha256,
+  });
+  reportsUrl = `http://127.0.0.1:${await reports.portWhere(isReportsApi)}`;
 
-  dashboard = await startChildService(
-    DASHBOARD_MAIN,
-    {
-      DASHBOARD_PORT: '0',
-      REPORTS_API_URL: reportsUrl,
-      REPORTS_API_TOKEN: token,
-      KAFKA_BROKERS: env.KAFKA_BROKERS!,
-      DASHBOARD_CONSUMER_GROUPS: group,
-      DLQ_TOPIC: dlq,
-      KPI_LATE_TOPIC: late,
-      DASHBOARD_DIST_DIR: DIST,
-      // Nothing listens there: the panel must show the store as unreachable.
-      STORE_EDGE_URLS: `s009=http://127.0.0.1:${await freePort()}`,
-      STORE_EDGE_TIMEOUT_MS: '500',
-    },
-    { what: 'dashboard' },
-  );
-  dashboardUrl = `http://127.0.0.1:${dashboard.port}`;
+  dashboard = await ServiceProcess.start(DASHBOARD_MAIN, {
+    LOG_LEVEL: 'info',
+    DASHBOARD_PORT: '0',
+    REPORTS_API_URL: reportsUrl,
+    REPORTS_API_TOKEN: token,
+    KAFKA_BROKERS: kafkaBrokers,
+    DASHBOARD_CONSUMER_GROUPS: group,
+    DLQ_TOPIC: dlq,
+    KPI_LATE_TOPIC: late,
+    DASHBOARD_DIST_DIR: DIST,
+    // Nothing listens there: the panel must show the store as unreachable.
+    STORE_EDGE_URLS: `s009=http://127.0.0.1:${await freePort()}`,
+    STORE_EDGE_TIMEOUT_MS: '500',
+  });
+  dashboardUrl = `http://127.0.0.1:${await dashboard.port()}`;
 
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
   page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
 }, 120_000);
 
-/** The reports API's port among those its process listens on: the one serving /v1 (401 without a token). */
-async function probeReports(port: number): Promise<boolean> {
-  const res = await fetch(`http://127.0.0.1:${port}/v1/status`).catch(() => undefined);
-  return res?.status === 401;
+/** The reports API's port among those its process listens on (API and ops): the one serving /v1. */
+async function isReportsApi(port: number): Promise<boolean> {
+  return (await fetch(`http://127.0.0.1:${port}/v1/status`)).status === 401; // 401: no token
 }
 
 afterAll(async () => {
   await browser?.close();
-  await dashboard?.stop();
-  await reports?.stop();
+  await dashboard?.stop(10_000);
+  await reports?.stop(10_000);
   await pool?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
   await pool?.end();
   const kafka = new Kafka({ clientId: 'dashboard-test', brokers, logLevel: logLevel.NOTHING });
@@ -340,7 +328,7 @@ describe('dashboard in a browser against the real reports API', () => {
     expect((await fetch(`${dashboardUrl}/api/reports/status`)).status).toBe(200);
 
     const chainGmv = await cardText('1m', 'gmv');
-    await reports!.stop();
+    await reports!.stop(10_000);
     await page.getByTestId('api-down').waitFor({ timeout: 15_000 });
     expect(await page.getByTestId('api-down').textContent()).toContain('REPORTS_API_UNAVAILABLE');
     // The last answer stays on screen under the banner.

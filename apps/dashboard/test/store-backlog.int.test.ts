@@ -2,22 +2,27 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
-import { freePort, tolerateDroppedConnections, uniqueName } from '@retail-stream/runtime/testing';
+import {
+  freePort,
+  ServiceProcess,
+  testEndpoints,
+  tolerateDroppedConnections,
+  uniqueName,
+} from '@retail-stream/runtime/testing';
 import { storeDatabaseName, storeDatabaseUrl } from '@retail-stream/store-edge';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchStoreBacklogs } from '../src/store-backlog.ts';
-import { startChildService, type ChildService } from './child-service.ts';
 
 /** The backlog panel's source against a real store edge (producers/store-edge) with unpublished outbox rows. */
 const STORE_EDGE_MAIN = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
   '../../../producers/store-edge/src/main.ts',
 );
-const PG_URL = serviceEnv().PG_URL!;
+const PG_URL = testEndpoints(serviceEnv()).pgUrl;
 const storeId = uniqueName('dash').replace(/-/g, '_');
 const token = crypto.randomBytes(18).toString('base64url');
-let edge: ChildService | undefined;
+let edge: ServiceProcess | undefined;
 let db: pg.Pool | undefined;
 let base: string;
 
@@ -28,26 +33,24 @@ function ean13(first12: string): string {
 }
 
 beforeAll(async () => {
-  edge = await startChildService(
-    STORE_EDGE_MAIN,
-    {
-      STORE_ID: storeId,
-      PG_URL,
-      EDGE_PORT: '0',
-      EDGE_TERMINAL_TOKENS: `T1:${crypto.createHash('sha256').update(token).digest('hex')}`,
-      EDGE_CUSTOMER_HMAC_KEY: 'k'.repeat(32),
-      EDGE_QR_CALLBACK_SECRET: 'q'.repeat(16),
-    },
-    { what: 'store edge' },
-  );
-  base = `http://127.0.0.1:${edge.port}`;
+  // Exactly the settings the edge needs: nothing of the test process's environment leaks in.
+  edge = await ServiceProcess.start(STORE_EDGE_MAIN, {
+    LOG_LEVEL: 'info',
+    STORE_ID: storeId,
+    PG_URL,
+    EDGE_PORT: '0',
+    EDGE_TERMINAL_TOKENS: `T1:${crypto.createHash('sha256').update(token).digest('hex')}`,
+    EDGE_CUSTOMER_HMAC_KEY: 'k'.repeat(32),
+    EDGE_QR_CALLBACK_SECRET: 'q'.repeat(16),
+  });
+  base = `http://127.0.0.1:${await edge.port()}`;
   db = tolerateDroppedConnections(
     new pg.Pool({ connectionString: storeDatabaseUrl(PG_URL, storeId), max: 2 }),
   );
 }, 90_000);
 
 afterAll(async () => {
-  await edge?.stop();
+  await edge?.stop(10_000);
   await db?.end();
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();

@@ -88,6 +88,9 @@ describe('ServiceProcess', () => {
     expect(proc.lines[0]).toEqual({ level: 'raw', msg: 'not json' });
     expect(proc.ports).toEqual([await proc.port()]);
     expect((await proc.waitForLog(/^http/)).port).toBe(proc.ports[0]);
+    const answers = async (p: number) => (await fetch(`http://127.0.0.1:${p}/readyz`)).status === 200;
+    expect(await proc.portWhere(answers)).toBe(proc.ports[0]);
+    await expect(proc.portWhere(async () => false, 300)).rejects.toThrow(/no port answered/);
     expect(await proc.stop(10_000)).toBe(0);
   });
 

@@ -129,6 +129,20 @@ export class ServiceProcess {
     return Number((await this.waitForLog(LISTENING, timeoutMs)).port);
   }
 
+  /**
+   * The port, among those it listens on, that `probe` accepts: tells a service's API port from its
+   * ops port (e.g. the one where /v1 answers 401 without a token). Waits for the port to be logged.
+   */
+  async portWhere(probe: (port: number) => Promise<boolean>, timeoutMs = 30_000): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (const port of this.ports) if (await probe(port).catch(() => false)) return port;
+      if (!this.running) throw this.failure('exited before a port answered as expected');
+      if (Date.now() > deadline) throw this.failure(`no port answered as expected within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   /** Waits until GET /readyz on one of its listening ports answers 200; returns that port. */
   async waitReady(timeoutMs = 60_000): Promise<number> {
     const deadline = Date.now() + timeoutMs;
