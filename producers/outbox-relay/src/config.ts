@@ -4,6 +4,9 @@ import { z } from 'zod';
 import { STORE_ID } from '@retail-stream/schemas';
 
 const ms = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
+/** A size in bytes between the bounds the other side (broker, gateway) accepts. */
+const bytes = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
 
 /**
  * Everything the relay reads from the environment, parsed once in main.ts. Defaults suit one store
@@ -23,12 +26,7 @@ export const relayConfig = baseServiceConfig
     /** Rows read (and published) per batch. */
     RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2_000),
     /** Upper bound of one produce request; below the broker's message.max.bytes (1 MiB by default). */
-    RELAY_MAX_REQUEST_BYTES: z.coerce
-      .number()
-      .int()
-      .min(16_384)
-      .max(64 * 1024 * 1024)
-      .default(900_000),
+    RELAY_MAX_REQUEST_BYTES: bytes(900_000, 16_384, 64 * 1024 * 1024),
     /** How often to look for rows when no NOTIFY arrives (NOTIFY wakes the relay at once). */
     RELAY_POLL_INTERVAL_MS: ms(1_000),
     RELAY_BACKOFF_INITIAL_MS: ms(200),
@@ -74,12 +72,7 @@ export const relayConfig = baseServiceConfig
     RELAY_HTTP_TIMEOUT_MS: ms(30_000),
     /** The gateway's limits (GATEWAY_MAX_EVENTS, GATEWAY_MAX_BODY_BYTES): batches are split to fit. */
     RELAY_HTTP_MAX_EVENTS: z.coerce.number().int().min(1).max(10_000).default(500),
-    RELAY_HTTP_MAX_BODY_BYTES: z.coerce
-      .number()
-      .int()
-      .min(1024)
-      .max(16 * 1024 * 1024)
-      .default(1_048_576),
+    RELAY_HTTP_MAX_BODY_BYTES: bytes(1_048_576, 1024, 16 * 1024 * 1024),
   })
   .superRefine((c, ctx) => {
     if (c.RELAY_SYNC_PROTOCOL !== 'http') return;

@@ -55,6 +55,11 @@ beforeEach(() => {
   answer = acceptAll;
 });
 
+/** The gateway's error answer (runtime http-errors shape): its code, message and retriable flag. */
+function gatewayError(status: number, code: string, message: string, retriable: boolean) {
+  return { status, body: { error: { code, message, field: null }, retriable } };
+}
+
 function events(n: number, from = 1, payloadBytes = 0): OutboundEvent[] {
   return Array.from({ length: n }, (_, i) => {
     const seq = from + i;
@@ -175,17 +180,7 @@ describe('HttpPublisher', () => {
       answer = (s) =>
         ++calls === 1
           ? acceptAll(s)
-          : {
-              status,
-              body: {
-                error: {
-                  code: status === 400 ? 'INVALID_JSON' : 'X',
-                  message: 'said the gateway',
-                  field: null,
-                },
-                retriable: false,
-              },
-            };
+          : gatewayError(status, status === 400 ? 'INVALID_JSON' : 'X', 'said the gateway', false);
       const outcome = await publisher({ maxEvents: 2 }).publish(events(5));
       expect(outcome.acked).toBe(2);
       expect(outcome.error).toBeInstanceOf(GatewayRejectedError);
@@ -196,10 +191,7 @@ describe('HttpPublisher', () => {
   );
 
   it.each([500, 502, 503, 429])('%i → TransientError (retriable)', async (status) => {
-    answer = () => ({
-      status,
-      body: { error: { code: 'KAFKA_UNAVAILABLE', message: 'retry', field: null }, retriable: true },
-    });
+    answer = () => gatewayError(status, 'KAFKA_UNAVAILABLE', 'retry', true);
     const outcome = await publisher().publish(events(2));
     expect(outcome).toMatchObject({ acked: 0, error: { code: 'GATEWAY_UNAVAILABLE', retriable: true } });
     expect(outcome.error).toBeInstanceOf(TransientError);
@@ -256,18 +248,12 @@ describe('HttpPublisher', () => {
       url: '/v1/ingestion/cursor',
       authorization: `Bearer ${KEY}`,
     });
-    answer = () => ({
-      status: 401,
-      body: { error: { code: 'UNAUTHORIZED', message: 'no', field: null }, retriable: false },
-    });
+    answer = () => gatewayError(401, 'UNAUTHORIZED', 'no', false);
     await expect(publisher().probe(1_000)).rejects.toMatchObject({
       code: 'GATEWAY_UNAUTHORIZED',
       retriable: false,
     });
-    answer = () => ({
-      status: 503,
-      body: { error: { code: 'NOT_READY', message: 'starting', field: null }, retriable: true },
-    });
+    answer = () => gatewayError(503, 'NOT_READY', 'starting', true);
     await expect(publisher().probe(1_000)).rejects.toMatchObject({
       code: 'GATEWAY_UNAVAILABLE',
       retriable: true,

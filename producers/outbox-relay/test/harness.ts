@@ -1,24 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
+import { AvroSerde, parseConfig } from '@retail-stream/runtime';
 import {
-  AvroSerde,
-  createLogger,
-  createMetricsRegistry,
-  parseConfig,
-  type Logger,
-} from '@retail-stream/runtime';
-import {
+  captureLogger as captureLoggerAs,
   createTestTopic,
   decodeAll as decodeAllAs,
   deleteTestTopic,
   freePort,
   KafkaNetworkFaults,
-  tolerateDroppedConnections,
+  ServiceProcess,
+  startInProcess,
+  testPgDatabase,
   TopicCollector as SharedTopicCollector,
   uniqueName,
-  waitFor,
+  type LogLine,
   type Received,
 } from '@retail-stream/runtime/testing';
 import { registerAll, type StoreEvent } from '@retail-stream/schemas';
@@ -27,7 +23,7 @@ import type { Kafka } from 'kafkajs';
 import pg from 'pg';
 import { relayConfig, type RelayConfig } from '../src/config.ts';
 import { startOutboxRelay, type OutboxRelayService } from '../src/relay-service.ts';
-import { storeDatabaseName, storeDatabaseUrl } from '@retail-stream/store-edge';
+import { storeDatabaseName } from '@retail-stream/store-edge';
 
 export const ENV = serviceEnv();
 export const BROKERS = ENV.KAFKA_BROKERS!.split(',');
@@ -52,27 +48,11 @@ export interface StoreDb {
 
 /** A fresh store database migrated with the store edge's own migrations. */
 export async function createStoreDb(storeId = uniqueStoreId()): Promise<StoreDb> {
-  await prepareStoreDatabase(PG_URL, storeId);
-  const url = storeDatabaseUrl(PG_URL, storeId);
-  const pool = tolerateDroppedConnections(
-    new pg.Pool({ connectionString: url, max: 4, application_name: 'relay-test' }),
-  );
-  return {
-    storeId,
-    url,
-    pool,
-    async drop() {
-      await pool.end().catch(() => undefined);
-      const admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      try {
-        // Name from storeDatabaseName's regex-checked id, so quoting is safe.
-        await admin.query(`DROP DATABASE IF EXISTS "${storeDatabaseName(storeId)}" WITH (FORCE)`);
-      } finally {
-        await admin.end();
-      }
-    },
-  };
+  const db = await testPgDatabase(PG_URL, {
+    name: storeDatabaseName(storeId),
+    create: () => prepareStoreDatabase(PG_URL, storeId),
+  });
+  return { storeId, url: db.url, pool: db.pool, drop: db.drop };
 }
 
 /**
@@ -233,22 +213,8 @@ export function testRelayEnv(
   };
 }
 
-export interface LogLine {
-  level: string;
-  msg: string;
-  [k: string]: unknown;
-}
-
 /** A logger whose lines tests can inspect. */
-export function captureLogger(level = 'info'): { logger: Logger; lines: LogLine[] } {
-  const lines: LogLine[] = [];
-  const logger = createLogger({
-    service: 'outbox-relay-test',
-    level,
-    destination: { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) },
-  });
-  return { logger, lines };
-}
+export const captureLogger = (level = 'info') => captureLoggerAs('outbox-relay-test', level);
 
 export interface InProcessRelay {
   service: OutboxRelayService;
@@ -264,18 +230,11 @@ export async function startRelay(
 ): Promise<InProcessRelay> {
   const config = parseConfig(relayConfig, env);
   const { logger, lines } = captureLogger('info');
-  const metrics = createMetricsRegistry('outbox-relay', { defaultMetrics: false });
-  const service = await startOutboxRelay({ config, logger, metrics, kafka: opts.kafka });
-  return {
-    service,
-    config,
-    lines,
-    metricsText: () => metrics.metrics(),
-    async stop() {
-      await service.stop();
-      await service.close();
-    },
-  };
+  const relay = await startInProcess(
+    (deps) => startOutboxRelay({ config, logger, metrics: deps.metrics, kafka: opts.kafka }),
+    { name: 'outbox-relay', logger },
+  );
+  return { service: relay.service, config, lines, metricsText: relay.metricsText, stop: relay.stop };
 }
 
 /** `metric{labels} value` → value (first series of that name). */
@@ -285,72 +244,17 @@ export function metricValue(text: string, name: string): number | undefined {
 }
 
 /** main.ts as a child process (so it can be SIGKILLed), with its JSON log lines collected. */
-export class RelayProcess {
-  readonly lines: LogLine[] = [];
-  private readonly child: ChildProcess;
-  readonly exited: Promise<number | null>;
-
+export class RelayProcess extends ServiceProcess {
   constructor(
     env: Record<string, string>,
     readonly name = 'relay',
   ) {
-    const mainTs = path.join(PACKAGE_DIR, 'src', 'main.ts');
-    this.child = spawn(process.execPath, ['--import', 'tsx', mainTs], {
-      cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let buffer = '';
-    this.child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      let nl: number;
-      while ((nl = buffer.indexOf('\n')) >= 0) {
-        const line = buffer.slice(0, nl);
-        buffer = buffer.slice(nl + 1);
-        try {
-          this.lines.push(JSON.parse(line) as LogLine);
-        } catch {
-          this.lines.push({ level: 'raw', msg: line });
-        }
-      }
-    });
-    let stderr = '';
-    this.child.stderr!.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
-    this.exited = new Promise((resolve) =>
-      this.child.on('exit', (code) => {
-        if (code && code !== 0 && stderr) this.lines.push({ level: 'stderr', msg: stderr });
-        resolve(code);
-      }),
-    );
+    super(path.join(PACKAGE_DIR, 'src', 'main.ts'), { NODE_ENV: 'test', ...env }, { cwd: REPO_ROOT });
   }
 
-  get pid(): number {
-    return this.child.pid!;
-  }
-
-  hasLog(msg: string | RegExp): boolean {
-    return this.lines.some((l) => (typeof msg === 'string' ? l.msg === msg : msg.test(l.msg)));
-  }
-
-  async waitForLog(msg: string | RegExp, timeoutMs = 30_000): Promise<void> {
-    await waitFor(() => this.hasLog(msg), {
-      timeoutMs,
-      what: `${this.name} to log ${String(msg)}; last lines: ${JSON.stringify(this.lines.slice(-5))}`,
-    });
-  }
-
-  kill(signal: NodeJS.Signals): void {
-    this.child.kill(signal);
-  }
-
-  async stop(): Promise<void> {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
-    await this.exited;
-    clearTimeout(timer);
+  /** SIGTERM, and SIGKILL if the relay has not exited 10 s later. */
+  override stop(killAfterMs = 10_000): Promise<number | null> {
+    return super.stop(killAfterMs);
   }
 }
 
