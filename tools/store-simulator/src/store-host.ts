@@ -1,7 +1,20 @@
 import type { Server } from 'node:http';
-import { ChildRegistries, closeServer, listen, parseConfig, type Logger } from '@retail-stream/runtime';
+import {
+  ChildRegistries,
+  closeServer,
+  listen,
+  parseConfig,
+  withTransaction,
+  type Logger,
+} from '@retail-stream/runtime';
 import { relayConfig, startOutboxRelay, type OutboxRelayService } from '@retail-stream/outbox-relay';
-import { hashToken, startStoreEdge, storeEdgeConfig, type StoreEdge } from '@retail-stream/store-edge';
+import {
+  hashToken,
+  outboxBacklog,
+  startStoreEdge,
+  storeEdgeConfig,
+  type StoreEdge,
+} from '@retail-stream/store-edge';
 import express from 'express';
 import { Registry } from 'prom-client';
 import type { HostConfig } from './host-config.ts';
@@ -116,15 +129,18 @@ export class StoreHost {
     const out: Record<string, { backlog: number; last_store_seq: number }> = {};
     await Promise.all(
       [...this.stores.values()].map(async (s) => {
-        const { rows } = await s.edge.pool.query<{ backlog: bigint; last_seq: bigint }>(
-          `SELECT (SELECT count(*) FROM outbox WHERE store_id = $1 AND published_at IS NULL) AS backlog,
-                  (SELECT last_seq FROM store_sequence WHERE store_id = $1) AS last_seq`,
-          [s.info.store_id],
-        );
-        out[s.info.store_id] = {
-          backlog: Number(rows[0]?.backlog ?? 0),
-          last_store_seq: Number(rows[0]?.last_seq ?? 0),
-        };
+        const storeId = s.info.store_id;
+        // One snapshot for both numbers, as the single statement this replaced read them: the
+        // backlog is the store edge's own query; the last store_seq is not part of it.
+        out[storeId] = await withTransaction(s.edge.pool, async (c) => {
+          await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+          const { rows: backlog } = await outboxBacklog(c, storeId);
+          const { rows } = await c.query<{ last_seq: string }>(
+            'SELECT last_seq FROM store_sequence WHERE store_id = $1',
+            [storeId],
+          );
+          return { backlog, last_store_seq: Number(rows[0]?.last_seq ?? 0) };
+        });
       }),
     );
     return out;
