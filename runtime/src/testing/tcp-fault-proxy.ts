@@ -26,6 +26,20 @@ export class TcpFaultProxy {
     return proxy;
   }
 
+  /** A proxy in front of the server a URL points at (`postgres://…`, `http://…`). */
+  static inFrontOf(url: string): Promise<TcpFaultProxy> {
+    const target = new URL(url);
+    return TcpFaultProxy.start({ host: target.hostname, port: Number(target.port) });
+  }
+
+  /** `url` with its host and port replaced by this proxy's: what the service under test is given. */
+  via(url: string): string {
+    const proxied = new URL(url);
+    proxied.hostname = this.listenHost;
+    proxied.port = String(this.port);
+    return proxied.toString();
+  }
+
   get down(): boolean {
     return this.isDown;
   }

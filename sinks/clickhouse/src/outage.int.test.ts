@@ -23,8 +23,7 @@ describe('clickhouse sink: ClickHouse down for 30 s under load', () => {
   let sink: InProcessSink | undefined;
 
   beforeAll(async () => {
-    const target = new URL(CLICKHOUSE_URL);
-    proxy = await TcpFaultProxy.start({ host: target.hostname, port: Number(target.port) });
+    proxy = await TcpFaultProxy.inFrontOf(CLICKHOUSE_URL);
   });
   afterAll(async () => {
     await sink?.stop();

@@ -21,8 +21,7 @@ describe('postgres sink: database outage under load', () => {
   let sink: ServiceProcess | undefined;
 
   beforeAll(async () => {
-    const target = new URL(PG_URL);
-    proxy = await TcpFaultProxy.start({ host: target.hostname, port: Number(target.port) });
+    proxy = await TcpFaultProxy.inFrontOf(PG_URL);
   });
 
   afterAll(async () => {
@@ -47,11 +46,8 @@ describe('postgres sink: database outage under load', () => {
     // 12 waves of 50 events per store: one before the cut, ten during it, one after.
     const wave = (i: number) => perStore.flatMap((s) => s.slice(i * 50, (i + 1) * 50));
     const groupId = hq.group('group');
-    const proxied = new URL(PG_URL);
-    proxied.hostname = '127.0.0.1';
-    proxied.port = String(proxy.port);
     sink = spawnSink({
-      PG_URL: proxied.toString(),
+      PG_URL: proxy.via(PG_URL),
       ...topicEnv(hq.schema, hq.topics),
       SINK_GROUP_ID: groupId,
       SINK_RETRY_MAX_MS: '2000',
