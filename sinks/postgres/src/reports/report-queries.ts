@@ -35,9 +35,25 @@ function page<R, T>(
   };
 }
 
-function after(endpoint: string, cursor: string | undefined, length: number): CursorKey | null {
-  return cursor === undefined ? null : decodeCursor(endpoint, cursor, length);
+/**
+ * The parts of a list's cursor as bind values, all null on the first page: every list's SQL reads
+ * them as "after this key, or from the start". A bad cursor is a 400 before any query runs.
+ */
+function afterParams(
+  endpoint: string,
+  cursor: string | undefined,
+  length: number,
+): (string | number | null)[] {
+  const key: CursorKey | null = cursor === undefined ? null : decodeCursor(endpoint, cursor, length);
+  return Array.from({ length }, (_, i) => key?.[i] ?? null);
 }
+
+/** A cursor part holding a timestamp (epoch ms), bound as the timestamptz it came from. */
+const atOrNull = (part: string | number | null | undefined): Date | null =>
+  part === null || part === undefined ? null : new Date(Number(part));
+
+/** A report's range and optional store, bound as $1, $2 and $3. */
+const rangeParams = (q: { range: Range; storeId?: string }) => [q.range.from, q.range.to, q.storeId ?? null];
 
 export async function assertStoreKnown(db: Queryable, storeId: string | undefined): Promise<void> {
   if (storeId === undefined) return;
@@ -57,11 +73,10 @@ interface StoreDbRow {
 }
 
 export async function listStores(db: Queryable, q: { limit: number; cursor?: string }) {
-  const key = after('stores', q.cursor, 1);
   const { rows } = await db.query<StoreDbRow>(
     `SELECT store_id, name, region, timezone, currency, last_event_at, last_store_seq, events_total
        FROM stores WHERE ($1::text IS NULL OR store_id > $1) ORDER BY store_id LIMIT $2`,
-    [key?.[0] ?? null, q.limit + 1],
+    [...afterParams('stores', q.cursor, 1), q.limit + 1],
   );
   return page(
     rows,
@@ -123,7 +138,7 @@ export async function salesReport(
   db: Queryable,
   q: { storeId?: string; range: Range; granularity: 'hour' | 'day'; limit: number; cursor?: string },
 ) {
-  const key = after('sales', q.cursor, 3);
+  const [at, store, currency] = afterParams('sales', q.cursor, 3);
   const { rows } = await db.query<SalesDbRow>(
     `WITH facts AS (
        SELECT store_id, currency, occurred_at AS at, 1 AS orders, item_count AS items,
@@ -155,16 +170,7 @@ export async function salesReport(
      HAVING $5::timestamptz IS NULL OR (bucket_start, store_id, currency) > ($5::timestamptz, $6::text, $7::text)
       ORDER BY bucket_start, store_id, currency
       LIMIT $8`,
-    [
-      q.range.from,
-      q.range.to,
-      q.storeId ?? null,
-      q.granularity,
-      key ? new Date(Number(key[0])) : null,
-      key?.[1] ?? null,
-      key?.[2] ?? null,
-      q.limit + 1,
-    ],
+    [...rangeParams(q), q.granularity, atOrNull(at), store, currency, q.limit + 1],
   );
   return page(
     rows,
@@ -204,7 +210,6 @@ export async function topProducts(
   db: Queryable,
   q: { storeId?: string; range: Range; limit: number; cursor?: string },
 ) {
-  const key = after('top-products', q.cursor, 3);
   const { rows } = await db.query<TopDbRow>(
     `WITH sold AS (
        SELECT li.sku, max(li.product_name) AS product_name, max(li.category) AS category, li.currency,
@@ -230,15 +235,7 @@ export async function topProducts(
          OR (net_minor = $4::numeric AND (sku, currency) > ($5::text, $6::text))
       ORDER BY net_minor DESC, sku, currency
       LIMIT $7`,
-    [
-      q.range.from,
-      q.range.to,
-      q.storeId ?? null,
-      key?.[0] ?? null,
-      key?.[1] ?? null,
-      key?.[2] ?? null,
-      q.limit + 1,
-    ],
+    [...rangeParams(q), ...afterParams('top-products', q.cursor, 3), q.limit + 1],
   );
   return page(
     rows,
@@ -268,12 +265,11 @@ export async function inventory(
   db: Queryable,
   q: { storeId: string; sku?: string; limit: number; cursor?: string },
 ) {
-  const key = after('inventory', q.cursor, 1);
   const { rows } = await db.query<InventoryDbRow>(
     `SELECT store_id, sku, on_hand, last_store_seq, updated_at FROM hq_inventory
       WHERE store_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR sku > $3)
       ORDER BY sku LIMIT $4`,
-    [q.storeId, q.sku ?? null, key?.[0] ?? null, q.limit + 1],
+    [q.storeId, q.sku ?? null, ...afterParams('inventory', q.cursor, 1), q.limit + 1],
   );
   return page(
     rows,
@@ -310,7 +306,7 @@ export async function kpis(
   db: Queryable,
   q: { scope: string; windowSize: string; range: Range; limit: number; cursor?: string },
 ) {
-  const key = after('kpis', q.cursor, 1);
+  const [at] = afterParams('kpis', q.cursor, 1);
   const { rows } = await db.query<KpiDbRow>(
     `SELECT scope, store_id, window_size, window_start, window_end, timezone, revision, is_final,
             currency, ${KPI_MEASURES.join(', ')}, payments_by_method, updated_at
@@ -318,7 +314,7 @@ export async function kpis(
       WHERE scope = $1 AND window_size = $2 AND window_start >= $3 AND window_start < $4
         AND ($5::timestamptz IS NULL OR window_start > $5::timestamptz)
       ORDER BY window_start LIMIT $6`,
-    [q.scope, q.windowSize, q.range.from, q.range.to, key ? new Date(Number(key[0])) : null, q.limit + 1],
+    [q.scope, q.windowSize, q.range.from, q.range.to, atOrNull(at), q.limit + 1],
   );
   return page(
     rows,
