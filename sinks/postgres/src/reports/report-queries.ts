@@ -48,6 +48,21 @@ function afterParams(
   return Array.from({ length }, (_, i) => key?.[i] ?? null);
 }
 
+/**
+ * One keyset list: the cursor it was given, read as bind values, and the page it answers with its
+ * next cursor, under one endpoint tag (a cursor is only ever read by the list that wrote it).
+ */
+function keysetList(endpoint: string, q: { limit: number; cursor?: string }, keyLength: number) {
+  return {
+    /** The cursor's parts as bind values, all null on the first page. */
+    after: afterParams(endpoint, q.cursor, keyLength),
+    /** The LIMIT bind value: one row more than a page says whether there is a next one. */
+    fetch: q.limit + 1,
+    page: <R, T>(rows: R[], keyOf: (r: R) => CursorKey, map: (r: R) => T): Page<T> =>
+      page(rows, q.limit, endpoint, keyOf, map),
+  };
+}
+
 /** A cursor part holding a timestamp (epoch ms), bound as the timestamptz it came from. */
 const atOrNull = (part: string | number | null | undefined): Date | null =>
   part === null || part === undefined ? null : new Date(Number(part));
@@ -73,15 +88,14 @@ interface StoreDbRow {
 }
 
 export async function listStores(db: Queryable, q: { limit: number; cursor?: string }) {
+  const list = keysetList('stores', q, 1);
   const { rows } = await db.query<StoreDbRow>(
     `SELECT store_id, name, region, timezone, currency, last_event_at, last_store_seq, events_total
        FROM stores WHERE ($1::text IS NULL OR store_id > $1) ORDER BY store_id LIMIT $2`,
-    [...afterParams('stores', q.cursor, 1), q.limit + 1],
+    [...list.after, list.fetch],
   );
-  return page(
+  return list.page(
     rows,
-    q.limit,
-    'stores',
     (r) => [r.store_id],
     (r) => ({
       store_id: r.store_id,
@@ -138,7 +152,8 @@ export async function salesReport(
   db: Queryable,
   q: { storeId?: string; range: Range; granularity: 'hour' | 'day'; limit: number; cursor?: string },
 ) {
-  const [at, store, currency] = afterParams('sales', q.cursor, 3);
+  const list = keysetList('sales', q, 3);
+  const [at, store, currency] = list.after;
   const { rows } = await db.query<SalesDbRow>(
     `WITH facts AS (
        SELECT store_id, currency, occurred_at AS at, 1 AS orders, item_count AS items,
@@ -170,12 +185,10 @@ export async function salesReport(
      HAVING $5::timestamptz IS NULL OR (bucket_start, store_id, currency) > ($5::timestamptz, $6::text, $7::text)
       ORDER BY bucket_start, store_id, currency
       LIMIT $8`,
-    [...rangeParams(q), q.granularity, atOrNull(at), store, currency, q.limit + 1],
+    [...rangeParams(q), q.granularity, atOrNull(at), store, currency, list.fetch],
   );
-  return page(
+  return list.page(
     rows,
-    q.limit,
-    'sales',
     (r) => [r.bucket_start.getTime(), r.store_id, r.currency],
     (r) => {
       const gross = num(r.gross_minor);
@@ -210,6 +223,7 @@ export async function topProducts(
   db: Queryable,
   q: { storeId?: string; range: Range; limit: number; cursor?: string },
 ) {
+  const list = keysetList('top-products', q, 3);
   const { rows } = await db.query<TopDbRow>(
     `WITH sold AS (
        SELECT li.sku, max(li.product_name) AS product_name, max(li.category) AS category, li.currency,
@@ -235,12 +249,10 @@ export async function topProducts(
          OR (net_minor = $4::numeric AND (sku, currency) > ($5::text, $6::text))
       ORDER BY net_minor DESC, sku, currency
       LIMIT $7`,
-    [...rangeParams(q), ...afterParams('top-products', q.cursor, 3), q.limit + 1],
+    [...rangeParams(q), ...list.after, list.fetch],
   );
-  return page(
+  return list.page(
     rows,
-    q.limit,
-    'top-products',
     (r) => [num(r.net_minor), r.sku, r.currency],
     (r) => ({
       sku: r.sku,
@@ -265,16 +277,15 @@ export async function inventory(
   db: Queryable,
   q: { storeId: string; sku?: string; limit: number; cursor?: string },
 ) {
+  const list = keysetList('inventory', q, 1);
   const { rows } = await db.query<InventoryDbRow>(
     `SELECT store_id, sku, on_hand, last_store_seq, updated_at FROM hq_inventory
       WHERE store_id = $1 AND ($2::text IS NULL OR sku = $2) AND ($3::text IS NULL OR sku > $3)
       ORDER BY sku LIMIT $4`,
-    [q.storeId, q.sku ?? null, ...afterParams('inventory', q.cursor, 1), q.limit + 1],
+    [q.storeId, q.sku ?? null, ...list.after, list.fetch],
   );
-  return page(
+  return list.page(
     rows,
-    q.limit,
-    'inventory',
     (r) => [r.sku],
     (r) => ({
       store_id: r.store_id,
@@ -306,7 +317,8 @@ export async function kpis(
   db: Queryable,
   q: { scope: string; windowSize: string; range: Range; limit: number; cursor?: string },
 ) {
-  const [at] = afterParams('kpis', q.cursor, 1);
+  const list = keysetList('kpis', q, 1);
+  const [at] = list.after;
   const { rows } = await db.query<KpiDbRow>(
     `SELECT scope, store_id, window_size, window_start, window_end, timezone, revision, is_final,
             currency, ${KPI_MEASURES.join(', ')}, payments_by_method, updated_at
@@ -314,12 +326,10 @@ export async function kpis(
       WHERE scope = $1 AND window_size = $2 AND window_start >= $3 AND window_start < $4
         AND ($5::timestamptz IS NULL OR window_start > $5::timestamptz)
       ORDER BY window_start LIMIT $6`,
-    [q.scope, q.windowSize, q.range.from, q.range.to, atOrNull(at), q.limit + 1],
+    [q.scope, q.windowSize, q.range.from, q.range.to, atOrNull(at), list.fetch],
   );
-  return page(
+  return list.page(
     rows,
-    q.limit,
-    'kpis',
     (r) => [r.window_start.getTime()],
     (r) => {
       const m = {} as KpiMeasures;
