@@ -16,6 +16,7 @@ export * from './metric-value.ts';
 export * from './group-caught-up.ts';
 export * from './in-process-service.ts';
 export * from './send-in-chunks.ts';
+export * from './load-loop.ts';
 export * from './tolerate-dropped-connections.ts';
 export * from './test-pg-database.ts';
 export * from './test-pg-schema.ts';
