@@ -31,4 +31,5 @@ export * from './child-registries.ts';
 export * from './map-bounded.ts';
 export * from './cli-args.ts';
 export * from './produce-requests.ts';
+export * from './ordered-producer.ts';
 export * from './running-service.ts';

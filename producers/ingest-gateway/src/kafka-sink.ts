@@ -1,6 +1,15 @@
-import { AppError, kafkaErrorCode, TransientError, type Logger } from '@retail-stream/runtime';
+import {
+  AppError,
+  connectOrDiscard,
+  createOrderedProducer,
+  kafkaErrorCode,
+  kafkaProtocolType,
+  kafkaTimeout,
+  TransientError,
+  type Logger,
+} from '@retail-stream/runtime';
 import type { PosEventRecord } from '@retail-stream/schemas';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 
 export interface KafkaSinkOptions {
   kafka: Kafka;
@@ -85,23 +94,11 @@ export class KafkaSink {
   private ensureProducer(): Promise<Producer> {
     if (this.producer) return Promise.resolve(this.producer);
     this.connecting ??= (async () => {
-      const producer = this.opts.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        retry: { retries: this.opts.sendRetries, initialRetryTime: 100, maxRetryTime: 2_000 },
-        // Java-compatible murmur2: a store lands on the same partition as through the relay.
-        createPartitioner: Partitioners.DefaultPartitioner,
-        allowAutoTopicCreation: false,
-      });
+      const producer = createOrderedProducer(this.opts.kafka, this.opts.sendRetries);
       producer.on(producer.events.DISCONNECT, () => {
         if (this.producer === producer) this.isConnected = false;
       });
-      try {
-        await producer.connect();
-      } catch (err) {
-        void producer.disconnect().catch(() => undefined);
-        throw err;
-      }
+      await connectOrDiscard(producer);
       if (this.closed) {
         await producer.disconnect().catch(() => undefined);
         throw new TransientError('SHUTTING_DOWN', 'the gateway is shutting down');
@@ -119,13 +116,13 @@ export class KafkaSink {
     const old = this.producer;
     this.producer = undefined;
     this.isConnected = false;
-    if (old) await withTimeout(old.disconnect(), 5_000).catch(() => undefined);
+    if (old) await kafkaTimeout(old.disconnect(), 5_000, 'producer disconnect').catch(() => undefined);
   }
 }
 
 function sendError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const type = protocolType(err);
+  const type = kafkaProtocolType(err);
   const message = (err as Error)?.message ?? String(err);
   const code = type ? kafkaErrorCode(type) : 'KAFKA_UNAVAILABLE';
   if (code === 'KAFKA_MESSAGE_TOO_LARGE') {
@@ -135,30 +132,4 @@ function sendError(err: unknown): AppError {
   }
   // Every other Kafka failure is retriable (catalogue): the relay resends after a 503.
   return new AppError(code, type ? `${type}: ${message}` : message, { cause: err });
-}
-
-/** The kafkajs protocol error type (e.g. NOT_LEADER_OR_FOLLOWER), looking through retry wrappers. */
-function protocolType(err: unknown): string | undefined {
-  for (
-    let e = err as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0;
-    e && depth < 5;
-    e = (e.cause ?? e.originalError) as typeof e, depth++
-  ) {
-    if (typeof e.type === 'string') return e.type;
-  }
-  return undefined;
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,5 +1,14 @@
-import { AppError, kafkaErrorCode, TransientError, type Logger } from '@retail-stream/runtime';
-import { Partitioners, type Admin, type Kafka, type Message, type Producer } from 'kafkajs';
+import {
+  AppError,
+  connectOrDiscard,
+  createOrderedProducer,
+  kafkaErrorCode,
+  kafkaProtocolType,
+  kafkaTimeout,
+  TransientError,
+  type Logger,
+} from '@retail-stream/runtime';
+import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import type { OutboundEvent, PublishOutcome, Publisher } from './publisher.ts';
 import { chunkBySize, recordSize } from './record-chunks.ts';
 
@@ -61,7 +70,7 @@ export class KafkaPublisher implements Publisher {
       return { acked };
     } catch (err) {
       const error = publishError(err);
-      if (PRODUCER_STATE_ERRORS.has(protocolType(err) ?? '')) {
+      if (PRODUCER_STATE_ERRORS.has(kafkaProtocolType(err) ?? '')) {
         this.opts.logger.warn(
           { err },
           'producer sequence state rejected by the broker; starting a new producer',
@@ -77,7 +86,7 @@ export class KafkaPublisher implements Publisher {
     this.admin ??= this.opts.kafka.admin({ retry: { retries: 0 } });
     const admin = this.admin;
     try {
-      await withTimeout(
+      await kafkaTimeout(
         (async () => {
           await admin.connect();
           await admin.fetchTopicMetadata({ topics: [this.opts.topic] });
@@ -123,30 +132,14 @@ export class KafkaPublisher implements Publisher {
   }
 
   private async connected(): Promise<Producer> {
-    if (this.producer) return this.producer;
-    const producer = this.opts.kafka.producer({
-      idempotent: true,
-      // kafkajs serialises idempotent requests per broker anyway; 1 states the ordering contract.
-      maxInFlightRequests: 1,
-      retry: { retries: this.opts.sendRetries, initialRetryTime: 100, maxRetryTime: 2_000 },
-      // Java-compatible murmur2: the same store lands on the same partition as with any other client.
-      createPartitioner: Partitioners.DefaultPartitioner,
-      allowAutoTopicCreation: false,
-    });
-    try {
-      await producer.connect();
-    } catch (err) {
-      void producer.disconnect().catch(() => undefined);
-      throw err;
-    }
-    this.producer = producer;
-    return producer;
+    this.producer ??= await connectOrDiscard(createOrderedProducer(this.opts.kafka, this.opts.sendRetries));
+    return this.producer;
   }
 
   private async resetProducer(): Promise<void> {
     const old = this.producer;
     this.producer = undefined;
-    if (old) await withTimeout(old.disconnect(), 5_000, 'producer disconnect').catch(() => undefined);
+    if (old) await kafkaTimeout(old.disconnect(), 5_000, 'producer disconnect').catch(() => undefined);
   }
 }
 
@@ -176,22 +169,10 @@ function startsWith(events: readonly OutboundEvent[], prefix: readonly OutboundE
   return prefix.every((p, i) => events[i]!.storeSeq === p.storeSeq && events[i]!.eventId === p.eventId);
 }
 
-/** The kafkajs protocol error type (e.g. NOT_LEADER_OR_FOLLOWER), looking through retry wrappers. */
-function protocolType(err: unknown): string | undefined {
-  for (
-    let e = err as { type?: unknown; cause?: unknown } | undefined, depth = 0;
-    e && depth < 5;
-    e = e.cause as typeof e, depth++
-  ) {
-    if (typeof e.type === 'string') return e.type;
-  }
-  return undefined;
-}
-
 /** Every Kafka failure is retried (the relay never drops); the code says which kind it was. */
 function publishError(err: unknown): AppError {
   if (err instanceof TransientError) return err;
-  const type = protocolType(err);
+  const type = kafkaProtocolType(err);
   const message = (err as Error)?.message ?? String(err);
   const name = (err as Error)?.name ?? '';
   // A protocol type maps to one of the catalogue's fixed Kafka codes; the type stays in the message.
@@ -199,21 +180,4 @@ function publishError(err: unknown): AppError {
   if (type) return new AppError(kafkaErrorCode(type), `${type}: ${message}`, { cause: err });
   const code = /Connection|Timeout|Retries/i.test(name + message) ? 'KAFKA_UNAVAILABLE' : 'KAFKA_SEND_FAILED';
   return new TransientError(code, message, err);
-}
-
-async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new TransientError('KAFKA_UNAVAILABLE', `${what} timed out after ${ms} ms`)),
-          ms,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,0 +1,64 @@
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { TransientError } from './errors.ts';
+
+/**
+ * The producer of a part that must keep one store's events in order (the outbox relay, the ingest
+ * gateway): idempotent (acks=all from the caller), one request in flight, kafkajs' own retries
+ * inside one send re-using the same sequence numbers, no topic auto-creation. One definition so the
+ * two entry points into Kafka cannot drift apart in ordering or partitioning.
+ */
+export function createOrderedProducer(kafka: Kafka, sendRetries: number): Producer {
+  return kafka.producer({
+    idempotent: true,
+    // kafkajs serialises idempotent requests per broker anyway; 1 states the ordering contract.
+    maxInFlightRequests: 1,
+    retry: { retries: sendRetries, initialRetryTime: 100, maxRetryTime: 2_000 },
+    // Java-compatible murmur2: a store lands on the same partition as with any other client.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+}
+
+/** Connects, or disconnects the half-open producer (kafkajs keeps its sockets) and rethrows. */
+export async function connectOrDiscard(producer: Producer): Promise<Producer> {
+  try {
+    await producer.connect();
+  } catch (err) {
+    void producer.disconnect().catch(() => undefined);
+    throw err;
+  }
+  return producer;
+}
+
+/** The kafkajs protocol error type (e.g. NOT_LEADER_OR_FOLLOWER), looking through retry wrappers. */
+export function kafkaProtocolType(err: unknown): string | undefined {
+  for (
+    let e = err as { type?: unknown; cause?: unknown; originalError?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = (e.cause ?? e.originalError) as typeof e, depth++
+  ) {
+    if (typeof e.type === 'string') return e.type;
+  }
+  return undefined;
+}
+
+/**
+ * Rejects with a retriable KAFKA_UNAVAILABLE when `p` has not settled after `ms`: a kafkajs
+ * connect or disconnect can hang on a broker that went away.
+ */
+export async function kafkaTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new TransientError('KAFKA_UNAVAILABLE', `${what} timed out after ${ms} ms`)),
+          ms,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
