@@ -1,6 +1,6 @@
 import path from 'node:path';
 import express, { type Express, type Request, type Response } from 'express';
-import { counter, sendError, TransientError, type Logger } from '@retail-stream/runtime';
+import { AppError, counter, sendError, TransientError, type Logger } from '@retail-stream/runtime';
 import type { Registry } from 'prom-client';
 import type { PipelineStatus } from './pipeline-status.ts';
 import { reportsProxy } from './reports-proxy.ts';
@@ -43,8 +43,8 @@ export function mountDashboard(deps: DashboardAppDeps): void {
   api.get('/stores/backlog', async (_req: Request, res: Response) => {
     res.json({ items: await deps.storeBacklogs() });
   });
-  api.use((_req: Request, res: Response) => {
-    res.status(404).json({ error: { code: 'NOT_FOUND', message: 'no such dashboard API route' } });
+  api.use((req: Request, res: Response) => {
+    sendError(req, res, new AppError('NOT_FOUND', 'no such dashboard API route'), logger);
   });
   app.use('/api', api);
 

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { counter, histogram, type Logger } from '@retail-stream/runtime';
+import { AppError, counter, histogram, sendError, TransientError, type Logger } from '@retail-stream/runtime';
 import type { Registry } from 'prom-client';
 
 /** Path segments the reports API has; anything else (.., encoded slashes, odd bytes) is refused here. */
@@ -42,7 +42,7 @@ export function reportsProxy(opts: ReportsProxyOptions) {
     const path = (req.params as { path?: string[] }).path?.join('/') ?? '';
     const url = upstreamUrl(opts.baseUrl, path, query);
     if (!url) {
-      res.status(400).json({ error: { code: 'BAD_REQUEST', message: 'unknown reports path' } });
+      sendError(req, res, new AppError('BAD_REQUEST', 'unknown reports path'), opts.logger);
       return;
     }
     const stopTimer = duration.startTimer();
@@ -60,10 +60,8 @@ export function reportsProxy(opts: ReportsProxyOptions) {
       requests.inc({ status: String(upstream.status) });
     } catch (err) {
       requests.inc({ status: '502' });
-      opts.logger.warn({ err: (err as Error).message, path }, 'reports API unreachable');
-      res.status(502).json({
-        error: { code: 'REPORTS_API_UNAVAILABLE', message: 'the reports API does not answer' },
-      });
+      const down = new TransientError('REPORTS_API_UNAVAILABLE', 'the reports API does not answer', err);
+      sendError(req, res, down, opts.logger);
     } finally {
       stopTimer();
     }

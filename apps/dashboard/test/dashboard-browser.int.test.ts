@@ -337,7 +337,7 @@ describe('dashboard in a browser against the real reports API', () => {
     const proxied = await fetch(`${dashboardUrl}/api/reports/status`);
     expect(proxied.status).toBe(502);
     expect(await proxied.json()).toEqual({
-      error: { code: 'REPORTS_API_UNAVAILABLE', message: 'the reports API does not answer' },
+      error: { code: 'REPORTS_API_UNAVAILABLE', message: 'the reports API does not answer', field: null },
     });
     await page.screenshot({ path: path.join(OUT, 'dashboard-api-down.png'), fullPage: true });
     const metrics = await (await fetch(`${dashboardUrl}/metrics`)).text();

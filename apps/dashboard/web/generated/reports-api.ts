@@ -320,7 +320,10 @@ export interface components {
     Timestamp: string;
     Error: {
       error: {
-        /** @enum {string} */
+        /**
+         * @description a code of the error catalogue (docs/errors.md)
+         * @enum {string}
+         */
         code:
           | 'BAD_REQUEST'
           | 'RANGE_TOO_LARGE'
@@ -330,6 +333,8 @@ export interface components {
           | 'INTERNAL'
           | 'UNAVAILABLE';
         message: string;
+        /** @description the offending input */
+        field: string | null;
       };
     };
     Page: {

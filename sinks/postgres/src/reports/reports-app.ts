@@ -1,4 +1,12 @@
-import { AppError, counter, type Logger } from '@retail-stream/runtime';
+import {
+  AppError,
+  counter,
+  httpErrorOf,
+  isRetriable,
+  sendError,
+  TransientError,
+  type Logger,
+} from '@retail-stream/runtime';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
@@ -30,13 +38,6 @@ export interface ReportsAppOptions {
   logger: Logger;
   metrics: Registry;
 }
-
-const STATUS_BY_CODE: Record<string, number> = {
-  BAD_REQUEST: 400,
-  RANGE_TOO_LARGE: 400,
-  UNKNOWN_STORE: 404,
-  UNAUTHORIZED: 401,
-};
 
 /**
  * Mounts the read-only reports API (/v1/*, documented in openapi.yaml) on an app that already has
@@ -91,21 +92,15 @@ export function mountReports(app: Express, opts: ReportsAppOptions): void {
     });
   });
 
-  v1.use((req, res) => {
-    requests.inc({ route: 'unknown', status: '404' });
-    res.status(404).json({ error: { code: 'NOT_FOUND', message: `no such endpoint: ${req.path}` } });
-  });
+  v1.use((req, _res, next) => next(new AppError('NOT_FOUND', `no such endpoint: ${req.path}`)));
   const onError: ErrorRequestHandler = (err, req, res, _next) => {
-    const status = err instanceof AppError ? (STATUS_BY_CODE[err.code] ?? (err.retriable ? 503 : 500)) : 500;
+    // A database outage under a report is the client's "try again", not which part of HQ failed.
+    const answer = isRetriable(err)
+      ? new TransientError('UNAVAILABLE', 'the report could not be computed; try again', err)
+      : err;
     const routeLabel = req.route?.path ? String(req.route.path) : 'unknown';
-    requests.inc({ route: routeLabel, status: String(status) });
-    if (status >= 500) {
-      opts.logger.error({ err, path: req.path }, 'reports request failed');
-      const code = status === 503 ? 'UNAVAILABLE' : 'INTERNAL';
-      res.status(status).json({ error: { code, message: 'the report could not be computed; try again' } });
-      return;
-    }
-    res.status(status).json({ error: { code: (err as AppError).code, message: (err as Error).message } });
+    requests.inc({ route: routeLabel, status: String(httpErrorOf(answer).status) });
+    sendError(req, res, answer, opts.logger);
   };
   v1.use(onError);
   app.use('/v1', v1);

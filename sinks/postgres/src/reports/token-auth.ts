@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { AppError } from '@retail-stream/runtime';
 import type { RequestHandler } from 'express';
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,512})$/;
@@ -30,9 +31,8 @@ export function requireBearer(hashesHex: readonly string[]): RequestHandler {
       next();
       return;
     }
-    res
-      .status(401)
-      .set('WWW-Authenticate', 'Bearer')
-      .json({ error: { code: 'UNAUTHORIZED', message: 'a valid bearer token is required' } });
+    // The body comes from the API's one error handler (the catalogue's 401 for UNAUTHORIZED).
+    res.set('WWW-Authenticate', 'Bearer');
+    next(new AppError('UNAUTHORIZED', 'a valid bearer token is required'));
   };
 }
