@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { percentile } from '@retail-stream/runtime/testing';
+import { percentile, waitFor } from '@retail-stream/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeDatabaseUrl } from './db/store-database.ts';
 import { OUTBOX_CHANNEL } from './db/outbox-rows.ts';
@@ -75,7 +75,12 @@ describe('store_seq under concurrency', () => {
 
     // Postgres delivers NOTIFY in commit order. Each committing transaction announced its range,
     // so contiguous, increasing ranges in arrival order mean: commit order = store_seq order.
-    await new Promise((r) => setTimeout(r, 200));
+    // NOTIFY reaches the listener after COMMIT returns to the edge: wait until the last range
+    // arrived rather than sleeping and hoping it did.
+    await waitFor(() => notifications.some((x) => x.to_seq === n), {
+      timeoutMs: 5_000,
+      what: `a NOTIFY whose range ends at store_seq ${n}`,
+    });
     const byCommit = notifications.filter((x) => x.to_seq <= n);
     expect(byCommit[0]!.from_seq).toBe(1);
     for (let i = 1; i < byCommit.length; i++) expect(byCommit[i]!.from_seq).toBe(byCommit[i - 1]!.to_seq + 1);
@@ -113,10 +118,11 @@ describe('store_seq under concurrency', () => {
     finalizeMs.sort((x, y) => x - y);
     const p50 = percentile(finalizeMs, 50);
     const p99 = percentile(finalizeMs, 99);
+    // Logged for the reader, not asserted: a shared machine's timing is no fact about ordering, and
+    // finalize latency is measured where it can be compared, in `npm run bench:checkout`.
     console.log(
       `finalize latency over HTTP with 5 concurrent terminals: n=${finalizeMs.length} p50=${p50.toFixed(1)}ms p99=${p99.toFixed(1)}ms`,
     );
-    expect(p99).toBeLessThan(2_000);
   });
 
   it('a failure after the sequence was taken rolls back the change, its outbox rows and its store_seq', async () => {
