@@ -3,7 +3,14 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { tolerateDroppedConnections, uniqueName, waitFor } from '@retail-stream/runtime/testing';
+import {
+  shutdownOrderProblems,
+  shutdownSteps,
+  tolerateDroppedConnections,
+  uniqueName,
+  waitFor,
+  type LogLine,
+} from '@retail-stream/runtime/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { storeDatabaseName, storeDatabaseUrl } from './db/store-database.ts';
 import { makeEan13 } from '@retail-stream/fixtures';
@@ -27,7 +34,7 @@ afterAll(async () => {
 });
 
 function start(): {
-  lines: Record<string, unknown>[];
+  lines: LogLine[];
   port: Promise<number>;
   exited: Promise<number | null>;
 } {
@@ -45,7 +52,7 @@ function start(): {
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines: Record<string, unknown>[] = [];
+  const lines: LogLine[] = [];
   let buffered = '';
   const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
   const port = new Promise<number>((resolve, reject) => {
@@ -53,7 +60,7 @@ function start(): {
       buffered += chunk.toString();
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = JSON.parse(buffered.slice(0, nl)) as Record<string, unknown>;
+        const line = JSON.parse(buffered.slice(0, nl)) as LogLine;
         buffered = buffered.slice(nl + 1);
         lines.push(line);
         if (line.msg === 'http listening') resolve(line.port as number);
@@ -130,8 +137,16 @@ describe('main.ts as a real process', () => {
     expect(finalized.status).toBe(200);
     expect(((await finalized.json()) as { status: string }).status).toBe('PAID');
     expect(await exited).toBe(0);
-    const steps = lines.filter((l) => l.msg === 'shutdown step done').map((l) => l.step);
-    expect(steps).toEqual(['mark not ready', 'http server', 'background refresh', 'postgres pool']);
+    // Lines written in the same millisecond at exit can reach stdout out of order: the order is
+    // judged from each step's phase and times, not from the order of its log line.
+    const steps = shutdownSteps(lines);
+    expect(steps.map((s) => `${s.phase}: ${s.step}`).sort()).toEqual([
+      'close: postgres pool',
+      'flush: background refresh',
+      'stop-intake: http server',
+      'stop-intake: mark not ready',
+    ]);
+    expect(shutdownOrderProblems(steps)).toEqual([]);
     const { rows } = await db.query('SELECT event_type FROM outbox ORDER BY store_seq');
     expect(rows.map((r) => r.event_type)).toEqual(['PaymentCaptured', 'SaleRecorded']);
   });
