@@ -67,11 +67,12 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
       what: 'relay up',
     });
 
+    // The wait's 5 s bound is far below the 60 s poll interval, so a round that arrives at all was
+    // woken by NOTIFY: the wait itself is the proof, no elapsed-time assertion that a slow machine
+    // could fail.
     for (let round = 1; round <= 3; round++) {
-      const started = Date.now();
       await insertOutbox(db.pool, factory.mixed(5));
       await collector.waitForCount(round * 5, 5_000);
-      expect(Date.now() - started).toBeLessThan(3_000);
     }
     expect((await delivery(collector.messages, 15)).report.ok).toBe(true);
   });

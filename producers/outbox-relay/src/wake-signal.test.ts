@@ -4,11 +4,10 @@ import { WakeSignal } from './wake-signal.ts';
 describe('WakeSignal', () => {
   it('wakes a waiter before its timeout', async () => {
     const w = new WakeSignal();
-    const started = Date.now();
     const waiting = w.wait(5_000);
     setTimeout(() => w.wake(), 20);
+    // 'woken' (not 'timeout') proves it returned before the 5 s timeout: no elapsed-time check.
     expect(await waiting).toBe('woken');
-    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('times out without a wake', async () => {
