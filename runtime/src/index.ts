@@ -33,3 +33,4 @@ export * from './cli-args.ts';
 export * from './produce-requests.ts';
 export * from './ordered-producer.ts';
 export * from './running-service.ts';
+export * from './run-service.ts';

@@ -1,6 +1,6 @@
-import { createKafka, createServiceRuntime, loadConfigOrExit } from '@retail-stream/runtime';
+import { createKafka, createServiceRuntime, loadConfigOrExit, runService } from '@retail-stream/runtime';
 import { kpiConfig } from './config.ts';
-import { KPI_WINDOWS_NAME, startKpiWindows, type KpiWindows } from './kpi-windows.ts';
+import { KPI_WINDOWS_NAME, startKpiWindows } from './kpi-windows.ts';
 
 /**
  * KPI windows: `npm start -w @retail-stream/kpi-windows`. Stage 1 (store windows) scales with the
@@ -11,26 +11,33 @@ const config = loadConfigOrExit(kpiConfig);
 const rt = createServiceRuntime(KPI_WINDOWS_NAME, config);
 const kafka = createKafka(config, KPI_WINDOWS_NAME, rt.logger);
 
-const holder: { service?: KpiWindows } = {};
-rt.health.addCheck('kpi', () => holder.service?.readiness() ?? 'starting');
-// Ops endpoints first, so /healthz answers while topics and schemas are checked.
-await rt.serve(config.OPS_PORT);
-
-const started = await startKpiWindows({
-  config,
-  kafka,
-  logger: rt.logger,
-  registry: rt.metrics,
-  onFatal: () => void rt.shutdown.trigger('kpi consumer stopped on a non-retriable error', 1),
-});
-holder.service = started;
-rt.shutdown.onShutdown(
-  'kpi: stop intake, finish and commit the batch in flight',
-  () => started.stop(),
-  'stop-intake',
+// Ops endpoints come up first, so /healthz answers while topics and schemas are checked.
+const started = await runService(
+  rt,
+  ({ onFatal }) =>
+    startKpiWindows({
+      config,
+      kafka,
+      logger: rt.logger,
+      registry: rt.metrics,
+      onFatal: () => onFatal('kpi consumer stopped on a non-retriable error'),
+    }),
+  {
+    name: 'kpi windows',
+    opsPort: config.OPS_PORT,
+    check: 'kpi',
+    starting: 'starting',
+    readiness: (s) => s.readiness(),
+    stopHook: 'kpi: stop intake, finish and commit the batch in flight',
+    closeHook: 'kpi: publish due updates, close producers',
+    // Stops with the intake; close publishes the due window updates, so it runs in 'flush', before 'close'.
+    stopPhase: 'stop-intake',
+    closePhase: 'flush',
+  },
 );
-rt.shutdown.onShutdown('kpi: publish due updates, close producers', () => started.close(), 'flush');
-rt.logger.info(
-  { stage: config.KPI_STAGE, input: config.KPI_INPUT_TOPIC, output: config.KPI_OUTPUT_TOPIC },
-  'kpi windows started',
-);
+if (started) {
+  rt.logger.info(
+    { stage: config.KPI_STAGE, input: config.KPI_INPUT_TOPIC, output: config.KPI_OUTPUT_TOPIC },
+    'kpi windows started',
+  );
+}

@@ -1,0 +1,68 @@
+import type { RunningService } from './running-service.ts';
+import type { ServiceRuntime } from './service-runtime.ts';
+import type { ShutdownPhase } from './shutdown.ts';
+
+export interface RunServiceOptions<S extends RunningService> {
+  /** The part's name in log lines and shutdown hook names (e.g. 'relay', 'ingest'). */
+  name: string;
+  opsPort: number;
+  /** The readiness check's name in /readyz. */
+  check: string;
+  /** The check's detail until the factory resolved (e.g. 'starting'). */
+  starting: string;
+  /** The check once started; default isReady(). Parts that can say why they are not ready pass it. */
+  readiness?: (service: S) => true | string;
+  /** Hook names: what stop and close finish, as the shutdown log shows them. */
+  stopHook: string;
+  closeHook: string;
+  /** Default 'drain' and 'close'; a part that must stop before others flush picks earlier ones. */
+  stopPhase?: ShutdownPhase;
+  closePhase?: ShutdownPhase;
+}
+
+/** What a part's factory receives from runService: how to end the process on a fatal error. */
+export interface RunServiceContext {
+  /** A non-retriable error: shut down gracefully and exit 1 (a supervisor restarts the process). */
+  onFatal: (reason: string) => void;
+}
+
+/**
+ * What every service's main.ts does after parsing its config: readiness check first and ops
+ * endpoints up (so /healthz answers while the part waits for its dependencies), start the part,
+ * register its graceful stop (stop in 'drain', close in 'close'). A start failure or a fatal error
+ * ends the process with exit code 1. Resolves undefined when the shutdown came during startup (then
+ * a part that did start is stopped and closed here: its hooks would be too late).
+ */
+export async function runService<S extends RunningService>(
+  rt: ServiceRuntime,
+  start: (ctx: RunServiceContext) => Promise<S>,
+  opts: RunServiceOptions<S>,
+): Promise<S | undefined> {
+  // Set once started; the readiness check reads it from the first request on.
+  const current: { service?: S } = {};
+  const readiness = opts.readiness ?? ((s: S) => s.isReady() || `${opts.name} not ready`);
+  rt.health.addCheck(opts.check, () => (current.service ? readiness(current.service) : opts.starting));
+  await rt.serve(opts.opsPort);
+  const ctx: RunServiceContext = { onFatal: (reason) => void rt.shutdown.trigger(reason, 1) };
+  let started: S;
+  try {
+    started = await start(ctx);
+  } catch (err) {
+    // A half-started part closed what it opened; a supervisor restarts the process.
+    if (!rt.shutdown.isShuttingDown) {
+      rt.logger.fatal({ err }, `${opts.name} could not start`);
+      await rt.shutdown.trigger('start failed', 1);
+    }
+    return undefined;
+  }
+  if (rt.shutdown.isShuttingDown) {
+    // The signal came while the part was starting: the hooks below would be too late.
+    await started.stop();
+    await started.close();
+    return undefined;
+  }
+  current.service = started;
+  rt.shutdown.onShutdown(opts.stopHook, () => started.stop(), opts.stopPhase ?? 'drain');
+  rt.shutdown.onShutdown(opts.closeHook, () => started.close(), opts.closePhase ?? 'close');
+  return started;
+}
