@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TcpFaultProxy, waitFor, type ServiceProcess } from '@retail-stream/runtime/testing';
+import {
+  TcpFaultProxy,
+  waitFor,
+  waitForGroupCaughtUp,
+  type ServiceProcess,
+} from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countTables, expectedCounts, PG_URL, spawnSink, topicEnv } from '../test/harness.ts';
@@ -40,6 +45,9 @@ describe('postgres sink: database outage under load', () => {
     }
   };
 
+  const retriableErrors = (p: ServiceProcess): number =>
+    p.lines.filter((l) => l.msg === 'retriable handler error: backing off').length;
+
   it('holds offsets while Postgres is away and applies everything once after it returns', async () => {
     const perStore = storeLoad('outage_store', 10, 600, 900);
     const all: StoreEvent[] = perStore.flat();
@@ -59,11 +67,21 @@ describe('postgres sink: database outage under load', () => {
       what: `first wave applied (${sink.output.slice(-400)})`,
     });
 
+    // Wave 0's offsets are committed before the cut, so no commit of it can land later.
+    await waitForGroupCaughtUp(hq.kafka, groupId, [hq.topics.events], 30_000, () => sink!.output.slice(-400));
+
+    const retriesBefore = retriableErrors(sink);
     proxy.cut();
     const cutAt = Date.now();
     await hq.producer.send(hq.topics.events, wave(1).map(hq.encoder.event));
-    await sleep(2_000);
+    // The sink has met the outage (a write failed and it is backing off) before the baseline is read.
+    await waitFor(() => retriableErrors(sink!) > retriesBefore, {
+      timeoutMs: 30_000,
+      what: `a retriable handler error after the cut (${sink.output.slice(-400)})`,
+    });
     const offsetsEarly = await committed(groupId);
+    // From here the sleeps only pace the waves over the 30 s outage; what is asserted after them is
+    // that nothing happened during it.
     for (let i = 2; i <= 10; i++) {
       await hq.producer.send(hq.topics.events, wave(i).map(hq.encoder.event));
       await sleep(Math.max(0, cutAt + i * 2_900 - Date.now()));
