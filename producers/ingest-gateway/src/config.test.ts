@@ -1,4 +1,5 @@
-import { ConfigError, parseConfig } from '@retail-stream/runtime';
+import { parseConfig } from '@retail-stream/runtime';
+import { refusedSettings } from '@retail-stream/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { gatewayConfig } from './config.ts';
 
@@ -18,20 +19,11 @@ describe('gatewayConfig', () => {
   });
 
   it('lists every problem at once', () => {
-    try {
-      parseConfig(gatewayConfig, {
-        PG_URL: 'mysql://x',
-        GATEWAY_PG_SCHEMA: 'Bad-Name',
-        GATEWAY_MAX_EVENTS: '0',
-      });
-      expect.unreachable();
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError);
-      expect((err as ConfigError).problems.map((p) => p.split(':')[0])).toEqual([
-        'PG_URL',
-        'GATEWAY_PG_SCHEMA',
-        'GATEWAY_MAX_EVENTS',
-      ]);
-    }
+    const refused = refusedSettings(gatewayConfig, {
+      PG_URL: 'mysql://x',
+      GATEWAY_PG_SCHEMA: 'Bad-Name',
+      GATEWAY_MAX_EVENTS: '0',
+    });
+    expect(refused).toEqual(['PG_URL', 'GATEWAY_PG_SCHEMA', 'GATEWAY_MAX_EVENTS']);
   });
 });

@@ -25,3 +25,4 @@ export * from './test-cassandra-keyspace.ts';
 export * from './latency-stats.ts';
 export * from './sole-dead-letter.ts';
 export * from './shutdown-steps.ts';
+export * from './config-problems.ts';
