@@ -19,6 +19,13 @@ export function createOrderedProducer(kafka: Kafka, sendRetries: number): Produc
   });
 }
 
+/**
+ * Buckets for a histogram that times work ending in an ordered producer's acknowledged send (a
+ * relay batch, a gateway request): milliseconds when the broker is near, up to 30 s when kafkajs
+ * retries a leader change inside the send.
+ */
+export const ACKED_SEND_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
 /** Connects, or disconnects the half-open producer (kafkajs keeps its sockets) and rethrows. */
 export async function connectOrDiscard(producer: Producer): Promise<Producer> {
   try {

@@ -1,8 +1,6 @@
-import { counter, histogram, type ServiceRuntime } from '@retail-stream/runtime';
+import { ACKED_SEND_SECONDS_BUCKETS, counter, histogram, type ServiceRuntime } from '@retail-stream/runtime';
 
-type Registry = ServiceRuntime['metrics'];
-
-export function createGatewayMetrics(registry: Registry) {
+export function createGatewayMetrics(registry: ServiceRuntime['metrics']) {
   return {
     events: counter(
       registry,
@@ -18,7 +16,7 @@ export function createGatewayMetrics(registry: Registry) {
       'retail_gateway_request_duration_seconds',
       'Ingestion API request duration (auth, validation, produce and commit)',
       [],
-      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      ACKED_SEND_SECONDS_BUCKETS,
     ),
     batchEvents: histogram(
       registry,

@@ -1,8 +1,12 @@
-import { counter, gauge, histogram, type ServiceRuntime } from '@retail-stream/runtime';
+import {
+  ACKED_SEND_SECONDS_BUCKETS,
+  counter,
+  gauge,
+  histogram,
+  type ServiceRuntime,
+} from '@retail-stream/runtime';
 
-type Registry = ServiceRuntime['metrics'];
-
-export function createRelayMetrics(registry: Registry) {
+export function createRelayMetrics(registry: ServiceRuntime['metrics']) {
   return {
     backlog: gauge(
       registry,
@@ -30,7 +34,7 @@ export function createRelayMetrics(registry: Registry) {
       'retail_relay_publish_duration_seconds',
       'Time from handing a batch to the publisher to its acknowledgement (or failure)',
       [],
-      [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      ACKED_SEND_SECONDS_BUCKETS,
     ),
     phase: histogram(
       registry,
