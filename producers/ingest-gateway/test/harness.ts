@@ -1,17 +1,11 @@
 import type { Server } from 'node:http';
 import { serviceEnv } from '@retail-stream/infra';
-import {
-  closeServer,
-  createMetricsRegistry,
-  Health,
-  listen,
-  mountOpsRoutes,
-  parseConfig,
-} from '@retail-stream/runtime';
+import { closeServer, Health, listen, mountOpsRoutes, parseConfig } from '@retail-stream/runtime';
 import {
   captureLogger,
   KafkaNetworkFaults,
   packageDirs,
+  startInProcess,
   testEndpoints,
   testPgSchema,
   testTopics,
@@ -117,15 +111,28 @@ export async function startGateway(
 ): Promise<InProcessGateway> {
   const config = parseConfig(gatewayConfig, env);
   const { logger, lines } = captureLogger('ingest-gateway-test');
-  const metrics = createMetricsRegistry('ingest-gateway', { defaultMetrics: false });
-  const health = new Health();
-  const gateway = createIngestGateway({ config, logger, metrics, kafka: opts.kafka });
-  const app = express();
-  mountOpsRoutes(app, { metrics, health });
-  health.addCheck('gateway', () => gateway.readiness());
-  app.use(gateway.router);
-  const { server, port } = await listen(app, 0, '127.0.0.1');
-  await gateway.start();
+  let port = 0;
+  const started = await startInProcess(
+    async ({ metrics }) => {
+      const health = new Health();
+      const gateway = createIngestGateway({ config, logger, metrics, kafka: opts.kafka });
+      const app = express();
+      mountOpsRoutes(app, { metrics, health });
+      health.addCheck('gateway', () => gateway.readiness());
+      app.use(gateway.router);
+      const listening = await listen(app, 0, '127.0.0.1');
+      port = listening.port;
+      await gateway.start();
+      // The gateway's intake is its HTTP server: stop closes it (in-flight requests finish), as
+      // main.ts does in phase stop-intake; close then ends the producer and the pool.
+      return Object.assign(gateway, {
+        isReady: () => gateway.sink.connected,
+        stop: () => closeServer(listening.server as Server).catch(() => undefined),
+      });
+    },
+    { name: 'ingest-gateway', logger },
+  );
+  const gateway = started.service;
   const db = gatewayPool(config.PG_URL, config.GATEWAY_PG_SCHEMA, {
     max: 3,
     applicationName: 'gateway-test',
@@ -144,10 +151,9 @@ export async function startGateway(
       );
       return rows[0] ? Number(rows[0].last_seq) : 0;
     },
-    metricsText: () => metrics.metrics(),
+    metricsText: started.metricsText,
     async stop() {
-      await closeServer(server as Server).catch(() => undefined);
-      await gateway.close();
+      await started.stop();
       await db.end();
     },
   };
