@@ -23,6 +23,7 @@ export * from './clickhouse-compat.ts';
 export * from './service-runtime.ts';
 export * from './pg-database.ts';
 export * from './pg-migrations.ts';
+export * from './pg-schema.ts';
 export * from './pg-transaction.ts';
 export * from './seeded-random.ts';
 export * from './proc-stats.ts';

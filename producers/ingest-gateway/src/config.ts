@@ -1,9 +1,12 @@
-import { baseServiceConfig, boolFromEnv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
+import {
+  baseServiceConfig,
+  boolFromEnv,
+  kafkaConfig,
+  PG_SCHEMA_NAME,
+  schemaRegistryConfig,
+} from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
-
-/** Postgres schema names the gateway may create (quoted into DDL, so the pattern is what makes it safe). */
-export const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const ms = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
 
@@ -12,7 +15,7 @@ export const databaseConfig = z.object({
   PG_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
   GATEWAY_PG_SCHEMA: z
     .string()
-    .regex(PG_SCHEMA, 'lower-case letters, digits and _')
+    .regex(PG_SCHEMA_NAME, 'lower-case letters, digits and _')
     .default('ingest_gateway'),
 });
 
