@@ -1,3 +1,4 @@
+import type { ClickHouseClient } from '@clickhouse/client';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TcpFaultProxy, waitFor } from '@retail-stream/runtime/testing';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
@@ -16,6 +17,25 @@ import { useSinkFixture } from '../test/fixture.ts';
 import { tableCounts } from './queries.ts';
 
 const OUTAGE_MS = 30_000;
+
+/** Retries of batches the sink could not write because ClickHouse was unreachable. */
+async function unavailableRetries(sink: InProcessSink): Promise<number> {
+  return (await sink.metricsText())
+    .split('\n')
+    .filter(
+      (l) => l.startsWith('retail_consumer_retries_total{') && l.includes('code="CLICKHOUSE_UNAVAILABLE"'),
+    )
+    .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+/** Inserts ClickHouse is executing (any database: others' only make the wait longer). */
+async function insertsRunning(client: ClickHouseClient): Promise<number> {
+  const rs = await client.query({
+    query: "SELECT count() AS n FROM system.processes WHERE match(query, '(?i)^[[:space:]]*insert')",
+    format: 'JSONEachRow',
+  });
+  return Number((await rs.json<{ n: string }>())[0]!.n);
+}
 
 describe('clickhouse sink: ClickHouse down for 30 s under load', () => {
   const f = useSinkFixture(3);
@@ -53,10 +73,21 @@ describe('clickhouse sink: ClickHouse down for 30 s under load', () => {
     })();
 
     await waitFor(async () => (await rawRowCount(f.db.client)) > 0, { what: 'rows before the outage' });
+    const retriesBefore = await unavailableRetries(sink);
     proxy.cut();
-    await sleep(2_000); // an insert already past the proxy may still land
+    const cutAt = Date.now();
+    // The baseline is read once the sink has met the outage (an insert failed and it is backing
+    // off) and ClickHouse has finished every insert it had received before the cut: from then on
+    // nothing the sink sent earlier can still land.
+    await waitFor(async () => (await unavailableRetries(sink!)) > retriesBefore, {
+      what: 'a CLICKHOUSE_UNAVAILABLE retry after the cut',
+    });
+    await waitFor(async () => (await insertsRunning(f.db.client)) === 0, {
+      what: 'no insert running in ClickHouse',
+    });
     const duringBefore = await rawRowCount(f.db.client);
-    await sleep(OUTAGE_MS - 2_000);
+    // This sleep proves something does not happen: no row arrives for the rest of the outage.
+    await sleep(Math.max(0, cutAt + OUTAGE_MS - Date.now()));
     const duringAfter = await rawRowCount(f.db.client);
     proxy.restore();
     // Nothing reached ClickHouse while it was "down": the outage was real.
@@ -71,11 +102,7 @@ describe('clickhouse sink: ClickHouse down for 30 s under load', () => {
       what: `all rows after the outage: ${JSON.stringify(want)}`,
     });
 
-    const metrics = await sink.metricsText();
-    const retries = metrics
-      .split('\n')
-      .filter((l) => l.startsWith('retail_consumer_retries_total{') && l.includes('CLICKHOUSE_UNAVAILABLE'));
-    expect(retries.length).toBeGreaterThan(0);
+    expect(await unavailableRetries(sink)).toBeGreaterThan(0);
     expect(await collapsed()).toEqual(want);
     expect(await salesTotalsByStore(f.db.client)).toEqual(expectedSales(events));
   }, 150_000);
