@@ -1,5 +1,5 @@
 import { Partitioners, type Kafka, type Producer } from 'kafkajs';
-import { TransientError } from './errors.ts';
+import { AppError, kafkaErrorCode, TransientError } from './errors.ts';
 
 /**
  * The producer of a part that must keep one store's events in order (the outbox relay, the ingest
@@ -47,6 +47,18 @@ export function kafkaProtocolType(err: unknown): string | undefined {
     if (typeof e.type === 'string') return e.type;
   }
   return undefined;
+}
+
+/**
+ * A kafkajs protocol error as its catalogue code (retriable or not as the catalogue says), the
+ * protocol type kept in the message; undefined when `err` carries no protocol type (a connection
+ * failure, a timeout), which each caller classifies for its own retry policy.
+ */
+export function kafkaProtocolError(err: unknown): AppError | undefined {
+  const type = kafkaProtocolType(err);
+  if (!type) return undefined;
+  const message = (err as Error)?.message ?? String(err);
+  return new AppError(kafkaErrorCode(type), `${type}: ${message}`, { cause: err });
 }
 
 /**

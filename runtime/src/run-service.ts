@@ -2,22 +2,33 @@ import type { RunningService } from './running-service.ts';
 import type { ServiceRuntime } from './service-runtime.ts';
 import type { ShutdownPhase } from './shutdown.ts';
 
-export interface RunServiceOptions<S extends RunningService> {
-  /** The part's name in log lines and shutdown hook names (e.g. 'relay', 'ingest'). */
+export interface RunServiceOptions {
+  /** The part as log lines name it ('outbox relay'): "<name> started", "<name> could not start". */
   name: string;
   opsPort: number;
   /** The readiness check's name in /readyz. */
   check: string;
-  /** The check's detail until the factory resolved (e.g. 'starting'). */
-  starting: string;
-  /** The check once started; default isReady(). Parts that can say why they are not ready pass it. */
-  readiness?: (service: S) => true | string;
+  /** The check's detail until the factory resolved; default 'starting'. */
+  starting?: string;
+  /** The detail when a part without readiness() answers isReady() false; default '<name> not ready'. */
+  notReady?: string;
   /** Hook names: what stop and close finish, as the shutdown log shows them. */
   stopHook: string;
   closeHook: string;
   /** Default 'drain' and 'close'; a part that must stop before others flush picks earlier ones. */
   stopPhase?: ShutdownPhase;
   closePhase?: ShutdownPhase;
+  /** Fields of the "<name> started" line (topics, store, …); no line when omitted. */
+  startedLog?: Record<string, unknown>;
+}
+
+/** A part that can say why it is not ready: its reason becomes the readiness check's detail. */
+interface ExplainsReadiness {
+  readiness(): true | string;
+}
+
+function explainsReadiness(s: RunningService): s is RunningService & ExplainsReadiness {
+  return typeof (s as Partial<ExplainsReadiness>).readiness === 'function';
 }
 
 /** What a part's factory receives from runService: how to end the process on a fatal error. */
@@ -36,12 +47,15 @@ export interface RunServiceContext {
 export async function runService<S extends RunningService>(
   rt: ServiceRuntime,
   start: (ctx: RunServiceContext) => Promise<S>,
-  opts: RunServiceOptions<S>,
+  opts: RunServiceOptions,
 ): Promise<S | undefined> {
   // Set once started; the readiness check reads it from the first request on.
   const current: { service?: S } = {};
-  const readiness = opts.readiness ?? ((s: S) => s.isReady() || `${opts.name} not ready`);
-  rt.health.addCheck(opts.check, () => (current.service ? readiness(current.service) : opts.starting));
+  const readiness = (s: S): true | string =>
+    explainsReadiness(s) ? s.readiness() : s.isReady() || (opts.notReady ?? `${opts.name} not ready`);
+  rt.health.addCheck(opts.check, () =>
+    current.service ? readiness(current.service) : (opts.starting ?? 'starting'),
+  );
   await rt.serve(opts.opsPort);
   const ctx: RunServiceContext = { onFatal: (reason) => void rt.shutdown.trigger(reason, 1) };
   let started: S;
@@ -64,5 +78,6 @@ export async function runService<S extends RunningService>(
   current.service = started;
   rt.shutdown.onShutdown(opts.stopHook, () => started.stop(), opts.stopPhase ?? 'drain');
   rt.shutdown.onShutdown(opts.closeHook, () => started.close(), opts.closePhase ?? 'close');
+  if (opts.startedLog) rt.logger.info(opts.startedLog, `${opts.name} started`);
   return started;
 }

@@ -2,8 +2,7 @@ import {
   AppError,
   connectOrDiscard,
   createOrderedProducer,
-  kafkaErrorCode,
-  kafkaProtocolType,
+  kafkaProtocolError,
   kafkaTimeout,
   TransientError,
   type Logger,
@@ -122,14 +121,15 @@ export class KafkaSink {
 
 function sendError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const type = kafkaProtocolType(err);
   const message = (err as Error)?.message ?? String(err);
-  const code = type ? kafkaErrorCode(type) : 'KAFKA_UNAVAILABLE';
-  if (code === 'KAFKA_MESSAGE_TOO_LARGE') {
-    return new AppError(code, `the broker refused the batch as too large: ${message}; send smaller batches`, {
-      cause: err,
-    });
+  const protocol = kafkaProtocolError(err);
+  if (protocol?.code === 'KAFKA_MESSAGE_TOO_LARGE') {
+    return new AppError(
+      'KAFKA_MESSAGE_TOO_LARGE',
+      `the broker refused the batch as too large: ${message}; send smaller batches`,
+      { cause: err },
+    );
   }
   // Every other Kafka failure is retriable (catalogue): the relay resends after a 503.
-  return new AppError(code, type ? `${type}: ${message}` : message, { cause: err });
+  return protocol ?? new AppError('KAFKA_UNAVAILABLE', message, { cause: err });
 }

@@ -2,7 +2,7 @@ import {
   AppError,
   connectOrDiscard,
   createOrderedProducer,
-  kafkaErrorCode,
+  kafkaProtocolError,
   kafkaProtocolType,
   kafkaTimeout,
   TransientError,
@@ -172,12 +172,12 @@ function startsWith(events: readonly OutboundEvent[], prefix: readonly OutboundE
 /** Every Kafka failure is retried (the relay never drops); the code says which kind it was. */
 function publishError(err: unknown): AppError {
   if (err instanceof TransientError) return err;
-  const type = kafkaProtocolType(err);
+  // A protocol error keeps the catalogue's Kafka code; the relay retries whatever the code's
+  // retriable flag says (it never drops a row).
+  const protocol = kafkaProtocolError(err);
+  if (protocol) return protocol;
   const message = (err as Error)?.message ?? String(err);
   const name = (err as Error)?.name ?? '';
-  // A protocol type maps to one of the catalogue's fixed Kafka codes; the type stays in the message.
-  // The relay retries whatever the code's retriable flag says (it never drops a row).
-  if (type) return new AppError(kafkaErrorCode(type), `${type}: ${message}`, { cause: err });
   const code = /Connection|Timeout|Retries/i.test(name + message) ? 'KAFKA_UNAVAILABLE' : 'KAFKA_SEND_FAILED';
   return new TransientError(code, message, err);
 }

@@ -11,22 +11,19 @@ const rt = createServiceRuntime('outbox-relay', config);
 rt.metrics.setDefaultLabels({ service: rt.service, store_id: config.STORE_ID });
 
 // Ops endpoints come up first, so /healthz answers while the relay waits for its database.
-const started = await runService(
+await runService(
   rt,
   () => startOutboxRelay({ config, logger: rt.logger, metrics: rt.metrics, signal: rt.shutdown.signal }),
   {
-    name: 'relay',
+    name: 'outbox relay',
     opsPort: config.OPS_PORT,
     check: 'relay',
-    starting: 'starting',
-    readiness: (s) => s.readiness(),
     stopHook: 'relay: stop polling, finish and mark the batch in flight',
     closeHook: 'relay: producer, lease and database pool',
+    startedLog: {
+      store_id: config.STORE_ID,
+      protocol: config.RELAY_SYNC_PROTOCOL,
+      topic: config.RELAY_TOPIC,
+    },
   },
 );
-if (started) {
-  rt.logger.info(
-    { store_id: config.STORE_ID, protocol: config.RELAY_SYNC_PROTOCOL, topic: config.RELAY_TOPIC },
-    'outbox relay started',
-  );
-}

@@ -29,7 +29,7 @@ export function runSink<T>(
       opsPort,
       check: 'consumer',
       starting: 'not in the consumer group yet',
-      readiness: (s) => s.isReady() || 'not in the consumer group yet',
+      notReady: 'not in the consumer group yet',
       stopHook: `${spec.name}: finish and commit the batch in flight`,
       closeHook: `${spec.name}: store and DLQ producer`,
     },

@@ -14,7 +14,8 @@ const rt = createServiceRuntime(PROCESSOR_NAME, config);
 const kafka = createKafka(config, PROCESSOR_NAME, rt.logger);
 
 // Ops endpoints come up first, so /healthz answers while reference data and the changelog load.
-const started = await runService(
+// Consumer stop waits for the batch in flight, whose transaction (outputs + state + offsets) commits.
+await runService(
   rt,
   ({ onFatal }) =>
     startIngestProcessor({
@@ -31,15 +32,8 @@ const started = await runService(
     opsPort: config.OPS_PORT,
     check: 'ingest',
     starting: 'loading reference data and dedup state',
-    readiness: (s) => s.readiness(),
-    // Consumer stop waits for the batch in flight, whose transaction (outputs + state + offsets) commits.
     stopHook: 'ingest: finish and commit the batch in flight',
     closeHook: 'ingest: close producers and readers',
+    startedLog: { input: config.INGEST_INPUT_TOPIC, output: config.INGEST_OUTPUT_TOPIC },
   },
 );
-if (started) {
-  rt.logger.info(
-    { input: config.INGEST_INPUT_TOPIC, output: config.INGEST_OUTPUT_TOPIC },
-    'ingest processor started',
-  );
-}

@@ -11,8 +11,9 @@ const config = loadConfigOrExit(kpiConfig);
 const rt = createServiceRuntime(KPI_WINDOWS_NAME, config);
 const kafka = createKafka(config, KPI_WINDOWS_NAME, rt.logger);
 
-// Ops endpoints come up first, so /healthz answers while topics and schemas are checked.
-const started = await runService(
+// Ops endpoints come up first, so /healthz answers while topics and schemas are checked. KPI
+// windows stop with the intake; close publishes the due window updates, so it runs in 'flush'.
+await runService(
   rt,
   ({ onFatal }) =>
     startKpiWindows({
@@ -26,18 +27,10 @@ const started = await runService(
     name: 'kpi windows',
     opsPort: config.OPS_PORT,
     check: 'kpi',
-    starting: 'starting',
-    readiness: (s) => s.readiness(),
     stopHook: 'kpi: stop intake, finish and commit the batch in flight',
-    closeHook: 'kpi: publish due updates, close producers',
-    // Stops with the intake; close publishes the due window updates, so it runs in 'flush', before 'close'.
     stopPhase: 'stop-intake',
+    closeHook: 'kpi: publish due updates, close producers',
     closePhase: 'flush',
+    startedLog: { stage: config.KPI_STAGE, input: config.KPI_INPUT_TOPIC, output: config.KPI_OUTPUT_TOPIC },
   },
 );
-if (started) {
-  rt.logger.info(
-    { stage: config.KPI_STAGE, input: config.KPI_INPUT_TOPIC, output: config.KPI_OUTPUT_TOPIC },
-    'kpi windows started',
-  );
-}
