@@ -1,3 +1,4 @@
+import type { Logger } from './logger.ts';
 import type { RunningService } from './running-service.ts';
 import type { ServiceRuntime } from './service-runtime.ts';
 import type { ShutdownPhase } from './shutdown.ts';
@@ -31,10 +32,17 @@ function explainsReadiness(s: RunningService): s is RunningService & ExplainsRea
   return typeof (s as Partial<ExplainsReadiness>).readiness === 'function';
 }
 
-/** What a part's factory receives from runService: how to end the process on a fatal error. */
+/**
+ * What runService hands a part's `start<Part>`: the same deps shape startInProcess gives it in
+ * tests, so a main spreads them in and adds only its config and clients.
+ */
 export interface RunServiceContext {
+  logger: Logger;
+  metrics: ServiceRuntime['metrics'];
+  /** Aborts startup waits (a dependency not up yet) when the process shuts down. */
+  signal: AbortSignal;
   /** A non-retriable error: shut down gracefully and exit 1 (a supervisor restarts the process). */
-  onFatal: (reason: string) => void;
+  onFatal: (err: unknown) => void;
 }
 
 /**
@@ -57,7 +65,13 @@ export async function runService<S extends RunningService>(
     current.service ? readiness(current.service) : (opts.starting ?? 'starting'),
   );
   await rt.serve(opts.opsPort);
-  const ctx: RunServiceContext = { onFatal: (reason) => void rt.shutdown.trigger(reason, 1) };
+  const ctx: RunServiceContext = {
+    logger: rt.logger,
+    metrics: rt.metrics,
+    signal: rt.shutdown.signal,
+    // The part logged the error where it happened; the shutdown log names the part.
+    onFatal: () => void rt.shutdown.trigger(`${opts.name}: non-retriable error`, 1),
+  };
   let started: S;
   try {
     started = await start(ctx);

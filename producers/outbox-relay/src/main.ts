@@ -11,19 +11,15 @@ const rt = createServiceRuntime('outbox-relay', config);
 rt.metrics.setDefaultLabels({ service: rt.service, store_id: config.STORE_ID });
 
 // Ops endpoints come up first, so /healthz answers while the relay waits for its database.
-await runService(
-  rt,
-  () => startOutboxRelay({ config, logger: rt.logger, metrics: rt.metrics, signal: rt.shutdown.signal }),
-  {
-    name: 'outbox relay',
-    opsPort: config.OPS_PORT,
-    check: 'relay',
-    stopHook: 'relay: stop polling, finish and mark the batch in flight',
-    closeHook: 'relay: producer, lease and database pool',
-    startedLog: {
-      store_id: config.STORE_ID,
-      protocol: config.RELAY_SYNC_PROTOCOL,
-      topic: config.RELAY_TOPIC,
-    },
+await runService(rt, (deps) => startOutboxRelay({ ...deps, config }), {
+  name: 'outbox relay',
+  opsPort: config.OPS_PORT,
+  check: 'relay',
+  stopHook: 'relay: stop polling, finish and mark the batch in flight',
+  closeHook: 'relay: producer, lease and database pool',
+  startedLog: {
+    store_id: config.STORE_ID,
+    protocol: config.RELAY_SYNC_PROTOCOL,
+    topic: config.RELAY_TOPIC,
   },
-);
+});

@@ -15,23 +15,13 @@ export function runSink<T>(
   spec: SinkSpec<T>,
   opsPort: number,
 ): Promise<RunningService | undefined> {
-  return runService(
-    rt,
-    ({ onFatal }) =>
-      startSinkService(spec, {
-        logger: rt.logger,
-        metrics: rt.metrics,
-        signal: rt.shutdown.signal,
-        onFatal: () => onFatal('non-retriable sink error'),
-      }),
-    {
-      name: spec.name,
-      opsPort,
-      check: 'consumer',
-      starting: 'not in the consumer group yet',
-      notReady: 'not in the consumer group yet',
-      stopHook: `${spec.name}: finish and commit the batch in flight`,
-      closeHook: `${spec.name}: store and DLQ producer`,
-    },
-  );
+  return runService(rt, (deps) => startSinkService(spec, deps), {
+    name: spec.name,
+    opsPort,
+    check: 'consumer',
+    starting: 'not in the consumer group yet',
+    notReady: 'not in the consumer group yet',
+    stopHook: `${spec.name}: finish and commit the batch in flight`,
+    closeHook: `${spec.name}: store and DLQ producer`,
+  });
 }

@@ -17,16 +17,8 @@ const kafka = createKafka(config, PROCESSOR_NAME, rt.logger);
 // Consumer stop waits for the batch in flight, whose transaction (outputs + state + offsets) commits.
 await runService(
   rt,
-  ({ onFatal }) =>
-    startIngestProcessor({
-      config,
-      kafka,
-      serde: AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL),
-      logger: rt.logger,
-      metrics: rt.metrics,
-      signal: rt.shutdown.signal,
-      onFatal: () => onFatal('non-retriable processing error'),
-    }),
+  (deps) =>
+    startIngestProcessor({ ...deps, config, kafka, serde: AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL) }),
   {
     name: 'ingest processor',
     opsPort: config.OPS_PORT,

@@ -13,24 +13,13 @@ const kafka = createKafka(config, KPI_WINDOWS_NAME, rt.logger);
 
 // Ops endpoints come up first, so /healthz answers while topics and schemas are checked. KPI
 // windows stop with the intake; close publishes the due window updates, so it runs in 'flush'.
-await runService(
-  rt,
-  ({ onFatal }) =>
-    startKpiWindows({
-      config,
-      kafka,
-      logger: rt.logger,
-      registry: rt.metrics,
-      onFatal: () => onFatal('kpi consumer stopped on a non-retriable error'),
-    }),
-  {
-    name: 'kpi windows',
-    opsPort: config.OPS_PORT,
-    check: 'kpi',
-    stopHook: 'kpi: stop intake, finish and commit the batch in flight',
-    stopPhase: 'stop-intake',
-    closeHook: 'kpi: publish due updates, close producers',
-    closePhase: 'flush',
-    startedLog: { stage: config.KPI_STAGE, input: config.KPI_INPUT_TOPIC, output: config.KPI_OUTPUT_TOPIC },
-  },
-);
+await runService(rt, (deps) => startKpiWindows({ ...deps, registry: deps.metrics, config, kafka }), {
+  name: 'kpi windows',
+  opsPort: config.OPS_PORT,
+  check: 'kpi',
+  stopHook: 'kpi: stop intake, finish and commit the batch in flight',
+  stopPhase: 'stop-intake',
+  closeHook: 'kpi: publish due updates, close producers',
+  closePhase: 'flush',
+  startedLog: { stage: config.KPI_STAGE, input: config.KPI_INPUT_TOPIC, output: config.KPI_OUTPUT_TOPIC },
+});
