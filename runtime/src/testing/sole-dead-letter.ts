@@ -1,4 +1,3 @@
-import { expect } from 'vitest';
 import { readDeadLetter, type DeadLetterInfo } from '../dead-letter.ts';
 import type { TopicCollector } from './topic-collector.ts';
 
@@ -16,6 +15,9 @@ export interface ExpectedDeadLetter extends Omit<DeadLetterInfo, 'message' | 'ti
  * Poison-isolation tests of every sink end on this check.
  */
 export async function expectSoleDeadLetter(dlq: TopicCollector, want: ExpectedDeadLetter): Promise<void> {
+  // Imported here, not at the top: benches import the test kit outside vitest, where loading
+  // vitest's `expect` throws.
+  const { expect } = await import('vitest');
   const { message, value, ...headers } = want;
   try {
     await dlq.waitForCount(1);
