@@ -1,27 +1,20 @@
 import { parseAvroType, type AvroType } from './avro-type.ts';
-import { canonicalizeAvroSchema, invalidSchema } from './canonical-schema.ts';
 import { compatibilityProblems } from './compatibility.ts';
 import type { CompatibilityLevel } from './compatibility-level.ts';
 import { RegistryError } from './errors.ts';
 import type { EventSink, RegistryEvent } from './events.ts';
+import {
+  dependencyTexts,
+  identityOf,
+  prepareSchema,
+  type SchemaLookup,
+  type SchemaRecord,
+} from './schema-preparation.ts';
 import type { SchemaInput, SchemaReference, SubjectVersion, VersionSpec } from './types.ts';
 
 interface VersionRecord {
   id: number;
   deleted: boolean;
-}
-
-interface SchemaRecord {
-  schema: string;
-  references: SchemaReference[];
-}
-
-/** A schema input that has been canonicalised, had its references resolved and parsed. */
-interface PreparedSchema {
-  schema: string;
-  references: SchemaReference[];
-  identity: string;
-  type: AvroType;
 }
 
 export interface RegistryStoreOptions {
@@ -66,7 +59,7 @@ export class RegistryStore {
 
   /** Idempotent: a schema already live under the subject returns its id and adds no version. */
   register(subject: string, input: SchemaInput): { id: number; version: number; created: boolean } {
-    const candidate = this.prepare(input);
+    const candidate = prepareSchema(input, this.storedSchema);
     const live = this.versionsOf(subject, false);
     const knownId = this.idsByIdentity.get(candidate.identity);
     const existing = live.find(([, record]) => record.id === knownId);
@@ -96,7 +89,7 @@ export class RegistryStore {
 
   /** POST /subjects/:subject — which version of this subject, if any, holds exactly this schema. */
   lookup(subject: string, input: SchemaInput, includeDeleted: boolean): SubjectVersion {
-    const candidate = this.prepare(input);
+    const candidate = prepareSchema(input, this.storedSchema);
     const visible = this.existingVersions(subject, includeDeleted);
     const id = this.idsByIdentity.get(candidate.identity);
     const match = visible.findLast(([, record]) => record.id === id);
@@ -224,7 +217,7 @@ export class RegistryStore {
    * under the subject's level. With a single version transitive and plain levels agree.
    */
   compatibilityProblems(subject: string, spec: VersionSpec | undefined, input: SchemaInput): string[] {
-    const candidate = this.prepare(input);
+    const candidate = prepareSchema(input, this.storedSchema);
     const live = this.existingVersions(subject, false);
     const against = spec === undefined ? live : [this.resolveVersion(spec, live)];
     return compatibilityProblems(
@@ -291,50 +284,17 @@ export class RegistryStore {
 
   // ── helpers ────────────────────────────────────────────────────────────────
 
-  private prepare(input: SchemaInput): PreparedSchema {
-    const schemaType = input.schemaType?.toUpperCase() ?? 'AVRO';
-    if (schemaType !== 'AVRO') {
-      throw invalidSchema(
-        schemaType === 'PROTOBUF' || schemaType === 'JSON'
-          ? `schemaType ${schemaType} is not supported: this registry implements Avro only ` +
-              '(use Confluent Schema Registry, e.g. via docker compose, for Protobuf and JSON Schema)'
-          : `unknown schemaType '${input.schemaType}'; the only supported type is AVRO`,
-      );
-    }
-    const schema = canonicalizeAvroSchema(input.schema);
-    const references = (input.references ?? []).map(({ name, subject, version }) => ({
-      name,
-      subject,
-      version,
-    }));
-    const type = parseAvroType(schema, this.dependencyTexts(references));
-    return { schema, references, identity: identityOf(schema, references), type };
-  }
-
-  /** Texts of everything `references` reaches, dependencies before dependants, each once. */
-  private dependencyTexts(references: readonly SchemaReference[], seen = new Set<string>()): string[] {
-    const texts: string[] = [];
-    for (const ref of references) {
-      const key = `${ref.subject}\u0000${ref.version}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const record = this.subjects.get(ref.subject)?.get(ref.version);
-      const target = record && this.schemas.get(record.id);
-      if (!target) {
-        throw invalidSchema(
-          `reference '${ref.name}' points to subject '${ref.subject}' version ${ref.version}, which does not exist`,
-        );
-      }
-      texts.push(...this.dependencyTexts(target.references, seen), target.schema);
-    }
-    return texts;
-  }
+  /** The stored schema a reference points to (subject, version), deleted versions included. */
+  private readonly storedSchema: SchemaLookup = (subject, version) => {
+    const record = this.subjects.get(subject)?.get(version);
+    return record && this.schemas.get(record.id);
+  };
 
   private typeOf(id: number): AvroType {
     let type = this.parsedTypes.get(id);
     if (!type) {
       const record = this.schemas.get(id)!;
-      type = parseAvroType(record.schema, this.dependencyTexts(record.references));
+      type = parseAvroType(record.schema, dependencyTexts(record.references, this.storedSchema));
       this.parsedTypes.set(id, type);
     }
     return type;
@@ -409,10 +369,6 @@ export class RegistryStore {
     }
     return found;
   }
-}
-
-function identityOf(schema: string, references: readonly SchemaReference[]): string {
-  return JSON.stringify([schema, references.map(({ name, subject, version }) => [name, subject, version])]);
 }
 
 function subjectNotFound(subject: string): RegistryError {

@@ -1,22 +1,23 @@
-import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import pg from 'pg';
-import { ensureDebianPackage } from '../debian-packages.ts';
 import { clientEnv, HOST, PG_HQ_DATABASE, PG_USER, type InfraConfig } from '../infra-config.ts';
 import { InfraError } from '../infra-error.ts';
 import { ensureDatabase } from '@retail-stream/runtime';
 import { isAlive, readPid, tailFile } from '../process-control.ts';
 import { logDir, serviceDir, type LocalService, type ServiceContext } from '../service.ts';
+import {
+  ensureOsUser,
+  ensureTraversable,
+  execError,
+  installedServer,
+  isRoot,
+  pgExec,
+  requireServer,
+} from './postgres-os.ts';
 
-const run = promisify(execFile);
-
-const PG_LIB = '/usr/lib/postgresql';
 /** initdb -U: a fixed bootstrap superuser name, whoever runs initdb, so admin connections never guess. */
 const BOOTSTRAP_SUPERUSER = 'postgres';
-/** Postgres refuses to run as root; this is the account Debian's package creates for it. */
-const OS_USER = 'postgres';
 /** sun_path is 108 bytes on Linux; Postgres appends "/.s.PGSQL.<port>" to the directory. */
 const MAX_SOCKET_DIR = 107 - '/.s.PGSQL.65535'.length;
 const ROLE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
@@ -39,111 +40,6 @@ function paths(cfg: InfraConfig): Paths {
     log: path.join(logDir(cfg), 'postgres.log'),
     pidFile: path.join(data, 'postmaster.pid'),
   };
-}
-
-const isRoot = () => process.getuid?.() === 0;
-
-/** Newest Postgres server installed the Debian way (/usr/lib/postgresql/<major>/bin/postgres). */
-function installedServer(): { major: string; bin: string } | undefined {
-  const majors = fs.existsSync(PG_LIB) ? fs.readdirSync(PG_LIB).filter((d) => /^\d+$/.test(d)) : [];
-  const withServer = majors
-    .filter((m) => fs.existsSync(path.join(PG_LIB, m, 'bin', 'postgres')))
-    .sort((a, b) => Number(b) - Number(a));
-  const major = withServer[0];
-  return major ? { major, bin: path.join(PG_LIB, major, 'bin') } : undefined;
-}
-
-async function requireServer(say: (m: string) => void): Promise<{ major: string; bin: string }> {
-  const found = installedServer();
-  if (found) return found;
-  // Client-only packages also populate /usr/lib/postgresql/<major>/bin, so probe a server-side
-  // file: pg_ctlcluster comes with postgresql-common, which only server packages pull in.
-  await ensureDebianPackage('postgresql', '/usr/bin/pg_ctlcluster', say);
-  const installed = installedServer();
-  if (!installed) {
-    throw new InfraError(
-      'MISSING_PACKAGE',
-      `no PostgreSQL server binary under ${PG_LIB}/<version>/bin`,
-      'sudo apt-get install -y postgresql',
-    );
-  }
-  return installed;
-}
-
-async function osUserIds(): Promise<{ uid: number; gid: number } | undefined> {
-  try {
-    const uid = Number((await run('id', ['-u', OS_USER])).stdout.trim());
-    const gid = Number((await run('id', ['-g', OS_USER])).stdout.trim());
-    return { uid, gid };
-  } catch {
-    return undefined;
-  }
-}
-
-/** As root, the account the server runs as: Debian's `postgres`, or a system user we create like it. */
-async function ensureOsUser(say: (m: string) => void): Promise<{ uid: number; gid: number }> {
-  const existing = await osUserIds();
-  if (existing) return existing;
-  say(`creating system user '${OS_USER}' to run PostgreSQL (it refuses to run as root)…`);
-  await run('useradd', [
-    '--system',
-    '--user-group',
-    '--no-create-home',
-    '--home-dir',
-    '/nonexistent',
-    '--shell',
-    '/usr/sbin/nologin',
-    OS_USER,
-  ]);
-  const created = await osUserIds();
-  if (!created)
-    throw new InfraError(
-      'PG_OS_USER',
-      `could not create the '${OS_USER}' system user`,
-      `useradd --system --user-group ${OS_USER}`,
-    );
-  return created;
-}
-
-/** Runs a Postgres binary as the server's OS user (root) or as ourselves (anyone else). */
-async function pgExec(
-  bin: string,
-  file: string,
-  args: string[],
-  timeoutMs = 120_000,
-): Promise<{ stdout: string; stderr: string }> {
-  const exe = path.join(bin, file);
-  const [cmd, argv] = isRoot() ? ['runuser', ['-u', OS_USER, '--', exe, ...args]] : [exe, args];
-  // A neutral cwd: runuser keeps ours, and the postgres user may not be allowed into it.
-  return run(cmd, argv, {
-    cwd: '/',
-    timeout: timeoutMs,
-    maxBuffer: 16 * 1024 * 1024,
-    env: { ...process.env, LC_ALL: 'C' },
-  });
-}
-
-function execError(err: unknown): string {
-  const e = err as { stderr?: string; stdout?: string; message: string };
-  return (e.stderr || e.stdout || e.message).trim().split('\n').slice(-15).join('\n');
-}
-
-/**
- * The server's OS user needs search (x) permission on every directory above its data folder. Only
- * the traverse bit is added — nothing becomes listable or readable — and the user is told.
- */
-function ensureTraversable(dir: string, say: (m: string) => void): void {
-  const fixed: string[] = [];
-  for (let d = path.dirname(dir); ; d = path.dirname(d)) {
-    const mode = fs.statSync(d).mode;
-    if ((mode & 0o001) === 0) {
-      fs.chmodSync(d, mode | 0o001);
-      fixed.push(d);
-    }
-    if (d === path.dirname(d)) break;
-  }
-  if (fixed.length)
-    say(`postgres: allowed the '${OS_USER}' user to traverse (o+x, not list) ${fixed.join(', ')}`);
 }
 
 function isPostgres(pid: number | undefined): pid is number {

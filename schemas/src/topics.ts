@@ -1,0 +1,34 @@
+/**
+ * The pipeline's topic names and the Avro namespaces: one definition each, shared by every
+ * producer, processor, sink and tool (re-exported by catalogue.ts, which routes events to them).
+ */
+export const TOPICS = {
+  /** All store events, key `store_id`. */
+  posEvents: 'retail.pos.events',
+  /** Validated, deduplicated store events with `enrichment` set, key `store_id` (ingest processor). */
+  enrichedEvents: 'retail.events.enriched',
+  /** Rejected records: original key, value and headers plus `dlq.*` headers saying why. */
+  deadLetters: 'retail.events.dlq',
+  /** Compacted, key `store_id`. */
+  refStores: 'retail.ref.stores',
+  /** Compacted, key `sku`. */
+  refProducts: 'retail.ref.products',
+  /** KPI window upserts, key (scope, window_size, window_start). */
+  kpiWindows: 'retail.kpi.windows',
+  /** KPI windows internal: store-window revisions for the chain stage (1 partition, compacted). */
+  kpiStoreWindows: 'retail.kpi.store-windows',
+  /** KPI windows internal: per-partition state changelog (compacted, JSON, not an event contract). */
+  kpiChangelog: 'retail.kpi.changelog',
+  /** KPI late events (corrections path): the enriched record as consumed plus kpi.late.* headers. */
+  kpiLate: 'retail.kpi.late',
+  /** Operational alerts (sequence gaps from the ingest processor), key `store_id`. */
+  opsAlerts: 'retail.ops.alerts',
+} as const;
+
+export type Topic = (typeof TOPICS)[keyof typeof TOPICS];
+
+export const NAMESPACES = {
+  events: 'retail.events',
+  ref: 'retail.ref',
+  kpi: 'retail.kpi',
+} as const;
