@@ -1,10 +1,7 @@
-import { baseServiceConfig, csv } from '@retail-stream/runtime';
+import { baseServiceConfig, csv, PG_SCHEMA_NAME } from '@retail-stream/runtime';
 import { sinkServiceConfig } from '@retail-stream/runtime/sink-kit';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
-
-/** Postgres schema names the sink may create (quoted into DDL, so the pattern is what makes it safe). */
-export const PG_SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The HQ database: the sink's tables live in their own schema there (see src/db.ts). */
 export const databaseConfig = z.object({
@@ -13,7 +10,7 @@ export const databaseConfig = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'a postgres:// URL')
     .default('postgres://retail@127.0.0.1:55432/retail_hq'),
-  HQ_PG_SCHEMA: z.string().regex(PG_SCHEMA, 'lower-case letters, digits and _').default('hq'),
+  HQ_PG_SCHEMA: z.string().regex(PG_SCHEMA_NAME, 'lower-case letters, digits and _').default('hq'),
   PG_POOL_MAX: z.coerce.number().int().min(1).max(100).default(6),
   /** Waiting longer than this for a connection is a (retriable) outage. */
   PG_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
