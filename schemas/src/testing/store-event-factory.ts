@@ -323,6 +323,24 @@ export class StoreEventFactory {
     return out.slice(0, count);
   }
 
+  /**
+   * One event of every store event type, in store_seq order (a two-line sale with its captured and
+   * failed payment, a refund and a void of it, a goods receipt, a stock count): for tests that must
+   * cover every mapping, not a random mix.
+   */
+  oneOfEach(): StoreEvent[] {
+    const sale = this.sale(2);
+    return [
+      sale,
+      this.paymentCaptured(sale),
+      this.paymentFailed(sale),
+      this.refund(sale),
+      this.void(sale),
+      this.goodsReceived(),
+      this.adjustment(),
+    ];
+  }
+
   sales(count: number): SaleRecorded[] {
     return Array.from({ length: count }, () => this.sale());
   }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KPI_MEASURES, type StoreEvent } from '@retail-stream/schemas';
+import { KPI_MEASURES } from '@retail-stream/schemas';
 import { kpiWindowFixture, StoreEventFactory } from '@retail-stream/schemas/testing';
 import { describe, expect, it } from 'vitest';
 import { appendRows, emptyTableRows, kpiWindowRows, storeEventRows } from '../rows.ts';
@@ -70,16 +70,7 @@ describe('ClickHouse table files against src/migrations/*.sql', () => {
 
 describe('table mappings produce exactly the columns of their table', () => {
   const f = new StoreEventFactory('s1');
-  const sale = f.sale(2);
-  const events: StoreEvent[] = [
-    sale,
-    f.paymentCaptured(sale),
-    f.paymentFailed(sale),
-    f.refund(sale),
-    f.void(sale),
-    f.goodsReceived(),
-    f.adjustment(),
-  ];
+  const events = f.oneOfEach();
   const all = emptyTableRows();
   for (const e of events) appendRows(all, storeEventRows(e));
   appendRows(all, kpiWindowRows(kpiWindowFixture()));

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seededRandom } from '@retail-stream/runtime';
-import { KPI_MEASURES, type StoreEvent } from '@retail-stream/schemas';
+import { KPI_MEASURES } from '@retail-stream/schemas';
 import { kpiWindowFixture, StoreEventFactory } from '@retail-stream/schemas/testing';
 import { describe, expect, it } from 'vitest';
 import { mapEvents, type HqRows } from '../event-rows.ts';
@@ -72,16 +72,7 @@ describe('HQ table files against migrations/0001_hq_schema.sql', () => {
 
 describe('table mappings produce exactly the columns of their table', () => {
   const f = new StoreEventFactory('s1', seededRandom(5), 1, () => Date.UTC(2026, 10, 20, 3));
-  const sale = f.sale(2);
-  const events: StoreEvent[] = [
-    sale,
-    f.paymentCaptured(sale),
-    f.paymentFailed(sale),
-    f.refund(sale),
-    f.void(sale),
-    f.goodsReceived(),
-    f.adjustment(),
-  ];
+  const events = f.oneOfEach();
   const rows = mapEvents(events.map((event, i) => ({ event, partition: 0, offset: String(i) })));
   const byTable: Record<string, keyof HqRows> = {
     stores: 'stores',
@@ -95,7 +86,7 @@ describe('table mappings produce exactly the columns of their table', () => {
     hq_inventory_adjustments: 'adjustments',
   };
   const sample: Record<string, object[]> = {
-    hq_inbox: [inboxRow({ event: sale, partition: 0, offset: '0' })],
+    hq_inbox: [inboxRow({ event: events[0]!, partition: 0, offset: '0' })],
     kpi_windows: mapKpis([kpiWindowFixture()]),
     ...Object.fromEntries(Object.entries(byTable).map(([t, k]) => [t, rows[k]])),
   };
