@@ -12,6 +12,10 @@ import { runtimeErrors } from './runtime.ts';
 import { serdeErrors } from './serde.ts';
 import { sinkErrors } from './sinks.ts';
 import { storeEdgeErrors } from './store-edge.ts';
+import { replayErrors } from './replay.ts';
+import { dlqErrors } from './dlq.ts';
+import { traceErrors } from './trace.ts';
+import { nationalSyncErrors } from './national-sync.ts';
 
 export type { ErrorEntry, ErrorSection } from './entry.ts';
 
@@ -35,6 +39,10 @@ export const ERROR_SECTIONS = {
   apps: appErrors,
   infra: infraErrors,
   registry: registryErrors,
+  replay: replayErrors,
+  dlq: dlqErrors,
+  trace: traceErrors,
+  'national-sync': nationalSyncErrors,
 } as const;
 
 /** Every error code the project raises on purpose: the one closed list. */
@@ -52,6 +60,10 @@ export const ERROR_CATALOGUE = {
   ...appErrors,
   ...infraErrors,
   ...registryErrors,
+  ...replayErrors,
+  ...dlqErrors,
+  ...traceErrors,
+  ...nationalSyncErrors,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

@@ -1,0 +1,1 @@
+process.stdout.write('retail: not built yet\n');
