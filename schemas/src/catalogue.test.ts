@@ -43,9 +43,11 @@ describe('catalogue contents', () => {
           'ReceiptLine',
           'Enrichment',
           'ProductRef',
+          'LotQuantity',
         ].map((n) => `retail.events.${n}`),
         'retail.ref.StoreUpserted',
         'retail.ref.ProductUpserted',
+        'retail.ref.DrugInfo',
         'retail.ops.SequenceGapDetected',
         'retail.kpi.WindowSize',
         'retail.kpi.KpiWindowUpdated',
@@ -241,6 +243,7 @@ describe('Avro round trip', () => {
       tax_rate_bp: n === 5 ? 500 : 1000,
       tax_minor: Math.round((total * (n === 5 ? 500 : 1000)) / (10_000 + (n === 5 ? 500 : 1000))),
       line_total_minor: total,
+      lots: [],
     };
   };
   const lines = [
@@ -254,6 +257,7 @@ describe('Avro round trip', () => {
     sku: l.sku,
     delta: -l.quantity,
     on_hand_after: 40 - i * 7,
+    lots: [],
   }));
   const sale: SaleRecorded = {
     event_id: '0190f5c2-7b7a-7cc1-9d2e-3f4a5b6c7d8e',
@@ -272,6 +276,7 @@ describe('Avro round trip', () => {
     total_minor: lines.reduce((s, l) => s + l.line_total_minor, 0),
     item_count: lines.reduce((s, l) => s + l.quantity, 0),
     customer_ref: 'hmac-sha256:6f1ed002ab5595859014ebf0951522d9',
+    prescription_code: null,
     lines,
     stock,
     enrichment: null,

@@ -127,6 +127,7 @@ describe('schema compatibility against the registry', () => {
       total_minor: 70_000,
       item_count: 2,
       customer_ref: null,
+      prescription_code: null,
       lines: [
         {
           line_no: 1,
@@ -140,9 +141,10 @@ describe('schema compatibility against the registry', () => {
           tax_rate_bp: 1000,
           tax_minor: 6_364,
           line_total_minor: 70_000,
+          lots: [],
         },
       ],
-      stock: [{ sku: 'SKU-1', delta: -2, on_hand_after: 10 }],
+      stock: [{ sku: 'SKU-1', delta: -2, on_hand_after: 10, lots: [] }],
       enrichment: null,
     };
     // A fresh serde, like a consumer that has never seen the ids: it resolves the references itself.

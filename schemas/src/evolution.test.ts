@@ -97,7 +97,7 @@ describe('evolution rule (BACKWARD_TRANSITIVE + never remove a field without def
     const payment = eventSchema('PaymentCaptured');
     const withSymbols = (symbols: string[]) => {
       const registry: Record<string, avro.Type> = {};
-      for (const name of ['retail.events.ProductRef', 'retail.events.Enrichment']) {
+      for (const name of ['retail.ref.DrugInfo', 'retail.events.ProductRef', 'retail.events.Enrichment']) {
         avro.Type.forSchema(structuredClone(catalogue.byFullName.get(name)!.schema) as avro.Schema, {
           registry,
         });

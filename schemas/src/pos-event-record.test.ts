@@ -31,6 +31,7 @@ const sale: SaleRecorded = {
   total_minor: 20_000,
   item_count: 2,
   customer_ref: null,
+  prescription_code: null,
   lines: [
     {
       line_no: 1,
@@ -44,9 +45,10 @@ const sale: SaleRecorded = {
       tax_rate_bp: 1000,
       tax_minor: 1_818,
       line_total_minor: 20_000,
+      lots: [],
     },
   ],
-  stock: [{ sku: 'SKU-NOODLE', delta: -2, on_hand_after: 98 }],
+  stock: [{ sku: 'SKU-NOODLE', delta: -2, on_hand_after: 98, lots: [] }],
   enrichment: null,
 };
 
@@ -72,7 +74,7 @@ const adjustment: InventoryAdjusted = {
   adjustment_id: 'adj-1',
   reason: 'DAMAGE',
   note: null,
-  stock: [{ sku: 'SKU-TEA', delta: -1, on_hand_after: 10 }],
+  stock: [{ sku: 'SKU-TEA', delta: -1, on_hand_after: 10, lots: [] }],
   enrichment: null,
 };
 

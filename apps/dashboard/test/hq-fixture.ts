@@ -126,6 +126,7 @@ export function storeEventFixture(nowMs: number): StoreEvent[] {
           timezone: TIMEZONE,
           products: [],
           ingested_at: nowMs - 20_000,
+          pharmacy_code: null,
         },
       } as StoreEvent);
     }

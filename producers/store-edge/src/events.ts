@@ -52,5 +52,5 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 export const PAYMENT_METHODS_MATCH_SCHEMA: Same<PaymentMethod, SchemaPaymentMethod> = true;
 export const ADJUSTMENT_REASONS_MATCH_SCHEMA: Same<
   AdjustmentReason,
-  'COUNT' | 'DAMAGE' | 'THEFT' | 'CORRECTION'
+  'COUNT' | 'DAMAGE' | 'THEFT' | 'CORRECTION' | 'EXPIRY' | 'DESTRUCTION'
 > = true;

@@ -97,5 +97,6 @@ export function saleLine(l: LineRow): SaleLine {
     tax_rate_bp: l.tax_rate_bp,
     tax_minor: toSafeNumber(l.tax_minor),
     line_total_minor: toSafeNumber(l.line_total_minor),
+    lots: [],
   };
 }

@@ -19,6 +19,10 @@ const SECTION_TITLES: Record<keyof typeof ERROR_SECTIONS, string> = {
   apps: 'Dashboard and store simulator',
   infra: 'Local services (infra)',
   registry: 'Local schema registry',
+  replay: 'retail CLI: replay, recompute, shadow tables',
+  dlq: 'retail CLI: dead letters',
+  trace: 'retail CLI: trace, reconcile, scheduled jobs',
+  'national-sync': 'National pharmacy database sync',
 };
 
 const cell = (text: string) => text.replaceAll('|', '\\|');

@@ -15,11 +15,13 @@
  */
 
 /**
- * Why stock was adjusted outside sales and receipts.
+ * Why stock was adjusted outside sales and receipts. EXPIRY and DESTRUCTION write goods off; for
+ * medicines they are reported to the national pharmacy database as an export slip (loai_phieu_xuat
+ * 3).
  *
  * Avro enum `retail.events.AdjustmentReason` (AdjustmentReason.avsc).
  */
-export type AdjustmentReason = 'COUNT' | 'DAMAGE' | 'THEFT' | 'CORRECTION';
+export type AdjustmentReason = 'COUNT' | 'DAMAGE' | 'THEFT' | 'CORRECTION' | 'EXPIRY' | 'DESTRUCTION';
 
 /** Symbols of AdjustmentReason, in schema order. */
 export const ADJUSTMENT_REASON_SYMBOLS: readonly AdjustmentReason[] = [
@@ -27,7 +29,47 @@ export const ADJUSTMENT_REASON_SYMBOLS: readonly AdjustmentReason[] = [
   'DAMAGE',
   'THEFT',
   'CORRECTION',
+  'EXPIRY',
+  'DESTRUCTION',
 ];
+
+/**
+ * What the national pharmacy database needs to know about a medicine (a product on the national
+ * drug list). Absent for products that are not medicines.
+ *
+ * Avro record `retail.ref.DrugInfo` (DrugInfo.avsc).
+ */
+export interface DrugInfo {
+  /**
+   * The drug's code on the national drug list (ma_thuoc); only lines of such products are reported
+   * to the authority.
+   */
+  national_drug_code: string;
+  /** Marketing authorisation / registration number (so_dang_ky, so_dklh). */
+  registration_no: string;
+  /** Dispensing unit as the authority spells it (don_vi_tinh), e.g. "Viên", "Hộp". */
+  unit: string;
+  /**
+   * Active ingredient strength (ham_luong), e.g. "500mg"; null when not applicable. Avro: [null,
+   * string], default null.
+   */
+  strength: string | null;
+  /**
+   * Route of administration (duong_dung), e.g. "Uống"; null when not applicable. Avro: [null,
+   * string], default null.
+   */
+  route: string | null;
+  /**
+   * Default dosage instruction printed on the invoice line (lieu_dung); null when none. Avro:
+   * [null, string], default null.
+   */
+  dosage: string | null;
+  /**
+   * Dispensing units per sold unit (ty_le_quy_doi): 1 when the product is sold in its dispensing
+   * unit. Avro: int, default 1.
+   */
+  conversion_ratio: number;
+}
 
 /**
  * Reference data of one SKU of an event, joined by the ingest processor from retail.ref.products.
@@ -45,6 +87,11 @@ export interface ProductRef {
   category: string | null;
   /** Avro: [null, string], default null. */
   brand: string | null;
+  /**
+   * The product's medicine data from reference data (ProductUpserted.drug); null when it is not a
+   * medicine or unknown. Avro: [null, retail.ref.DrugInfo], default null.
+   */
+  drug: DrugInfo | null;
 }
 
 /**
@@ -75,6 +122,31 @@ export interface Enrichment {
    * milliseconds UTC. Avro: long (timestamp-millis).
    */
   ingested_at: number;
+  /**
+   * The store's national pharmacy code (StoreUpserted.pharmacy_code, ma_co_so); null when the store
+   * is not a pharmacy or unknown. Avro: [null, string], default null.
+   */
+  pharmacy_code: string | null;
+}
+
+/**
+ * Units of one production lot of a lot-tracked product (medicines): which lot a line was sold from,
+ * received into, returned to or written off from.
+ *
+ * Avro record `retail.events.LotQuantity` (LotQuantity.avsc).
+ */
+export interface LotQuantity {
+  /** The manufacturer's lot (batch) number (so_lo). */
+  lot_no: string;
+  /** Manufacture date (ngay_san_xuat), days since 1970-01-01. Avro: int (date). */
+  manufactured_on: number;
+  /**
+   * Expiry date (han_dung), days since 1970-01-01; the store edge sells the earliest-expiring lot
+   * first. Avro: int (date).
+   */
+  expires_on: number;
+  /** Units of this lot (positive). Avro: int. */
+  quantity: number;
 }
 
 /**
@@ -88,6 +160,11 @@ export interface ReceiptLine {
   quantity: number;
   /** Purchase cost per unit, in minor units. Avro: long. */
   unit_cost_minor: number;
+  /**
+   * For lot-tracked products (medicines): the lots received; quantities sum to quantity. Empty for
+   * other products. Avro: array<retail.events.LotQuantity>, default [].
+   */
+  lots: LotQuantity[];
 }
 
 /**
@@ -109,6 +186,12 @@ export interface StockChange {
    * not booked in). Avro: int.
    */
   on_hand_after: number;
+  /**
+   * For lot-tracked products on InventoryAdjusted: the lots adjusted (a write-off names the expired
+   * or destroyed lot, quantities positive). Empty on other events, which carry lots on their lines.
+   * Avro: array<retail.events.LotQuantity>, default [].
+   */
+  lots: LotQuantity[];
 }
 
 /**
@@ -399,6 +482,12 @@ export interface RefundLine {
   quantity: number;
   /** Amount refunded for this line, in minor units. Avro: long. */
   amount_minor: number;
+  /**
+   * For lot-tracked products (medicines): the lots the returned units go back to; quantities sum to
+   * quantity when the goods go back on the shelf. Empty otherwise. Avro:
+   * array<retail.events.LotQuantity>, default [].
+   */
+  lots: LotQuantity[];
 }
 
 /**
@@ -429,6 +518,12 @@ export interface SaleLine {
    * minor units. Avro: long.
    */
   line_total_minor: number;
+  /**
+   * For lot-tracked products (medicines): the lots the units came from, earliest expiry first;
+   * quantities sum to quantity. Empty for other products. Avro: array<retail.events.LotQuantity>,
+   * default [].
+   */
+  lots: LotQuantity[];
 }
 
 /**
@@ -506,6 +601,11 @@ export interface SaleRecorded {
   lines: SaleLine[];
   /** Stock decrements, one per SKU sold. */
   stock: StockChange[];
+  /**
+   * National e-prescription code (ma_don_thuoc_quoc_gia) when the sale dispenses a prescription;
+   * null otherwise. Avro: [null, string], default null.
+   */
+  prescription_code: string | null;
   /**
    * Always null on retail.pos.events (as the store wrote it); set by the ingest processor on
    * retail.events.enriched. Avro: [null, retail.events.Enrichment], default null.
@@ -787,6 +887,11 @@ export interface ProductUpserted {
   /** Tax rate in basis points: 1000 = 10%. Avro: int. */
   tax_rate_bp: number;
   /**
+   * Medicine data for the national pharmacy database; null for products that are not on the
+   * national drug list. Avro: [null, retail.ref.DrugInfo], default null.
+   */
+  drug: DrugInfo | null;
+  /**
    * When this version of the product record was written, epoch milliseconds UTC; newer wins. Avro:
    * long (timestamp-millis).
    */
@@ -809,6 +914,12 @@ export interface StoreUpserted {
   timezone: string;
   /** ISO 4217 code the store trades in. */
   currency: string;
+  /**
+   * The pharmacy's establishment code at the national pharmacy database (ma_co_so); null for a
+   * store that is not a licensed pharmacy. Its sales, receipts and write-offs of medicines are
+   * reported to the authority. Avro: [null, string], default null.
+   */
+  pharmacy_code: string | null;
   /**
    * When this version of the store record was written, epoch milliseconds UTC; newer wins. Avro:
    * long (timestamp-millis).

@@ -31,8 +31,15 @@ describe('storeEventMessage', () => {
         store_name: 'Store s042',
         region: 'South',
         timezone: 'Asia/Ho_Chi_Minh',
-        products: eventSkus(sale).map((sku) => ({ sku, known: true, category: 'Food', brand: null })),
+        products: eventSkus(sale).map((sku) => ({
+          sku,
+          known: true,
+          category: 'Food',
+          brand: null,
+          drug: null,
+        })),
         ingested_at: sale.occurred_at + 5,
+        pharmacy_code: null,
       },
     };
     const m = storeEventMessage(serde, ids, enriched);

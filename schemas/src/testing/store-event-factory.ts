@@ -185,6 +185,7 @@ export class StoreEventFactory {
         tax_rate_bp: p.bp,
         tax_minor: Math.round((total * p.bp) / (10_000 + p.bp)),
         line_total_minor: total,
+        lots: [],
       };
     });
     const sum = (f: (l: SaleLine) => number) => lines.reduce((s, l) => s + f(l), 0);
@@ -198,11 +199,13 @@ export class StoreEventFactory {
       total_minor: sum((l) => l.line_total_minor),
       item_count: sum((l) => l.quantity),
       customer_ref: this.random() < 0.3 ? crypto.randomBytes(16).toString('hex') : null,
+      prescription_code: null,
       lines,
       stock: lines.map((l) => ({
         sku: l.sku,
         delta: -l.quantity,
         on_hand_after: this.stockAfter(l.sku, -l.quantity),
+        lots: [],
       })),
     };
   }
@@ -244,6 +247,7 @@ export class StoreEventFactory {
         sku: l.sku,
         delta: l.quantity,
         on_hand_after: this.stockAfter(l.sku, l.quantity),
+        lots: [],
       })),
     };
   }
@@ -263,6 +267,7 @@ export class StoreEventFactory {
           sku: line.sku,
           quantity: 1,
           amount_minor: Math.floor(line.line_total_minor / line.quantity),
+          lots: [],
         },
       ],
       stock: [],
@@ -274,6 +279,7 @@ export class StoreEventFactory {
       sku: p.sku,
       quantity: this.int(10, 100),
       unit_cost_minor: Math.floor(p.price * 0.7),
+      lots: [],
     }));
     return {
       ...this.envelope('GoodsReceived', null),
@@ -286,6 +292,7 @@ export class StoreEventFactory {
         sku: l.sku,
         delta: l.quantity,
         on_hand_after: this.stockAfter(l.sku, l.quantity),
+        lots: [],
       })),
     };
   }
@@ -297,7 +304,7 @@ export class StoreEventFactory {
       adjustment_id: uuidv7(this.clock()),
       reason: 'DAMAGE',
       note: this.random() < 0.5 ? 'dropped on the floor' : null,
-      stock: [{ sku: p.sku, delta: -1, on_hand_after: this.stockAfter(p.sku, -1) }],
+      stock: [{ sku: p.sku, delta: -1, on_hand_after: this.stockAfter(p.sku, -1), lots: [] }],
     };
   }
 

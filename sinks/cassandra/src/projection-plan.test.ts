@@ -14,6 +14,7 @@ const HCM: Enrichment = {
   timezone: 'Asia/Ho_Chi_Minh',
   products: [],
   ingested_at: T0,
+  pharmacy_code: null,
 };
 
 function factory(storeId = 's1') {

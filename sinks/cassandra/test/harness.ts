@@ -48,8 +48,10 @@ export function enrich<E extends StoreEvent>(e: E, timezone: string | null = 'As
       known: true,
       category: CATEGORY.get(sku) ?? null,
       brand: 'Acme',
+      drug: null,
     })),
     ingested_at: e.occurred_at + 50,
+    pharmacy_code: null,
   };
   return { ...e, enrichment };
 }

@@ -12,8 +12,15 @@ function enrich<T extends StoreEvent>(e: T): T {
     store_name: 'Store One',
     region: 'South',
     timezone: 'Asia/Ho_Chi_Minh',
-    products: [...skus].map((sku) => ({ sku, known: true, category: `cat-${sku}`, brand: `brand-${sku}` })),
+    products: [...skus].map((sku) => ({
+      sku,
+      known: true,
+      category: `cat-${sku}`,
+      brand: `brand-${sku}`,
+      drug: null,
+    })),
     ingested_at: 1_700_000_000_999,
+    pharmacy_code: null,
   };
   return { ...e, enrichment };
 }

@@ -85,8 +85,15 @@ export function enrichmentFor(e: StoreEvent, storeName = `Store ${e.store_id}`):
     store_name: storeName,
     region: 'South',
     timezone: 'Asia/Ho_Chi_Minh',
-    products: eventSkus(e).map((sku) => ({ sku, known: true, category: 'Food', brand: `brand-${sku}` })),
+    products: eventSkus(e).map((sku) => ({
+      sku,
+      known: true,
+      category: 'Food',
+      brand: `brand-${sku}`,
+      drug: null,
+    })),
     ingested_at: e.occurred_at + 50,
+    pharmacy_code: null,
   };
 }
 

@@ -138,6 +138,7 @@ export function enrich<E extends StoreEvent>(event: E, opts: { known?: boolean }
         return { sku, known: !!p, category: p?.category ?? null, brand: p ? `Brand ${p.category}` : null };
       }),
       ingested_at: event.occurred_at + 5,
+      pharmacy_code: null,
     },
   };
 }

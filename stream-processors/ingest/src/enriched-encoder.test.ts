@@ -10,8 +10,9 @@ const enrichment: Enrichment = {
   store_name: 'RetailStream Da Nang Hai Chau #3',
   region: 'VN-Central',
   timezone: 'Asia/Ho_Chi_Minh',
-  products: [{ sku: 'SKU-TEA', known: true, category: 'Beverages', brand: 'X' }],
+  products: [{ sku: 'SKU-TEA', known: true, category: 'Beverages', brand: 'X', drug: null }],
   ingested_at: 1_763_800_000_123,
+  pharmacy_code: null,
 };
 
 function wire(id: number, e: StoreEvent): Buffer {

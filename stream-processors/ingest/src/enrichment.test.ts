@@ -11,6 +11,7 @@ const refs = () => {
     region: 'VN-North',
     timezone: 'Asia/Ho_Chi_Minh',
     currency: 'VND',
+    pharmacy_code: null,
     updated_at: 10,
   });
   r.upsertProduct({
@@ -22,6 +23,7 @@ const refs = () => {
     price_minor: 25_500,
     currency: 'VND',
     tax_rate_bp: 800,
+    drug: null,
     updated_at: 10,
   });
   return r;
@@ -38,6 +40,7 @@ describe('enrichment', () => {
       region: 'VN-North',
       timezone: 'Asia/Ho_Chi_Minh',
       ingested_at: 99,
+      pharmacy_code: null,
     });
     expect(enrichment.products.map((p) => p.sku)).toEqual(sale.lines.map((l) => l.sku));
     expect(enrichment.products.find((p) => p.sku === 'SKU-TEA')).toEqual({
@@ -45,6 +48,7 @@ describe('enrichment', () => {
       known: true,
       category: 'Beverages',
       brand: 'Tan Hiep Phat',
+      drug: null,
     });
     expect(unknownProducts).toBe(sale.lines.length - 1);
     expect(
@@ -68,7 +72,7 @@ describe('enrichment', () => {
   it('keeps the newest reference version and forgets tombstoned entries', () => {
     const r = refs();
     r.upsertStore({
-      ...{ store_id: 's001', region: 'X', timezone: 'UTC', currency: 'VND' },
+      ...{ store_id: 's001', region: 'X', timezone: 'UTC', currency: 'VND', pharmacy_code: null },
       name: 'old',
       updated_at: 5,
     });
@@ -79,6 +83,7 @@ describe('enrichment', () => {
       region: 'X',
       timezone: 'UTC',
       currency: 'VND',
+      pharmacy_code: null,
       updated_at: 11,
     });
     expect(r.store('s001')!.name).toBe('new');

@@ -26,9 +26,9 @@ export function buildEnrichment(event: StoreEvent, refs: ReferenceLookup, now: n
     const p = refs.product(sku);
     if (!p) {
       unknownProducts++;
-      return { sku, known: false, category: null, brand: null };
+      return { sku, known: false, category: null, brand: null, drug: null };
     }
-    return { sku, known: true, category: p.category, brand: p.brand };
+    return { sku, known: true, category: p.category, brand: p.brand, drug: p.drug ?? null };
   });
   return {
     enrichment: {
@@ -38,6 +38,7 @@ export function buildEnrichment(event: StoreEvent, refs: ReferenceLookup, now: n
       timezone: store?.timezone ?? null,
       products,
       ingested_at: now,
+      pharmacy_code: store?.pharmacy_code ?? null,
     },
     storeKnown: store !== undefined,
     unknownProducts,

@@ -1,16 +1,20 @@
-import type { ProductUpserted, StoreUpserted } from '@retail-stream/schemas';
+import type { ProductUpserted, StoreUpserted, DrugInfo } from '@retail-stream/schemas';
 
 export interface StoreInfo {
   name: string;
   region: string;
   timezone: string;
   currency: string;
+  /** ma_co_so; null when not a pharmacy. */
+  pharmacy_code: string | null;
   updatedAt: number;
 }
 
 export interface ProductInfo {
   category: string;
   brand: string;
+  /** Medicine data; null when not on the national drug list. */
+  drug: DrugInfo | null;
   updatedAt: number;
 }
 
@@ -52,6 +56,8 @@ export class ReferenceData implements ReferenceLookup {
       region: s.region,
       timezone: s.timezone,
       currency: s.currency,
+      // Records written before the field existed decode without it.
+      pharmacy_code: s.pharmacy_code ?? null,
       updatedAt: s.updated_at,
     });
   }
@@ -59,7 +65,12 @@ export class ReferenceData implements ReferenceLookup {
   upsertProduct(p: ProductUpserted): void {
     const held = this.products.get(p.sku);
     if (held && held.updatedAt > p.updated_at) return;
-    this.products.set(p.sku, { category: p.category, brand: p.brand, updatedAt: p.updated_at });
+    this.products.set(p.sku, {
+      category: p.category,
+      brand: p.brand,
+      drug: p.drug ?? null,
+      updatedAt: p.updated_at,
+    });
   }
 
   removeStore(storeId: string): void {

@@ -19,6 +19,7 @@ export function seededStores(o: SeedOptions, now: number): StoreUpserted[] {
     region: s.region,
     timezone: s.timezone,
     currency: s.currency,
+    pharmacy_code: null,
     updated_at: now,
   }));
 }
@@ -34,6 +35,7 @@ export function seededProducts(o: SeedOptions, now: number): ProductUpserted[] {
     price_minor: p.price_minor,
     currency: 'VND',
     tax_rate_bp: p.tax_rate_bp,
+    drug: null,
     updated_at: now,
   }));
 }

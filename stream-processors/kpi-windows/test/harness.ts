@@ -130,6 +130,7 @@ export function enrich<T extends StoreEvent>(ev: T, timezone: string | null = TZ
       timezone,
       products: [],
       ingested_at: ev.occurred_at,
+      pharmacy_code: null,
     },
   };
 }

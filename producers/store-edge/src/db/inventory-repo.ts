@@ -21,7 +21,7 @@ export async function applyStockDeltas(
     [storeId, merged.map((m) => m.sku), merged.map((m) => m.delta)],
   );
   const after = new Map(rows.map((r) => [r.sku, r.on_hand]));
-  return merged.map((m) => ({ sku: m.sku, delta: m.delta, on_hand_after: after.get(m.sku)! }));
+  return merged.map((m) => ({ sku: m.sku, delta: m.delta, on_hand_after: after.get(m.sku)!, lots: [] }));
 }
 
 /** Current on_hand of the SKUs, row-locked until commit (rows created at 0 first so there is something to lock). */

@@ -25,7 +25,7 @@ const receiptBody = z.strictObject({
 
 const adjustmentBody = z.strictObject({
   cashier_id: staffId,
-  reason: z.enum(['COUNT', 'DAMAGE', 'THEFT', 'CORRECTION']),
+  reason: z.enum(['COUNT', 'DAMAGE', 'THEFT', 'CORRECTION', 'EXPIRY', 'DESTRUCTION']),
   note: shortText.optional(),
   lines: z
     .array(

@@ -32,7 +32,7 @@ export async function adjustInventory(
     .map((l) => {
       const current = before.get(l.sku) ?? 0;
       const after = 'counted' in l ? l.counted : current + l.delta;
-      return { sku: l.sku, delta: after - current, on_hand_after: after };
+      return { sku: l.sku, delta: after - current, on_hand_after: after, lots: [] };
     })
     .sort((a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0));
 

@@ -68,6 +68,7 @@ export async function finalizeSale(
           total_minor: toSafeNumber(tx.total_minor),
           item_count: tx.item_count,
           customer_ref: customerRef,
+          prescription_code: null,
           lines: lines.map(saleLine),
           stock,
         },

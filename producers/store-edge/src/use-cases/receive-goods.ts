@@ -44,6 +44,7 @@ export async function receiveGoods(
     sku: l.sku,
     quantity: l.quantity,
     unit_cost_minor: toSafeNumber(l.unit_cost_minor),
+    lots: [],
   }));
   return {
     status: 201,

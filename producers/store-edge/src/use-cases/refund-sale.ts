@@ -72,7 +72,13 @@ export async function refundSale(
       );
     }
     const amount = refundShare(line.line_total_minor, line.quantity, line.refunded_quantity, r.quantity);
-    return { line_no: r.line_no, sku: line.sku, quantity: r.quantity, amount_minor: toSafeNumber(amount) };
+    return {
+      line_no: r.line_no,
+      sku: line.sku,
+      quantity: r.quantity,
+      amount_minor: toSafeNumber(amount),
+      lots: [],
+    };
   });
   const amount = refundLines.reduce((sum, l) => sum + BigInt(l.amount_minor), 0n);
   const refundId = uuidv7();
