@@ -20,6 +20,7 @@ const SECTION_TITLES: Record<keyof typeof ERROR_SECTIONS, string> = {
   infra: 'Local services (infra)',
   registry: 'Local schema registry',
   replay: 'retail CLI: replay, recompute, shadow tables',
+  shadow: 'retail CLI: shadow tables, diff, promote, drop',
   dlq: 'retail CLI: dead letters',
   trace: 'retail CLI: trace, reconcile, scheduled jobs',
   'national-sync': 'National pharmacy database sync',

@@ -13,6 +13,7 @@ import { serdeErrors } from './serde.ts';
 import { sinkErrors } from './sinks.ts';
 import { storeEdgeErrors } from './store-edge.ts';
 import { replayErrors } from './replay.ts';
+import { shadowErrors } from './shadow.ts';
 import { dlqErrors } from './dlq.ts';
 import { traceErrors } from './trace.ts';
 import { nationalSyncErrors } from './national-sync.ts';
@@ -40,6 +41,7 @@ export const ERROR_SECTIONS = {
   infra: infraErrors,
   registry: registryErrors,
   replay: replayErrors,
+  shadow: shadowErrors,
   dlq: dlqErrors,
   trace: traceErrors,
   'national-sync': nationalSyncErrors,
@@ -61,6 +63,7 @@ export const ERROR_CATALOGUE = {
   ...infraErrors,
   ...registryErrors,
   ...replayErrors,
+  ...shadowErrors,
   ...dlqErrors,
   ...traceErrors,
   ...nationalSyncErrors,
