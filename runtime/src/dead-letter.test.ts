@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DLQ_HEADERS, deadLetterMessage, deadLetterOf, readDeadLetter } from './dead-letter.ts';
+import {
+  DLQ_HEADERS,
+  deadLetterMessage,
+  deadLetterOf,
+  readDeadLetter,
+  REDRIVE_HEADERS,
+  redriveAttemptOf,
+} from './dead-letter.ts';
 
 describe('dead letters', () => {
   const source = {
@@ -58,5 +65,32 @@ describe('deadLetterOf', () => {
       sourcePartition: 3,
       sourceOffset: '42',
     });
+  });
+});
+
+describe('redrive headers', () => {
+  it('survive a second rejection: the new dead letter keeps redrive.* and replaces dlq.*', () => {
+    const redriven = {
+      topic: 'retail.pos.events',
+      partition: 1,
+      offset: '77',
+      key: Buffer.from('s001'),
+      value: Buffer.from([0, 0, 0, 0, 5]),
+      headers: {
+        event_type: Buffer.from('SaleRecorded'),
+        [REDRIVE_HEADERS.id]: Buffer.from('run-1'),
+        [REDRIVE_HEADERS.attempt]: Buffer.from('2'),
+      },
+    };
+    const again = deadLetterMessage(redriven, { code: 'BUSINESS_INVALID', message: 'still bad' }, 'ingest');
+    expect(again.headers?.[REDRIVE_HEADERS.id]?.toString()).toBe('run-1');
+    expect(redriveAttemptOf(again.headers)).toBe(2);
+    expect(readDeadLetter(again.headers)).toMatchObject({ code: 'BUSINESS_INVALID', sourceOffset: '77' });
+  });
+
+  it('reads 0 for a record never redriven or with a header that is not a count', () => {
+    expect(redriveAttemptOf(undefined)).toBe(0);
+    expect(redriveAttemptOf({ [REDRIVE_HEADERS.attempt]: 'x' })).toBe(0);
+    expect(redriveAttemptOf({ [REDRIVE_HEADERS.attempt]: ['3'] })).toBe(3);
   });
 });

@@ -17,6 +17,26 @@ export const DLQ_HEADERS = {
   time: 'dlq.time',
 } as const;
 
+/**
+ * Headers a dead-letter redrive (`retail dlq redrive`) adds to the record it republishes. They are
+ * not `dlq.*`, so when the redriven record is rejected again its new dead letter keeps them: the
+ * next redrive reads the attempt and counts on from it (and parks the record past its limit).
+ */
+export const REDRIVE_HEADERS = {
+  /** One id per redrive run. */
+  id: 'redrive.id',
+  /** 1 for a record's first redrive, then previous attempt + 1. */
+  attempt: 'redrive.attempt',
+} as const;
+
+/** The `redrive.attempt` a record carries; 0 when it was never redriven (or the header is not a count). */
+export function redriveAttemptOf(headers: IHeaders | undefined): number {
+  const v = headers?.[REDRIVE_HEADERS.attempt];
+  const one = Array.isArray(v) ? v[0] : v;
+  const n = one === undefined ? NaN : Number(one.toString());
+  return Number.isInteger(n) && n > 0 ? n : 0;
+}
+
 /** Long messages (a whole schema in an error text) would bloat every header read; keep the start. */
 const MAX_MESSAGE_CHARS = 2_000;
 
