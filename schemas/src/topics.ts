@@ -9,6 +9,8 @@ export const TOPICS = {
   enrichedEvents: 'retail.events.enriched',
   /** Rejected records: original key, value and headers plus `dlq.*` headers saying why. */
   deadLetters: 'retail.events.dlq',
+  /** Dead letters that failed again after their last allowed redrive (`retail dlq redrive`), dlq.* kept. */
+  dlqParking: 'retail.dlq.parking',
   /** Compacted, key `store_id`. */
   refStores: 'retail.ref.stores',
   /** Compacted, key `sku`. */
