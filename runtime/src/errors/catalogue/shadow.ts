@@ -7,4 +7,26 @@ export const shadowErrors = {
     meaning: 'A shadow of that name already exists (and this is not a resume of the same replay).',
     action: 'Pick another name, or finish the old one with retail promote NAME or retail drop NAME.',
   },
+  SHADOW_BAD_NAME: {
+    retriable: false,
+    meaning:
+      'A shadow name must be a lower-case identifier (a letter, then letters, digits or _; at most 40 characters): it becomes part of a schema, database and keyspace name.',
+    action: 'Pick a name like nightly_2024_06_01.',
+  },
+  SHADOW_UNKNOWN: {
+    retriable: false,
+    meaning: 'No shadow of that name (for that sink) is registered in ops.shadows.',
+    action:
+      'Check the name (SELECT * FROM ops.shadows), or create the shadow with retail replay --shadow NAME.',
+  },
+  SHADOW_CONFIRM_REQUIRED: {
+    retriable: false,
+    meaning: 'A destructive shadow command needs confirmation, and stdin is not a terminal to ask on.',
+    action: 'Pass --yes (after checking with --dry-run).',
+  },
+  SHADOW_PROMOTED: {
+    retriable: false,
+    meaning: 'The shadow was already promoted; replaying into it again would mix two generations.',
+    action: 'Drop it with retail drop NAME and replay into a new shadow.',
+  },
 } as const satisfies ErrorSection;
