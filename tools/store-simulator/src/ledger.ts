@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { SaleRecorded } from '@retail-stream/schemas';
+import type { PharmacyDocumentRecord } from './pharmacy-ledger.ts';
 
 /**
  * The simulator's ledger: one JSON object per line (JSON Lines), written when the store edge
@@ -10,6 +11,14 @@ import type { SaleRecorded } from '@retail-stream/schemas';
  */
 export const LEDGER_VERSION = 1;
 
+/** Units of one production lot (medicines), dates as ISO days (YYYY-MM-DD) in the store's calendar. */
+export interface LedgerLot {
+  lot_no: string;
+  manufactured_on: string;
+  expires_on: string;
+  qty: number;
+}
+
 export interface LedgerSaleLine {
   line_no: number;
   sku: string;
@@ -18,6 +27,8 @@ export interface LedgerSaleLine {
   discount_minor: number;
   tax_minor: number;
   line_total_minor: number;
+  /** Lot-tracked products (medicines) only: the lots the store sold from, earliest expiry first. */
+  lots?: LedgerLot[];
 }
 
 export interface LedgerPayment {
@@ -45,6 +56,8 @@ export type LedgerRecord =
       lines: LedgerSaleLine[];
       payments: LedgerPayment[];
       finalized_at: string;
+      /** The national prescription code the sale was dispensed against (pharmacy stores); absent or null: none. */
+      prescription_code?: string | null;
       // The sale's totals, named and typed as in the SaleRecorded event they must match.
     } & Pick<
       SaleRecorded,
@@ -80,7 +93,7 @@ export type LedgerRecord =
       /** The sale's status after this refund: PARTIALLY_REFUNDED or REFUNDED. */
       transaction_status: string;
       restock: boolean;
-      lines: { line_no: number; sku: string; qty: number; amount_minor: number }[];
+      lines: { line_no: number; sku: string; qty: number; amount_minor: number; lots?: LedgerLot[] }[];
     }
   | {
       kind: 'goods_receipt';
@@ -90,7 +103,7 @@ export type LedgerRecord =
       supplier_id: string;
       currency: string;
       total_cost_minor: number;
-      lines: { sku: string; qty: number; unit_cost_minor: number }[];
+      lines: { sku: string; qty: number; unit_cost_minor: number; lots?: LedgerLot[] }[];
     }
   | {
       kind: 'stock_count';
@@ -100,6 +113,18 @@ export type LedgerRecord =
       reason: string;
       lines: { sku: string; counted: number; delta: number; on_hand_after: number }[];
     }
+  | {
+      /** Stock of named lots taken out of sale (pharmacy stores): expired or destroyed. */
+      kind: 'write_off';
+      store_id: string;
+      terminal_id: string;
+      adjustment_id: string;
+      reason: 'EXPIRY' | 'DESTRUCTION';
+      currency: string;
+      /** qty: units written off (positive); lots: which lots, quantities summing to qty. */
+      lines: { sku: string; qty: number; on_hand_after: number; lots: LedgerLot[] }[];
+    }
+  | PharmacyDocumentRecord
   | {
       kind: 'run_finished';
       run_id: string;
