@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+/* global process, URL */
 // `npx retail …` from anywhere in the repo: runs the TypeScript entry point through tsx, as the npm scripts do.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

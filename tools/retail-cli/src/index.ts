@@ -1,2 +1,10 @@
-// Filled in by the issue work; see package.json for what this package is.
-export {};
+export * from './cli-kit/context.ts';
+export * from './cli-kit/config.ts';
+export * from './cli-kit/output.ts';
+export * from './cli-kit/progress.ts';
+export * from './cli-kit/exit-codes.ts';
+export * from './cli-kit/audit.ts';
+export * from './cli-kit/rate-limit.ts';
+export * from './cli-kit/duration.ts';
+export { buildProgram, addCommand } from './program.ts';
+export { main } from './main.ts';
