@@ -5,9 +5,10 @@ import { CH_TABLES } from './tables/all-tables.ts';
 import { kpiWindowsTable, type KpiWindowsRow } from './tables/kpi-windows.ts';
 
 /**
- * Reads of the collapsed facts, for tests, the end-to-end checker and reports. Every query reads
- * through FINAL (or argMax), so rows the sink wrote more than once count once even before
- * ClickHouse merged the parts. 18.16 has no query parameters: values are inlined with sqlString().
+ * Reads of the collapsed facts, for tests, the end-to-end checker and reports. The aggregates read
+ * the `*_v` views (migrations/003_final_views.sql: the table through FINAL), the same views BI
+ * users query, so rows the sink wrote more than once count once even before ClickHouse merged
+ * the parts. 18.16 has no query parameters: values are inlined with sqlString().
  */
 
 /** 64-bit integers as JSON numbers (amounts in minor units stay far below 2^53). */
@@ -45,7 +46,7 @@ export function salesTotalsByStoreDay(
     `SELECT store_id, toString(toDate(occurred_at, 'UTC')) AS day, currency,
             count() AS orders, sum(total_minor) AS total_minor, sum(item_count) AS items,
             sum(line_count) AS lines
-       FROM sales FINAL ${storeFilter(opts.storeIds)}
+       FROM sales_v ${storeFilter(opts.storeIds)}
       GROUP BY store_id, day, currency
       ORDER BY store_id, day, currency`,
   );
@@ -68,7 +69,7 @@ export function kpiLatestRevisions(
   return rows(
     client,
     `SELECT ${KPI_READ_COLUMNS.join(', ')}
-       FROM kpi_windows FINAL ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       FROM kpi_windows_v ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY ${kpiWindowsTable.orderBy.join(', ')}`,
   );
 }
@@ -91,7 +92,7 @@ export function inventoryMovementSums(
     client,
     `SELECT store_id, sku, count() AS movements, sum(delta) AS delta_sum,
             argMax(on_hand_after, store_seq) AS last_on_hand
-       FROM inventory_movements FINAL ${storeFilter(opts.storeIds)}
+       FROM inventory_movements_v ${storeFilter(opts.storeIds)}
       GROUP BY store_id, sku
       ORDER BY store_id, sku`,
   );
@@ -112,7 +113,7 @@ export function paymentTotals(
   return rows(
     client,
     `SELECT store_id, status, method, count() AS payments, sum(amount_minor) AS amount_minor
-       FROM payments FINAL ${storeFilter(opts.storeIds)}
+       FROM payments_v ${storeFilter(opts.storeIds)}
       GROUP BY store_id, status, method
       ORDER BY store_id, status, method`,
   );
@@ -126,7 +127,7 @@ export async function tableCounts(
   const out = {} as Record<Table, { collapsed: number; raw: number }>;
   for (const table of TABLES) {
     const filter = storeFilter(opts.storeIds);
-    const [c] = await rows<{ n: number }>(client, `SELECT count() AS n FROM ${table} FINAL ${filter}`);
+    const [c] = await rows<{ n: number }>(client, `SELECT count() AS n FROM ${table}_v ${filter}`);
     const [r] = await rows<{ n: number }>(client, `SELECT count() AS n FROM ${table} ${filter}`);
     out[table] = { collapsed: c!.n, raw: r!.n };
   }
