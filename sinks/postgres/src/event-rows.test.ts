@@ -4,6 +4,7 @@ import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { describe, expect, it } from 'vitest';
 import { enrich } from '../test/harness.ts';
 import { inboxRow, iso, mapEvents, mapKpis, uniqueEvents, type SourcedEvent } from './event-rows.ts';
+import { rawSourceOf } from './tables/inbox.ts';
 import { kpiRecord } from '../test/harness.ts';
 
 const src = (events: StoreEvent[]): SourcedEvent[] =>
@@ -132,6 +133,21 @@ describe('mapEvents', () => {
       occurred_at: iso(sale.occurred_at),
       source_partition: 2,
       source_offset: '10',
+      raw_partition: null,
+      raw_offset: null,
+      raw_at: null,
+      enriched_at: null,
+    });
+    const traced = {
+      ...first!,
+      timestamp: 1_700_000_000_500,
+      raw: { partition: 1, offset: '7', timestamp: 1_700_000_000_000 },
+    };
+    expect(inboxRow(traced)).toMatchObject({
+      raw_partition: 1,
+      raw_offset: '7',
+      raw_at: iso(1_700_000_000_000),
+      enriched_at: iso(1_700_000_000_500),
     });
     expect(uniqueEvents(src([sale, pay, sale, pay])).map((e) => e.event.event_id)).toEqual([
       sale.event_id,
@@ -156,5 +172,25 @@ describe('mapKpis', () => {
       window_start: '2026-11-22T01:00:00.000Z',
       payments_by_method: '{"CASH":60000,"QR":40000}',
     });
+  });
+});
+
+describe('rawSourceOf', () => {
+  it('reads the raw partition, offset and timestamp ingest puts in the headers', () => {
+    expect(
+      rawSourceOf({
+        'ingest.source.partition': Buffer.from('3'),
+        'ingest.source.offset': Buffer.from('42'),
+        'ingest.source.timestamp': Buffer.from('1700000000000'),
+      }),
+    ).toEqual({ partition: 3, offset: '42', timestamp: 1_700_000_000_000 });
+  });
+
+  it('is undefined without them or with garbage', () => {
+    expect(rawSourceOf({ event_id: Buffer.from('x') })).toBeUndefined();
+    expect(rawSourceOf(undefined)).toBeUndefined();
+    expect(
+      rawSourceOf({ 'ingest.source.partition': Buffer.from('x'), 'ingest.source.offset': Buffer.from('1') }),
+    ).toBeUndefined();
   });
 });

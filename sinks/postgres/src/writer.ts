@@ -8,6 +8,7 @@ import { hqPool, prepareDatabase } from './db.ts';
 import type { SourcedEvent } from './event-rows.ts';
 import { PgDataError } from './pg-errors.ts';
 import { kpiWindowOf, storeEventOf } from './records.ts';
+import { rawSourceOf } from './tables/inbox.ts';
 
 export const SINK_NAME = 'postgres-sink';
 /** Value of the shared sink metrics' `sink` label. */
@@ -50,7 +51,13 @@ export function postgresSinkSpec(config: SinkConfig): SinkSpec<PgSinkItem> {
       return {
         toItem(decoded: Decoded, message: KafkaMessage, batch: ConsumedBatch): PgSinkItem {
           if (batch.topic === kpiTopic) return kpiWindowOf(decoded);
-          return { event: storeEventOf(decoded), partition: batch.partition, offset: message.offset };
+          return {
+            event: storeEventOf(decoded),
+            partition: batch.partition,
+            offset: message.offset,
+            timestamp: Number(message.timestamp),
+            raw: rawSourceOf(message.headers),
+          };
         },
         async write(items, batch) {
           const isKpi = batch.topic === kpiTopic;

@@ -74,6 +74,8 @@ export async function runBatchTransaction(
       topicMessages.push({ topic: c.INGEST_OUTPUT_TOPIC, messages: result.enriched });
     if (result.deadLetters.length > 0)
       topicMessages.push({ topic: c.INGEST_DLQ_TOPIC, messages: result.deadLetters });
+    if (result.duplicateRecords.length > 0 && c.INGEST_DUPLICATES_TOPIC !== '')
+      topicMessages.push({ topic: c.INGEST_DUPLICATES_TOPIC, messages: result.duplicateRecords });
     if (reports.length > 0) {
       const gapSchemaId = deps.schemas.idOf('SequenceGapDetected');
       topicMessages.push({

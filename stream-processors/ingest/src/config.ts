@@ -17,6 +17,11 @@ export const ingestConfig = baseServiceConfig
     INGEST_ALERTS_TOPIC: topic(TOPICS.opsAlerts),
     /** Compacted changelog of the per-store dedup state, key store_id, partition = input partition. */
     INGEST_STATE_TOPIC: topic('retail.ingest.dedup-state'),
+    /**
+     * Every duplicate ingest drops (original record + where it was), so `retail trace` can say
+     * "duplicate at raw p/o" without scanning the raw topic. Empty: duplicates are only counted.
+     */
+    INGEST_DUPLICATES_TOPIC: z.string().default('retail.ingest.duplicates'),
     INGEST_REF_STORES_TOPIC: topic(TOPICS.refStores),
     INGEST_REF_PRODUCTS_TOPIC: topic(TOPICS.refProducts),
     /** Partitions for topics this service creates when they are missing (the state topic copies the input's). */

@@ -13,3 +13,4 @@ export * from './gap-alerts.ts';
 export * from './batch-transaction.ts';
 export * from './partition-worker.ts';
 export * from './ingest-processor.ts';
+export * from './trace-headers.ts';

@@ -7,6 +7,7 @@ import { buildEnrichment } from './enrichment.ts';
 import type { EventSchemas } from './event-schemas.ts';
 import type { ReferenceLookup } from './reference-data.ts';
 import { observe, type GapReport, type StoreSeqState } from './store-sequence.ts';
+import { duplicateRecord, withSourceHeaders } from './trace-headers.ts';
 
 export type DeadLetterCode =
   'NOT_WIRE_FORMAT' | 'UNKNOWN_SCHEMA_ID' | 'UNDECODABLE' | 'UNKNOWN_EVENT_TYPE' | 'BUSINESS_INVALID';
@@ -28,6 +29,8 @@ export interface PipelineContext {
 export interface PipelineResult {
   enriched: Message[];
   deadLetters: Message[];
+  /** One record per duplicate dropped (trace-headers.ts), for the duplicates topic. */
+  duplicateRecords: Message[];
   deadLetterCodes: DeadLetterCode[];
   duplicates: number;
   unknownStores: number;
@@ -46,6 +49,7 @@ export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineCont
   const out: PipelineResult = {
     enriched: [],
     deadLetters: [],
+    duplicateRecords: [],
     deadLetterCodes: [],
     duplicates: 0,
     unknownStores: 0,
@@ -118,6 +122,7 @@ export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineCont
     const seen = observe(state, event.store_seq, ctx.now, ctx.dedupWindow);
     if (seen.duplicate) {
       out.duplicates++;
+      out.duplicateRecords.push(duplicateRecord(m, ctx.partition, event, ctx.now));
       continue;
     }
     out.touchedStores.add(event.store_id);
@@ -137,7 +142,7 @@ export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineCont
         writer.current,
         ctx.fastEncode,
       ),
-      headers: m.headers,
+      headers: withSourceHeaders(m, ctx.partition),
     });
   }
   return out;

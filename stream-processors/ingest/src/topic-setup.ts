@@ -23,6 +23,9 @@ export async function ensureIngestTopics(c: IngestConfig, admin: Admin): Promise
     { topic: c.INGEST_OUTPUT_TOPIC, numPartitions: c.INGEST_TOPIC_PARTITIONS },
     { topic: c.INGEST_DLQ_TOPIC, numPartitions: c.INGEST_TOPIC_PARTITIONS },
     { topic: c.INGEST_ALERTS_TOPIC, numPartitions: 1 },
+    ...(c.INGEST_DUPLICATES_TOPIC === ''
+      ? []
+      : [{ topic: c.INGEST_DUPLICATES_TOPIC, numPartitions: c.INGEST_TOPIC_PARTITIONS }]),
     { topic: c.INGEST_STATE_TOPIC, numPartitions: inputPartitions, configEntries: COMPACTED },
     { topic: c.INGEST_REF_STORES_TOPIC, numPartitions: 1, configEntries: COMPACTED },
     { topic: c.INGEST_REF_PRODUCTS_TOPIC, numPartitions: 1, configEntries: COMPACTED },

@@ -16,6 +16,7 @@ export function ingestTopicNames(name: string) {
     INGEST_DLQ_TOPIC: `${name}-dlq`,
     INGEST_ALERTS_TOPIC: `${name}-alerts`,
     INGEST_STATE_TOPIC: `${name}-state`,
+    INGEST_DUPLICATES_TOPIC: `${name}-duplicates`,
     INGEST_REF_STORES_TOPIC: `${name}-ref-stores`,
     INGEST_REF_PRODUCTS_TOPIC: `${name}-ref-products`,
   };
@@ -45,6 +46,7 @@ export function topicsOf(c: IngestConfig): string[] {
     c.INGEST_DLQ_TOPIC,
     c.INGEST_ALERTS_TOPIC,
     c.INGEST_STATE_TOPIC,
+    c.INGEST_DUPLICATES_TOPIC,
     c.INGEST_REF_STORES_TOPIC,
     c.INGEST_REF_PRODUCTS_TOPIC,
   ];

@@ -1,11 +1,24 @@
 import type { StoreEvent } from '@retail-stream/schemas';
+import type { IHeaders } from 'kafkajs';
 import { defineTable, iso } from './define-table.ts';
+
+/** Where the raw record of an enriched event was (headers ingest adds). */
+export interface RawSource {
+  partition: number;
+  offset: string;
+  /** Broker timestamp of the raw record, epoch ms. */
+  timestamp: number | null;
+}
 
 /** A decoded store event and where it was read from. */
 export interface SourcedEvent {
   event: StoreEvent;
   partition: number;
   offset: string;
+  /** The enriched record's broker timestamp (epoch ms), when known. */
+  timestamp?: number;
+  /** The raw record it came from, when the enriched record names it. */
+  raw?: RawSource;
 }
 
 /** hq_inbox: one row per store event ever applied, the idempotency ledger. */
@@ -17,6 +30,10 @@ export interface InboxRow {
   occurred_at: string;
   source_partition: number;
   source_offset: string;
+  raw_partition: number | null;
+  raw_offset: string | null;
+  raw_at: string | null;
+  enriched_at: string | null;
 }
 
 export const inboxTable = defineTable<InboxRow>()({
@@ -29,11 +46,15 @@ export const inboxTable = defineTable<InboxRow>()({
     ['occurred_at', 'timestamptz'],
     ['source_partition', 'integer'],
     ['source_offset', 'bigint'],
+    ['raw_partition', 'integer'],
+    ['raw_offset', 'bigint'],
+    ['raw_at', 'timestamptz'],
+    ['enriched_at', 'timestamptz'],
   ],
   tail: 'ON CONFLICT (event_id) DO NOTHING RETURNING event_id',
 });
 
-export function inboxRow({ event, partition, offset }: SourcedEvent): InboxRow {
+export function inboxRow({ event, partition, offset, timestamp, raw }: SourcedEvent): InboxRow {
   return {
     event_id: event.event_id,
     store_id: event.store_id,
@@ -42,6 +63,37 @@ export function inboxRow({ event, partition, offset }: SourcedEvent): InboxRow {
     occurred_at: iso(event.occurred_at),
     source_partition: partition,
     source_offset: offset,
+    raw_partition: raw?.partition ?? null,
+    raw_offset: raw?.offset ?? null,
+    raw_at: raw?.timestamp == null ? null : iso(raw.timestamp),
+    enriched_at: timestamp === undefined ? null : iso(timestamp),
+  };
+}
+
+/**
+ * Header names ingest writes (stream-processors/ingest/src/trace-headers.ts, TRACE_HEADERS). Kept
+ * as literals here because a sink does not import a processor; the two must agree.
+ */
+const RAW_PARTITION = 'ingest.source.partition';
+const RAW_OFFSET = 'ingest.source.offset';
+const RAW_TIMESTAMP = 'ingest.source.timestamp';
+
+function header(headers: IHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  const one = Array.isArray(v) ? v[0] : v;
+  return one === undefined ? undefined : one.toString();
+}
+
+/** The raw source named by an enriched record's headers, or undefined (older ingest, other producers). */
+export function rawSourceOf(headers: IHeaders | undefined): RawSource | undefined {
+  const p = header(headers, RAW_PARTITION);
+  const o = header(headers, RAW_OFFSET);
+  if (p === undefined || o === undefined || !/^\d+$/.test(p) || !/^\d+$/.test(o)) return undefined;
+  const t = header(headers, RAW_TIMESTAMP);
+  return {
+    partition: Number(p),
+    offset: o,
+    timestamp: t !== undefined && /^\d+$/.test(t) ? Number(t) : null,
   };
 }
 

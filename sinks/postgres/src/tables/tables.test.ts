@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { seededRandom } from '@retail-stream/runtime';
@@ -38,8 +38,24 @@ function createTables(sql: string): Map<string, Map<string, SqlColumn>> {
   return out;
 }
 
+/** ALTER TABLE name ADD COLUMN [IF NOT EXISTS] column type ...; of later migrations, added to `into`. */
+function addColumns(sql: string, into: Map<string, Map<string, SqlColumn>>): void {
+  const noComments = sql.replace(/--.*$/gm, '');
+  for (const m of noComments.matchAll(
+    /ALTER TABLE (\w+) ADD COLUMN (?:IF NOT EXISTS )?(\w+)\s+(\w+)([^;]*);/g,
+  )) {
+    into.get(m[1]!)?.set(m[2]!, { type: m[3]!, hasDefault: /\bDEFAULT\b/.test(m[4]!) });
+  }
+}
+
 const specs = Object.values(tables) as TableSpec<unknown>[];
 const schema = createTables(readFileSync(MIGRATION, 'utf8'));
+const migrationsDir = path.dirname(MIGRATION);
+for (const f of readdirSync(migrationsDir)
+  .filter((f) => f.endsWith('.sql') && f !== path.basename(MIGRATION))
+  .sort()) {
+  addColumns(readFileSync(path.join(migrationsDir, f), 'utf8'), schema);
+}
 
 describe('HQ table files against migrations/0001_hq_schema.sql', () => {
   it('the parser found the migration tables', () => {
