@@ -1,2 +1,8 @@
-// Filled in by the issue work; see package.json for what this package is.
-export {};
+export * from './config.ts';
+export * from './db.ts';
+export * from './writer.ts';
+export * from './operator-queries.ts';
+export * from './mapping/document-plans.ts';
+export * from './mapping/national-documents.ts';
+export * from './mapping/national-formats.ts';
+export { parseAccounts, loadAccounts } from './authority/accounts.ts';
