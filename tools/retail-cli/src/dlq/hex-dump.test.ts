@@ -7,7 +7,7 @@ describe('hexDump', () => {
   it('prints offset, hex in two groups of 8 and printable ASCII', () => {
     const lines = hexDump(Buffer.from('{"json":1}\x00\x01 and more bytes'));
     expect(lines[0]).toBe('00000000  7b 22 6a 73 6f 6e 22 3a  31 7d 00 01 20 61 6e 64  |{"json":1}.. and|');
-    expect(lines[1]).toMatch(/^00000010  20 6d 6f 72 65 .*\| more bytes\|$/);
+    expect(lines[1]).toMatch(/^00000010 {2}20 6d 6f 72 65 .*\| more bytes\|$/);
   });
 
   it('summarises what is past the limit', () => {
