@@ -24,6 +24,11 @@ export const shadowErrors = {
     meaning: 'A destructive shadow command needs confirmation, and stdin is not a terminal to ask on.',
     action: 'Pass --yes (after checking with --dry-run).',
   },
+  SHADOW_DROP_DECLINED: {
+    retriable: false,
+    meaning: 'retail drop: the confirmation prompt was answered no; nothing was dropped.',
+    action: 'Nothing to do; run it again and answer y to drop.',
+  },
   SHADOW_PROMOTED: {
     retriable: false,
     meaning: 'The shadow was already promoted; replaying into it again would mix two generations.',

@@ -1,0 +1,331 @@
+import type cassandra from 'cassandra-driver';
+import { canonical, cqlTables, type CqlTable } from './cassandra-tables.ts';
+import {
+  addCount,
+  selectTables,
+  type DiffCount,
+  type DiffKind,
+  type DiffRow,
+  type DiffScope,
+  type PromoteCount,
+  type PromoteOptions,
+  type SinkDiff,
+} from './diff-types.ts';
+
+/**
+ * Diff and promote between two Cassandra keyspaces. Cassandra cannot join, so both are read by
+ * partition: the partitions of the stores in scope (DISTINCT partition keys, which read no rows;
+ * transaction_by_id, keyed by transaction id, is read where store_id = each store, ALLOW
+ * FILTERING), each partition from both keyspaces, compared row by row in the CLI.
+ *
+ * Promote writes cell by cell with explicit write timestamps, because the sink's last-write-wins
+ * scheme uses store_seq as the timestamp (sinks/cassandra/src/write-timestamp.ts): a cell is
+ * copied with the shadow's own timestamp, which keeps later sink writes winning as they should;
+ * only a live cell written with a higher timestamp (a manual fix without USING TIMESTAMP) is
+ * overwritten at its timestamp + 1, and a live cell the shadow lacks is deleted at its own
+ * timestamp (a tombstone wins a tie). Keyspace names are checked identifiers.
+ */
+
+type Row = cassandra.types.Row;
+
+interface Partition {
+  values: unknown[];
+  store: string | null;
+}
+
+const CONCURRENCY = 16;
+
+async function inParallel<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, items.length) }, worker));
+}
+
+async function all(client: cassandra.Client, cql: string, params: unknown[] = []): Promise<Row[]> {
+  const out: Row[] = [];
+  let pageState: string | undefined;
+  do {
+    const r = await client.execute(cql, params, { prepare: true, fetchSize: 1000, pageState });
+    out.push(...r.rows);
+    pageState = r.pageState ?? undefined;
+  } while (pageState);
+  return out;
+}
+
+function partKey(values: readonly unknown[]): string {
+  return canonical(values);
+}
+
+/** The stores the shadow holds rows of. */
+async function shadowStores(client: cassandra.Client, shadow: string, tables: CqlTable[]): Promise<string[]> {
+  const stores = new Set<string>();
+  for (const t of tables) {
+    const cql = t.partitionKey.includes('store_id')
+      ? `SELECT DISTINCT ${t.partitionKey.join(', ')} FROM ${shadow}.${t.table}`
+      : `SELECT store_id FROM ${shadow}.${t.table}`;
+    for (const r of await all(client, cql)) {
+      const s = r.get('store_id') as string | null;
+      if (s !== null) stores.add(s);
+    }
+  }
+  return [...stores].sort();
+}
+
+/** The partitions of one table, in both keyspaces, that belong to the stores in scope. */
+async function partitions(
+  client: cassandra.Client,
+  t: CqlTable,
+  keyspaces: string[],
+  stores: Set<string> | null,
+): Promise<Partition[]> {
+  const found = new Map<string, Partition>();
+  const add = (r: Row) => {
+    const store = (r.get('store_id') as string | null) ?? null;
+    if (stores && (store === null || !stores.has(store))) return;
+    const values = t.partitionKey.map((c) => r.get(c));
+    found.set(partKey(values), { values, store });
+  };
+  for (const ks of keyspaces) {
+    if (t.partitionKey.includes('store_id')) {
+      for (const r of await all(client, `SELECT DISTINCT ${t.partitionKey.join(', ')} FROM ${ks}.${t.table}`))
+        add(r);
+    } else if (stores) {
+      for (const s of stores) {
+        const cql = `SELECT ${t.partitionKey.join(', ')}, store_id FROM ${ks}.${t.table} WHERE store_id = ? ALLOW FILTERING`;
+        for (const r of await all(client, cql, [s])) add(r);
+      }
+    } else {
+      for (const r of await all(
+        client,
+        `SELECT ${t.partitionKey.join(', ')}, store_id FROM ${ks}.${t.table}`,
+      ))
+        add(r);
+    }
+  }
+  return [...found.values()];
+}
+
+function selectCql(t: CqlTable, ks: string): string {
+  const cols = [
+    ...t.partitionKey,
+    ...t.clustering,
+    ...t.regular.flatMap((c) => [c.name, `WRITETIME(${c.name}) AS wt_${c.name}`]),
+  ];
+  return `SELECT ${cols.join(', ')} FROM ${ks}.${t.table} WHERE ${t.partitionKey.map((c) => `${c} = ?`).join(' AND ')}`;
+}
+
+function rowKey(t: CqlTable, r: Row): string {
+  return canonical([...t.partitionKey, ...t.clustering].map((c) => r.get(c)));
+}
+
+function sameValues(t: CqlTable, a: Row, b: Row): boolean {
+  return t.regular.every((c) => canonical(a.get(c.name)) === canonical(b.get(c.name)));
+}
+
+interface RowDiff {
+  table: CqlTable;
+  store: string | null;
+  kind: DiffKind;
+  shadow?: Row;
+  live?: Row;
+}
+
+/** Every differing row of one table in scope. */
+async function tableDiffs(
+  client: cassandra.Client,
+  t: CqlTable,
+  shadow: string,
+  live: string,
+  stores: Set<string> | null,
+): Promise<RowDiff[]> {
+  const out: RowDiff[] = [];
+  const parts = await partitions(client, t, [shadow, live], stores);
+  await inParallel(parts, async (p) => {
+    const [s, l] = await Promise.all([
+      client.execute(selectCql(t, shadow), p.values, { prepare: true, fetchSize: 100_000 }),
+      client.execute(selectCql(t, live), p.values, { prepare: true, fetchSize: 100_000 }),
+    ]);
+    const liveRows = new Map(l.rows.map((r) => [rowKey(t, r), r]));
+    for (const sr of s.rows) {
+      const k = rowKey(t, sr);
+      const lr = liveRows.get(k);
+      liveRows.delete(k);
+      const store = (sr.get('store_id') as string | null) ?? p.store;
+      if (!lr) out.push({ table: t, store, kind: 'missing', shadow: sr });
+      else if (!sameValues(t, sr, lr)) out.push({ table: t, store, kind: 'different', shadow: sr, live: lr });
+    }
+    for (const lr of liveRows.values()) {
+      out.push({
+        table: t,
+        store: (lr.get('store_id') as string | null) ?? p.store,
+        kind: 'extra',
+        live: lr,
+      });
+    }
+  });
+  return out;
+}
+
+async function scopeOf(client: cassandra.Client, shadow: string, tables: CqlTable[], scope: DiffScope) {
+  if (scope.all && !scope.stores) return null;
+  return new Set(scope.stores ? scope.stores : await shadowStores(client, shadow, tables));
+}
+
+async function tablesOf(client: cassandra.Client, live: string, scope: DiffScope): Promise<CqlTable[]> {
+  const tables = await cqlTables(client, live);
+  const names = selectTables(
+    tables.map((t) => t.table),
+    scope.tables,
+  );
+  return tables.filter((t) => names.includes(t.table));
+}
+
+export async function diffCassandra(
+  client: cassandra.Client,
+  shadow: string,
+  live: string,
+  scope: DiffScope,
+): Promise<SinkDiff> {
+  const tables = await tablesOf(client, live, scope);
+  const stores = await scopeOf(client, shadow, tables, scope);
+  const counts = new Map<string, DiffCount>();
+  const rows: DiffRow[] = [];
+  for (const t of tables) {
+    const diffs = await tableDiffs(client, t, shadow, live, stores);
+    for (const d of diffs) addCount(counts, 'cassandra', t.table, d.store, d.kind, 1);
+    const keyCols = [...t.partitionKey, ...t.clustering];
+    const listed = diffs
+      .map((d) => ({
+        d,
+        key: Object.fromEntries(keyCols.map((c) => [c, keyText((d.shadow ?? d.live)!.get(c))])),
+      }))
+      .sort((a, b) => canonical(a.key).localeCompare(canonical(b.key)))
+      .slice(0, scope.rowLimit ?? 0);
+    for (const { d, key } of listed)
+      rows.push({ sink: 'cassandra', table: t.table, store_id: d.store, kind: d.kind, key });
+  }
+  return {
+    counts: [...counts.values()],
+    rows,
+    tables: tables.map((t) => t.table),
+    stores: stores ? [...stores].sort() : null,
+  };
+}
+
+function keyText(v: unknown): unknown {
+  return typeof v === 'object' && v !== null && !(v instanceof Date) ? String(v) : v;
+}
+
+interface Write {
+  cql: string;
+  params: unknown[];
+}
+
+/** The cell writes that make the live row equal to the shadow row (see the file comment). */
+function cellWrites(t: CqlTable, live: string, s: Row | undefined, l: Row | undefined): Write[] {
+  const keyCols = [...t.partitionKey, ...t.clustering];
+  const where = keyCols.map((c) => `${c} = ?`).join(' AND ');
+  const keyVals = keyCols.map((c) => (s ?? l)!.get(c));
+  const out: Write[] = [];
+  const ts = (st: bigint | null, lt: bigint | null): bigint =>
+    lt === null || st === null || lt < st ? st! : lt + 1n;
+  for (const c of t.regular) {
+    const sv = s?.get(c.name) ?? null;
+    const lv = l?.get(c.name) ?? null;
+    if (!c.map) {
+      if (canonical(sv) === canonical(lv)) continue;
+      const st = (s?.get(`wt_${c.name}`) as bigint | null) ?? null;
+      const lt = (l?.get(`wt_${c.name}`) as bigint | null) ?? null;
+      if (sv !== null) {
+        out.push({
+          cql: `UPDATE ${live}.${t.table} USING TIMESTAMP ? SET ${c.name} = ? WHERE ${where}`,
+          params: [ts(st, lt), sv, ...keyVals],
+        });
+      } else {
+        out.push({
+          cql: `DELETE ${c.name} FROM ${live}.${t.table} USING TIMESTAMP ? WHERE ${where}`,
+          params: [lt, ...keyVals],
+        });
+      }
+      continue;
+    }
+    // A non-frozen map: one cell per entry; WRITETIME gives one timestamp per entry, in key order.
+    const sm = (sv ?? {}) as Record<string, unknown>;
+    const lm = (lv ?? {}) as Record<string, unknown>;
+    const stimes = entryTimes(sm, s?.get(`wt_${c.name}`));
+    const ltimes = entryTimes(lm, l?.get(`wt_${c.name}`));
+    for (const [k, v] of Object.entries(sm)) {
+      if (k in lm && canonical(lm[k]) === canonical(v)) continue;
+      out.push({
+        cql: `UPDATE ${live}.${t.table} USING TIMESTAMP ? SET ${c.name}[?] = ? WHERE ${where}`,
+        params: [ts(stimes.get(k) ?? null, ltimes.get(k) ?? null), k, v, ...keyVals],
+      });
+    }
+    for (const k of Object.keys(lm)) {
+      if (k in sm) continue;
+      out.push({
+        cql: `DELETE ${c.name}[?] FROM ${live}.${t.table} USING TIMESTAMP ? WHERE ${where}`,
+        params: [k, ltimes.get(k), ...keyVals],
+      });
+    }
+  }
+  return out;
+}
+
+function entryTimes(map: Record<string, unknown>, times: unknown): Map<string, bigint> {
+  const keys = Object.keys(map);
+  const list = Array.isArray(times) ? (times as bigint[]) : [];
+  return new Map(keys.map((k, i) => [k, list[i]!]));
+}
+
+/** Deletes a whole live row at its newest cell's timestamp (a tombstone wins a tie). */
+function rowDelete(t: CqlTable, live: string, l: Row): Write {
+  const keyCols = [...t.partitionKey, ...t.clustering];
+  let newest = 0n;
+  for (const c of t.regular) {
+    const w = l.get(`wt_${c.name}`) as bigint | bigint[] | null;
+    for (const x of Array.isArray(w) ? w : w === null ? [] : [w]) if (x > newest) newest = x;
+  }
+  return {
+    cql: `DELETE FROM ${live}.${t.table} USING TIMESTAMP ? WHERE ${keyCols.map((c) => `${c} = ?`).join(' AND ')}`,
+    params: [newest, ...keyCols.map((c) => l.get(c))],
+  };
+}
+
+/**
+ * Live := shadow inside the scope, cell by cell (not transactional: Cassandra has none; each write
+ * is idempotent, so running promote again finishes an interrupted one).
+ */
+export async function promoteCassandra(
+  client: cassandra.Client,
+  shadow: string,
+  live: string,
+  scope: DiffScope,
+  opts: PromoteOptions,
+): Promise<PromoteCount[]> {
+  const tables = await tablesOf(client, live, scope);
+  const stores = await scopeOf(client, shadow, tables, scope);
+  const out: PromoteCount[] = [];
+  for (const t of tables) {
+    const diffs = await tableDiffs(client, t, shadow, live, stores);
+    const writes: Write[] = [];
+    let upserted = 0;
+    let deleted = 0;
+    for (const d of diffs) {
+      if (d.kind === 'extra') {
+        if (!opts.deleteExtra) continue;
+        deleted++;
+        writes.push(rowDelete(t, live, d.live!));
+      } else {
+        upserted++;
+        writes.push(...cellWrites(t, live, d.shadow, d.live));
+      }
+    }
+    if (!opts.dryRun)
+      await inParallel(writes, async (w) => void (await client.execute(w.cql, w.params, { prepare: true })));
+    out.push({ sink: 'cassandra', table: t.table, upserted, deleted });
+  }
+  return out;
+}

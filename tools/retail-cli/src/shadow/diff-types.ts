@@ -1,0 +1,83 @@
+import type { ShadowSink } from './shadow-name.ts';
+
+export type DiffKind = 'missing' | 'extra' | 'different';
+
+/**
+ * missing: in the shadow, not in live; extra: in live, not in the shadow; different: same key,
+ * different values. Counted per sink, table and store (null: rows with no store, e.g. chain KPIs).
+ */
+export interface DiffCount {
+  sink: ShadowSink;
+  table: string;
+  store_id: string | null;
+  missing: number;
+  extra: number;
+  different: number;
+}
+
+/** One differing row, by its key (with --rows). */
+export interface DiffRow {
+  sink: ShadowSink;
+  table: string;
+  store_id: string | null;
+  kind: DiffKind;
+  key: Record<string, unknown>;
+}
+
+/**
+ * Which rows a diff or promote looks at. Default: the stores the shadow holds rows of (what the
+ * replay wrote), so live rows of other stores are not "extra". `stores` narrows to those stores,
+ * `all` looks at every row of both.
+ */
+export interface DiffScope {
+  stores?: readonly string[];
+  tables?: readonly string[];
+  all?: boolean;
+  /** Keys to list per table (0: counts only). */
+  rowLimit?: number;
+}
+
+export interface SinkDiff {
+  counts: DiffCount[];
+  rows: DiffRow[];
+  /** Tables compared (after --table). */
+  tables: string[];
+  /** The stores in scope; null when every row is (--all). */
+  stores: (string | null)[] | null;
+}
+
+export interface PromoteOptions {
+  deleteExtra: boolean;
+  dryRun: boolean;
+}
+
+/** What a promote wrote (or would write, in a dry run), per table. */
+export interface PromoteCount {
+  sink: ShadowSink;
+  table: string;
+  upserted: number;
+  deleted: number;
+}
+
+/** Adds one (table, store, kind, n) result into per-(table, store) counts. */
+export function addCount(
+  into: Map<string, DiffCount>,
+  sink: ShadowSink,
+  table: string,
+  store: string | null,
+  kind: DiffKind,
+  n: number,
+): void {
+  const k = `${table}\u0000${store ?? ''}\u0000${store === null ? 'n' : 's'}`;
+  let c = into.get(k);
+  if (!c) {
+    c = { sink, table, store_id: store, missing: 0, extra: 0, different: 0 };
+    into.set(k, c);
+  }
+  c[kind] += n;
+}
+
+export function selectTables(all: readonly string[], wanted: readonly string[] | undefined): string[] {
+  if (!wanted || wanted.length === 0) return [...all];
+  return all.filter((t) => wanted.includes(t));
+}
