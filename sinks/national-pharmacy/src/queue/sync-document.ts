@@ -100,8 +100,16 @@ export async function syncDocument(
     if (doc.op === 'DELETE') {
       const ex = await exchange('DELETE', address, undefined);
       // Not there (any more) is what a void wants: a retried DELETE whose first one committed.
-      if (ex.kind === 'ok' || ex.kind === 'not_found')
+      if (ex.kind === 'ok' || ex.kind === 'not_found') {
         return { settlement: { status: 'SYNC_SUCCESS', nationalId: null }, attempts };
+      }
+      if (ex.kind === 'rejected' || ex.kind === 'duplicate') {
+        // "Already voided" is refused as an error by the authority: read back to tell it apart.
+        const back = await exchange('GET', address, undefined);
+        if (back.kind === 'ok' && isVoided(back)) {
+          return { settlement: { status: 'SYNC_SUCCESS', nationalId: null }, attempts };
+        }
+      }
       return { settlement: settleFailure(ex, retry), attempts };
     }
 
@@ -131,6 +139,13 @@ export async function syncDocument(
     }
     throw err;
   }
+}
+
+/** A read-back of a voided document (`da_huy: true`, at the top or under `data`). */
+function isVoided(ex: Exchange): boolean {
+  const body = (ex.result as { answer: AuthorityAnswer }).answer.body;
+  const data = body?.data as { da_huy?: unknown } | undefined;
+  return body?.da_huy === true || data?.da_huy === true;
 }
 
 function found(ex: Exchange): Settlement {
