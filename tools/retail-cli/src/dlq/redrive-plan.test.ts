@@ -1,5 +1,5 @@
 import { deadLetterMessage, REDRIVE_HEADERS } from '@retail-stream/runtime';
-import type { IHeaders } from 'kafkajs';
+import type { IHeaders, KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { dlqRecordOf } from './dlq-record.ts';
 import { planRedrive } from './redrive-plan.ts';
@@ -29,7 +29,7 @@ function deadLetter(headers: IHeaders = {}, offset = '9') {
     timestamp: String(Date.parse('2026-11-22T00:00:01Z')),
     attributes: 0,
     size: 0,
-  });
+  } as unknown as KafkaMessage);
 }
 
 const opts = { runId: 'run-2', maxAttempts: 3, parkingTopic: 'retail.dlq.parking' };
