@@ -118,6 +118,7 @@ describe('checkout through real HTTP and Postgres', () => {
       total_minor: 33_333,
       item_count: 4,
       customer_ref: null,
+      prescription_code: null,
       lines: [
         {
           line_no: 1,
@@ -131,6 +132,7 @@ describe('checkout through real HTTP and Postgres', () => {
           tax_rate_bp: 1000,
           tax_minor: 2_727,
           line_total_minor: 30_000,
+          lots: [],
         },
         {
           line_no: 2,
@@ -144,11 +146,12 @@ describe('checkout through real HTTP and Postgres', () => {
           tax_rate_bp: 500,
           tax_minor: 159,
           line_total_minor: 3_333,
+          lots: [],
         },
       ],
       stock: [
-        { sku: 'SKU-A', delta: -3, on_hand_after: START_STOCK - 3 },
-        { sku: 'SKU-C', delta: -1, on_hand_after: START_STOCK - 1 },
+        { sku: 'SKU-A', delta: -3, on_hand_after: START_STOCK - 3, lots: [] },
+        { sku: 'SKU-C', delta: -1, on_hand_after: START_STOCK - 1, lots: [] },
       ],
       enrichment: null,
     });

@@ -24,7 +24,12 @@ async function counts(storeId: string) {
       (SELECT count(*)::int FROM local_catalog) AS skus,
       (SELECT count(*)::int FROM local_inventory) AS stocked,
       (SELECT sum(on_hand)::int FROM local_inventory) AS units,
-      (SELECT row_to_json(s) FROM (SELECT store_id, name, timezone, currency, region FROM store) s) AS store,
+      (SELECT row_to_json(s) FROM (SELECT store_id, name, timezone, currency, region, pharmacy_code FROM store) s) AS store,
+      (SELECT count(*)::int FROM local_catalog WHERE drug IS NOT NULL) AS drugs,
+      (SELECT count(DISTINCT sku)::int FROM stock_lots) AS lotted,
+      (SELECT count(*)::int FROM stock_lots) AS lots,
+      (SELECT count(*)::int FROM local_inventory i JOIN local_catalog c ON c.sku = i.sku
+        WHERE c.drug IS NOT NULL AND i.on_hand <> coalesce((SELECT sum(on_hand) FROM stock_lots l WHERE l.sku = i.sku), 0)) AS lot_mismatches,
       (SELECT last_seq::int FROM store_sequence) AS seq`);
     return rows[0];
   } finally {
@@ -37,8 +42,13 @@ describe('seedStore against real PostgreSQL', () => {
     const products = generateCatalogue(2_000);
     await Promise.all(stores.map((s) => seedStore(PG_URL, s, products)));
     const first = await Promise.all(stores.map((s) => counts(s.store_id)));
+    expect(first[0].store.pharmacy_code).toMatch(/^CS-79/);
     first.forEach((c, i) => {
-      expect(c).toMatchObject({ skus: 2_000, stocked: 2_000, seq: 0, store: stores[i] });
+      expect(c).toMatchObject({ skus: 2_000, stocked: 2_000, seq: 0, store: stores[i], drugs: 200 });
+      // Every medicine in stock has opening lots summing to its on_hand, 2-3 lots each.
+      expect(c.lot_mismatches).toBe(0);
+      expect(c.lotted).toBeGreaterThan(180);
+      expect(c.lots).toBeGreaterThanOrEqual(2 * c.lotted);
       expect(c.units).toBeGreaterThan(100_000);
     });
     expect(first[0].units).not.toBe(first[1].units);

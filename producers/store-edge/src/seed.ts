@@ -55,7 +55,7 @@ const queue = [...stores];
 await Promise.all(
   Array.from({ length: Math.min(opts.concurrency, stores.length) }, async () => {
     for (let store = queue.shift(); store; store = queue.shift()) {
-      await seedStore(adminUrl, store, products);
+      await seedStore(adminUrl, store, products, { seed: opts.seed });
       done++;
       progress(store.store_id);
     }

@@ -5,4 +5,9 @@ export interface StoreProfile {
   timezone: string;
   currency: string;
   region: string;
+  /** National pharmacy code (ma_co_so) when the store is a licensed pharmacy; null otherwise. */
+  pharmacy_code: string | null;
 }
+
+/** A store to create or seed: the pharmacy code may be left out (not a pharmacy). */
+export type StoreProfileInput = Omit<StoreProfile, 'pharmacy_code'> & { pharmacy_code?: string | null };

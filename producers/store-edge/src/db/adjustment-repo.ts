@@ -22,9 +22,9 @@ export async function recordAdjustment(client: pg.ClientBase, a: NewAdjustment):
     [a.id, a.store_id, a.terminal_id, a.cashier_id, a.reason, a.note],
   );
   await client.query(
-    `INSERT INTO inventory_adjustment_lines (adjustment_id, sku, store_id, on_hand_before, delta, on_hand_after)
-     SELECT $1, s.sku, $2, s.on_hand_after - s.delta, s.delta, s.on_hand_after
-       FROM jsonb_to_recordset($3::jsonb) AS s(sku text, delta int, on_hand_after int)`,
+    `INSERT INTO inventory_adjustment_lines (adjustment_id, sku, store_id, on_hand_before, delta, on_hand_after, lots)
+     SELECT $1, s.sku, $2, s.on_hand_after - s.delta, s.delta, s.on_hand_after, s.lots
+       FROM jsonb_to_recordset($3::jsonb) AS s(sku text, delta int, on_hand_after int, lots jsonb)`,
     [a.id, a.store_id, stock],
   );
   await client.query(

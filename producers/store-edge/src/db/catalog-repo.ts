@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { DrugInfo } from '@retail-stream/schemas';
 
 export interface CatalogItem {
   sku: string;
@@ -9,9 +10,11 @@ export interface CatalogItem {
   price_minor: bigint;
   tax_rate_bp: number;
   active: boolean;
+  /** Medicine data; a product with a drug is lot-tracked. */
+  drug: DrugInfo | null;
 }
 
-const COLUMNS = 'sku, barcode, name, category, brand, price_minor, tax_rate_bp, active';
+const COLUMNS = 'sku, barcode, name, category, brand, price_minor, tax_rate_bp, active, drug';
 
 export async function findByBarcode(
   db: pg.ClientBase | pg.Pool,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { LotQuantity } from '@retail-stream/schemas';
 
 export interface NewGoodsReceipt {
   id: string;
@@ -9,7 +10,7 @@ export interface NewGoodsReceipt {
   supplier_ref: string | null;
   currency: string;
   total_cost_minor: bigint;
-  lines: readonly { sku: string; quantity: number; unit_cost_minor: bigint }[];
+  lines: readonly { sku: string; quantity: number; unit_cost_minor: bigint; lots: readonly LotQuantity[] }[];
 }
 
 /** Records a supplier delivery and its lines (stock moves separately: applyStockDeltas). */
@@ -29,15 +30,16 @@ export async function insertGoodsReceipt(client: pg.ClientBase, r: NewGoodsRecei
     ],
   );
   await client.query(
-    `INSERT INTO goods_receipt_lines (receipt_id, sku, store_id, quantity, unit_cost_minor)
-     SELECT $1, l.sku, $2, l.quantity, l.unit_cost_minor
-       FROM unnest($3::text[], $4::int[], $5::bigint[]) AS l(sku, quantity, unit_cost_minor)`,
+    `INSERT INTO goods_receipt_lines (receipt_id, sku, store_id, quantity, unit_cost_minor, lots)
+     SELECT $1, l.sku, $2, l.quantity, l.unit_cost_minor, l.lots
+       FROM unnest($3::text[], $4::int[], $5::bigint[], $6::jsonb[]) AS l(sku, quantity, unit_cost_minor, lots)`,
     [
       r.id,
       r.store_id,
       r.lines.map((l) => l.sku),
       r.lines.map((l) => l.quantity),
       r.lines.map((l) => l.unit_cost_minor.toString()),
+      r.lines.map((l) => JSON.stringify(l.lots)),
     ],
   );
 }

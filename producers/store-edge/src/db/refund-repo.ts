@@ -37,9 +37,9 @@ export async function recordRefund(client: pg.ClientBase, r: NewRefund, nextStat
     ],
   );
   await client.query(
-    `INSERT INTO refund_lines (refund_id, line_no, store_id, transaction_id, sku, quantity, amount_minor)
-     SELECT $1, r.line_no, $2, $3, r.sku, r.quantity, r.amount_minor
-       FROM jsonb_to_recordset($4::jsonb) AS r(line_no int, sku text, quantity int, amount_minor bigint)`,
+    `INSERT INTO refund_lines (refund_id, line_no, store_id, transaction_id, sku, quantity, amount_minor, lots)
+     SELECT $1, r.line_no, $2, $3, r.sku, r.quantity, r.amount_minor, r.lots
+       FROM jsonb_to_recordset($4::jsonb) AS r(line_no int, sku text, quantity int, amount_minor bigint, lots jsonb)`,
     [r.id, r.store_id, r.transaction_id, lines],
   );
   await client.query(

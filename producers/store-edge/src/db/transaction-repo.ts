@@ -148,7 +148,7 @@ const PAYMENT_JSON = `json_build_object('id', id, 'transaction_id', transaction_
   'provider_ref', provider_ref, 'qr_payload', qr_payload, 'expires_at', expires_at::text,
   'failure_reason', failure_reason, 'created_at', created_at::text, 'settled_at', settled_at::text)`;
 const CATALOG_JSON = `json_build_object('sku', sku, 'barcode', barcode, 'name', name, 'category', category,
-  'brand', brand, 'price_minor', price_minor::text, 'tax_rate_bp', tax_rate_bp, 'active', active)`;
+  'brand', brand, 'price_minor', price_minor::text, 'tax_rate_bp', tax_rate_bp, 'active', active, 'drug', drug)`;
 
 const parseTimestamptz = pg.types.getTypeParser(pg.types.builtins.TIMESTAMPTZ, 'text') as (v: string) => Date;
 const big = (v: string | null): bigint | null => (v === null ? null : BigInt(v));
@@ -193,6 +193,8 @@ export interface SaleContents {
   payments: PaymentRow[];
   /** The catalogue entry of the barcode asked for, if any (add item looks it up in the same round trip). */
   product: CatalogItem | undefined;
+  /** The lines' SKUs that are lot-tracked (medicines), so finalize takes lots only when there are any. */
+  lotSkus: string[];
 }
 
 /**
@@ -209,12 +211,15 @@ export async function loadSaleContents(
     lines: Json<LineRow>[];
     payments: Json<PaymentRow>[];
     product: Json<CatalogItem> | null;
+    lot_skus: string[];
   }>({
     name: 'se_load_sale_contents',
     text: `SELECT
       (SELECT coalesce(json_agg(${LINE_JSON} ORDER BY line_no), '[]') FROM line_items WHERE transaction_id = $1) AS lines,
       (SELECT coalesce(json_agg(${PAYMENT_JSON} ORDER BY created_at, id), '[]') FROM payments WHERE transaction_id = $1) AS payments,
-      (SELECT ${CATALOG_JSON} FROM local_catalog WHERE barcode = $2) AS product`,
+      (SELECT ${CATALOG_JSON} FROM local_catalog WHERE barcode = $2) AS product,
+      (SELECT coalesce(json_agg(c.sku ORDER BY c.sku), '[]') FROM line_items li JOIN local_catalog c ON c.sku = li.sku
+        WHERE li.transaction_id = $1 AND c.drug IS NOT NULL) AS lot_skus`,
     values: [txId, barcode],
   });
   const row = rows[0]!;
@@ -222,6 +227,7 @@ export async function loadSaleContents(
     lines: row.lines.map(lineFromJson),
     payments: row.payments.map(paymentFromJson),
     product: row.product ? { ...row.product, price_minor: BigInt(row.product.price_minor) } : undefined,
+    lotSkus: row.lot_skus,
   };
 }
 
@@ -295,12 +301,13 @@ export function finalizeWrite(
   status: TxStatus,
   customerRef: string | null,
   terminalId: string,
+  prescriptionCode: string | null = null,
 ): SqlWrite {
   return {
     name: 'finalize',
     text: `UPDATE transactions SET status = $1, customer_ref = $2, finalized_at = now(), finalized_by_terminal_id = $3,
-     updated_at = now() WHERE id = $4`,
-    values: [status, customerRef, terminalId, txId],
+     prescription_code = $5, updated_at = now() WHERE id = $4`,
+    values: [status, customerRef, terminalId, txId, prescriptionCode],
   };
 }
 

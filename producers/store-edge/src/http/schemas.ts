@@ -27,6 +27,15 @@ export const uuidParam = z.string().regex(UUID_PATTERN, 'a lower-case UUID');
 export const idParams = z.object({ id: uuidParam });
 export const lineParams = z.object({ id: uuidParam, line_no: z.coerce.number().int().min(1).max(100_000) });
 
+/** A manufacturer's lot (batch) number as printed on the pack (so_lo). */
+export const lotNo = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9/._-]{0,39}$/, 'letters, digits, / . _ or -, at most 40');
+/** A national e-prescription code (ma_don_thuoc_quoc_gia). */
+export const prescriptionCode = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, _ . or -');
+
 export const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')

@@ -25,7 +25,7 @@ import { refundSale } from '../use-cases/refund-sale.ts';
 import { addItem, changeLine, openTransaction, removeLine } from '../use-cases/sale-lines.ts';
 import { voidSale } from '../use-cases/void-sale.ts';
 import { z } from 'zod';
-import { positiveMoney } from '../http/schemas.ts';
+import { positiveMoney, prescriptionCode } from '../http/schemas.ts';
 
 const openBody = z.strictObject({ cashier_id: staffId, customer_id: customerId.optional() });
 const addItemBody = z.strictObject({
@@ -52,7 +52,10 @@ const paymentBody = z.discriminatedUnion('method', [
   }),
   z.strictObject({ method: z.literal('QR'), amount_minor: positiveMoney.optional() }),
 ]);
-const finalizeBody = z.strictObject({ customer_id: customerId.optional() });
+const finalizeBody = z.strictObject({
+  customer_id: customerId.optional(),
+  prescription_code: prescriptionCode.optional(),
+});
 const voidBody = z.strictObject({ reason: shortText, cashier_id: staffId.optional() });
 const refundBody = z.strictObject({
   cashier_id: staffId,

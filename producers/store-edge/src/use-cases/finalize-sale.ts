@@ -1,8 +1,11 @@
 import type pg from 'pg';
 import { pseudonymiseCustomer } from '../customer-pseudonym.ts';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
+import { soldLotsWrite, takeLotsFefo, type LotRow } from '../db/lot-repo.ts';
+import type { SaleLine } from '../events.ts';
 import { finalizeWrite, loadSaleContents, lockTransaction } from '../db/transaction-repo.ts';
 import { toSafeNumber } from '../json-text.ts';
+import { storeDay } from '../lots.ts';
 import { Refusal } from '../refusal.ts';
 import type { Actor, Claim, StoreServices, UseCaseResult } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
@@ -19,12 +22,12 @@ export async function finalizeSale(
   svc: StoreServices,
   actor: Actor,
   txId: string,
-  input: { customer_id?: string | undefined },
+  input: { customer_id?: string | undefined; prescription_code?: string | undefined },
   claim: Claim,
 ): Promise<UseCaseResult> {
   const storeId = svc.store.store_id;
   const tx = await lockTransaction(client, storeId, txId, claim.locked);
-  const { lines, payments } = await loadSaleContents(client, txId);
+  const { lines, payments, lotSkus } = await loadSaleContents(client, txId);
   const decision = decide('FINALIZE', txFacts(tx, lines, payments));
   if (!decision.ok) throw new Refusal(decision.code, decision.message);
 
@@ -44,6 +47,33 @@ export async function finalizeSale(
     }
   }
 
+  // Medicines leave by lot, earliest expiry first, expired lots never: one statement for the
+  // whole sale, and none at all for a sale without medicines.
+  const lotTracked = new Set(lotSkus);
+  const soldLines = lines.filter((l) => lotTracked.has(l.sku));
+  const taken = await takeLotsFefo(
+    client,
+    storeId,
+    soldLines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
+    storeDay(claim.now, svc.store.timezone),
+  );
+  const lotsBySku = groupBySku(taken);
+  const short = soldLines.filter((l) => sumQuantity(lotsBySku.get(l.sku)) < l.quantity);
+  if (short.length > 0) {
+    throw new Refusal(
+      'INSUFFICIENT_LOT_STOCK',
+      `not enough unexpired stock for ${short.map((l) => `${l.sku} (${sumQuantity(lotsBySku.get(l.sku))} of ${l.quantity})`).join(', ')}`,
+      'lines',
+    );
+  }
+  const soldLots = soldLines.flatMap((l) =>
+    (lotsBySku.get(l.sku) ?? []).map((lot) => ({ ...lot, line_no: l.line_no })),
+  );
+  const eventLines: SaleLine[] = lines.map((l) => ({
+    ...saleLine(l),
+    lots: (lotsBySku.get(l.sku) ?? []).map(({ sku: _sku, ...lot }) => lot),
+  }));
+
   const customerRef = input.customer_id
     ? pseudonymiseCustomer(input.customer_id, svc.customerHmacKey)
     : tx.customer_ref;
@@ -53,7 +83,10 @@ export async function finalizeSale(
   return {
     status: 200,
     body: transactionView(after, lines, payments),
-    writes: [finalizeWrite(txId, decision.next, customerRef, actor.terminalId)],
+    writes: [
+      finalizeWrite(txId, decision.next, customerRef, actor.terminalId, input.prescription_code ?? null),
+      ...(soldLots.length > 0 ? [soldLotsWrite(storeId, txId, soldLots)] : []),
+    ],
     events: [
       {
         event_type: 'SaleRecorded',
@@ -68,11 +101,21 @@ export async function finalizeSale(
           total_minor: toSafeNumber(tx.total_minor),
           item_count: tx.item_count,
           customer_ref: customerRef,
-          prescription_code: null,
-          lines: lines.map(saleLine),
+          prescription_code: input.prescription_code ?? null,
+          lines: eventLines,
           stock,
         },
       },
     ],
   };
+}
+
+function groupBySku(lots: readonly LotRow[]): Map<string, LotRow[]> {
+  const out = new Map<string, LotRow[]>();
+  for (const l of lots) out.set(l.sku, [...(out.get(l.sku) ?? []), l]);
+  return out;
+}
+
+function sumQuantity(lots: readonly { quantity: number }[] | undefined): number {
+  return (lots ?? []).reduce((n, l) => n + l.quantity, 0);
 }

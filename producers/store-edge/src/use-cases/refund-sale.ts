@@ -1,10 +1,12 @@
 import type pg from 'pg';
 import { refundShare } from '../checkout-math.ts';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
+import { loadSoldLots, markLotsRefunded, restockLots } from '../db/lot-repo.ts';
 import { recordRefund } from '../db/refund-repo.ts';
 import { loadLines, loadPayments, lockTransaction } from '../db/transaction-repo.ts';
 import type { RefundLine } from '../events.ts';
 import { toSafeNumber } from '../json-text.ts';
+import { lotView, refundLots } from '../lots.ts';
 import { Refusal } from '../refusal.ts';
 import type { Actor, StoreServices, UseCaseResult } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
@@ -34,7 +36,11 @@ export async function refundSale(
 ): Promise<UseCaseResult> {
   const storeId = svc.store.store_id;
   const tx = await lockTransaction(client, storeId, txId);
-  const [lines, payments] = await Promise.all([loadLines(client, txId), loadPayments(client, txId)]);
+  const [lines, payments, soldLots] = await Promise.all([
+    loadLines(client, txId),
+    loadPayments(client, txId),
+    loadSoldLots(client, txId),
+  ]);
   const byNo = new Map(lines.map((l) => [l.line_no, l]));
 
   const requested =
@@ -61,6 +67,9 @@ export async function refundSale(
   if (!decision.ok) throw new Refusal(decision.code, decision.message);
   if (requested.length === 0) throw new Refusal('NOTHING_TO_REFUND', 'every line is already refunded');
 
+  // Refunded units of medicines are counted against the lots they were sold from (restocked or not,
+  // so a later refund never takes the same units twice); only restocked units name their lots.
+  const returnedLots: { line_no: number; lot_no: string; quantity: number }[] = [];
   const refundLines: RefundLine[] = requested.map((r, i) => {
     const line = byNo.get(r.line_no)!;
     const left = line.quantity - line.refunded_quantity;
@@ -72,12 +81,17 @@ export async function refundSale(
       );
     }
     const amount = refundShare(line.line_total_minor, line.quantity, line.refunded_quantity, r.quantity);
+    const lots = refundLots(
+      soldLots.filter((l) => l.line_no === r.line_no),
+      r.quantity,
+    );
+    returnedLots.push(...lots.map((l) => ({ line_no: r.line_no, lot_no: l.lot_no, quantity: l.quantity })));
     return {
       line_no: r.line_no,
       sku: line.sku,
       quantity: r.quantity,
       amount_minor: toSafeNumber(amount),
-      lots: [],
+      lots: input.restock ? lots : [],
     };
   });
   const amount = refundLines.reduce((sum, l) => sum + BigInt(l.amount_minor), 0n);
@@ -106,6 +120,13 @@ export async function refundSale(
         refundLines.map((l) => ({ sku: l.sku, delta: l.quantity })),
       )
     : [];
+  await markLotsRefunded(client, txId, returnedLots);
+  if (input.restock)
+    await restockLots(
+      client,
+      storeId,
+      refundLines.flatMap((l) => l.lots.map((lot) => ({ ...lot, sku: l.sku }))),
+    );
   return {
     status: 201,
     body: {
@@ -116,7 +137,7 @@ export async function refundSale(
       currency: tx.currency,
       reason: input.reason,
       restock: input.restock,
-      lines: refundLines,
+      lines: refundLines.map((l) => ({ ...l, lots: l.lots.map(lotView) })),
       stock,
     },
     events: [

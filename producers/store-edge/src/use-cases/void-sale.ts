@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
+import { loadSoldLots, restockLots } from '../db/lot-repo.ts';
 import { loadLines, loadPayments, lockTransaction, markVoided } from '../db/transaction-repo.ts';
 import type { EventDraft } from '../events.ts';
 import { toSafeNumber } from '../json-text.ts';
@@ -38,6 +39,9 @@ export async function voidSale(
         lines.map((l) => ({ sku: l.sku, delta: l.quantity })),
       )
     : [];
+  // Medicines go back into the very lots they were sold from (a voided sale has no refunds). The
+  // event names no lots: SaleVoided cancels the sale, whose SaleRecorded lines carry them.
+  if (wasPaid) await restockLots(client, storeId, await loadSoldLots(client, txId));
   await markVoided(client, txId, decision.next, input.reason, cashierId);
   const events: EventDraft[] = failed.map((p) => paymentEvent(p, actor.terminalId));
   events.push({

@@ -224,6 +224,69 @@ export const storeEdgeErrors = {
     meaning: 'Only a paid sale can be refunded.',
     action: 'Cashier: finish the sale first.',
   },
+  LOTS_REQUIRED: {
+    retriable: false,
+    http: 400,
+    meaning: 'A receipt or write-off line of a lot-tracked product (a medicine) names no lots.',
+    action:
+      'Client: send lots [{lot_no, manufactured_on, expires_on, quantity}] (receipt) or [{lot_no, quantity}] (write-off).',
+  },
+  LOTS_NOT_TRACKED: {
+    retriable: false,
+    http: 400,
+    meaning:
+      'Lots were sent for a product that is not lot-tracked, or on an adjustment reason that takes none.',
+    action: 'Client: leave lots out (only medicines, and only EXPIRY/DESTRUCTION write-offs, carry lots).',
+  },
+  LOT_QUANTITY_MISMATCH: {
+    retriable: false,
+    http: 400,
+    meaning: "A line's lot quantities do not add up to the line's quantity (or the write-off's delta).",
+    action: 'Client: make the lots sum to the line.',
+  },
+  DUPLICATE_LOT: {
+    retriable: false,
+    http: 400,
+    meaning: 'The same lot_no appears twice in one line.',
+    action: 'Client: one entry per lot.',
+  },
+  INVALID_LOT_DATES: {
+    retriable: false,
+    http: 400,
+    meaning: 'A lot expires on or before its manufacture date, or was manufactured after today (store time).',
+    action: 'Check the dates printed on the pack.',
+  },
+  LOT_EXPIRED: {
+    retriable: false,
+    http: 400,
+    meaning: 'A received lot has already expired (store-local date).',
+    action: 'Do not book expired goods in; return them to the supplier.',
+  },
+  LOT_CONFLICT: {
+    retriable: false,
+    http: 409,
+    meaning: 'A received lot_no is already held with different manufacture or expiry dates.',
+    action: 'Check the lot number and dates on the pack.',
+  },
+  UNKNOWN_LOT: {
+    retriable: false,
+    http: 404,
+    meaning: 'A write-off names a lot the store does not hold for that product.',
+    action: 'Check the lot number on the pack.',
+  },
+  INSUFFICIENT_LOT_STOCK: {
+    retriable: false,
+    http: 409,
+    meaning:
+      "A medicine's unexpired lots cannot cover the sale, or a write-off takes more than its lot holds.",
+    action: 'Cashier: lower the quantity, or receive the goods (with their lots) first.',
+  },
+  LOT_NOT_EXPIRED: {
+    retriable: false,
+    http: 409,
+    meaning: 'An EXPIRY write-off names a lot that has not expired yet (store-local date).',
+    action: 'Use DESTRUCTION to write off a lot before its expiry date.',
+  },
   STORE_SEQUENCE_MISSING: {
     retriable: false,
     meaning: "The store's store_sequence row is missing: the edge database was not initialised.",
