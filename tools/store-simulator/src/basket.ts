@@ -2,6 +2,9 @@
 export interface CatalogueItem {
   sku: string;
   barcode: string;
+  category?: string;
+  /** Medicines only: their national drug list identity (lot-tracked at the store edge). */
+  drug?: { national_drug_code: string; registration_no: string } | null;
 }
 
 export interface BasketLine {

@@ -2,6 +2,13 @@ import { errorCode } from '@retail-stream/runtime';
 import { generateBasket, type CatalogueItem, type ZipfSampler } from './basket.ts';
 import type { LedgerPayment, LedgerRecord, LedgerSaleLine } from './ledger.ts';
 import type { CustomerPlan } from './customer-plan.ts';
+import { ledgerLots } from './pharmacy-lots.ts';
+import {
+  pharmacyBasket,
+  prescriptionCode,
+  type PharmacyBehaviour,
+  type RankedItems,
+} from './pharmacy-plan.ts';
 import { cashTendered, planPayments, type PaymentAttempt, type PaymentMix } from './payment-plan.ts';
 import type { SimStats } from './sim-stats.ts';
 import { expectStatus, type Json, type StoreClient } from './store-client.ts';
@@ -37,6 +44,13 @@ export const DEFAULT_BEHAVIOUR: TillBehaviour = {
   maxLines: 15,
 };
 
+/** A pharmacy's till: drug baskets (mixed with other products) and prescriptions. */
+export interface PharmacyTill {
+  drugs: RankedItems;
+  others: RankedItems;
+  behaviour: PharmacyBehaviour;
+}
+
 export interface TillContext {
   storeId: string;
   terminalId: string;
@@ -49,6 +63,8 @@ export interface TillContext {
   qrSecret: string;
   record: (r: LedgerRecord) => void;
   stats: SimStats;
+  /** Set at pharmacy stores only; other stores draw exactly what they drew before pharmacies existed. */
+  pharmacy?: PharmacyTill;
 }
 
 const RECENT_KEEP = 20;
@@ -96,13 +112,18 @@ export class Till {
     const { client, random } = ctx;
     const started = performance.now();
     // Everything random is drawn up front, so a seed gives the same baskets whatever the timing.
-    const basket = generateBasket(random, ctx.ranked, ctx.sampler, ctx.behaviour.maxLines);
+    const { pharmacy } = ctx;
+    const basket = pharmacy
+      ? pharmacyBasket(random, pharmacy.drugs, pharmacy.others, pharmacy.behaviour)
+      : generateBasket(random, ctx.ranked, ctx.sampler, ctx.behaviour.maxLines);
     const plan = scripted?.payments ?? planPayments(random, ctx.behaviour.mix);
     const voidDraft = scripted ? scripted.void === 'before_payment' : random() < ctx.behaviour.voidDraftRate;
     const voidPaid = scripted
       ? scripted.void === 'after_payment'
       : !voidDraft && random() < ctx.behaviour.voidPaidRate;
     const tenderDraw = random();
+    const prescription =
+      pharmacy && random() < pharmacy.behaviour.prescriptionRate ? prescriptionCode(random) : null;
 
     const opened = expectStatus(
       'open transaction',
@@ -128,7 +149,18 @@ export class Till {
     // Failed attempts capture nothing, so what is due stays the basket's total until the last one.
     const due = Number(view.due_minor);
     for (const attempt of plan) await this.pay(txId, attempt, due, tenderDraw);
-    const paid = expectStatus('finalize', await client.post(`/v1/transactions/${txId}/finalize`), 200);
+    const finalized = await client.post(
+      `/v1/transactions/${txId}/finalize`,
+      prescription ? { prescription_code: prescription } : undefined,
+    );
+    if (finalized.status === 409 && finalized.body?.error?.code === 'INSUFFICIENT_LOT_STOCK') {
+      // Not enough unexpired stock of a medicine: the pharmacist cannot dispense, the customer
+      // leaves with the money back (the store keeps the captured payments, to hand back).
+      ctx.stats.error('INSUFFICIENT_LOT_STOCK');
+      await this.void(txId, false, due, view.currency, 'medicine out of stock');
+      return;
+    }
+    const paid = expectStatus('finalize', finalized, 200);
     const lines: LedgerSaleLine[] = (paid.lines as Json[]).map((l) => ({
       line_no: l.line_no,
       sku: l.sku,
@@ -137,6 +169,7 @@ export class Till {
       discount_minor: Number(l.discount_minor),
       tax_minor: Number(l.tax_minor),
       line_total_minor: Number(l.line_total_minor),
+      ...(pharmacy ? { lots: ledgerLots(l.lots) } : {}),
     }));
     const payments: LedgerPayment[] = (paid.payments as Json[]).map((p) => ({
       payment_id: p.id,
@@ -160,6 +193,7 @@ export class Till {
       lines,
       payments,
       finalized_at: paid.finalized_at,
+      ...(pharmacy ? { prescription_code: paid.prescription_code ?? null } : {}),
     });
     ctx.stats.sale(
       paid.currency,
@@ -278,6 +312,7 @@ export class Till {
         sku: l.sku,
         qty: l.quantity,
         amount_minor: Number(l.amount_minor),
+        ...(ctx.pharmacy ? { lots: ledgerLots(l.lots) } : {}),
       })),
     });
     ctx.stats.count('refunds');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '@retail-stream/runtime';
 import { ZipfSampler, type CatalogueItem } from './basket.ts';
-import { addDays, deliveryLots, pharmacyBasket, prescriptionCode } from './pharmacy-plan.ts';
+import { addDays, deliveryLots, pharmacyBasket, planWriteOff, prescriptionCode } from './pharmacy-plan.ts';
 
 const items = (prefix: string, n: number): CatalogueItem[] =>
   Array.from({ length: n }, (_, i) => ({ sku: `${prefix}${i}`, barcode: `${prefix}-bc-${i}` }));
@@ -52,10 +52,59 @@ describe('pharmacy plan', () => {
       for (const l of lots) {
         expect(l.manufactured_on < today).toBe(true);
         expect([addDays(l.manufactured_on, 730), addDays(l.manufactured_on, 1095)]).toContain(l.expires_on);
-        expect(l.lot_no).toMatch(/^L\d{8}$/);
+        expect(l.lot_no).toMatch(/^L\d{6}-\d{4}$/);
+        expect(l.lot_no.slice(1, 7)).toBe(l.manufactured_on.slice(2).replaceAll('-', ''));
       }
     }
     expect(split).toBeGreaterThan(30);
     expect(addDays('2026-12-31', 1)).toBe('2027-01-01');
+  });
+});
+
+describe('write-off plan', () => {
+  const lot = (sku: string, lot_no: string, expires_on: string, on_hand: number) => ({
+    sku,
+    lot_no,
+    manufactured_on: '2024-01-01',
+    expires_on,
+    on_hand,
+  });
+  const today = '2026-12-06';
+
+  it('writes off a whole expired lot, or destroys 1–2 units of a held lot; nothing without lots', () => {
+    const lots = [
+      lot('D2', 'B', '2027-06-01', 1),
+      lot('D1', 'A', '2026-11-30', 7),
+      lot('D3', 'C', '2028-01-01', 0),
+    ];
+    const random = seededRandom(21);
+    const seen = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const plan = planWriteOff(random, lots, today)!;
+      if (plan.reason === 'EXPIRY') expect(plan).toMatchObject({ lot: { lot_no: 'A' }, quantity: 7 });
+      else {
+        expect(['A', 'B']).toContain(plan.lot.lot_no);
+        expect(plan.quantity).toBeGreaterThanOrEqual(1);
+        expect(plan.quantity).toBeLessThanOrEqual(Math.min(2, plan.lot.on_hand));
+      }
+      seen.add(plan.reason);
+    }
+    expect([...seen].sort()).toEqual(['DESTRUCTION', 'EXPIRY']);
+    expect(planWriteOff(random, [lot('D3', 'C', '2028-01-01', 0)], today)).toBeUndefined();
+    // Nothing expired: only destruction.
+    expect(planWriteOff(seededRandom(1), [lot('D2', 'B', '2027-06-01', 5)], today)!.reason).toBe(
+      'DESTRUCTION',
+    );
+  });
+
+  it('does not depend on the order the store listed its lots in', () => {
+    const lots = [
+      lot('D1', 'A', '2026-11-30', 7),
+      lot('D2', 'B', '2027-06-01', 3),
+      lot('D4', 'Z', '2026-01-01', 2),
+    ];
+    expect(planWriteOff(seededRandom(4), lots, today)).toEqual(
+      planWriteOff(seededRandom(4), [...lots].reverse(), today),
+    );
   });
 });

@@ -102,12 +102,55 @@ export function deliveryLots(random: () => number, quantity: number, today: stri
   return [first, quantity - first].slice(0, count).map((q) => {
     const manufactured = addDays(today, -(30 + Math.floor(random() * 330)));
     const shelfLifeDays = random() < 0.5 ? 730 : 1095;
-    const yymm = manufactured.slice(2, 4) + manufactured.slice(5, 7);
+    // Manufacture day + 4 digits: the store refuses a known lot number with other dates, so two
+    // deliveries must not invent the same number for different batches.
+    const yymmdd = manufactured.slice(2, 4) + manufactured.slice(5, 7) + manufactured.slice(8, 10);
     return {
-      lot_no: `L${yymm}${String(Math.floor(random() * 10_000)).padStart(4, '0')}`,
+      lot_no: `L${yymmdd}-${String(Math.floor(random() * 10_000)).padStart(4, '0')}`,
       manufactured_on: manufactured,
       expires_on: addDays(manufactured, shelfLifeDays),
       quantity: q,
     };
   });
+}
+
+/** Units of one lot a store holds (what it reports through its API). */
+export interface LotOnHand {
+  sku: string;
+  lot_no: string;
+  manufactured_on: string;
+  expires_on: string;
+  on_hand: number;
+}
+
+export interface WriteOffPlan {
+  reason: 'EXPIRY' | 'DESTRUCTION';
+  lot: LotOnHand;
+  quantity: number;
+}
+
+/**
+ * What the pharmacist takes off the shelf: usually a lot that has expired (all of it), otherwise a
+ * damaged pack or two of some lot (DESTRUCTION). Undefined when the store holds no lot at all.
+ * Lots are sorted first (sku, lot) so the choice depends on the seed, not on the API's order.
+ */
+export function planWriteOff(
+  random: () => number,
+  lots: readonly LotOnHand[],
+  today: string,
+  b: PharmacyBehaviour = DEFAULT_PHARMACY_BEHAVIOUR,
+): WriteOffPlan | undefined {
+  const held = lots
+    .filter((l) => l.on_hand > 0)
+    .sort((x, y) => x.sku.localeCompare(y.sku) || x.lot_no.localeCompare(y.lot_no));
+  if (held.length === 0) return undefined;
+  const expired = held.filter((l) => l.expires_on < today);
+  const u = random();
+  const pick = random();
+  if (expired.length > 0 && u < b.expiryRate) {
+    const lot = expired[Math.floor(pick * expired.length)]!;
+    return { reason: 'EXPIRY', lot, quantity: lot.on_hand };
+  }
+  const lot = held[Math.floor(pick * held.length)]!;
+  return { reason: 'DESTRUCTION', lot, quantity: Math.min(lot.on_hand, 1 + Math.floor(random() * 2)) };
 }

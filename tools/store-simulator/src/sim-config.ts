@@ -29,6 +29,10 @@ export const USAGE = `usage: simulate [options]
   --hours H             store hours in store-local time: 24h (default) or 08:00-22:00
   --receipt-every S     goods receipt per store every S seconds (default 30; 0 = never)
   --count-every S       stock count per store every S seconds (default 45; 0 = never)
+  --write-off-every S   pharmacy stores: a lot written off (EXPIRY/DESTRUCTION) every S seconds
+                        (default 60; 0 = never)
+  --pharmacies on|off   pharmacy stores (a store with a pharmacy code) sell medicines with lots,
+                        prescriptions and write-offs (default on; off: they behave as other stores)
   --ledger FILE         ledger path (default .data/simulator/ledger-<time>.jsonl)
   --port P              control page/API port (default SIM_PORT or OPS_PORT, else a free port)
   --host-url URL        the store host's control URL (default STORE_HOST_URL)
@@ -51,6 +55,8 @@ const args = z.object({
   hours: z.string().default('24h'),
   'receipt-every': z.coerce.number().min(0).default(30),
   'count-every': z.coerce.number().min(0).default(45),
+  'write-off-every': z.coerce.number().min(0).default(60),
+  pharmacies: z.enum(['on', 'off']).default('on'),
   ledger: z.string().min(1).optional(),
   port: z.coerce.number().int().min(0).max(65_535).optional(),
   'host-url': z.url().optional(),
@@ -83,6 +89,8 @@ export function parseSimArgs(argv: string[]): SimCli {
       hours: { type: 'string' },
       'receipt-every': { type: 'string' },
       'count-every': { type: 'string' },
+      'write-off-every': { type: 'string' },
+      pharmacies: { type: 'string' },
       ledger: { type: 'string' },
       port: { type: 'string' },
       'host-url': { type: 'string' },
@@ -123,6 +131,8 @@ export function parseSimArgs(argv: string[]): SimCli {
       hours,
       receiptEveryS: a['receipt-every'],
       countEveryS: a['count-every'],
+      writeOffEveryS: a['write-off-every'],
+      pharmacies: a.pharmacies === 'on',
       script: a['every-case'] ? everyCaseScript() : undefined,
     },
     ledger: a.ledger,

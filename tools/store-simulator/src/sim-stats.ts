@@ -10,6 +10,9 @@ export interface StatsSnapshot {
   refunds: number;
   goods_receipts: number;
   stock_counts: number;
+  /** Pharmacy stores: lots written off (EXPIRY/DESTRUCTION) and documents the national sync must deliver. */
+  write_offs: number;
+  pharmacy_documents: number;
   payment_declines: number;
   retries: number;
   errors: number;
@@ -27,6 +30,8 @@ export class SimStats {
     refunds: 0,
     goods_receipts: 0,
     stock_counts: 0,
+    write_offs: 0,
+    pharmacy_documents: 0,
     payment_declines: 0,
     retries: 0,
     errors: 0,
@@ -72,7 +77,16 @@ export class SimStats {
     this.m.duration.observe(seconds);
   }
 
-  count(kind: 'voids' | 'refunds' | 'goods_receipts' | 'stock_counts' | 'payment_declines'): void {
+  count(
+    kind:
+      | 'voids'
+      | 'refunds'
+      | 'goods_receipts'
+      | 'stock_counts'
+      | 'write_offs'
+      | 'pharmacy_documents'
+      | 'payment_declines',
+  ): void {
     this.s[kind]++;
     this.m.operations.inc({ kind });
   }

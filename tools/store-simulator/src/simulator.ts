@@ -2,17 +2,15 @@ import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorCode, seededRandom, seedFromString, type Logger } from '@retail-stream/runtime';
 import type { Registry } from 'prom-client';
-import { BackOffice, loadCatalogue } from './back-office.ts';
-import { popularityRanking, ZipfSampler } from './basket.ts';
-import { DEFAULT_BEHAVIOUR, Till, type TillBehaviour } from './checkout.ts';
+import type { PharmacyBehaviour } from './pharmacy-plan.ts';
+import { DEFAULT_BEHAVIOUR, type Till, type TillBehaviour } from './checkout.ts';
 import type { CustomerPlan } from './customer-plan.ts';
 import type { LedgerWriter } from './ledger.ts';
 import type { OfflineEpisode } from './offline-schedule.ts';
 import { SimStats, type StatsSnapshot } from './sim-stats.ts';
 import { isOpen, type StoreHours } from './store-hours.ts';
+import { buildSimStore, type SimStore } from './sim-store.ts';
 import type { HostedStoreInfo } from './store-host.ts';
-import { StoreClient } from './store-client.ts';
-import { terminalToken } from './terminal-tokens.ts';
 
 export interface SimOptions {
   /** Store ids to drive; empty: the first `storeCount` stores of the host. */
@@ -28,6 +26,14 @@ export interface SimOptions {
   hours: StoreHours;
   receiptEveryS: number;
   countEveryS: number;
+  /** Pharmacy stores: seconds between lot write-offs (0: never; default 60). */
+  writeOffEveryS?: number;
+  /**
+   * Stores with a pharmacy code sell medicines with lots and prescriptions, receive drugs with lots
+   * and write lots off (default true). false: they behave as every other store.
+   */
+  pharmacies?: boolean;
+  pharmacyBehaviour?: PharmacyBehaviour;
   behaviour?: TillBehaviour;
   /**
    * Customers the first till of every store serves at the start, back to back and in order,
@@ -43,12 +49,6 @@ export interface SimDeps {
   ledger: LedgerWriter;
   logger: Logger;
   metrics: Registry;
-}
-
-interface SimStore {
-  info: HostedStoreInfo;
-  tills: Till[];
-  backOffice: BackOffice;
 }
 
 export interface SimStatus {
@@ -113,59 +113,7 @@ export class Simulator {
     }
     const stats = new SimStats(deps.metrics);
     const behaviour = opts.behaviour ?? DEFAULT_BEHAVIOUR;
-    const stores = await Promise.all(
-      chosen.map(async (info): Promise<SimStore> => {
-        if (opts.terminals > info.terminals.length) {
-          throw new Error(
-            `${info.store_id} has ${info.terminals.length} tills on the host, not ${opts.terminals}`,
-          );
-        }
-        const client = (terminalId: string) =>
-          new StoreClient({
-            baseUrl: info.url,
-            token: terminalToken(deps.tokenSecret, info.store_id, terminalId),
-            onRetry: () => stats.retry(),
-          });
-        const catalogue = await loadCatalogue(client(info.back_office_terminal));
-        if (catalogue.length === 0) throw new Error(`${info.store_id} has an empty catalogue: seed it first`);
-        // One ranking per run (seeded): bestsellers are chain-wide, as in real retail.
-        const ranked = popularityRanking(catalogue, seededRandom(opts.seed));
-        const sampler = new ZipfSampler(ranked.length);
-        const stream = (name: string) =>
-          seededRandom(seedFromString(`${opts.seed}:${info.store_id}:${name}`));
-        const tills = info.terminals.slice(0, opts.terminals).map(
-          (terminalId, i) =>
-            new Till(
-              {
-                storeId: info.store_id,
-                terminalId,
-                cashierId: `C${info.store_id}-${String(i + 1).padStart(2, '0')}`,
-                client: client(terminalId),
-                random: stream(terminalId),
-                ranked,
-                sampler,
-                behaviour,
-                qrSecret: deps.qrSecret,
-                record: (r) => deps.ledger.write(r),
-                stats,
-              },
-              i === 0 ? opts.script : [],
-            ),
-        );
-        const backOffice = new BackOffice({
-          storeId: info.store_id,
-          terminalId: info.back_office_terminal,
-          staffId: `M${info.store_id}`,
-          client: client(info.back_office_terminal),
-          random: stream(info.back_office_terminal),
-          ranked,
-          sampler,
-          record: (r) => deps.ledger.write(r),
-          stats,
-        });
-        return { info, tills, backOffice };
-      }),
-    );
+    const stores = await Promise.all(chosen.map((info) => buildSimStore(info, opts, deps, stats, behaviour)));
     const sim = new Simulator(opts, deps, stores, stats);
     deps.ledger.write({
       kind: 'run_started',
@@ -182,6 +130,8 @@ export class Simulator {
         store_id: s.info.store_id,
         currency: s.info.currency,
         timezone: s.info.timezone,
+        // null: not a pharmacy, or driven as an ordinary store (--pharmacies off).
+        pharmacy_code: s.pharmacyCode,
       })),
     });
     return sim;
@@ -206,6 +156,12 @@ export class Simulator {
       this.loops.push(
         this.every(this.opts.countEveryS, store, 'counts', () => store.backOffice.stockCount()),
       );
+      const { writeOffs } = store;
+      if (writeOffs) {
+        this.loops.push(
+          this.every(this.opts.writeOffEveryS ?? 60, store, 'write-offs', () => writeOffs.writeOff()),
+        );
+      }
     }
     for (const e of this.opts.offline) {
       this.timers.push(

@@ -28,6 +28,8 @@ export interface HostedStoreInfo {
   timezone: string;
   currency: string;
   region: string;
+  /** The national pharmacy code (ma_co_so) of a licensed pharmacy; null for other stores. */
+  pharmacy_code: string | null;
   url: string;
   port: number;
   terminals: string[];
@@ -245,6 +247,7 @@ export class StoreHost {
           timezone: store.timezone,
           currency: store.currency,
           region: store.region,
+          pharmacy_code: store.pharmacy_code ?? null,
           url: `http://${config.HTTP_HOST}:${bound.port}`,
           port: bound.port,
           terminals: tills,

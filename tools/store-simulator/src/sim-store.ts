@@ -1,0 +1,114 @@
+import { seededRandom, seedFromString } from '@retail-stream/runtime';
+import { BackOffice, loadCatalogue } from './back-office.ts';
+import { popularityRanking, ZipfSampler } from './basket.ts';
+import { Till, type TillBehaviour } from './checkout.ts';
+import type { LedgerRecord } from './ledger.ts';
+import { PharmacyWriteOffs } from './pharmacy-write-off.ts';
+import { pharmacyRecorder, pharmacySetup } from './pharmacy-store.ts';
+import type { SimStats } from './sim-stats.ts';
+import type { SimDeps, SimOptions } from './simulator.ts';
+import type { HostedStoreInfo } from './store-host.ts';
+import { StoreClient } from './store-client.ts';
+import { terminalToken } from './terminal-tokens.ts';
+
+/** One store as the simulator drives it: its tills, its back office and, at a pharmacy, its write-offs. */
+export interface SimStore {
+  info: HostedStoreInfo;
+  tills: Till[];
+  backOffice: BackOffice;
+  /** The pharmacy code this run drives the store as (null: an ordinary store). */
+  pharmacyCode: string | null;
+  /** Pharmacy stores only. */
+  writeOffs?: PharmacyWriteOffs;
+}
+
+/** Reads the store's catalogue through its API and builds its tills and back office (seeded streams). */
+export async function buildSimStore(
+  info: HostedStoreInfo,
+  opts: SimOptions,
+  deps: SimDeps,
+  stats: SimStats,
+  behaviour: TillBehaviour,
+): Promise<SimStore> {
+  if (opts.terminals > info.terminals.length) {
+    throw new Error(`${info.store_id} has ${info.terminals.length} tills on the host, not ${opts.terminals}`);
+  }
+  const client = (terminalId: string) =>
+    new StoreClient({
+      baseUrl: info.url,
+      token: terminalToken(deps.tokenSecret, info.store_id, terminalId),
+      onRetry: () => stats.retry(),
+    });
+  const catalogue = await loadCatalogue(client(info.back_office_terminal));
+  if (catalogue.length === 0) throw new Error(`${info.store_id} has an empty catalogue: seed it first`);
+  // One ranking per run (seeded): bestsellers are chain-wide, as in real retail.
+  const ranked = popularityRanking(catalogue, seededRandom(opts.seed));
+  const sampler = new ZipfSampler(ranked.length);
+  const stream = (name: string) => seededRandom(seedFromString(`${opts.seed}:${info.store_id}:${name}`));
+  const pharmacy =
+    opts.pharmacies !== false && info.pharmacy_code
+      ? pharmacySetup(info.pharmacy_code, ranked, opts.pharmacyBehaviour)
+      : undefined;
+  // At a pharmacy every operation is followed in the ledger by the national document it yields.
+  const write = (r: LedgerRecord) => deps.ledger.write(r);
+  const record = pharmacy ? pharmacyRecorder(write, pharmacy.store, stats) : write;
+  const tillPharmacy = pharmacy && {
+    drugs: pharmacy.drugs,
+    others: pharmacy.others,
+    behaviour: pharmacy.behaviour,
+  };
+  const tills = info.terminals.slice(0, opts.terminals).map(
+    (terminalId, i) =>
+      new Till(
+        {
+          storeId: info.store_id,
+          terminalId,
+          cashierId: `C${info.store_id}-${String(i + 1).padStart(2, '0')}`,
+          client: client(terminalId),
+          random: stream(terminalId),
+          ranked,
+          sampler,
+          behaviour,
+          qrSecret: deps.qrSecret,
+          record,
+          stats,
+          ...(tillPharmacy ? { pharmacy: tillPharmacy } : {}),
+        },
+        i === 0 ? opts.script : [],
+      ),
+  );
+  const backOffice = new BackOffice({
+    storeId: info.store_id,
+    terminalId: info.back_office_terminal,
+    staffId: `M${info.store_id}`,
+    client: client(info.back_office_terminal),
+    random: stream(info.back_office_terminal),
+    lotRandom: stream(`${info.back_office_terminal}:lots`),
+    ranked,
+    sampler,
+    record,
+    stats,
+    ...(tillPharmacy ? { pharmacy: tillPharmacy } : {}),
+  });
+  const writeOffs =
+    pharmacy &&
+    new PharmacyWriteOffs({
+      storeId: info.store_id,
+      currency: info.currency,
+      terminalId: info.back_office_terminal,
+      staffId: `M${info.store_id}`,
+      client: client(info.back_office_terminal),
+      random: stream(`${info.back_office_terminal}:write-offs`),
+      behaviour: pharmacy.behaviour,
+      drugs: pharmacy.store.drugs,
+      record,
+      stats,
+    });
+  return {
+    info,
+    tills,
+    backOffice,
+    pharmacyCode: pharmacy ? pharmacy.store.ma_co_so : null,
+    ...(writeOffs ? { writeOffs } : {}),
+  };
+}
