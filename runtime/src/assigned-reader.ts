@@ -4,9 +4,27 @@ import type { Admin, Kafka, KafkaMessage } from 'kafkajs';
 import { AppError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
+/** An explicit bounded range of one partition: offsets [from, to). */
+export interface PartitionRange {
+  topic: string;
+  partition: number;
+  from: bigint;
+  to: bigint;
+}
+
 export interface AssignedReaderOptions {
   kafka: Kafka;
   topics: string[];
+  /**
+   * Read exactly these offset ranges (a bounded read; `partitions`, `fromTimestamp` and
+   * `untilEnd` are then ignored). For replays whose ends were resolved before reading.
+   */
+  ranges?: readonly PartitionRange[];
+  /**
+   * Hand the partitions of one fetch to `onBatch` at once instead of one after another (still in
+   * offset order per partition), for handlers that gain from writing partitions in parallel.
+   */
+  concurrentPartitions?: boolean;
   /** Partitions to read (the same for every topic); undefined: all partitions at start. */
   partitions?: number[];
   /** Start at the first offset whose timestamp is >= this (epoch ms); undefined: the beginning. */
@@ -57,6 +75,30 @@ export class AssignedReader {
 
   async start(): Promise<void> {
     await this.admin.connect();
+    if (this.opts.ranges) this.assignRanges(this.opts.ranges);
+    else await this.assignTopics();
+    if (this.active.size === 0) {
+      this.finished();
+      return;
+    }
+    const cluster = createCluster(this.opts.kafka);
+    await cluster.connect();
+    await cluster.addMultipleTargetTopics([...this.active.keys()]);
+    this.cluster = cluster;
+    this.loop = this.run(cluster);
+  }
+
+  private assignRanges(ranges: readonly PartitionRange[]): void {
+    for (const r of ranges) {
+      if (r.from >= r.to) continue;
+      const key = `${r.topic}:${r.partition}`;
+      this.positions.set(key, r.from);
+      this.ends.set(key, r.to);
+      this.active.set(r.topic, [...(this.active.get(r.topic) ?? []), r.partition]);
+    }
+  }
+
+  private async assignTopics(): Promise<void> {
     for (const topic of this.opts.topics) {
       const offsets = await this.admin.fetchTopicOffsets(topic);
       const starts = new Map<number, bigint>();
@@ -80,15 +122,6 @@ export class AssignedReader {
       }
       if (partitions.length > 0) this.active.set(topic, partitions);
     }
-    if (this.active.size === 0) {
-      this.finished();
-      return;
-    }
-    const cluster = createCluster(this.opts.kafka);
-    await cluster.connect();
-    await cluster.addMultipleTargetTopics([...this.active.keys()]);
-    this.cluster = cluster;
-    this.loop = this.run(cluster);
   }
 
   /** Next offset to hand out of a partition (undefined if it is not read). */
@@ -179,7 +212,14 @@ export class AssignedReader {
           topics,
         });
         for (const { topicName, partitions } of responses) {
-          for (const data of partitions) await this.deliver(topicName, data);
+          if (this.opts.concurrentPartitions) {
+            // allSettled: every partition's handler ends before a failure leaves this fetch.
+            const results = await Promise.allSettled(partitions.map((data) => this.deliver(topicName, data)));
+            const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+            if (failed) throw failed.reason;
+          } else {
+            for (const data of partitions) await this.deliver(topicName, data);
+          }
         }
       }),
     );
