@@ -2,7 +2,7 @@ import { pathToFileURL } from 'node:url';
 import { AppError } from '@retail-stream/runtime';
 import { CommanderError } from 'commander';
 import { processEnv } from './cli-kit/config.ts';
-import { CliContext } from './cli-kit/context.ts';
+import { CliContext, type CliIo } from './cli-kit/context.ts';
 import { EXIT, exitCodeFor } from './cli-kit/exit-codes.ts';
 import { jsonReplacer } from './cli-kit/output.ts';
 import { registerCommands } from './commands/index.ts';
@@ -16,8 +16,9 @@ import { buildProgram } from './program.ts';
 export async function main(
   argv: string[],
   env: Record<string, string | undefined> = processEnv(),
+  io?: CliIo,
 ): Promise<number> {
-  const ctx = new CliContext(env);
+  const ctx = new CliContext(env, io);
   const program = buildProgram(ctx);
   registerCommands(program, ctx);
   let interrupts = 0;
@@ -34,7 +35,7 @@ export async function main(
     return ctx.exitCode;
   } catch (err) {
     const code = exitCodeFor(err);
-    if (!(err instanceof CommanderError)) report(ctx.json, err);
+    if (!(err instanceof CommanderError)) report(ctx, err);
     return code;
   } finally {
     process.off('SIGINT', onSignal);
@@ -43,15 +44,16 @@ export async function main(
   }
 }
 
-function report(json: boolean, err: unknown): void {
+function report(ctx: CliContext, err: unknown): void {
+  const { stdout, stderr } = ctx.io;
   const code = err instanceof AppError ? err.code : ((err as { code?: string }).code ?? 'ERROR');
   const message = err instanceof Error ? err.message : String(err);
-  if (json) {
+  if (ctx.json) {
     const details = err instanceof AppError ? err.details : undefined;
-    process.stdout.write(`${JSON.stringify({ error: { code, message, details } }, jsonReplacer)}\n`);
+    stdout.write(`${JSON.stringify({ error: { code, message, details } }, jsonReplacer)}\n`);
   }
-  process.stderr.write(`retail: ${code}: ${message}\n`);
-  if (code === 'CLI_USAGE') process.stderr.write('(add --help for usage and examples)\n');
+  stderr.write(`retail: ${code}: ${message}\n`);
+  if (code === 'CLI_USAGE') stderr.write('(add --help for usage and examples)\n');
 }
 
 const isEntry = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;

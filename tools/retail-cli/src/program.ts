@@ -27,7 +27,10 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(add --help for usage and examples)')
     .showSuggestionAfterError(true)
     .exitOverride()
-    .enablePositionalOptions(false);
+    .configureOutput({
+      writeOut: (text) => void ctx.io.stdout.write(text),
+      writeErr: (text) => void ctx.io.stderr.write(text),
+    });
   // --json is read where the action runs: it may be given before or after the subcommand.
   program.hook('preAction', (_root, action) => {
     ctx.json = action.optsWithGlobals<{ json?: boolean }>().json === true;

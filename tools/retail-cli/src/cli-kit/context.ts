@@ -14,12 +14,18 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type cassandra from 'cassandra-driver';
 import type { Admin, Kafka } from 'kafkajs';
 import os from 'node:os';
+import type { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import pg from 'pg';
 import { cliConfig, processEnv, type CliConfig } from './config.ts';
 import { EXIT, type ExitCode } from './exit-codes.ts';
 import { Output } from './output.ts';
+
+export interface CliIo {
+  stdout: Writable;
+  stderr: Writable;
+}
 
 /** The kit's own tables (audit log, replay checkpoints) live in this HQ Postgres schema. */
 export const OPS_SCHEMA = 'ops';
@@ -34,7 +40,7 @@ const OPS_MIGRATIONS = fileURLToPath(new URL('../../migrations/ops', import.meta
 export class CliContext {
   json = false;
   exitCode: ExitCode = EXIT.OK;
-  readonly output = new Output(() => this.json);
+  readonly output: Output;
   readonly topics = TOPICS;
   private readonly interrupt = new AbortController();
   private cfg: CliConfig | undefined;
@@ -48,7 +54,13 @@ export class CliContext {
   private cassandraClients = new Map<string, Promise<cassandra.Client>>();
   private readonly closers: (() => Promise<unknown>)[] = [];
 
-  constructor(readonly env: Record<string, string | undefined> = processEnv()) {}
+  constructor(
+    readonly env: Record<string, string | undefined> = processEnv(),
+    /** Where results and notes go (tests capture them; the CLI uses the process's). */
+    readonly io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+  ) {
+    this.output = new Output(() => this.json, io.stdout, io.stderr);
+  }
 
   /** Aborted on the first Ctrl-C: long commands finish the batch in flight, save and exit 130. */
   get signal(): AbortSignal {

@@ -29,10 +29,12 @@ const UNAVAILABLE_CODES = new Set([
   'UNAVAILABLE',
 ]);
 
+/** The input selects nothing or names what does not exist: the command line is what to fix. */
 const USAGE_CODES = new Set([
   'CLI_USAGE',
   'REPLAY_BAD_RANGE',
   'REPLAY_UNKNOWN_TOPIC',
+  'REPLAY_NO_DATA',
   'BAD_ARGS',
   'BAD_ARGUMENT',
 ]);
