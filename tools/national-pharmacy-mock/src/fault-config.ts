@@ -35,6 +35,11 @@ export const faultConfigSchema = z
     retryAfterS: z.number().int().min(0).default(1),
     timeoutRate: rate.default(0),
     timeoutMs: z.number().int().min(0).default(5_000),
+    /**
+     * True (default): a timed-out request is processed and stored first (the worst case). False: it
+     * is dropped before processing, so a read-back finds nothing and the client must send again.
+     */
+    timeoutCommits: z.boolean().default(true),
     /** Maintenance switch: every API request answers 503 while on. */
     maintenance: z.boolean().default(false),
     maintenanceWindows: z.array(maintenanceWindowSchema).default([]),

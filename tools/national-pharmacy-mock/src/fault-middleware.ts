@@ -53,7 +53,9 @@ export function faultMiddleware(ctx: MockContext, scope: FaultScope, kind?: Docu
       }
       case 'timeout':
         res.locals.timeoutAfterMs = outcome.afterMs;
-        next();
+        // Lost on the way in: nothing is processed, the answer never comes all the same.
+        if (!outcome.commits) ctx.held.reply(req, res, gatewayAnswer(504, 'lost'));
+        else next();
         return;
       case 'none':
         next();

@@ -6,7 +6,7 @@ export type FaultOutcome =
   | { kind: 'maintenance'; retryAfterS?: number }
   | { kind: 'error'; status: number }
   | { kind: 'rate-limit'; retryAfterS: number }
-  | { kind: 'timeout'; afterMs: number };
+  | { kind: 'timeout'; afterMs: number; commits: boolean };
 
 export interface FaultDecision {
   latencyMs: number;
@@ -56,7 +56,8 @@ export class FaultPlan {
     edge += c.rateLimitRate;
     if (u < edge) return { latencyMs, outcome: { kind: 'rate-limit', retryAfterS: c.retryAfterS } };
     edge += c.timeoutRate;
-    if (u < edge) return { latencyMs, outcome: { kind: 'timeout', afterMs: c.timeoutMs } };
+    if (u < edge)
+      return { latencyMs, outcome: { kind: 'timeout', afterMs: c.timeoutMs, commits: c.timeoutCommits } };
     return { latencyMs, outcome: { kind: 'none' } };
   }
 

@@ -59,6 +59,22 @@ describe('timeouts that still commit', () => {
   });
 });
 
+describe('timeouts that do not commit', () => {
+  it('drops the request before processing: no answer, nothing stored', async () => {
+    const m = await start({
+      faults: { timeoutRate: 1, timeoutMs: 20, timeoutCommits: false, scope: ['write'] },
+    });
+    const token = await login(m.url, 'nhathuoc1', 'secret-1');
+    await expect(
+      call(m.url, 'POST', '/api/lien_thong/hoa_don', { body: saleInvoice('HD-LOST'), token }),
+    ).rejects.toThrow();
+    expect(m.documents()).toHaveLength(0);
+    const g = await call(m.url, 'GET', '/api/lien_thong/hoa_don/HNI-0001/HD-LOST', { token });
+    expect(g.status).toBe(404);
+    expect(m.stats().responses.timeout).toBe(1);
+  });
+});
+
 describe('429 and 5xx', () => {
   it('429 carries Retry-After and stores nothing', async () => {
     const m = await start({ faults: { rateLimitRate: 1, retryAfterS: 7, scope: ['write'] } });
