@@ -121,6 +121,8 @@ export async function executePurge(kafka: Kafka, plan: PurgePlan): Promise<Recor
     const partitions = plan.partitions
       .filter((p) => p.count > 0)
       .map((p) => ({ partition: p.partition, offset: p.deleteBefore }));
+    // kafkajs looks the partitions' leaders up in metadata it must have loaded for this topic first.
+    await admin.fetchTopicMetadata({ topics: [plan.topic] });
     if (partitions.length > 0) await admin.deleteTopicRecords({ topic: plan.topic, partitions });
     const after = await admin.fetchTopicOffsets(plan.topic);
     return Object.fromEntries(after.map((o) => [o.partition, o.low]));
