@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { StoredDocument } from './document-store.ts';
+import { readStateFile, type StoredDocument } from './document-store.ts';
 import type { MockStats } from './mock-stats.ts';
 import { startNationalPharmacyMock, type NationalPharmacyMock } from './start-mock.ts';
 import { ACCOUNTS, call, DRUGS, login, saleInvoice } from './test-support.ts';
@@ -98,7 +98,7 @@ describe('state file', () => {
     const token = await login(first.url, 'nhathuoc1', 'secret-1');
     const a = await call(first.url, 'POST', '/api/lien_thong/hoa_don', { body: saleInvoice('HD-S1'), token });
     await first.close();
-    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { documents: StoredDocument[] };
+    const state = readStateFile(stateFile);
     expect(state.documents).toEqual([
       expect.objectContaining({
         kind: 'hoa_don',
@@ -124,6 +124,12 @@ describe('state file', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('readStateFile refuses a file that is not the mock’s', () => {
+    const other = join(dir, 'other.json');
+    writeFileSync(other, '{"documents": 3}');
+    expect(() => readStateFile(other)).toThrow(/not a national pharmacy mock state file/);
   });
 });
 

@@ -26,7 +26,8 @@ export interface DocumentFilter {
   deleted?: boolean;
 }
 
-interface PersistedState {
+/** The state file's content (`stateFile` / NATIONAL_MOCK_STATE_FILE). */
+export interface PersistedState {
   version: 1;
   sequences: Record<DocumentKind, number>;
   documents: StoredDocument[];
@@ -133,7 +134,7 @@ export class DocumentStore {
   }
 
   private load(file: string): void {
-    const state = JSON.parse(readFileSync(file, 'utf8')) as PersistedState;
+    const state = readStateFile(file);
     this.sequences = { ...this.sequences, ...state.sequences };
     for (const d of state.documents) this.docs.set(key(d.kind, d.ma_co_so, d.ma), d);
   }
@@ -141,4 +142,13 @@ export class DocumentStore {
 
 function key(kind: DocumentKind, maCoSo: string, ma: string): string {
   return `${kind}\u0000${maCoSo}\u0000${ma}`;
+}
+
+/** Reads a state file the mock wrote: for a demo checker in another process. */
+export function readStateFile(path: string): PersistedState {
+  const state = JSON.parse(readFileSync(path, 'utf8')) as PersistedState;
+  if (state.version !== 1 || !Array.isArray(state.documents)) {
+    throw new Error(`${path} is not a national pharmacy mock state file (version 1)`);
+  }
+  return state;
 }
