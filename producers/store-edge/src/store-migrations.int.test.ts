@@ -25,14 +25,19 @@ describe('store database migrations', () => {
     const db = new pg.Client({ connectionString: url });
     await db.connect();
     try {
-      // The state an older relay left behind: its table with learned ids, and no migration 0002.
+      // The state an older relay left behind: its table with learned ids, and no migration from 0002
+      // on (the later ones are idempotent, so they replay over what they already created).
       await db.query(
         `INSERT INTO relay_schema_ids (registry_url, event_type, fingerprint, schema_id) VALUES ('http://r', 'SaleRecorded', 'f1', 7)`,
       );
-      await db.query('DELETE FROM schema_migrations WHERE version = 2');
+      await db.query('DELETE FROM schema_migrations WHERE version >= 2');
 
       const result = await migrateStoreDatabase(url);
-      expect(result.applied.map((m) => m.file)).toEqual(['0002_relay_schema_ids.sql']);
+      expect(result.applied.map((m) => m.file)).toEqual([
+        '0002_relay_schema_ids.sql',
+        '0003_write_off_reasons.sql',
+        '0004_pharmacy_lots.sql',
+      ]);
       const { rows } = await db.query('SELECT event_type, schema_id FROM relay_schema_ids');
       expect(rows).toEqual([{ event_type: 'SaleRecorded', schema_id: 7 }]);
       expect((await migrateStoreDatabase(url)).applied).toEqual([]);
