@@ -8,6 +8,8 @@ export interface RecomputeArgs {
   marginMs: number;
   /** Allow windows that may still be in a running instance's state (see README). */
   force: boolean;
+  /** Compute and count, publish nothing (`retail recompute --dry-run`). */
+  dryRun?: boolean;
 }
 
 /** `--from <iso> --to <iso> [--store <id>] [--margin-min 60] [--force]` */

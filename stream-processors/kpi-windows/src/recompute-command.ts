@@ -1,4 +1,4 @@
-import { readTopicRange, type AvroSerde, type Logger } from '@retail-stream/runtime';
+import { readTopicRange, ValidationError, type AvroSerde, type Logger } from '@retail-stream/runtime';
 import type { KpiWindowUpdated, StoreEvent } from '@retail-stream/schemas';
 import { Partitioners, type Kafka, type Message } from 'kafkajs';
 import type avro from 'avsc';
@@ -13,6 +13,8 @@ export interface RecomputeSummary {
   eventsRead: number;
   storeWindows: number;
   chainWindows: number;
+  /** False for a dry run: the windows were computed and counted, not published. */
+  published: boolean;
 }
 
 /**
@@ -32,14 +34,17 @@ export async function runRecompute(deps: {
   kpiSchemaId: number;
   kpiType: avro.Type;
   logger: Logger;
+  /** Called with the number of input records of each batch read (a caller's progress display). */
+  onRead?: (records: number) => void;
 }): Promise<RecomputeSummary> {
   const { config, args, kafka, serde, logger } = deps;
   if (!args.force && args.to > Date.now() - config.KPI_ALLOWED_LATENESS_MS - config.KPI_EVICT_GRACE_MS) {
-    throw new Error(
+    throw new ValidationError(
+      'BAD_ARGS',
       'windows this recent may still be in a running instance state (lateness + grace); wait, or pass --force',
     );
   }
-  await ensureKpiTopics(config, kafka);
+  if (!args.dryRun) await ensureKpiTopics(config, kafka);
   const events: StoreEvent[] = [];
   let eventsRead = 0;
   await readTopicRange({
@@ -47,6 +52,7 @@ export async function runRecompute(deps: {
     topic: config.KPI_INPUT_TOPIC,
     fromTimestamp: args.from - args.marginMs,
     onBatch: async (_p, messages) => {
+      deps.onRead?.(messages.length);
       for (const m of messages) {
         if (!m.value) continue;
         eventsRead++;
@@ -132,6 +138,16 @@ export async function runRecompute(deps: {
     }
   }
 
+  if (args.dryRun) {
+    const summary = {
+      eventsRead,
+      storeWindows: storeOut.length,
+      chainWindows: chainOut.length,
+      published: false,
+    };
+    logger.info(summary, 'recompute dry run: nothing published');
+    return summary;
+  }
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
@@ -155,7 +171,12 @@ export async function runRecompute(deps: {
   } finally {
     await producer.disconnect();
   }
-  const summary = { eventsRead, storeWindows: storeOut.length, chainWindows: chainOut.length };
+  const summary = {
+    eventsRead,
+    storeWindows: storeOut.length,
+    chainWindows: chainOut.length,
+    published: true,
+  };
   logger.info(summary, 'recompute published');
   return summary;
 }
