@@ -205,6 +205,7 @@ export async function diffCassandra(
       .slice(0, scope.rowLimit ?? 0);
     for (const { d, key } of listed)
       rows.push({ sink: 'cassandra', table: t.table, store_id: d.store, kind: d.kind, key });
+    scope.onTable?.(t.table);
   }
   return {
     counts: [...counts.values()],

@@ -110,6 +110,7 @@ export async function diffClickhouse(
         });
       }
     }
+    scope.onTable?.(t.table);
   }
   return { counts: [...counts.values()], rows: out, tables: list.map((t) => t.table), stores: sc.stores };
 }

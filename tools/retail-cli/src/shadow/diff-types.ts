@@ -35,6 +35,8 @@ export interface DiffScope {
   all?: boolean;
   /** Keys to list per table (0: counts only). */
   rowLimit?: number;
+  /** Called after each table is compared (progress). */
+  onTable?: (table: string) => void;
 }
 
 export interface SinkDiff {

@@ -128,6 +128,7 @@ export async function diffPostgres(
         });
       }
     }
+    scope.onTable?.(t.table);
   }
   return { counts: [...counts.values()], rows, tables: list.map((t) => t.table), stores: sc.stores };
 }
