@@ -450,3 +450,26 @@ describe('write-offs of medicines by lot', () => {
     ]);
   });
 });
+
+describe('concurrent sales of the last units of a medicine', () => {
+  it('sell each unit once: the sales the lots can cover succeed, the others are refused, no lot goes below 0', async () => {
+    expect(await lots('MED-2')).toEqual({ 'B-LATER': 3, 'B-SOON': 1 });
+    const carts: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const open = await h.call('POST', '/v1/transactions', { body: { cashier_id: 'C1' } });
+      await h.call('POST', `/v1/transactions/${open.body.id}/items`, {
+        body: { barcode: barcodeOf('MED-2'), quantity: 2 },
+      });
+      await h.call('POST', `/v1/transactions/${open.body.id}/payments`, { body: { method: 'CASH' } });
+      carts.push(open.body.id);
+    }
+    const results = await Promise.all(
+      carts.map((id, i) => h.call('POST', `/v1/transactions/${id}/finalize`, { terminal: `T${i + 1}` })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 409, 409]);
+    expect(
+      results.filter((r) => r.status === 409).every((r) => r.body.error.code === 'INSUFFICIENT_LOT_STOCK'),
+    ).toBe(true);
+    expect(await lots('MED-2')).toEqual({ 'B-LATER': 0, 'B-SOON': 0 });
+  });
+});
