@@ -92,13 +92,15 @@ export function registerDlq(program: Command, ctx: CliContext): void {
       await withAudit(ctx, { command: 'dlq show', args: { ...o }, filters: filter }, async () => {
         const docs: ReturnType<typeof recordDoc>[] = [];
         const serde = o.raw ? undefined : ctx.serde();
+        // --offset names records exactly: once they are all found the scan can stop.
+        const max = Math.min(o.max, filter.at?.length || Infinity);
         await scanDlq({
           kafka: ctx.kafka(),
           topic: o.topic,
           filter,
           onRecord: async (r) => {
             docs.push(recordDoc(r, await viewValue(serde, r.value)));
-            return docs.length < o.max;
+            return docs.length < max;
           },
         });
         if (docs.length === 0) throw new AppError('DLQ_NO_MATCH', `no record of ${o.topic} matches`);
@@ -134,6 +136,10 @@ export function registerDlq(program: Command, ctx: CliContext): void {
       'where records out of attempts go (created if missing)',
       ctx.topics.dlqParking,
     )
+    .option(
+      '--fan-out',
+      `also redrive dead letters of ${ctx.topics.enrichedEvents} (sink refusals): every consumer of it reads them again, and KPI windows count them again`,
+    )
     .option('--again', 'also resend dead letters an earlier redrive already sent (ops.dlq_redrives)')
     .option('--dry-run', 'count what would be redriven and parked; send and record nothing')
     .action(
@@ -145,6 +151,7 @@ export function registerDlq(program: Command, ctx: CliContext): void {
           parkingTopic: string;
           again?: boolean;
           dryRun?: boolean;
+          fanOut?: boolean;
         },
       ) => {
         const { filter, warnings } = filterOf(o);

@@ -79,6 +79,11 @@ export function redriveText(r: RedriveResult): string {
     `  parked           ${r.parked} ${verb} parked (attempts used up)`,
     `  already handled  ${r.alreadyHandled} (an earlier run sent them; --again to resend)`,
   ];
+  if (r.held > 0) {
+    lines.push(
+      `  held             ${r.held} from ${r.heldTopics.join(', ')}: its other consumers would apply them again; re-apply through the sink (retail replay --sink … --offsets …) or pass --fan-out`,
+    );
+  }
   if (r.invalid > 0) lines.push(`  not dead letters ${r.invalid} (no dlq.* headers; left alone)`);
   if (r.reachedMax) lines.push('  stopped at --max');
   for (const [topic, n] of Object.entries(r.byTopic)) lines.push(`  → ${topic}: ${n}`);

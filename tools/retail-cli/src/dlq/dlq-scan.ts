@@ -18,6 +18,8 @@ export interface ScanOptions {
   onRecord(r: DlqRecord): boolean | void | Promise<boolean | void>;
   /** Every record read (matching or not), for progress. */
   onRead?(count: number): void;
+  /** Records in the partitions to read (end minus start offsets), once before reading: progress's total. */
+  onTotal?(records: number): void;
   timeoutMs?: number;
 }
 
@@ -37,6 +39,7 @@ class StopScan extends Error {}
  */
 export async function scanDlq(opts: ScanOptions): Promise<ScanResult> {
   await assertTopicExists(opts.kafka, opts.topic);
+  if (opts.onTotal) opts.onTotal(await recordsIn(opts.kafka, opts.topic, partitionsOf(opts.filter)));
   const result: ScanResult = { read: 0, matched: 0, stopped: false };
   const since = opts.filter.since;
   try {
@@ -75,6 +78,20 @@ export async function assertTopicExists(kafka: Kafka, topic: string): Promise<vo
     if (!topics.includes(topic)) {
       throw new AppError('DLQ_UNKNOWN_TOPIC', `topic ${topic} does not exist`);
     }
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Records currently in the log of `topic` (its partitions, or some), high minus low offsets. */
+async function recordsIn(kafka: Kafka, topic: string, partitions: number[] | undefined): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets
+      .filter((o) => !partitions || partitions.includes(o.partition))
+      .reduce((n, o) => n + Number(BigInt(o.high) - BigInt(o.low)), 0);
   } finally {
     await admin.disconnect();
   }

@@ -69,6 +69,13 @@ describe('planRedrive', () => {
     expect(step.message.value).toBe(r.value);
   });
 
+  it('holds a dead letter of a fan-out topic (a sink refusal on the enriched topic) unless allowed', () => {
+    const r = deadLetter();
+    const fanOut = { ...opts, fanOutTopics: ['retail.pos.events'] };
+    expect(planRedrive(r, fanOut)).toMatchObject({ action: 'held', topic: 'retail.pos.events' });
+    expect(planRedrive(r, { ...fanOut, allowFanOut: true })).toMatchObject({ action: 'redrive', attempt: 1 });
+  });
+
   it('leaves a record without dlq.* headers alone', () => {
     const r = { ...deadLetter(), info: undefined };
     expect(planRedrive(r, opts)).toEqual({ action: 'invalid', reason: 'no dlq.* headers' });

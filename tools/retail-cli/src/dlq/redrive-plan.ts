@@ -14,12 +14,21 @@ export type RedriveStep =
       message: Message;
     }
   | { action: 'park'; topic: string; attempt: number; message: Message }
-  | { action: 'invalid'; reason: string };
+  | { action: 'invalid'; reason: string }
+  | { action: 'held'; topic: string; reason: string };
 
 export interface PlanOptions {
   runId: string;
   maxAttempts: number;
   parkingTopic: string;
+  /**
+   * Source topics whose other consumers would apply a record again without deduplicating it
+   * (retail.events.enriched: KPI windows count every record they read). A dead letter from such a
+   * topic (a sink refused it) is held unless allowFanOut: sent back there, it would reach every
+   * consumer of the topic, not only the one that refused it.
+   */
+  fanOutTopics?: readonly string[];
+  allowFanOut?: boolean;
 }
 
 /**
@@ -38,6 +47,13 @@ export function planRedrive(r: DlqRecord, opts: PlanOptions): RedriveStep {
       topic: opts.parkingTopic,
       attempt: r.attempt,
       message: { key: r.key, value: r.value, headers: { ...r.headers } },
+    };
+  }
+  if (!opts.allowFanOut && opts.fanOutTopics?.includes(r.info.sourceTopic)) {
+    return {
+      action: 'held',
+      topic: r.info.sourceTopic,
+      reason: `every consumer of ${r.info.sourceTopic} would read it again (--fan-out to send anyway)`,
     };
   }
   const headers: IHeaders = {};

@@ -18,6 +18,9 @@ export interface RedriveOptions {
   /** Progress ledger; required unless dryRun (a dry run reads it when given, to count the skips). */
   log: RedriveLog | undefined;
   maxAttempts: number;
+  /** See PlanOptions.fanOutTopics. */
+  fanOutTopics?: readonly string[];
+  allowFanOut?: boolean;
   /** Stop after this many records were redriven or parked. */
   max?: number;
   /** Also redrive dead letters an earlier run already handled. */
@@ -41,6 +44,9 @@ export interface RedriveResult {
   alreadyHandled: number;
   /** Matched, but not a dead letter (no dlq.* headers): left alone. */
   invalid: number;
+  /** Matched, but their source topic fans out to consumers that do not deduplicate (see --fan-out). */
+  held: number;
+  heldTopics: string[];
   redriven: number;
   parked: number;
   /** Records per target topic (source topics and the parking topic). */
@@ -51,7 +57,7 @@ export interface RedriveResult {
   interrupted: boolean;
 }
 
-type Sendable = { record: DlqRecord; step: Exclude<RedriveStep, { action: 'invalid' }> };
+type Sendable = { record: DlqRecord; step: Extract<RedriveStep, { action: 'redrive' | 'park' }> };
 
 /**
  * One redrive run: scans the dead letters that match, sends each back to its source topic (or
@@ -70,6 +76,8 @@ export async function redrive(opts: RedriveOptions): Promise<RedriveResult> {
     matched: 0,
     alreadyHandled: 0,
     invalid: 0,
+    held: 0,
+    heldTopics: [],
     redriven: 0,
     parked: 0,
     byTopic: {},
@@ -130,9 +138,16 @@ export async function redrive(opts: RedriveOptions): Promise<RedriveResult> {
           runId,
           maxAttempts: opts.maxAttempts,
           parkingTopic: opts.parkingTopic,
+          fanOutTopics: opts.fanOutTopics,
+          allowFanOut: opts.allowFanOut,
         });
         if (step.action === 'invalid') {
           result.invalid++;
+          return;
+        }
+        if (step.action === 'held') {
+          result.held++;
+          if (!result.heldTopics.includes(step.topic)) result.heldTopics.push(step.topic);
           return;
         }
         if (step.action === 'redrive') {
