@@ -30,4 +30,10 @@ export const dlqErrors = {
       'retail dlq: a record of the dead-letter topic lacks the dlq.* headers, so it cannot be redriven.',
     action: 'Inspect it with retail dlq show --offset P:O; it was not written by a processor or sink.',
   },
+  DLQ_REDRIVE_RUNNING: {
+    retriable: true,
+    meaning:
+      'retail dlq redrive: another redrive of the same dead-letter topic is running (it holds the lock).',
+    action: 'Wait for it to finish (ops.audit_log shows it), then run again: what it sent is skipped.',
+  },
 } as const satisfies ErrorSection;

@@ -14,6 +14,7 @@ import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DlqSummary } from './dlq-summary.ts';
+import { RedriveLog } from './redrive-log.ts';
 import { runCli } from './testing/run-cli.ts';
 
 const endpoints = testEndpoints(serviceEnv());
@@ -246,6 +247,31 @@ describe('retail dlq: bad input', () => {
       code: 'DLQ_UNKNOWN_TOPIC',
       message: expect.stringContaining(GONE_TOPIC),
     });
+    const ledger = await db.pool.query('SELECT 1 FROM ops.dlq_redrives');
+    expect(ledger.rowCount).toBe(0);
+  });
+
+  it('a redrive while another of the same topic runs is refused (DLQ_REDRIVE_RUNNING); a dry run still plans', async () => {
+    const release = await (await RedriveLog.open(db.pool, 'ops')).lock(topics.dlq);
+    try {
+      const run = await cli('dlq', 'redrive', '--topic', topics.dlq, '--code', 'UNKNOWN_SCHEMA_ID', '--json');
+      expect(run.code).toBe(1);
+      expect(run.json<{ error: { code: string } }>().error.code).toBe('DLQ_REDRIVE_RUNNING');
+      const dry = await cli(
+        'dlq',
+        'redrive',
+        '--topic',
+        topics.dlq,
+        '--code',
+        'UNKNOWN_SCHEMA_ID',
+        '--dry-run',
+        '--json',
+      );
+      expect(dry.code, dry.stderr).toBe(0);
+      expect(dry.json()).toMatchObject({ dryRun: true, matched: 3, redriven: 3 });
+    } finally {
+      await release();
+    }
     const ledger = await db.pool.query('SELECT 1 FROM ops.dlq_redrives');
     expect(ledger.rowCount).toBe(0);
   });

@@ -40,6 +40,31 @@ export class RedriveLog {
     return new RedriveLog(pool, table);
   }
 
+  /**
+   * Holds a session advisory lock named after the DLQ topic until release(): two redrives of one
+   * topic at once would both read the ledger before either wrote it and send the same records.
+   */
+  async lock(dlqTopic: string): Promise<() => Promise<void>> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query<{ ok: boolean }>(
+        "SELECT pg_try_advisory_lock(hashtext('retail-dlq-redrive:' || $1)) AS ok",
+        [dlqTopic],
+      );
+      if (!rows[0]!.ok) {
+        throw new AppError('DLQ_REDRIVE_RUNNING', `another redrive of ${dlqTopic} is running`);
+      }
+    } catch (err) {
+      client.release();
+      throw err;
+    }
+    return async () => {
+      await client
+        .query("SELECT pg_advisory_unlock(hashtext('retail-dlq-redrive:' || $1))", [dlqTopic])
+        .finally(() => client.release());
+    };
+  }
+
   /** `partition:offset` of every dead letter of `dlqTopic` some run already handled. */
   async handled(dlqTopic: string): Promise<Set<string>> {
     const { rows } = await this.pool.query<{ p: number; o: string }>(

@@ -85,6 +85,20 @@ export async function redrive(opts: RedriveOptions): Promise<RedriveResult> {
     interrupted: false,
   };
   if (!dryRun && !opts.log) throw new Error('redrive needs its ledger unless --dry-run');
+  const unlock = dryRun ? undefined : await opts.log!.lock(opts.dlqTopic);
+  try {
+    return await run(opts, runId, dryRun, result);
+  } finally {
+    await unlock?.().catch(() => undefined);
+  }
+}
+
+async function run(
+  opts: RedriveOptions,
+  runId: string,
+  dryRun: boolean,
+  result: RedriveResult,
+): Promise<RedriveResult> {
   const handled = opts.log && !opts.again ? await opts.log.handled(opts.dlqTopic) : new Set<string>();
   const admin = opts.kafka.admin();
   await admin.connect();
