@@ -228,7 +228,7 @@ describe('sales of medicines: first expiry first out', () => {
 
   it('takes one line from two lots, earliest expiry first, never from the expired lot', async () => {
     const before = await lastSeq(h);
-    const { fin } = await paidSale(
+    const { id, fin } = await paidSale(
       [
         ['MED-1', 5],
         ['SKU-A', 1],
@@ -237,6 +237,13 @@ describe('sales of medicines: first expiry first out', () => {
     );
     expect(fin.status).toBe(200);
     expect(await lots('MED-1')).toEqual({ 'L-EARLY': 0, 'L-LATE': 8, 'L-OLD': 50 });
+    // The till's answer names the lots and the prescription, exactly as a later GET does.
+    expect(fin.body.prescription_code).toBe('DT-0001-2026');
+    expect(fin.body.lines.map((l: Json) => l.lots)).toEqual([
+      [lot('L-EARLY', -700, 30, 3), lot('L-LATE', -30, 400, 2)],
+      [],
+    ]);
+    expect((await h.call('GET', `/v1/transactions/${id}`)).text).toBe(fin.text);
     const sale = (await decodedEventsAfter(before)).find((e) => e.event_type === 'SaleRecorded')!;
     expect(sale.prescription_code).toBe('DT-0001-2026');
     expect(sale.lines.map((l: Json) => [l.sku, l.lots])).toEqual([

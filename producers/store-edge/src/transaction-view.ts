@@ -62,6 +62,7 @@ export function transactionView(tx: TxRow, lines: readonly LineRow[], payments: 
     status: tx.status,
     currency: tx.currency,
     customer_ref: tx.customer_ref,
+    prescription_code: tx.prescription_code,
     lines: lines.map((l) => ({ ...l })),
     totals: {
       subtotal_minor: tx.subtotal_minor,

@@ -25,6 +25,16 @@ export interface TxRow {
   finalized_at: Date | null;
   voided_at: Date | null;
   void_reason: string | null;
+  /** The national e-prescription code the sale was dispensed against; set at finalize. */
+  prescription_code: string | null;
+}
+
+/** A lot a sold line took units from, as the API shows it (ISO dates). */
+export interface LineLotView {
+  lot_no: string;
+  manufactured_on: string;
+  expires_on: string;
+  quantity: number;
 }
 
 export interface LineRow {
@@ -40,6 +50,8 @@ export interface LineRow {
   tax_minor: bigint;
   line_total_minor: bigint;
   refunded_quantity: number;
+  /** The lots a finalized line of a medicine was sold from (earliest expiry first); [] otherwise. */
+  lots: LineLotView[];
 }
 
 export interface PaymentRow {
@@ -62,9 +74,15 @@ export interface PaymentRow {
 }
 
 export const TX_COLUMNS = `id, store_id, terminal_id, cashier_id, status, currency, subtotal_minor, discount_minor, tax_minor,
-  total_minor, item_count, refunded_minor, customer_ref, next_line_no, created_at, finalized_at, voided_at, void_reason`;
+  total_minor, item_count, refunded_minor, customer_ref, next_line_no, created_at, finalized_at, voided_at, void_reason,
+  prescription_code`;
+// A line's sold lots, in the key order of lotView (lots.ts) so a GET matches the finalize answer byte for byte.
+const LINE_LOTS = `(SELECT coalesce(json_agg(json_build_object('lot_no', x.lot_no,
+    'manufactured_on', to_char(x.manufactured_on, 'YYYY-MM-DD'), 'expires_on', to_char(x.expires_on, 'YYYY-MM-DD'),
+    'quantity', x.quantity) ORDER BY x.expires_on, x.lot_no), '[]')
+  FROM line_item_lots x WHERE x.transaction_id = line_items.transaction_id AND x.line_no = line_items.line_no)`;
 const LINE_COLUMNS = `line_no, sku, barcode, product_name, category, quantity, unit_price_minor, discount_minor,
-  tax_rate_bp, tax_minor, line_total_minor, refunded_quantity`;
+  tax_rate_bp, tax_minor, line_total_minor, refunded_quantity, ${LINE_LOTS} AS lots`;
 export const PAYMENT_COLUMNS = `id, transaction_id, terminal_id, cashier_id, method, status, amount_minor, currency,
   tendered_minor, change_minor, provider_ref, qr_payload, expires_at, failure_reason, created_at, settled_at`;
 
@@ -141,7 +159,7 @@ const LINE_JSON = `json_build_object('line_no', line_no, 'sku', sku, 'barcode', 
   'product_name', product_name, 'category', category, 'quantity', quantity,
   'unit_price_minor', unit_price_minor::text, 'discount_minor', discount_minor::text,
   'tax_rate_bp', tax_rate_bp, 'tax_minor', tax_minor::text, 'line_total_minor', line_total_minor::text,
-  'refunded_quantity', refunded_quantity)`;
+  'refunded_quantity', refunded_quantity, 'lots', ${LINE_LOTS})`;
 const PAYMENT_JSON = `json_build_object('id', id, 'transaction_id', transaction_id, 'terminal_id', terminal_id,
   'cashier_id', cashier_id, 'method', method, 'status', status, 'amount_minor', amount_minor::text,
   'currency', currency, 'tendered_minor', tendered_minor::text, 'change_minor', change_minor::text,

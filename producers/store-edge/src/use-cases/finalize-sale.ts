@@ -5,7 +5,7 @@ import { soldLotsWrite, takeLotsFefo, type LotRow } from '../db/lot-repo.ts';
 import type { SaleLine } from '../events.ts';
 import { finalizeWrite, loadSaleContents, lockTransaction } from '../db/transaction-repo.ts';
 import { toSafeNumber } from '../json-text.ts';
-import { storeDay } from '../lots.ts';
+import { lotView, storeDay } from '../lots.ts';
 import { Refusal } from '../refusal.ts';
 import type { Actor, Claim, StoreServices, UseCaseResult } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
@@ -79,10 +79,17 @@ export async function finalizeSale(
     : tx.customer_ref;
   // Lines and payments are unchanged by finalizing; the row differs only in what is set (now() is
   // the claim's transaction timestamp).
-  const after = { ...tx, status: decision.next, customer_ref: customerRef, finalized_at: claim.now };
+  const after = {
+    ...tx,
+    status: decision.next,
+    customer_ref: customerRef,
+    finalized_at: claim.now,
+    prescription_code: input.prescription_code ?? null,
+  };
+  const soldView = lines.map((l, i) => ({ ...l, lots: eventLines[i]!.lots.map(lotView) }));
   return {
     status: 200,
-    body: transactionView(after, lines, payments),
+    body: transactionView(after, soldView, payments),
     writes: [
       finalizeWrite(txId, decision.next, customerRef, actor.terminalId, input.prescription_code ?? null),
       ...(soldLots.length > 0 ? [soldLotsWrite(storeId, txId, soldLots)] : []),

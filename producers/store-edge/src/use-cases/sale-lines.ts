@@ -151,6 +151,7 @@ export async function addItem(
       tax_minor: 0n,
       line_total_minor: 0n,
       refunded_quantity: 0,
+      lots: [],
     };
     line = reprice(fresh, input.quantity, input.discount_minor);
   }
