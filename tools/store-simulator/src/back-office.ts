@@ -52,13 +52,13 @@ export class BackOffice {
         const quantity = drugDelivery
           ? 10 * (3 + Math.floor(random() * 10))
           : 12 * (1 + Math.floor(random() * 8));
-        const lots = item.drug ? deliveryLots(ctx.lotRandom, quantity, today) : undefined;
         // The supplier's price is below the shelf price; the shelf price comes from the store's catalogue.
         const product = expectStatus(
           'catalogue lookup',
           await ctx.client.get(`/v1/catalog/barcodes/${item.barcode}`),
           200,
         );
+        const lots = product.drug ? deliveryLots(ctx.lotRandom, quantity, today) : undefined;
         const unitCost = Math.max(500, Math.round((Number(product.price_minor) * 0.7) / 500) * 500);
         lines.push({ sku: item.sku, quantity, unit_cost_minor: unitCost, ...(lots ? { lots } : {}) });
       }
@@ -196,7 +196,7 @@ export async function loadCatalogue(client: StoreClient): Promise<CatalogueItem[
 }
 
 /** The national drug list identity of a product's DrugInfo. */
-function drugRef(drug: Json): { national_drug_code: string; registration_no: string } {
+export function drugRef(drug: Json): { national_drug_code: string; registration_no: string } {
   return {
     national_drug_code: String(drug.national_drug_code),
     registration_no: String(drug.registration_no),

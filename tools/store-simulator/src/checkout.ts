@@ -169,7 +169,8 @@ export class Till {
       discount_minor: Number(l.discount_minor),
       tax_minor: Number(l.tax_minor),
       line_total_minor: Number(l.line_total_minor),
-      ...(pharmacy ? { lots: ledgerLots(l.lots) } : {}),
+      // The store's answer names a line's lots when it shows them (the sale's event always does).
+      ...(pharmacy && Array.isArray(l.lots) && l.lots.length > 0 ? { lots: ledgerLots(l.lots) } : {}),
     }));
     const payments: LedgerPayment[] = (paid.payments as Json[]).map((p) => ({
       payment_id: p.id,
@@ -193,7 +194,8 @@ export class Till {
       lines,
       payments,
       finalized_at: paid.finalized_at,
-      ...(pharmacy ? { prescription_code: paid.prescription_code ?? null } : {}),
+      // What the till sent with the finalize the store accepted.
+      ...(pharmacy ? { prescription_code: prescription } : {}),
     });
     ctx.stats.sale(
       paid.currency,
@@ -312,7 +314,7 @@ export class Till {
         sku: l.sku,
         qty: l.quantity,
         amount_minor: Number(l.amount_minor),
-        ...(ctx.pharmacy ? { lots: ledgerLots(l.lots) } : {}),
+        ...(ctx.pharmacy && Array.isArray(l.lots) && l.lots.length > 0 ? { lots: ledgerLots(l.lots) } : {}),
       })),
     });
     ctx.stats.count('refunds');

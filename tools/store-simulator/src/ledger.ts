@@ -45,7 +45,8 @@ export type LedgerRecord =
       run_id: string;
       seed: number;
       options: Record<string, unknown>;
-      stores: { store_id: string; currency: string; timezone: string }[];
+      /** pharmacy_code: the ma_co_so the run drove the store as a pharmacy with; null for other stores. */
+      stores: { store_id: string; currency: string; timezone: string; pharmacy_code?: string | null }[];
     }
   | ({
       kind: 'sale';

@@ -25,7 +25,39 @@ export interface WriteOffContext {
  * national sync reports each as an export slip (phieu_xuat type 3).
  */
 export class PharmacyWriteOffs {
+  /**
+   * Lots this run delivered, with what is left of them after its own write-offs (an upper bound:
+   * sales take from them too, earliest expiry first). Used when the store cannot list its lots.
+   */
+  private readonly delivered = new Map<string, LotOnHand>();
+
   constructor(readonly ctx: WriteOffContext) {}
+
+  /** Keeps track of the lots the store acknowledged receiving and writing off (ledger records). */
+  observe(r: LedgerRecord): void {
+    if (r.kind === 'goods_receipt') {
+      for (const line of r.lines) {
+        for (const lot of line.lots ?? []) {
+          const key = `${line.sku}\u0000${lot.lot_no}`;
+          const known = this.delivered.get(key);
+          this.delivered.set(key, {
+            sku: line.sku,
+            lot_no: lot.lot_no,
+            manufactured_on: lot.manufactured_on,
+            expires_on: lot.expires_on,
+            on_hand: (known?.on_hand ?? 0) + lot.qty,
+          });
+        }
+      }
+    } else if (r.kind === 'write_off') {
+      for (const line of r.lines) {
+        for (const lot of line.lots) {
+          const known = this.delivered.get(`${line.sku}\u0000${lot.lot_no}`);
+          if (known) known.on_hand = Math.max(0, known.on_hand - lot.qty);
+        }
+      }
+    }
+  }
 
   async writeOff(): Promise<void> {
     const { ctx } = this;
@@ -76,9 +108,16 @@ export class PharmacyWriteOffs {
     }
   }
 
-  /** The medicines' lots with units on hand, through the store's API. */
+  /**
+   * The medicines' lots with units on hand: the store's lot report when it has one (expired lots
+   * included, so EXPIRY write-offs happen), else the lots this run delivered (DESTRUCTION only, as
+   * delivered lots are fresh).
+   */
   private async lotsOnHand(): Promise<LotOnHand[]> {
-    const res = expectStatus('lots report', await this.ctx.client.get('/v1/reports/lots?limit=1000'), 200);
+    const answer = await this.ctx.client.get('/v1/reports/lots?limit=1000');
+    if (answer.status === 404 && answer.body?.error?.code === 'ROUTE_NOT_FOUND')
+      return [...this.delivered.values()];
+    const res = expectStatus('lots report', answer, 200);
     return ((res.lots ?? res.items) as Json[])
       .filter((l) => this.ctx.drugs.has(l.sku))
       .map((l) => ({

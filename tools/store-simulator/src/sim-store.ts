@@ -1,5 +1,6 @@
 import { seededRandom, seedFromString } from '@retail-stream/runtime';
 import { BackOffice, loadCatalogue } from './back-office.ts';
+import type { DrugDirectory } from './drug-directory.ts';
 import { popularityRanking, ZipfSampler } from './basket.ts';
 import { Till, type TillBehaviour } from './checkout.ts';
 import type { LedgerRecord } from './ledger.ts';
@@ -29,6 +30,7 @@ export async function buildSimStore(
   deps: SimDeps,
   stats: SimStats,
   behaviour: TillBehaviour,
+  drugs: DrugDirectory,
 ): Promise<SimStore> {
   if (opts.terminals > info.terminals.length) {
     throw new Error(`${info.store_id} has ${info.terminals.length} tills on the host, not ${opts.terminals}`);
@@ -39,19 +41,35 @@ export async function buildSimStore(
       token: terminalToken(deps.tokenSecret, info.store_id, terminalId),
       onRetry: () => stats.retry(),
     });
-  const catalogue = await loadCatalogue(client(info.back_office_terminal));
-  if (catalogue.length === 0) throw new Error(`${info.store_id} has an empty catalogue: seed it first`);
+  const asPharmacy = opts.pharmacies !== false && info.pharmacy_code !== null;
+  const listed = await loadCatalogue(client(info.back_office_terminal));
+  if (listed.length === 0) throw new Error(`${info.store_id} has an empty catalogue: seed it first`);
+  const catalogue = await drugs.annotate(client(info.back_office_terminal), listed);
   // One ranking per run (seeded): bestsellers are chain-wide, as in real retail.
-  const ranked = popularityRanking(catalogue, seededRandom(opts.seed));
+  const chainRanking = popularityRanking(catalogue, seededRandom(opts.seed));
+  // Only pharmacies sell medicines: the store edge tracks them by lot everywhere and refuses a sale
+  // its unexpired lots cannot cover, and an ordinary store never receives any.
+  const ranked = asPharmacy ? chainRanking : chainRanking.filter((i) => !i.drug);
+  if (ranked.length === 0) throw new Error(`${info.store_id} sells nothing but medicines and is no pharmacy`);
   const sampler = new ZipfSampler(ranked.length);
   const stream = (name: string) => seededRandom(seedFromString(`${opts.seed}:${info.store_id}:${name}`));
-  const pharmacy =
-    opts.pharmacies !== false && info.pharmacy_code
-      ? pharmacySetup(info.pharmacy_code, ranked, opts.pharmacyBehaviour)
-      : undefined;
+  const pharmacy = asPharmacy
+    ? pharmacySetup(info.pharmacy_code!, ranked, opts.pharmacyBehaviour)
+    : undefined;
   // At a pharmacy every operation is followed in the ledger by the national document it yields.
   const write = (r: LedgerRecord) => deps.ledger.write(r);
-  const record = pharmacy ? pharmacyRecorder(write, pharmacy.store, stats) : write;
+  // The write-offs learn the lots the store acknowledged (when it cannot list them).
+  let observe: ((r: LedgerRecord) => void) | undefined;
+  const record = pharmacy
+    ? pharmacyRecorder(
+        (r) => {
+          write(r);
+          observe?.(r);
+        },
+        pharmacy.store,
+        stats,
+      )
+    : write;
   const tillPharmacy = pharmacy && {
     drugs: pharmacy.drugs,
     others: pharmacy.others,
@@ -104,6 +122,7 @@ export async function buildSimStore(
       record,
       stats,
     });
+  if (writeOffs) observe = (r) => writeOffs.observe(r);
   return {
     info,
     tills,

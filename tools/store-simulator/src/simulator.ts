@@ -9,6 +9,7 @@ import type { LedgerWriter } from './ledger.ts';
 import type { OfflineEpisode } from './offline-schedule.ts';
 import { SimStats, type StatsSnapshot } from './sim-stats.ts';
 import { isOpen, type StoreHours } from './store-hours.ts';
+import { DrugDirectory } from './drug-directory.ts';
 import { buildSimStore, type SimStore } from './sim-store.ts';
 import type { HostedStoreInfo } from './store-host.ts';
 
@@ -113,7 +114,10 @@ export class Simulator {
     }
     const stats = new SimStats(deps.metrics);
     const behaviour = opts.behaviour ?? DEFAULT_BEHAVIOUR;
-    const stores = await Promise.all(chosen.map((info) => buildSimStore(info, opts, deps, stats, behaviour)));
+    const drugs = new DrugDirectory();
+    const stores = await Promise.all(
+      chosen.map((info) => buildSimStore(info, opts, deps, stats, behaviour, drugs)),
+    );
     const sim = new Simulator(opts, deps, stores, stats);
     deps.ledger.write({
       kind: 'run_started',
