@@ -16,6 +16,8 @@ import {
   type ExpectedRefund,
   type ExpectedSale,
 } from './ledger-expectations.ts';
+import { nationalDocumentsAfterSync } from './national-reads.ts';
+import { compareNationalDocuments, expectedNationalDocuments } from './pharmacy-compare.ts';
 import { seqCompleteness } from './seq-completeness.ts';
 import * as reads from './sink-reads.ts';
 import { readTopicToEnd } from './topic-reader.ts';
@@ -89,6 +91,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
               { groupId: g.postgres, topics: [t.enriched, t.kpi] },
               { groupId: g.clickhouse, topics: [t.enriched, t.kpi] },
               { groupId: g.cassandra, topics: [t.enriched] },
+              { groupId: g.nationalSync, topics: [t.enriched] },
             ]),
           unpublished: async () => {
             const states = await Promise.all(stores.map((s) => reads.storeEdgeState(e.PG_URL, s, false)));
@@ -254,6 +257,14 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
 
     const dlq = await readTopicToEnd(brokers, names.topics.dlq);
     const dlqOfRun = dlq.filter((r) => r.timestamp >= sinceMs);
+    // --- National pharmacy authority (the mock), fed by the national sync ---
+    rows.push(
+      compareNationalDocuments(
+        expectedNationalDocuments(opts.entries),
+        await nationalDocumentsAfterSync(hq, names, opts.waitSeconds, log),
+      ),
+    );
+
     rows.push(countCheck('dead letters', opts.expectDlq, dlqOfRun.length));
 
     return { rows, clean: rows.every(isClean), drained, pending };

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import crypto from 'node:crypto';
 import net from 'node:net';
 import { Kafka, logLevel } from 'kafkajs';
@@ -47,7 +48,7 @@ export async function freePortRange(count: number): Promise<number> {
 }
 
 export async function freePorts(stores: number): Promise<PipelinePorts> {
-  const base = await freePortRange(stores + 9);
+  const base = await freePortRange(stores + 12);
   return {
     storeBase: base,
     storeHostOps: base + stores,
@@ -59,6 +60,9 @@ export async function freePorts(stores: number): Promise<PipelinePorts> {
     reports: base + stores + 6,
     dashboard: base + stores + 7,
     simulator: base + stores + 8,
+    nationalMock: base + stores + 9,
+    nationalMockOps: base + stores + 10,
+    nationalSyncOps: base + stores + 11,
   };
 }
 
@@ -139,7 +143,11 @@ export async function teardownIsolated(run: IsolatedRun, e: ServiceEndpoints): P
   });
   await attempt('postgres', async () => {
     await dropPgSchema(e.PG_URL, n.pgSchema);
+    await dropPgSchema(e.PG_URL, n.nationalSyncSchema);
     for (const id of run.storeIds) await dropPgDatabase(e.PG_URL, storeDatabaseName(id));
+  });
+  await attempt('national files', async () => {
+    for (const f of Object.values(n.national)) await fs.promises.rm(f, { force: true });
   });
   await attempt('clickhouse', () => dropClickHouseDatabase(e.CLICKHOUSE_URL, n.clickhouseDatabase));
   await attempt('cassandra', async () => {
