@@ -225,13 +225,20 @@ interface Write {
 }
 
 /** The cell writes that make the live row equal to the shadow row (see the file comment). */
-function cellWrites(t: CqlTable, live: string, s: Row | undefined, l: Row | undefined): Write[] {
+function cellWrites(
+  t: CqlTable,
+  live: string,
+  s: Row | undefined,
+  l: Row | undefined,
+  force?: bigint,
+): Write[] {
   const keyCols = [...t.partitionKey, ...t.clustering];
   const where = keyCols.map((c) => `${c} = ?`).join(' AND ');
   const keyVals = keyCols.map((c) => (s ?? l)!.get(c));
   const out: Write[] = [];
+  const atLeast = (x: bigint): bigint => (force !== undefined && force > x ? force : x);
   const ts = (st: bigint | null, lt: bigint | null): bigint =>
-    lt === null || st === null || lt < st ? st! : lt + 1n;
+    atLeast(lt === null || st === null || lt < st ? st! : lt + 1n);
   for (const c of t.regular) {
     const sv = s?.get(c.name) ?? null;
     const lv = l?.get(c.name) ?? null;
@@ -247,7 +254,7 @@ function cellWrites(t: CqlTable, live: string, s: Row | undefined, l: Row | unde
       } else {
         out.push({
           cql: `DELETE ${c.name} FROM ${live}.${t.table} USING TIMESTAMP ? WHERE ${where}`,
-          params: [lt, ...keyVals],
+          params: [atLeast(lt!), ...keyVals],
         });
       }
       continue;
@@ -268,7 +275,7 @@ function cellWrites(t: CqlTable, live: string, s: Row | undefined, l: Row | unde
       if (k in sm) continue;
       out.push({
         cql: `DELETE ${c.name}[?] FROM ${live}.${t.table} USING TIMESTAMP ? WHERE ${where}`,
-        params: [k, ltimes.get(k), ...keyVals],
+        params: [k, atLeast(ltimes.get(k)!), ...keyVals],
       });
     }
   }
@@ -282,7 +289,7 @@ function entryTimes(map: Record<string, unknown>, times: unknown): Map<string, b
 }
 
 /** Deletes a whole live row at its newest cell's timestamp (a tombstone wins a tie). */
-function rowDelete(t: CqlTable, live: string, l: Row): Write {
+function rowDelete(t: CqlTable, live: string, l: Row, force?: bigint): Write {
   const keyCols = [...t.partitionKey, ...t.clustering];
   let newest = 0n;
   for (const c of t.regular) {
@@ -291,7 +298,7 @@ function rowDelete(t: CqlTable, live: string, l: Row): Write {
   }
   return {
     cql: `DELETE FROM ${live}.${t.table} USING TIMESTAMP ? WHERE ${keyCols.map((c) => `${c} = ?`).join(' AND ')}`,
-    params: [newest, ...keyCols.map((c) => l.get(c))],
+    params: [force !== undefined && force > newest ? force : newest, ...keyCols.map((c) => l.get(c))],
   };
 }
 
@@ -324,9 +331,30 @@ export async function promoteCassandra(
         writes.push(...cellWrites(t, live, d.shadow, d.live));
       }
     }
-    if (!opts.dryRun)
-      await inParallel(writes, async (w) => void (await client.execute(w.cql, w.params, { prepare: true })));
-    out.push({ sink: 'cassandra', table: t.table, upserted, deleted });
+    const run = (list: Write[]) =>
+      inParallel(list, async (w) => void (await client.execute(w.cql, w.params, { prepare: true })));
+    let forced = 0;
+    if (!opts.dryRun) {
+      await run(writes);
+      // A live tombstone or cell newer than the shadow's timestamps (a DELETE or UPDATE by hand,
+      // without USING TIMESTAMP) hides cells written at store_seq. What still differs is written
+      // again at the wall clock, the only timestamp that beats it, and reported as forced.
+      const still = (await tableDiffs(client, t, shadow, live, stores)).filter(
+        (d) => d.kind !== 'extra' || opts.deleteExtra,
+      );
+      if (still.length > 0) {
+        const now = BigInt(Date.now()) * 1000n;
+        forced = still.length;
+        await run(
+          still.flatMap((d) =>
+            d.kind === 'extra'
+              ? [rowDelete(t, live, d.live!, now)]
+              : cellWrites(t, live, d.shadow, d.live, now),
+          ),
+        );
+      }
+    }
+    out.push({ sink: 'cassandra', table: t.table, upserted, deleted, ...(forced ? { forced } : {}) });
   }
   return out;
 }

@@ -59,6 +59,11 @@ export interface PromoteCount {
   table: string;
   upserted: number;
   deleted: number;
+  /**
+   * Cassandra: rows whose cells had to be written at the wall clock because a newer live cell or
+   * tombstone (a change by hand without USING TIMESTAMP) hid the shadow's store_seq timestamps.
+   */
+  forced?: number;
 }
 
 /** Adds one (table, store, kind, n) result into per-(table, store) counts. */

@@ -69,10 +69,18 @@ export function promoteText(r: PromoteReport): string {
   const verb = r.dryRun ? 'would write' : 'wrote';
   const lines = [`promote ${r.name}${r.dryRun ? ' (dry run: nothing written)' : ''}`];
   lines.push(
-    written.length === 0 ? 'nothing to promote: live already equals the shadow' : formatTable(written),
+    written.length === 0
+      ? 'nothing to promote: live already equals the shadow'
+      : formatTable(written.map((p) => ({ ...p, forced: p.forced ?? 0 }))),
   );
   const up = r.promoted.reduce((s, p) => s + p.upserted, 0);
   const del = r.promoted.reduce((s, p) => s + p.deleted, 0);
+  const forced = r.promoted.reduce((s, p) => s + (p.forced ?? 0), 0);
+  if (forced > 0) {
+    lines.push(
+      `${forced} Cassandra row(s) were hidden by a newer live cell or tombstone (a change by hand) and were rewritten at the wall clock`,
+    );
+  }
   lines.push(
     `${verb} ${up} row(s), deleted ${del}${r.deleteExtra ? '' : ' (extra rows are kept without --delete-extra)'}`,
   );
