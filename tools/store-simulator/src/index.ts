@@ -11,3 +11,5 @@ export * from './store-hours.ts';
 export * from './basket.ts';
 export * from './payment-plan.ts';
 export * from './customer-plan.ts';
+export * from './pharmacy-ledger.ts';
+export * from './pharmacy-plan.ts';

@@ -51,6 +51,16 @@ describe('simulator arguments', () => {
     ]);
   });
 
+  it('pharmacies are on by default with a write-off a minute; --pharmacies off and --write-off-every', () => {
+    expect(parseSimArgs([]).options).toMatchObject({ pharmacies: true, writeOffEveryS: 60 });
+    expect(parseSimArgs(['--pharmacies', 'off', '--write-off-every', '0']).options).toMatchObject({
+      pharmacies: false,
+      writeOffEveryS: 0,
+    });
+    expect(() => parseSimArgs(['--pharmacies', 'maybe'])).toThrow(/--pharmacies/);
+    expect(() => parseSimArgs(['--write-off-every', '-1'])).toThrow(/--write-off-every/);
+  });
+
   it('names the bad flag', () => {
     expect(() => parseSimArgs(['--rate', '0'])).toThrow(/--rate/);
     expect(() => parseSimArgs(['--offline', 'nope'])).toThrow(/store>@<start>/);
