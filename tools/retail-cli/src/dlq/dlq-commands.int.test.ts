@@ -276,6 +276,21 @@ describe('retail dlq: bad input', () => {
     expect(ledger.rowCount).toBe(0);
   });
 
+  it('redrive --max stops after N records; --offset picks exact records; records without dlq headers are left alone', async () => {
+    const dry = (...args: string[]) =>
+      cli('dlq', 'redrive', '--topic', topics.dlq, '--dry-run', '--json', ...args);
+    expect((await dry('--code', 'UNKNOWN_SCHEMA_ID', '--max', '2')).json()).toMatchObject({
+      matched: 2,
+      redriven: 2,
+      reachedMax: true,
+    });
+    expect((await dry('--offset', '0:1', '--offset', '0:3')).json()).toMatchObject({
+      matched: 2,
+      redriven: 2,
+    });
+    expect((await dry('--store', 's004')).json()).toMatchObject({ matched: 1, invalid: 1, redriven: 0 });
+  });
+
   it('bad times, offsets and ranges are usage errors (exit 64) before anything is read', async () => {
     const usage = async (...args: string[]) => {
       const run = await cli('dlq', ...args, '--json');
