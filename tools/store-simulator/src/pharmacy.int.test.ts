@@ -239,7 +239,7 @@ describe('pharmacy stores in the simulator against the real store edge, Postgres
     for (const d of documents) {
       expect(d.lines.every((l) => drugSkus.has(l.sku))).toBe(true);
       expect(d.qty_total).toBe(d.lines.reduce((n, l) => n + l.qty, 0));
-      if (d.doc_type !== 'hoa_don') for (const l of d.lines) expect(sumLots(l.lots)).toBe(l.qty);
+      for (const l of d.lines) expect(sumLots(l.lots)).toBe(l.qty);
     }
     expect(stats.pharmacy_documents).toBe(documents.length);
     expect(stats.write_offs).toBe(writeOffs.length);
@@ -254,10 +254,12 @@ describe('pharmacy stores in the simulator against the real store edge, Postgres
         sku: string;
         quantity: number;
         lot_quantity: number;
+        lots: string[];
         expired: boolean;
         prescription_code: string | null;
       }>(
         `SELECT li.transaction_id::text, li.sku, li.quantity, coalesce(sum(l.quantity), 0)::int AS lot_quantity,
+                coalesce(array_agg(l.lot_no || ':' || l.quantity ORDER BY l.expires_on, l.lot_no) FILTER (WHERE l.lot_no IS NOT NULL), '{}') AS lots,
                 coalesce(bool_or(l.expires_on <= (t.finalized_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date), false) AS expired,
                 t.prescription_code
            FROM line_items li JOIN transactions t ON t.id = li.transaction_id
@@ -271,6 +273,20 @@ describe('pharmacy stores in the simulator against the real store edge, Postgres
         expect(r.lot_quantity).toBe(drugSkus.has(r.sku) ? r.quantity : 0);
         expect(r.expired).toBe(false);
       }
+      // The ledger's sale lines name the same lots (the store's answer to finalize shows them).
+      const ledgerSold = sales.flatMap((sale) =>
+        sale.lines.map((l) => ({
+          transaction_id: sale.transaction_id,
+          sku: l.sku,
+          lots: (l.lots ?? []).map((x) => `${x.lot_no}:${x.qty}`),
+        })),
+      );
+      const key = (x: { transaction_id: string; sku: string }) => `${x.transaction_id}/${x.sku}`;
+      expect(
+        sold
+          .map((r) => ({ transaction_id: r.transaction_id, sku: r.sku, lots: r.lots }))
+          .sort((a, b) => key(a).localeCompare(key(b))),
+      ).toEqual(ledgerSold.sort((a, b) => key(a).localeCompare(key(b))));
       const prescriptions = Object.fromEntries(sold.map((r) => [r.transaction_id, r.prescription_code]));
       expect(prescriptions).toEqual(
         Object.fromEntries(sales.map((s) => [s.transaction_id, s.prescription_code])),
