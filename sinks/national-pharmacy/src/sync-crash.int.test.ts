@@ -60,6 +60,15 @@ describe('national pharmacy sync: kill -9 mid-request', () => {
         (l) => l.msg === 'national sync: expired leases re-queued (read back before resending)',
       ),
     ).toBe(true);
+    // The status endpoint on the ops port says the same.
+    const status = (await (
+      await fetch(`http://127.0.0.1:${await second.port()}/v1/national-sync/status`)
+    ).json()) as {
+      counts: { status: string; doc_type: string; documents: number }[];
+    };
+    expect(status.counts).toEqual([
+      { status: 'SYNC_SUCCESS', doc_type: 'hoa_don', op: 'CREATE', documents: 60 },
+    ]);
     await second.stop();
   }, 180_000);
 });
