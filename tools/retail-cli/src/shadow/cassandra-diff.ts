@@ -1,4 +1,5 @@
 import type cassandra from 'cassandra-driver';
+import { cellWrites, rowDelete, type Write } from './cassandra-cell-writes.ts';
 import { canonical, cqlTables, type CqlTable } from './cassandra-tables.ts';
 import {
   addCount,
@@ -217,89 +218,6 @@ export async function diffCassandra(
 
 function keyText(v: unknown): unknown {
   return typeof v === 'object' && v !== null && !(v instanceof Date) ? String(v) : v;
-}
-
-interface Write {
-  cql: string;
-  params: unknown[];
-}
-
-/** The cell writes that make the live row equal to the shadow row (see the file comment). */
-function cellWrites(
-  t: CqlTable,
-  live: string,
-  s: Row | undefined,
-  l: Row | undefined,
-  force?: bigint,
-): Write[] {
-  const keyCols = [...t.partitionKey, ...t.clustering];
-  const where = keyCols.map((c) => `${c} = ?`).join(' AND ');
-  const keyVals = keyCols.map((c) => (s ?? l)!.get(c));
-  const out: Write[] = [];
-  const atLeast = (x: bigint): bigint => (force !== undefined && force > x ? force : x);
-  const ts = (st: bigint | null, lt: bigint | null): bigint =>
-    atLeast(lt === null || st === null || lt < st ? st! : lt + 1n);
-  for (const c of t.regular) {
-    const sv = s?.get(c.name) ?? null;
-    const lv = l?.get(c.name) ?? null;
-    if (!c.map) {
-      if (canonical(sv) === canonical(lv)) continue;
-      const st = (s?.get(`wt_${c.name}`) as bigint | null) ?? null;
-      const lt = (l?.get(`wt_${c.name}`) as bigint | null) ?? null;
-      if (sv !== null) {
-        out.push({
-          cql: `UPDATE ${live}.${t.table} USING TIMESTAMP ? SET ${c.name} = ? WHERE ${where}`,
-          params: [ts(st, lt), sv, ...keyVals],
-        });
-      } else {
-        out.push({
-          cql: `DELETE ${c.name} FROM ${live}.${t.table} USING TIMESTAMP ? WHERE ${where}`,
-          params: [atLeast(lt!), ...keyVals],
-        });
-      }
-      continue;
-    }
-    // A non-frozen map: one cell per entry; WRITETIME gives one timestamp per entry, in key order.
-    const sm = (sv ?? {}) as Record<string, unknown>;
-    const lm = (lv ?? {}) as Record<string, unknown>;
-    const stimes = entryTimes(sm, s?.get(`wt_${c.name}`));
-    const ltimes = entryTimes(lm, l?.get(`wt_${c.name}`));
-    for (const [k, v] of Object.entries(sm)) {
-      if (k in lm && canonical(lm[k]) === canonical(v)) continue;
-      out.push({
-        cql: `UPDATE ${live}.${t.table} USING TIMESTAMP ? SET ${c.name}[?] = ? WHERE ${where}`,
-        params: [ts(stimes.get(k) ?? null, ltimes.get(k) ?? null), k, v, ...keyVals],
-      });
-    }
-    for (const k of Object.keys(lm)) {
-      if (k in sm) continue;
-      out.push({
-        cql: `DELETE ${c.name}[?] FROM ${live}.${t.table} USING TIMESTAMP ? WHERE ${where}`,
-        params: [k, atLeast(ltimes.get(k)!), ...keyVals],
-      });
-    }
-  }
-  return out;
-}
-
-function entryTimes(map: Record<string, unknown>, times: unknown): Map<string, bigint> {
-  const keys = Object.keys(map);
-  const list = Array.isArray(times) ? (times as bigint[]) : [];
-  return new Map(keys.map((k, i) => [k, list[i]!]));
-}
-
-/** Deletes a whole live row at its newest cell's timestamp (a tombstone wins a tie). */
-function rowDelete(t: CqlTable, live: string, l: Row, force?: bigint): Write {
-  const keyCols = [...t.partitionKey, ...t.clustering];
-  let newest = 0n;
-  for (const c of t.regular) {
-    const w = l.get(`wt_${c.name}`) as bigint | bigint[] | null;
-    for (const x of Array.isArray(w) ? w : w === null ? [] : [w]) if (x > newest) newest = x;
-  }
-  return {
-    cql: `DELETE FROM ${live}.${t.table} USING TIMESTAMP ? WHERE ${keyCols.map((c) => `${c} = ?`).join(' AND ')}`,
-    params: [force !== undefined && force > newest ? force : newest, ...keyCols.map((c) => l.get(c))],
-  };
 }
 
 /**
