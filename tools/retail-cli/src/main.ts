@@ -44,9 +44,19 @@ export async function main(
   }
 }
 
+/** The catalogue code, else what the error says it is (a kafkajs error is Kafka's, an errno its own). */
+function errorCodeOf(err: unknown): string {
+  if (err instanceof AppError) return err.code;
+  const e = err as { name?: unknown; code?: unknown };
+  if (typeof e.name === 'string' && e.name.startsWith('KafkaJS')) {
+    return exitCodeFor(err) === EXIT.UNAVAILABLE ? 'KAFKA_UNAVAILABLE' : e.name;
+  }
+  return typeof e.code === 'string' ? e.code : 'ERROR';
+}
+
 function report(ctx: CliContext, err: unknown): void {
   const { stdout, stderr } = ctx.io;
-  const code = err instanceof AppError ? err.code : ((err as { code?: string }).code ?? 'ERROR');
+  const code = errorCodeOf(err);
   const message = err instanceof Error ? err.message : String(err);
   if (ctx.json) {
     const details = err instanceof AppError ? err.details : undefined;

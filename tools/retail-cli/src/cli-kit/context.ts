@@ -95,7 +95,9 @@ export class CliContext {
   }
 
   kafka(): Kafka {
-    this.kafkaClient ??= createKafka(this.config, 'retail-cli', this.logger);
+    // kafkajs logs every failed connection attempt at error level; a CLI reports the final
+    // error once (exit 69) instead, so its retries go to debug.
+    this.kafkaClient ??= createKafka(this.config, 'retail-cli', this.logger, { quiet: () => true });
     return this.kafkaClient;
   }
 

@@ -1,9 +1,12 @@
 import { cassandraSinkConfig, cassandraSinkSpec } from '@retail-stream/cassandra-sink';
 import { sinkConfig as clickhouseSinkConfig, clickhouseSinkSpec } from '@retail-stream/clickhouse-sink';
 import { sinkConfig as postgresSinkConfig, postgresSinkSpec } from '@retail-stream/postgres-sink';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  AppError,
+  backoffDelayMs,
+  defaultBackoff,
   DLQ_HEADERS,
+  isRetriable,
   parseConfig,
   sinkMetrics,
   type ConsumedBatch,
@@ -51,6 +54,9 @@ export interface ApplyResult {
   rejected: Record<string, number>;
 }
 
+/** How long one batch is retried while the store is away before the replay gives up (exit 69). */
+const RETRY_FOR_MS = 60_000;
+
 /** How long opening a store may retry an unreachable service before the CLI gives up (exit 69). */
 const OPEN_TIMEOUT_MS = 30_000;
 
@@ -90,16 +96,31 @@ export async function openSink(ctx: CliContext, spec: SinkSpec<unknown>, logger:
   });
   return {
     async apply(topic, partition, messages) {
-      pending = {};
-      await handle({
+      const batch = {
         topic,
         partition,
         messages,
         highWatermark: '-1',
         heartbeat: async () => undefined,
         isStale: () => false,
-      });
-      return { rejected: pending };
+      };
+      // The store away for a moment (a retriable failure): the same batch again with backoff, as
+      // the live sink's runner does, for up to RETRY_FOR_MS; then the replay stops (resumable).
+      const started = Date.now();
+      for (let attempt = 1; ; attempt++) {
+        pending = {};
+        try {
+          await handle(batch);
+          return { rejected: pending };
+        } catch (err) {
+          if (!isRetriable(err) || ctx.signal.aborted || Date.now() - started > RETRY_FOR_MS) throw err;
+          logger.warn({ err, topic, partition, attempt }, 'replay batch failed: retrying');
+          await sleep(backoffDelayMs(attempt, defaultBackoff), undefined, { signal: ctx.signal }).catch(
+            () => undefined,
+          );
+          if (ctx.signal.aborted) throw err;
+        }
+      }
     },
     async rowsByTable() {
       const metric = await metrics.rowsWritten.get();
@@ -107,18 +128,4 @@ export async function openSink(ctx: CliContext, spec: SinkSpec<unknown>, logger:
     },
     close: () => store.close(),
   };
-}
-
-/** The sink could not be opened in time: name the service, so the exit code says "unavailable". */
-export function unavailable(sink: SinkName, err: unknown): AppError {
-  const code =
-    sink === 'postgres'
-      ? 'PG_UNAVAILABLE'
-      : sink === 'clickhouse'
-        ? 'CLICKHOUSE_UNAVAILABLE'
-        : 'CASSANDRA_UNAVAILABLE';
-  return new AppError(code, `${sink}: ${(err as Error)?.message ?? String(err)}`, {
-    cause: err,
-    retriable: true,
-  });
 }
