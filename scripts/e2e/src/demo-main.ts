@@ -69,6 +69,9 @@ interface Status {
   events_total?: number;
   last_kpi_updated_at?: string | null;
 }
+interface NationalStatus {
+  counts?: { status: string; documents: number }[];
+}
 interface SimStatus {
   elapsed_s?: number;
   stats?: { sales?: number; errors?: number };
@@ -92,10 +95,13 @@ const summary = async (states: readonly ChildState[]): Promise<string | undefine
     const up = states.filter((s) => s.status === 'ready' || s.status === 'done').length;
     return `starting: ${up}/${states.length} processes ready`;
   }
-  const [hq, sim] = await Promise.all([
+  const [hq, sim, national] = await Promise.all([
     getJson<Status>(`http://127.0.0.1:${p.reports}/v1/status`, secrets.reportsToken),
     getJson<SimStatus>(`http://127.0.0.1:${p.simulator}/api/status`),
+    getJson<NationalStatus>(`http://127.0.0.1:${p.nationalSyncOps}/v1/national-sync/status`),
   ]);
+  const byStatus = (status: string) =>
+    (national?.counts ?? []).filter((c) => c.status === status).reduce((n, c) => n + c.documents, 0);
   const kpiAge = hq?.last_kpi_updated_at
     ? `${Math.max(0, Math.round((Date.now() - Date.parse(hq.last_kpi_updated_at)) / 1000))}s ago`
     : 'none yet';
@@ -104,6 +110,9 @@ const summary = async (states: readonly ChildState[]): Promise<string | undefine
     `errors ${sim?.stats?.errors ?? '?'}`,
     `HQ events ${hq?.events_total ?? '?'}`,
     `KPI updated ${kpiAge}`,
+    national
+      ? `pharmacy docs ${byStatus('SYNC_SUCCESS')} sent, ${byStatus('PENDING_SYNC') + byStatus('IN_FLIGHT')} pending, ${byStatus('SYNC_FAILED')} failed`
+      : 'pharmacy docs ?',
   ].join(' | ');
 };
 
@@ -120,7 +129,8 @@ const lines = [
   dashboard ? `  dashboard          http://127.0.0.1:${p.dashboard}` : undefined,
   `  simulator control  http://127.0.0.1:${p.simulator}`,
   `  reports API        http://127.0.0.1:${p.reports}/v1/status  (Authorization: Bearer ${secrets.reportsToken})`,
-  `  metrics            http://127.0.0.1:{${p.storeHostOps}..${p.cassandraSinkOps}}/metrics (stores, ingest, kpi, sink-pg, sink-ch, sink-cass)`,
+  `  metrics            http://127.0.0.1:{${p.storeHostOps}..${p.nationalSyncOps}}/metrics (stores, ingest, kpi, sink-pg, sink-ch, sink-cass, national sync)`,
+  `  national sync      http://127.0.0.1:${p.nationalSyncOps}/v1/national-sync/status  (retail sync status; the mock authority on :${p.nationalMock})`,
   `  ledger             ${path.relative(REPO_ROOT, ledger)}  (stop the simulator on its page, then while the demo runs: npm run check:e2e -- --ledger ${path.relative(REPO_ROOT, ledger)} --wait 120)`,
   '  Ctrl-C stops everything cleanly.',
   '',
