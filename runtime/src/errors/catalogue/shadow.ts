@@ -29,6 +29,12 @@ export const shadowErrors = {
     meaning: 'retail drop: the confirmation prompt was answered no; nothing was dropped.',
     action: 'Nothing to do; run it again and answer y to drop.',
   },
+  SHADOW_PROMOTE_INCOMPLETE: {
+    retriable: true,
+    meaning:
+      'retail promote: a ClickHouse ALTER … DELETE (a mutation) was still running when promote stopped waiting; part of the promote may be pending.',
+    action: 'Run the same retail promote again: it is idempotent and finishes what is left.',
+  },
   SHADOW_PROMOTED: {
     retriable: false,
     meaning: 'The shadow was already promoted; replaying into it again would mix two generations.',

@@ -1,5 +1,5 @@
 import type { ClickHouseClient } from '@clickhouse/client';
-import { sqlString } from '@retail-stream/runtime';
+import { AppError, sqlString } from '@retail-stream/runtime';
 import {
   addCount,
   selectTables,
@@ -121,7 +121,9 @@ export async function diffClickhouse(
  * shadow's copy wins in FINAL reads at once and in merges later. Not transactional (ClickHouse has
  * no transactions): each table's insert is atomic for its block, and running promote again
  * re-inserts only what still differs. Extra rows are removed (deleteExtra) with ALTER … DELETE, a
- * mutation that ClickHouse applies in the background; promote waits for it.
+ * mutation that ClickHouse applies in the background; promote waits for it. A live copy with a
+ * higher version than the shadow's is deleted the same way before the shadow's is inserted again
+ * (counted as forced).
  */
 export async function promoteClickhouse(
   client: ClickHouseClient,
@@ -133,7 +135,6 @@ export async function promoteClickhouse(
   const sc = await scoped(client, shadow, scope);
   const out: PromoteCount[] = [];
   for (const t of tablesOf(scope)) {
-    const keys = t.orderBy.join(', ');
     const kinds = await rows<{ kind: DiffKind; n: number }>(
       client,
       `SELECT kind, count() AS n FROM (${differing(t, shadow, live, sc)}) GROUP BY kind`,
@@ -141,39 +142,67 @@ export async function promoteClickhouse(
     const n = (k: DiffKind) => Number(kinds.find((x) => x.kind === k)?.n ?? 0);
     const upserted = n('missing') + n('different');
     const deleted = opts.deleteExtra ? n('extra') : 0;
+    let forced = 0;
     if (!opts.dryRun && upserted > 0) {
-      const cols = t.columns.map(([c]) => c).join(', ');
-      await client.command({
-        query: `INSERT INTO ${live}.${t.table} (${cols})
-          SELECT ${cols} FROM ${shadow}.${t.table} FINAL
-          WHERE (${keys}) IN (SELECT ${keys} FROM (${differing(t, shadow, live, sc)}) WHERE kind != 'extra')`,
-      });
+      await insertFromShadow(client, t, shadow, live, sc);
+      // A live copy with a higher version (store_seq, or a KPI revision) outranks the shadow's
+      // copy in FINAL and in merges: those keys are deleted from live, then inserted again.
+      const still = await keysOf(client, t, shadow, live, sc, 'different');
+      if (still.length > 0) {
+        forced = still.length;
+        await deleteKeys(client, t, live, still);
+        await insertFromShadow(client, t, shadow, live, sc);
+      }
     }
-    if (!opts.dryRun && deleted > 0) await deleteExtra(client, t, shadow, live, sc);
-    out.push({ sink: 'clickhouse', table: t.table, upserted, deleted });
+    if (!opts.dryRun && deleted > 0) {
+      await deleteKeys(client, t, live, await keysOf(client, t, shadow, live, sc, 'extra'));
+    }
+    out.push({ sink: 'clickhouse', table: t.table, upserted, deleted, ...(forced ? { forced } : {}) });
   }
   return out;
 }
 
-/**
- * 18.16 mutations take no subqueries: the extra keys are read, then deleted in chunks by literal
- * key tuples; each mutation is waited for (system.mutations) so a re-diff sees the result.
- */
-async function deleteExtra(
+async function insertFromShadow(
   client: ClickHouseClient,
   t: ChTableDef,
   shadow: string,
   live: string,
   sc: Scoped,
 ) {
-  const keys = t.orderBy;
-  const extra = await rows<Record<string, string | number>>(
+  const keys = t.orderBy.join(', ');
+  const cols = t.columns.map(([c]) => c).join(', ');
+  await client.command({
+    query: `INSERT INTO ${live}.${t.table} (${cols})
+      SELECT ${cols} FROM ${shadow}.${t.table} FINAL
+      WHERE (${keys}) IN (SELECT ${keys} FROM (${differing(t, shadow, live, sc)}) WHERE kind != 'extra')`,
+  });
+}
+
+type Key = Record<string, string | number>;
+
+async function keysOf(
+  client: ClickHouseClient,
+  t: ChTableDef,
+  shadow: string,
+  live: string,
+  sc: Scoped,
+  kind: DiffKind,
+): Promise<Key[]> {
+  return rows<Key>(
     client,
-    `SELECT ${keys.join(', ')} FROM (${differing(t, shadow, live, sc)}) WHERE kind = 'extra'`,
+    `SELECT ${t.orderBy.join(', ')} FROM (${differing(t, shadow, live, sc)}) WHERE kind = ${sqlString(kind)}`,
   );
+}
+
+/**
+ * 18.16 mutations take no subqueries: keys are deleted in chunks by literal key tuples, and each
+ * mutation is waited for (system.mutations) so the next read sees the result.
+ */
+async function deleteKeys(client: ClickHouseClient, t: ChTableDef, live: string, keyRows: Key[]) {
+  const keys = t.orderBy;
   const lit = (v: string | number) => (typeof v === 'number' ? String(v) : sqlString(v));
-  for (let i = 0; i < extra.length; i += 500) {
-    const tuples = extra.slice(i, i + 500).map((r) => `(${keys.map((k) => lit(r[k]!)).join(', ')})`);
+  for (let i = 0; i < keyRows.length; i += 500) {
+    const tuples = keyRows.slice(i, i + 500).map((r) => `(${keys.map((k) => lit(r[k]!)).join(', ')})`);
     await client.command({
       query: `ALTER TABLE ${live}.${t.table} DELETE WHERE (${keys.join(', ')}) IN (${tuples.join(', ')})`,
     });
@@ -184,7 +213,14 @@ async function deleteExtra(
       `SELECT count() AS n FROM system.mutations WHERE database = ${sqlString(live)} AND table = ${sqlString(t.table)} AND is_done = 0`,
     );
     if (Number(pending[0]?.n ?? 0) === 0) return;
-    if (waited > 120_000) throw new Error(`ALTER DELETE on ${live}.${t.table} still running after 120 s`);
+    if (waited > MUTATION_WAIT_MS) {
+      throw new AppError(
+        'SHADOW_PROMOTE_INCOMPLETE',
+        `ALTER DELETE on ${live}.${t.table} still running after ${MUTATION_WAIT_MS / 1000} s`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+const MUTATION_WAIT_MS = 120_000;

@@ -60,8 +60,9 @@ export interface PromoteCount {
   upserted: number;
   deleted: number;
   /**
-   * Cassandra: rows whose cells had to be written at the wall clock because a newer live cell or
-   * tombstone (a change by hand without USING TIMESTAMP) hid the shadow's store_seq timestamps.
+   * Rows a plain copy could not fix. Cassandra: cells rewritten at the wall clock because a newer
+   * live cell or tombstone (a change by hand without USING TIMESTAMP) hid the shadow's store_seq
+   * timestamps. ClickHouse: live copies with a higher version, deleted before the copy.
    */
   forced?: number;
 }

@@ -78,7 +78,7 @@ export function promoteText(r: PromoteReport): string {
   const forced = r.promoted.reduce((s, p) => s + (p.forced ?? 0), 0);
   if (forced > 0) {
     lines.push(
-      `${forced} Cassandra row(s) were hidden by a newer live cell or tombstone (a change by hand) and were rewritten at the wall clock`,
+      `${forced} row(s) needed more than a copy (Cassandra: hidden by a newer hand-made cell or tombstone, rewritten at the wall clock; ClickHouse: a live copy with a higher version, deleted first)`,
     );
   }
   lines.push(

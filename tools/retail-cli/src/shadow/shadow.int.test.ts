@@ -26,7 +26,13 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openShadow } from './prepare.ts';
 import { diffShadow, dropShadow, promoteShadow, listShadows } from './shadow-ops.ts';
+import { CH_TABLE_DEFS } from './sink-tables.ts';
 import { enriched, writeCassandra, writeClickhouse, writePostgres } from './testing/sink-writes.ts';
+
+/** The columns the ClickHouse sink writes to sales (its own table definition). */
+const CH_SALES_COLUMNS = CH_TABLE_DEFS.find((t) => t.table === 'sales')!
+  .columns.map(([c]) => c)
+  .join(', ');
 
 /**
  * Shadow replay against the real stores: live and shadow filled through each sink's own write
@@ -270,10 +276,9 @@ describe('shadow replay, diff, promote, drop', () => {
   });
 
   it('ClickHouse: a damaged live row (a newer copy) is the one difference; promote fixes it', async () => {
-    const cols =
-      'event_id, store_id, store_seq, transaction_id, terminal_id, cashier_id, occurred_at_ms, currency, subtotal_minor, discount_minor, tax_minor, total_minor, item_count, line_count, customer_ref, store_known, store_name, region, ingested_at_ms';
+    const cols = CH_SALES_COLUMNS;
     await ch.command({
-      query: `INSERT INTO ${liveDb}.sales (${cols}) SELECT ${cols.replace('total_minor,', 'total_minor + 7,')} FROM ${liveDb}.sales FINAL WHERE event_id = '${firstSale.event_id}'`,
+      query: `INSERT INTO ${liveDb}.sales (${cols}) SELECT ${cols.replace(/\btotal_minor,/, 'total_minor + 7,')} FROM ${liveDb}.sales FINAL WHERE event_id = '${firstSale.event_id}'`,
     });
     const d = await diffShadow(ctx(), { name, sinks: ['clickhouse'] }, { rowLimit: 10 });
     expect(d.totals).toEqual({ missing: 0, extra: 0, different: 1 });
@@ -301,6 +306,45 @@ describe('shadow replay, diff, promote, drop', () => {
     expect((await rs.json<{ total_minor: string }>()).map((r) => Number(r.total_minor))).toEqual([
       firstSale.total_minor,
     ]);
+    expect((await diffShadow(ctx(), { name, sinks: ['clickhouse'] }, {})).totals).toEqual({
+      missing: 0,
+      extra: 0,
+      different: 0,
+    });
+  });
+
+  it('ClickHouse: a live copy with a higher version and an extra row; promote --delete-extra fixes both', async () => {
+    const cols = CH_SALES_COLUMNS;
+    const sale = inShadow.filter(
+      (e): e is SaleRecorded => e.event_type === 'SaleRecorded' && e.store_id === storeB,
+    )[1]!;
+    // A copy with a higher version (store_seq) outranks anything of the sink's version in FINAL.
+    await ch.command({
+      query: `INSERT INTO ${liveDb}.sales (${cols}) SELECT ${cols.replace('store_seq,', 'store_seq + 1000,').replace(/\btotal_minor,/, 'total_minor + 9,')} FROM ${liveDb}.sales FINAL WHERE event_id = '${sale.event_id}'`,
+    });
+    await ch.command({
+      query: `INSERT INTO ${liveDb}.sales (${cols}) SELECT ${cols.replace('event_id,', "concat(event_id, '_x'),")} FROM ${liveDb}.sales FINAL WHERE event_id = '${sale.event_id}'`,
+    });
+    const d = await diffShadow(ctx(), { name, sinks: ['clickhouse'] }, { rowLimit: 10 });
+    expect(d.totals).toEqual({ missing: 0, extra: 1, different: 1 });
+    expect(d.rows.map((r) => [r.table, r.kind, r.key])).toEqual([
+      ['sales', 'different', { store_id: storeB, event_id: sale.event_id }],
+      ['sales', 'extra', { store_id: storeB, event_id: `${sale.event_id}_x` }],
+    ]);
+    const p = await promoteShadow(
+      ctx(),
+      { name, sinks: ['clickhouse'] },
+      {},
+      { dryRun: false, deleteExtra: true },
+    );
+    expect(p.promoted.find((x) => x.table === 'sales')).toEqual({
+      sink: 'clickhouse',
+      table: 'sales',
+      upserted: 1,
+      deleted: 1,
+      forced: 1,
+    });
+    expect(p.remaining).toEqual({ missing: 0, extra: 0, different: 0 });
     expect((await diffShadow(ctx(), { name, sinks: ['clickhouse'] }, {})).totals).toEqual({
       missing: 0,
       extra: 0,
