@@ -1,0 +1,35 @@
+import type { KafkaMessage } from 'kafkajs';
+import { describe, expect, it } from 'vitest';
+import { duplicateRecord, TRACE_HEADERS, withSourceHeaders } from './trace-headers.ts';
+
+const raw: KafkaMessage = {
+  key: Buffer.from('s1'),
+  value: Buffer.from([0, 0, 0, 0, 1]),
+  offset: '42',
+  timestamp: '1764903600000',
+  attributes: 0,
+  headers: { event_id: Buffer.from('e1') },
+};
+
+describe('trace headers', () => {
+  it('an enriched record names its raw record and keeps the original headers', () => {
+    expect(withSourceHeaders(raw, 3)).toEqual({
+      event_id: Buffer.from('e1'),
+      [TRACE_HEADERS.rawPartition]: '3',
+      [TRACE_HEADERS.rawOffset]: '42',
+      [TRACE_HEADERS.rawTimestamp]: '1764903600000',
+    });
+  });
+
+  it('a duplicate record is the original plus where it was and what ingest dropped', () => {
+    const d = duplicateRecord(raw, 3, { event_id: 'e1', store_seq: 7 }, 1764903605000);
+    expect(d.key).toBe(raw.key);
+    expect(d.value).toBe(raw.value);
+    expect(d.headers).toMatchObject({
+      [TRACE_HEADERS.rawOffset]: '42',
+      [TRACE_HEADERS.eventId]: 'e1',
+      [TRACE_HEADERS.storeSeq]: '7',
+      [TRACE_HEADERS.seenAt]: '1764903605000',
+    });
+  });
+});
