@@ -21,6 +21,7 @@ import { executePurge, parseOffsetBound, planPurge, type PurgeBound } from '../d
 import { RedriveLog } from '../dlq/redrive-log.ts';
 import { DEFAULT_MAX_ATTEMPTS } from '../dlq/redrive-plan.ts';
 import { redrive } from '../dlq/redrive.ts';
+import { schemaIdPrecheck } from '../dlq/schema-precheck.ts';
 import { viewValue } from '../dlq/value-view.ts';
 import { parseTimeArg } from '../cli-kit/duration.ts';
 import { OPS_SCHEMA } from '../cli-kit/context.ts';
@@ -140,6 +141,10 @@ export function registerDlq(program: Command, ctx: CliContext): void {
       '--fan-out',
       `also redrive dead letters of ${ctx.topics.enrichedEvents} (sink refusals): every consumer of it reads them again, and KPI windows count them again`,
     )
+    .option(
+      '--no-schema-check',
+      'also send UNKNOWN_SCHEMA_ID records whose schema id the registry still lacks',
+    )
     .option('--again', 'also resend dead letters an earlier redrive already sent (ops.dlq_redrives)')
     .option('--dry-run', 'count what would be redriven and parked; send and record nothing')
     .action(
@@ -152,6 +157,7 @@ export function registerDlq(program: Command, ctx: CliContext): void {
           again?: boolean;
           dryRun?: boolean;
           fanOut?: boolean;
+          schemaCheck: boolean;
         },
       ) => {
         const { filter, warnings } = filterOf(o);
@@ -176,6 +182,7 @@ export function registerDlq(program: Command, ctx: CliContext): void {
               again: o.again,
               dryRun,
               signal: ctx.signal,
+              precheck: o.schemaCheck ? schemaIdPrecheck(ctx.serde()) : undefined,
               throttle: dryRun ? undefined : (n) => limiter.take(n, ctx.signal),
               onProgress: (r) => {
                 progress.tick(r.redriven + r.parked - done);

@@ -83,6 +83,10 @@ describe('retail dlq redrive through the real ingest processor and Postgres sink
     expect(shown[0]!.value.kind).toBe('bytes');
     expect(shown[0]!.value.reason).toContain(`schema id ${late.id}`);
 
+    // Redriving now would only fail again: the records wait, their attempts untouched.
+    const early1 = await redrive('--code', 'UNKNOWN_SCHEMA_ID', '--dry-run');
+    expect(early1).toMatchObject({ matched: 4, notReady: 4, redriven: 0 });
+
     // The schema is registered (late); a fresh ingest instance forgets the 404 it remembered.
     await pipe.stopIngest();
     expect(await late.register()).toBe(late.id);
@@ -170,7 +174,7 @@ describe('retail dlq redrive through the real ingest processor and Postgres sink
       `SELECT outcome, count(*) AS n FROM ops.audit_log WHERE command = 'dlq redrive' GROUP BY outcome ORDER BY outcome`,
     );
     expect(audit.rows.map((r) => [r.outcome, Number(r.n)])).toEqual([
-      ['dry-run', 1],
+      ['dry-run', 2],
       ['ok', 6],
     ]);
   });

@@ -79,6 +79,9 @@ export function redriveText(r: RedriveResult): string {
     `  parked           ${r.parked} ${verb} parked (attempts used up)`,
     `  already handled  ${r.alreadyHandled} (an earlier run sent them; --again to resend)`,
   ];
+  if (r.notReady > 0) {
+    lines.push(`  not ready        ${r.notReady} (cause not fixed yet: ${r.notReadyReasons.join('; ')})`);
+  }
   if (r.held > 0) {
     lines.push(
       `  held             ${r.held} from ${r.heldTopics.join(', ')}: its other consumers would apply them again; re-apply through the sink (retail replay --sink … --offsets …) or pass --fan-out`,

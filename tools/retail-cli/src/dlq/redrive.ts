@@ -31,6 +31,11 @@ export interface RedriveOptions {
   /** Records sent per acknowledged produce request (and per ledger insert). */
   chunk?: number;
   onProgress?(p: RedriveResult): void;
+  /**
+   * A reason not to send a record yet (its cause is visibly not fixed), or undefined. Such records
+   * are counted as notReady and keep their attempts: sending them would only fail again.
+   */
+  precheck?(record: DlqRecord): Promise<string | undefined>;
   /** Ctrl-C: stop after the chunk in flight (what was sent is in the ledger; a re-run resumes). */
   signal?: AbortSignal;
 }
@@ -47,6 +52,9 @@ export interface RedriveResult {
   /** Matched, but their source topic fans out to consumers that do not deduplicate (see --fan-out). */
   held: number;
   heldTopics: string[];
+  /** Matched, but the precheck says the cause is not fixed (e.g. the schema id still unknown). */
+  notReady: number;
+  notReadyReasons: string[];
   redriven: number;
   parked: number;
   /** Records per target topic (source topics and the parking topic). */
@@ -78,6 +86,8 @@ export async function redrive(opts: RedriveOptions): Promise<RedriveResult> {
     invalid: 0,
     held: 0,
     heldTopics: [],
+    notReady: 0,
+    notReadyReasons: [],
     redriven: 0,
     parked: 0,
     byTopic: {},
@@ -165,6 +175,14 @@ async function run(
           return;
         }
         if (step.action === 'redrive') {
+          const notYet = await opts.precheck?.(record);
+          if (notYet !== undefined) {
+            result.notReady++;
+            if (!result.notReadyReasons.includes(notYet) && result.notReadyReasons.length < 20) {
+              result.notReadyReasons.push(notYet);
+            }
+            return;
+          }
           // A source topic with fewer partitions now: let the key's partitioner choose.
           if (step.partition >= (await partitions.of(step.topic))) delete step.message.partition;
         } else if (!dryRun) {
