@@ -184,6 +184,8 @@ export function registerDlq(program: Command, ctx: CliContext): void {
               signal: ctx.signal,
               precheck: o.schemaCheck ? schemaIdPrecheck(ctx.serde()) : undefined,
               throttle: dryRun ? undefined : (n) => limiter.take(n, ctx.signal),
+              // At a low --rate, small chunks: records go out steadily instead of in bursts of 200.
+              chunk: o.rate === undefined ? 200 : Math.max(1, Math.min(200, Math.floor(o.rate))),
               onProgress: (r) => {
                 progress.tick(r.redriven + r.parked - done);
                 done = r.redriven + r.parked;

@@ -15,6 +15,7 @@ import { Kafka, logLevel, type Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DlqSummary } from './dlq-summary.ts';
 import { RedriveLog } from './redrive-log.ts';
+import { redrive } from './redrive.ts';
 import { runCli } from './testing/run-cli.ts';
 
 const endpoints = testEndpoints(serviceEnv());
@@ -294,6 +295,22 @@ describe('retail dlq: bad input', () => {
       redriven: 1,
     });
     expect((await dry('--store', 's004')).json()).toMatchObject({ matched: 1, invalid: 1, redriven: 0 });
+  });
+
+  it('a redrive stopped by Ctrl-C (its signal) before a record sends nothing and reports interrupted', async () => {
+    const stop = new AbortController();
+    stop.abort();
+    const result = await redrive({
+      kafka: new Kafka({ brokers: endpoints.brokers, clientId: 'dlq-cmd-it', logLevel: logLevel.NOTHING }),
+      dlqTopic: topics.dlq,
+      parkingTopic: `${topics.dlq}-parking`,
+      filter: { codes: ['BUSINESS_INVALID'] },
+      log: await RedriveLog.open(db.pool, 'ops'),
+      maxAttempts: 3,
+      signal: stop.signal,
+    });
+    expect(result).toMatchObject({ interrupted: true, matched: 0, redriven: 0 });
+    expect((await db.pool.query('SELECT 1 FROM ops.dlq_redrives')).rowCount).toBe(0);
   });
 
   it('bad times, offsets and ranges are usage errors (exit 64) before anything is read', async () => {
