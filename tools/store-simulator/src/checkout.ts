@@ -122,8 +122,8 @@ export class Till {
       ? scripted.void === 'after_payment'
       : !voidDraft && random() < ctx.behaviour.voidPaidRate;
     const tenderDraw = random();
-    const prescription =
-      pharmacy && random() < pharmacy.behaviour.prescriptionRate ? prescriptionCode(random) : null;
+    const prescribed = pharmacy !== undefined && random() < pharmacy.behaviour.prescriptionRate;
+    const prescription = pharmacy && (scripted?.prescription ?? prescribed) ? prescriptionCode(random) : null;
 
     const opened = expectStatus(
       'open transaction',

@@ -12,6 +12,8 @@ export type CustomerPlan =
       payments?: PaymentAttempt[];
       /** Abandon the basket before paying, or void the sale right after it was paid. */
       void?: 'before_payment' | 'after_payment';
+      /** Pharmacies only: dispensed against a prescription or not; unset: drawn at the pharmacy's rate. */
+      prescription?: boolean;
     }
   | {
       kind: 'refund';

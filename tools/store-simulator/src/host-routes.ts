@@ -3,7 +3,8 @@ import type { StoreHost } from './store-host.ts';
 
 /**
  * Control API of the multi-store host, on its ops port beside /metrics, /healthz and /readyz:
- * GET /control/stores, GET /control/stores/backlog, POST /control/stores/:id/offline | /online.
+ * GET /control/stores, GET /control/stores/backlog, GET /control/stores/:id/lots,
+ * POST /control/stores/:id/offline | /online.
  */
 export function hostControlRoutes(host: StoreHost): Router {
   const r = Router();
@@ -13,15 +14,20 @@ export function hostControlRoutes(host: StoreHost): Router {
   r.get('/control/stores/backlog', async (_req, res) => {
     res.json({ stores: await host.backlog() });
   });
+  const notFound = (res: Response, id: string) =>
+    res
+      .status(404)
+      .json({ error: { code: 'STORE_NOT_FOUND', message: `no store '${id.slice(0, 64)}' here` } });
+  r.get('/control/stores/:id/lots', async (req, res) => {
+    const id = String(req.params.id ?? '');
+    const lots = await host.lots(id);
+    if (!lots) return void notFound(res, id);
+    res.json({ lots });
+  });
   const setOnline = (online: boolean) => (req: Request, res: Response) => {
     const id = String(req.params.id ?? '');
     const store = host.setOnline(id, online);
-    if (!store) {
-      res
-        .status(404)
-        .json({ error: { code: 'STORE_NOT_FOUND', message: `no store '${id.slice(0, 64)}' here` } });
-      return;
-    }
+    if (!store) return void notFound(res, id);
     res.json(store);
   };
   r.post('/control/stores/:id/offline', setOnline(false));

@@ -144,7 +144,8 @@ export function planWriteOff(
     .filter((l) => l.on_hand > 0)
     .sort((x, y) => x.sku.localeCompare(y.sku) || x.lot_no.localeCompare(y.lot_no));
   if (held.length === 0) return undefined;
-  const expired = held.filter((l) => l.expires_on < today);
+  // Expired from its expiry date on (the store edge's rule), `today` being the store's date.
+  const expired = held.filter((l) => l.expires_on <= today);
   const u = random();
   const pick = random();
   if (expired.length > 0 && u < b.expiryRate) {

@@ -1,6 +1,7 @@
 import { seededRandom, seedFromString } from '@retail-stream/runtime';
 import { BackOffice, loadCatalogue } from './back-office.ts';
 import type { DrugDirectory } from './drug-directory.ts';
+import type { LotOnHand } from './pharmacy-plan.ts';
 import { popularityRanking, ZipfSampler } from './basket.ts';
 import { Till, type TillBehaviour } from './checkout.ts';
 import type { LedgerRecord } from './ledger.ts';
@@ -31,6 +32,7 @@ export async function buildSimStore(
   stats: SimStats,
   behaviour: TillBehaviour,
   drugs: DrugDirectory,
+  shelf: (storeId: string) => Promise<LotOnHand[]>,
 ): Promise<SimStore> {
   if (opts.terminals > info.terminals.length) {
     throw new Error(`${info.store_id} has ${info.terminals.length} tills on the host, not ${opts.terminals}`);
@@ -58,18 +60,7 @@ export async function buildSimStore(
     : undefined;
   // At a pharmacy every operation is followed in the ledger by the national document it yields.
   const write = (r: LedgerRecord) => deps.ledger.write(r);
-  // The write-offs learn the lots the store acknowledged (when it cannot list them).
-  let observe: ((r: LedgerRecord) => void) | undefined;
-  const record = pharmacy
-    ? pharmacyRecorder(
-        (r) => {
-          write(r);
-          observe?.(r);
-        },
-        pharmacy.store,
-        stats,
-      )
-    : write;
+  const record = pharmacy ? pharmacyRecorder(write, pharmacy.store, stats) : write;
   const tillPharmacy = pharmacy && {
     drugs: pharmacy.drugs,
     others: pharmacy.others,
@@ -113,6 +104,7 @@ export async function buildSimStore(
     new PharmacyWriteOffs({
       storeId: info.store_id,
       currency: info.currency,
+      timezone: info.timezone,
       terminalId: info.back_office_terminal,
       staffId: `M${info.store_id}`,
       client: client(info.back_office_terminal),
@@ -121,8 +113,8 @@ export async function buildSimStore(
       drugs: pharmacy.store.drugs,
       record,
       stats,
+      shelf: () => shelf(info.store_id),
     });
-  if (writeOffs) observe = (r) => writeOffs.observe(r);
   return {
     info,
     tills,

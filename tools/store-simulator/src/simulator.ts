@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { errorCode, seededRandom, seedFromString, type Logger } from '@retail-stream/runtime';
 import type { Registry } from 'prom-client';
-import type { PharmacyBehaviour } from './pharmacy-plan.ts';
+import type { LotOnHand, PharmacyBehaviour } from './pharmacy-plan.ts';
 import { DEFAULT_BEHAVIOUR, type Till, type TillBehaviour } from './checkout.ts';
 import type { CustomerPlan } from './customer-plan.ts';
 import type { LedgerWriter } from './ledger.ts';
@@ -116,7 +116,16 @@ export class Simulator {
     const behaviour = opts.behaviour ?? DEFAULT_BEHAVIOUR;
     const drugs = new DrugDirectory();
     const stores = await Promise.all(
-      chosen.map((info) => buildSimStore(info, opts, deps, stats, behaviour, drugs)),
+      chosen.map((info) =>
+        buildSimStore(info, opts, deps, stats, behaviour, drugs, async (storeId) => {
+          const res = await hostRequest<{ lots: LotOnHand[] }>(
+            deps.hostUrl,
+            'GET',
+            `/control/stores/${encodeURIComponent(storeId)}/lots`,
+          );
+          return res.lots;
+        }),
+      ),
     );
     const sim = new Simulator(opts, deps, stores, stats);
     deps.ledger.write({

@@ -37,6 +37,15 @@ export interface HostedStoreInfo {
   online: boolean;
 }
 
+/** Units of one lot of a medicine at a store (ISO days). */
+export interface HostedLot {
+  sku: string;
+  lot_no: string;
+  manufactured_on: string;
+  expires_on: string;
+  on_hand: number;
+}
+
 interface HostedStore {
   info: Omit<HostedStoreInfo, 'online'>;
   edge: StoreEdge;
@@ -146,6 +155,22 @@ export class StoreHost {
       }),
     );
     return out;
+  }
+
+  /**
+   * The medicine lots a store holds (units on hand, expired ones included), from its database: what
+   * the pharmacist sees on the shelf. The store edge's API lists no lots; the simulator's write-offs
+   * need them to name an expired lot. Undefined for a store the host does not run.
+   */
+  async lots(storeId: string): Promise<HostedLot[] | undefined> {
+    const store = this.stores.get(storeId);
+    if (!store) return undefined;
+    const { rows } = await store.edge.pool.query<HostedLot>(
+      `SELECT sku, lot_no, manufactured_on::text, expires_on::text, on_hand
+         FROM stock_lots WHERE store_id = $1 AND on_hand > 0 ORDER BY sku, lot_no`,
+      [storeId],
+    );
+    return rows;
   }
 
   /** Every store database answers; used by /readyz. */
