@@ -43,7 +43,10 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     )
     .option('--shadow <name>', 'write into shadow tables instead of the live ones (see retail diff)')
     .option('--rate <n>', 'at most n events per second')
-    .option('--batch-size <n>', 'records per write batch (and per checkpoint)', '2000')
+    .option(
+      '--batch-size <n>',
+      'at most n records per write (and per checkpoint); default: a fetch, as the live sink',
+    )
     .option('--dry-run', 'count what would be replayed, by partition, store and event type; write nothing')
     .option('--restart', 'ignore an unfinished checkpoint of this command and start over')
     .addOption(new Option('--max-batches <n>', 'stop as if interrupted after n batches').hideHelp())

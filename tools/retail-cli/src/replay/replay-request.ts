@@ -67,7 +67,9 @@ export function parseReplayOptions(o: ReplayOptions, now: number = Date.now()): 
     seen.add(key);
   }
   const rate = o.rate === undefined ? undefined : positive('--rate', o.rate, false);
-  const batchSize = o.batchSize === undefined ? 2_000 : positive('--batch-size', o.batchSize, true);
+  // Default: each fetch written whole, as the live sink writes a consumed batch.
+  const batchSize =
+    o.batchSize === undefined ? Number.MAX_SAFE_INTEGER : positive('--batch-size', o.batchSize, true);
   const maxBatches = o.maxBatches === undefined ? undefined : positive('--max-batches', o.maxBatches, true);
   if (o.shadow !== undefined && !/^[a-z][a-z0-9_]{0,39}$/.test(o.shadow)) {
     throw usageError(`--shadow '${o.shadow}': lower-case letters, digits and _ (starting with a letter)`);

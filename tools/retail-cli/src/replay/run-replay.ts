@@ -28,7 +28,6 @@ export interface ReplaySummary {
 }
 
 const DRY_RUN_FETCH_BYTES = 16 << 20;
-const REPLAY_FETCH_BYTES = 4 << 20;
 
 /**
  * `retail replay`: resolve the range, then a dry run (counts by key and headers) or a replay
@@ -52,8 +51,10 @@ export async function runReplay(
   const counts = emptyCounts();
   let resumed = false;
   const ops = req.dryRun ? undefined : await ctx.ops();
-  if (ops && !req.restart) {
-    const row = await Checkpoint.load(ops, hash);
+  const row = ops ? await Checkpoint.load(ops, hash) : undefined;
+  // --restart of an unfinished shadow replay may write into the shadow it created.
+  const ownsShadow = row !== undefined && !row.completed_at;
+  if (!req.restart) {
     if (row && !row.completed_at && row.command.ranges) {
       resumed = true;
       ranges = row.command.ranges.map((r) => ({ ...r, from: BigInt(r.from), to: BigInt(r.to) }));
@@ -104,7 +105,7 @@ export async function runReplay(
     return summary(req, resumed, stored, counts, started, undefined);
   }
 
-  const overrides = req.shadow ? await openShadow(ctx, req.sink, req.shadow, { resume: resumed }) : {};
+  const overrides = req.shadow ? await openShadow(ctx, req.sink, req.shadow, { resume: ownsShadow }) : {};
   const spec = req.shadow
     ? sinkSpecFor(req.sink, ctx.envWith({ ...replayDefaults(req, ctx.env), ...overrides }))
     : liveSpec;
@@ -127,7 +128,8 @@ export async function runReplay(
       limiter: rateLimiterFor(req.rate),
       batchSize: req.batchSize,
       maxBatches: req.maxBatches,
-      maxBytesPerPartition: REPLAY_FETCH_BYTES,
+      // The sink's own fetch size: its batches are the ones it writes live.
+      maxBytesPerPartition: spec.config.SINK_MAX_BYTES_PER_PARTITION,
       onLimit: () => ctx.interruptNow('--max-batches reached'),
     });
   } catch (err) {
