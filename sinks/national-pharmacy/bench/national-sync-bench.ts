@@ -67,6 +67,12 @@ try {
   out.sync_docs_per_s = Math.round(total / syncSeconds);
   out.sync_not_success = span.rows[0]!.failed;
   out.mock_documents = bed.mock.documents().length;
+  const calls = await bed.pool.query<{ avg: number; p99: number }>(
+    `SELECT avg(duration_ms)::float8 AS avg, percentile_cont(0.99) WITHIN GROUP (ORDER BY duration_ms)::float8 AS p99
+       FROM attempts`,
+  );
+  // The authority's share of each document's time (the rest is queueing, Postgres and the event loop).
+  out.sync_call_ms = { avg: Math.round(calls.rows[0]!.avg), p99: Math.round(calls.rows[0]!.p99) };
 
   // 2. The ceiling: the same POSTs from a plain concurrent loop (fresh ids), same mock, same concurrency.
   const tokens = new Map<string, string>();

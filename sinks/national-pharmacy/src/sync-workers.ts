@@ -11,6 +11,7 @@ import type { Flow } from './mapping/national-documents.ts';
 import { countsByStatus, oldestPendingSeconds, overdueDocuments } from './operator-queries.ts';
 import { DocumentQueue, type LeasedDocument } from './queue/document-queue.ts';
 import { FlowDispatcher } from './queue/flow-dispatcher.ts';
+import { SettleBatcher } from './queue/settle-batcher.ts';
 import { syncDocument, type SyncDeps } from './queue/sync-document.ts';
 import { syncMetrics, type SyncMetrics } from './sync-metrics.ts';
 
@@ -24,6 +25,7 @@ export class SyncWorkers {
   private accounts: Map<string, Credentials>;
   private readonly dispatchers: FlowDispatcher[];
   private readonly queue: DocumentQueue;
+  private readonly settler: SettleBatcher;
   private readonly metrics: SyncMetrics;
   private sweepTimer: NodeJS.Timeout | null = null;
   private sweeping: Promise<void> | null = null;
@@ -37,6 +39,7 @@ export class SyncWorkers {
   ) {
     this.accounts = loadAccounts(config);
     this.queue = new DocumentQueue(pool);
+    this.settler = new SettleBatcher(this.queue);
     this.metrics = syncMetrics(registry);
     const client = new AuthorityClient(
       config.NATIONAL_SYNC_BASE_URL,
@@ -105,12 +108,13 @@ export class SyncWorkers {
   async stop(): Promise<void> {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     await Promise.all(this.dispatchers.map((d) => d.stop()));
+    await this.settler.drain();
     await this.sweeping;
   }
 
   private async work(doc: LeasedDocument, deps: SyncDeps): Promise<void> {
     const { settlement, attempts } = await syncDocument(doc, deps);
-    const applied = await this.queue.settle(doc, settlement, attempts);
+    const applied = await this.settler.settle({ doc, settlement, attempts });
     this.metrics.settled.inc({ type: doc.docType, result: applied ? settlement.status : 'LEASE_LOST' });
     const log = {
       document: doc.id,

@@ -205,15 +205,17 @@ export class SyncTestBed {
 
   /** Waits until no document is PENDING_SYNC or IN_FLIGHT (and there are `count`). */
   async settled(count: number, timeoutMs = 60_000): Promise<DocRow[]> {
-    return waitFor(
+    // A count per poll (not every row): the benchmark polls this while the sync runs beside it.
+    await waitFor(
       async () => {
-        const docs = await this.documents();
-        return docs.length === count &&
-          docs.every((d) => d.status !== 'PENDING_SYNC' && d.status !== 'IN_FLIGHT')
-          ? docs
-          : null;
+        const r = await this.pool.query<{ total: number; open: number }>(
+          `SELECT count(*)::int AS total,
+                  count(*) FILTER (WHERE status IN ('PENDING_SYNC', 'IN_FLIGHT'))::int AS open FROM documents`,
+        );
+        return r.rows[0]!.total === count && r.rows[0]!.open === 0;
       },
       { timeoutMs, intervalMs: 100, what: `${count} documents final` },
     );
+    return this.documents();
   }
 }

@@ -34,6 +34,13 @@ export type Settlement =
   | { status: 'RETRY'; error: string; delayMs: number; outcomeUnknown: boolean }
   | { status: 'WAIT'; reason: string; delayMs: number };
 
+/** One worker's outcome to write. */
+export interface SettleItem {
+  doc: LeasedDocument;
+  settlement: Settlement;
+  attempts: AttemptRecord[];
+}
+
 interface LeasedRow {
   id: string;
   doc_type: DocType;
@@ -95,58 +102,71 @@ export class DocumentQueue {
   }
 
   /**
-   * Writes a worker's outcome and its HTTP exchanges in one statement. Only while the worker still
-   * holds the lease (same attempt, still IN_FLIGHT): a worker whose lease expired and was handed
-   * out again changes nothing. Returns whether it applied.
+   * Writes workers' outcomes and their HTTP exchanges, many documents in one statement (the
+   * SettleBatcher groups the workers that finish together). A document is only written while its
+   * worker still holds the lease (same attempt, still IN_FLIGHT): a worker whose lease expired and
+   * was handed out again changes nothing. Returns the ids that applied.
    */
-  async settle(doc: LeasedDocument, s: Settlement, attempts: AttemptRecord[]): Promise<boolean> {
-    const status = s.status === 'RETRY' || s.status === 'WAIT' ? 'PENDING_SYNC' : s.status;
-    const error =
-      s.status === 'SYNC_FAILED' || s.status === 'RETRY' ? s.error : s.status === 'WAIT' ? null : null;
-    const delayMs = s.status === 'RETRY' || s.status === 'WAIT' ? s.delayMs : 0;
-    const res = await this.pool.query(
-      `WITH doc AS (
-         UPDATE documents SET
-           status = $3,
-           national_id = COALESCE($4, national_id),
-           last_error = CASE WHEN $3 = 'SYNC_SUCCESS' THEN NULL ELSE COALESCE($5, last_error) END,
-           waiting_reason = $6,
-           outcome_unknown = $7,
-           -- a wait for credentials is not an attempt
-           attempts = CASE WHEN $6::text IS NULL THEN attempts ELSE attempts - 1 END,
-           next_attempt_at = now() + make_interval(secs => $8::double precision / 1000),
-           lease_until = NULL,
-           synced_at = CASE WHEN $3 = 'SYNC_SUCCESS' THEN now() ELSE synced_at END,
-           updated_at = now()
-         WHERE id = $1 AND status = 'IN_FLIGHT' AND attempts = $2
-         RETURNING id)
-       INSERT INTO attempts (document_id, attempt_no, method, path, request_body, http_status,
-                             response_body, outcome, error, duration_ms)
-       SELECT doc.id, $2, a.method, a.path, a.request_body, a.http_status, a.response_body, a.outcome,
-              a.error, a.duration_ms
-         FROM doc, jsonb_to_recordset($9::jsonb) AS a(method text, path text, request_body jsonb,
-              http_status integer, response_body text, outcome text, error text, duration_ms integer)
-       RETURNING document_id`,
-      [
-        doc.id,
-        doc.attempt,
-        status,
-        s.status === 'SYNC_SUCCESS' ? s.nationalId : null,
-        error,
-        s.status === 'WAIT' ? s.reason : null,
-        s.status === 'RETRY' ? s.outcomeUnknown : doc.outcomeUnknown && s.status !== 'SYNC_SUCCESS',
-        delayMs,
-        JSON.stringify(attempts),
-      ],
+  async settleMany(items: readonly SettleItem[]): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    const rows = items.map(({ doc, settlement: s }) => ({
+      id: doc.id,
+      attempt: doc.attempt,
+      status: s.status === 'RETRY' || s.status === 'WAIT' ? 'PENDING_SYNC' : s.status,
+      national_id: s.status === 'SYNC_SUCCESS' ? s.nationalId : null,
+      error: s.status === 'SYNC_FAILED' || s.status === 'RETRY' ? s.error : null,
+      waiting: s.status === 'WAIT' ? s.reason : null,
+      // An unknown outcome stays unknown until a read-back or an answer settles it.
+      unknown: s.status === 'RETRY' ? s.outcomeUnknown : doc.outcomeUnknown && s.status !== 'SYNC_SUCCESS',
+      delay_ms: s.status === 'RETRY' || s.status === 'WAIT' ? s.delayMs : 0,
+    }));
+    const exchanges = items.flatMap(({ doc, attempts }) =>
+      attempts.map((a) => ({ ...a, document_id: doc.id })),
     );
-    // No exchange to log (a wait): the update alone tells whether the lease was still ours.
-    if (attempts.length === 0) return this.stillSettled(doc, status);
-    return (res.rowCount ?? 0) > 0;
+    const res = await this.pool.query<{ id: string }>(
+      `WITH s AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, attempt integer, status text,
+                national_id text, error text, waiting text, unknown boolean, delay_ms double precision)),
+       doc AS (
+         UPDATE documents d SET
+           status = s.status,
+           national_id = COALESCE(s.national_id, d.national_id),
+           last_error = CASE WHEN s.status = 'SYNC_SUCCESS' THEN NULL ELSE COALESCE(s.error, d.last_error) END,
+           waiting_reason = s.waiting,
+           outcome_unknown = s.unknown,
+           -- a wait for credentials is not an attempt
+           attempts = CASE WHEN s.waiting IS NULL THEN d.attempts ELSE d.attempts - 1 END,
+           next_attempt_at = now() + make_interval(secs => s.delay_ms / 1000),
+           lease_until = NULL,
+           synced_at = CASE WHEN s.status = 'SYNC_SUCCESS' THEN now() ELSE d.synced_at END,
+           updated_at = now()
+         FROM s WHERE d.id = s.id AND d.status = 'IN_FLIGHT' AND d.attempts = s.attempt
+         RETURNING d.id, s.attempt),
+       logged AS (
+         INSERT INTO attempts (document_id, attempt_no, method, path, request_body, http_status,
+                               response_body, outcome, error, duration_ms)
+         SELECT doc.id, doc.attempt, a.method, a.path, a.request_body, a.http_status, a.response_body,
+                a.outcome, a.error, a.duration_ms
+           FROM jsonb_to_recordset($2::jsonb) AS a(document_id bigint, method text, path text,
+                request_body jsonb, http_status integer, response_body text, outcome text, error text,
+                duration_ms integer)
+           JOIN doc ON doc.id = a.document_id
+         RETURNING 1)
+       SELECT id::text AS id FROM doc`,
+      [JSON.stringify(rows), JSON.stringify(exchanges)],
+    );
+    return new Set(res.rows.map((r) => r.id));
   }
 
-  private async stillSettled(doc: LeasedDocument, status: string): Promise<boolean> {
-    const res = await this.pool.query(`SELECT status FROM documents WHERE id = $1`, [doc.id]);
-    return res.rows[0]?.status === status;
+  /** Leased documents never started (a dispatcher stopping): back to the queue as they were. */
+  async release(docs: readonly LeasedDocument[]): Promise<void> {
+    await this.pool.query(
+      `UPDATE documents d SET status = 'PENDING_SYNC', attempts = d.attempts - 1, lease_until = NULL,
+              updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS r(id bigint, attempt integer)
+        WHERE d.id = r.id AND d.status = 'IN_FLIGHT' AND d.attempts = r.attempt`,
+      [JSON.stringify(docs.map((d) => ({ id: d.id, attempt: d.attempt })))],
+    );
   }
 
   /**

@@ -16,9 +16,11 @@ export interface FlowDispatcherOptions {
 }
 
 /**
- * One flow's queue: keeps up to `concurrency` documents in flight, leasing as many as there are
- * free slots in one statement. Wakes when a slot frees, when the sink recorded documents
- * (`wake()`), or every pollMs (documents due later, or recorded by another process).
+ * One flow's queue: keeps up to `concurrency` documents in flight. It leases ahead (up to half
+ * the concurrency more, in one statement) so a finished document's slot is refilled at once, not
+ * after a Postgres round trip; it leases again when the lead runs low. Wakes when a slot frees,
+ * when the sink recorded documents (`wake()`), or every pollMs (documents due later, or recorded
+ * by another process). Leased but unstarted documents are handed back on stop.
  */
 export class FlowDispatcher {
   private active = 0;
@@ -26,8 +28,12 @@ export class FlowDispatcher {
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly ahead: LeasedDocument[] = [];
+  private readonly prefetch: number;
 
-  constructor(private readonly o: FlowDispatcherOptions) {}
+  constructor(private readonly o: FlowDispatcherOptions) {
+    this.prefetch = Math.floor(o.concurrency / 2);
+  }
 
   start(): void {
     if (this.o.concurrency === 0) return;
@@ -39,37 +45,62 @@ export class FlowDispatcher {
     this.wakeUp?.();
   }
 
-  /** Stops leasing and waits for the documents in flight to settle. */
+  /** Stops leasing, hands back what was leased ahead, waits for the documents in flight to settle. */
   async stop(): Promise<void> {
     this.running = false;
     this.wake();
     await this.loop;
+    const unstarted = this.ahead.splice(0);
+    if (unstarted.length > 0) {
+      await this.o.queue.release(unstarted).catch((err: unknown) => {
+        // Their leases expire and the sweeper hands them out again (read back first).
+        this.o.logger.warn({ err, flow: this.o.flow }, 'national sync: could not hand back leased documents');
+      });
+    }
     await Promise.allSettled([...this.inFlight]);
+  }
+
+  private fill(): void {
+    while (this.running && this.active < this.o.concurrency && this.ahead.length > 0) {
+      this.launch(this.ahead.shift()!);
+    }
   }
 
   private async run(): Promise<void> {
     while (this.running) {
-      const free = this.o.concurrency - this.active;
-      let leased: LeasedDocument[] = [];
-      if (free > 0) {
+      this.fill();
+      const want = this.o.concurrency + this.prefetch - this.active - this.ahead.length;
+      // Lease when the lead is low (a third of the prefetch used up) or the queue ran dry.
+      let leased = 0;
+      if (want > 0 && (this.ahead.length === 0 || want >= Math.max(1, Math.ceil(this.prefetch / 3)))) {
         try {
-          leased = await this.o.queue.lease(this.o.flow, free, this.o.accounts(), this.o.leaseMs);
+          const docs = await this.o.queue.lease(this.o.flow, want, this.o.accounts(), this.o.leaseMs);
+          this.ahead.push(...docs);
+          leased = docs.length;
         } catch (err) {
           this.o.logger.warn({ err, flow: this.o.flow }, 'national sync: lease failed, retrying');
         }
-        for (const doc of leased) this.launch(doc);
+        this.fill();
+        // A full lease means more may be due: look again once slots free up.
+        if (leased > 0 && leased === want) {
+          await this.nap(this.o.pollMs);
+          continue;
+        }
       }
-      // A full lease means more may be due: go again at once (if a slot is free).
-      if (leased.length > 0 && leased.length === free) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.o.pollMs);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          this.wakeUp = null;
-          resolve();
-        };
-      });
+      await this.nap(this.o.pollMs);
     }
+  }
+
+  /** Sleeps until woken (a slot freed, documents recorded, stop) or `ms` passed. */
+  private nap(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        this.wakeUp = null;
+        resolve();
+      };
+    });
   }
 
   private launch(doc: LeasedDocument): void {
@@ -86,6 +117,7 @@ export class FlowDispatcher {
       .finally(() => {
         this.active--;
         this.inFlight.delete(p);
+        this.fill();
         this.wake();
       });
     this.inFlight.add(p);
