@@ -187,7 +187,8 @@ export async function loadCatalogue(client: StoreClient): Promise<CatalogueItem[
         sku: i.sku,
         barcode: i.barcode,
         ...(i.category ? { category: i.category } : {}),
-        ...(i.drug ? { drug: drugRef(i.drug) } : {}),
+        // When the report says which products are medicines, no product lookup is needed.
+        ...('drug' in i ? { drug: i.drug ? drugRef(i.drug) : null } : {}),
       });
     }
     if ((page.items as Json[]).length < 1000) break;
