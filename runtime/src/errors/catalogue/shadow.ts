@@ -35,6 +35,13 @@ export const shadowErrors = {
       'retail promote: a ClickHouse ALTER … DELETE (a mutation) was still running when promote stopped waiting; part of the promote may be pending.',
     action: 'Run the same retail promote again: it is idempotent and finishes what is left.',
   },
+  SHADOW_PARTIAL: {
+    retriable: false,
+    meaning:
+      "retail promote (Postgres): the shadow holds only part of a store's events (its store_seq range does not cover live's), so its merged rows (hq_transactions, stores, hq_inventory) are partial; nothing was written.",
+    action:
+      "Replay the stores' whole history into the shadow (--from the start of retention, --store S), narrow promote with --store, or pass --allow-partial to copy anyway.",
+  },
   SHADOW_PROMOTED: {
     retriable: false,
     meaning: 'The shadow was already promoted; replaying into it again would mix two generations.',

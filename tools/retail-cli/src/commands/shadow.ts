@@ -113,38 +113,47 @@ export function registerShadow(program: Command, ctx: CliContext): void {
     ).argument('<name>', 'the shadow name'),
   )
     .option('--delete-extra', 'also delete live rows the shadow does not have (in scope)')
+    .option(
+      '--allow-partial',
+      'Postgres: promote even if the shadow holds only part of a store\u2019s events (merged rows become partial)',
+    )
     .option('--dry-run', 'count what would be written; write nothing')
     .addHelpText(
       'after',
       '\nPostgres is promoted in one transaction; ClickHouse and Cassandra are not transactional, and\nrunning promote again finishes an interrupted one. Guide: docs/shadow-replay.md',
     )
-    .action(async (name: string, o: ScopeOptions & { deleteExtra?: boolean; dryRun?: boolean }) => {
-      const sel = selection(name, o);
-      const scope = scopeOf(o);
-      const dryRun = o.dryRun === true;
-      await withAudit(
-        ctx,
-        { command: 'promote', args: { name, ...o }, filters: { ...scope, sinks: sel.sinks }, dryRun },
-        async () => {
-          const { progress, onTable } = tableProgress(`promote ${name}`);
-          const report = await promoteShadow(
-            ctx,
-            sel,
-            { ...scope, onTable },
-            { dryRun, deleteExtra: o.deleteExtra === true },
-          );
-          progress.stop();
-          ctx.output.result(report, () => promoteText(report));
-          const r = report.remaining;
-          if (r && r.missing + r.different + r.extra > 0) ctx.exitCode = EXIT.DIFFERENCES;
-          return {
-            upserted: report.promoted.reduce((s, p) => s + p.upserted, 0),
-            deleted: report.promoted.reduce((s, p) => s + p.deleted, 0),
-            remaining: r,
-          };
-        },
-      );
-    });
+    .action(
+      async (
+        name: string,
+        o: ScopeOptions & { deleteExtra?: boolean; dryRun?: boolean; allowPartial?: boolean },
+      ) => {
+        const sel = selection(name, o);
+        const scope = scopeOf(o);
+        const dryRun = o.dryRun === true;
+        await withAudit(
+          ctx,
+          { command: 'promote', args: { name, ...o }, filters: { ...scope, sinks: sel.sinks }, dryRun },
+          async () => {
+            const { progress, onTable } = tableProgress(`promote ${name}`);
+            const report = await promoteShadow(
+              ctx,
+              sel,
+              { ...scope, onTable },
+              { dryRun, deleteExtra: o.deleteExtra === true, allowPartial: o.allowPartial === true },
+            );
+            progress.stop();
+            ctx.output.result(report, () => promoteText(report));
+            const r = report.remaining;
+            if (r && r.missing + r.different + r.extra > 0) ctx.exitCode = EXIT.DIFFERENCES;
+            return {
+              upserted: report.promoted.reduce((s, p) => s + p.upserted, 0),
+              deleted: report.promoted.reduce((s, p) => s + p.deleted, 0),
+              remaining: r,
+            };
+          },
+        );
+      },
+    );
 
   addCommand(
     program,

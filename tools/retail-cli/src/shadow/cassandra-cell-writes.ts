@@ -6,9 +6,17 @@ import { canonical, type CqlTable } from './cassandra-tables.ts';
  * write-timestamp.ts), so a cell is copied at the shadow's own timestamp: later sink writes keep
  * winning as they should. A live cell written later than the shadow's (a change by hand without
  * USING TIMESTAMP) is overwritten at its timestamp + 1, and a live cell the shadow lacks is
- * deleted at its own timestamp (a tombstone wins a tie). `force` raises every timestamp to at
- * least that value (the wall clock, for what a hand-made tombstone still hides). Pure.
+ * deleted at its own timestamp (a tombstone wins a tie). A live cell the sink wrote after the
+ * shadow's (a store_seq-sized timestamp above the shadow's: an event the shadow's replay did not
+ * cover) is newer data and is kept, counted as `kept`. `force` raises every timestamp to at least
+ * that value (the wall clock, for what a hand-made tombstone still hides). Pure.
  */
+
+/**
+ * Below this a write timestamp is the sink's (a store_seq); at or above it, wall-clock
+ * microseconds (1973 onwards): a write made without USING TIMESTAMP.
+ */
+export const WALL_CLOCK_FLOOR = 10n ** 14n;
 
 /** Reads `name` of a row: a cassandra-driver Row, or a plain stand-in in tests. */
 export interface CellRow {
@@ -20,6 +28,21 @@ export interface Write {
   params: unknown[];
 }
 
+export interface RowWrites {
+  writes: Write[];
+  /** Live cells left alone because the sink wrote them after the shadow's (newer data). */
+  kept: number;
+}
+
+function newest(row: CellRow | undefined, t: CqlTable): bigint {
+  let max = 0n;
+  for (const c of t.regular) {
+    const w = row?.get(`wt_${c.name}`) as bigint | bigint[] | null | undefined;
+    for (const x of Array.isArray(w) ? w : w == null ? [] : [w]) if (x > max) max = x;
+  }
+  return max;
+}
+
 /** The cell writes that make the live row equal to the shadow row. */
 export function cellWrites(
   t: CqlTable,
@@ -27,11 +50,16 @@ export function cellWrites(
   s: CellRow | undefined,
   l: CellRow | undefined,
   force?: bigint,
-): Write[] {
+): RowWrites {
   const keyCols = [...t.partitionKey, ...t.clustering];
   const where = keyCols.map((c) => `${c} = ?`).join(' AND ');
   const keyVals = keyCols.map((c) => (s ?? l)!.get(c));
   const out: Write[] = [];
+  let kept = 0;
+  const shadowNewest = newest(s, t);
+  /** The live cell is the sink's and newer than what the shadow has: keep it (unless forcing). */
+  const newerInLive = (st: bigint | null, lt: bigint | null): boolean =>
+    force === undefined && lt !== null && lt < WALL_CLOCK_FLOOR && lt > (st ?? shadowNewest);
   const atLeast = (x: bigint): bigint => (force !== undefined && force > x ? force : x);
   const ts = (st: bigint | null, lt: bigint | null): bigint =>
     atLeast(lt === null || st === null || lt < st ? st! : lt + 1n);
@@ -42,6 +70,10 @@ export function cellWrites(
       if (canonical(sv) === canonical(lv)) continue;
       const st = (s?.get(`wt_${c.name}`) as bigint | null) ?? null;
       const lt = (l?.get(`wt_${c.name}`) as bigint | null) ?? null;
+      if (newerInLive(sv === null ? null : st, lt)) {
+        kept++;
+        continue;
+      }
       if (sv !== null) {
         out.push({
           cql: `UPDATE ${live}.${t.table} USING TIMESTAMP ? SET ${c.name} = ? WHERE ${where}`,
@@ -62,6 +94,10 @@ export function cellWrites(
     const ltimes = entryTimes(lm, l?.get(`wt_${c.name}`));
     for (const [k, v] of Object.entries(sm)) {
       if (k in lm && canonical(lm[k]) === canonical(v)) continue;
+      if (newerInLive(stimes.get(k) ?? null, ltimes.get(k) ?? null)) {
+        kept++;
+        continue;
+      }
       out.push({
         cql: `UPDATE ${live}.${t.table} USING TIMESTAMP ? SET ${c.name}[?] = ? WHERE ${where}`,
         params: [ts(stimes.get(k) ?? null, ltimes.get(k) ?? null), k, v, ...keyVals],
@@ -69,13 +105,17 @@ export function cellWrites(
     }
     for (const k of Object.keys(lm)) {
       if (k in sm) continue;
+      if (newerInLive(null, ltimes.get(k) ?? null)) {
+        kept++;
+        continue;
+      }
       out.push({
         cql: `DELETE ${c.name}[?] FROM ${live}.${t.table} USING TIMESTAMP ? WHERE ${where}`,
         params: [k, atLeast(ltimes.get(k)!), ...keyVals],
       });
     }
   }
-  return out;
+  return { writes: out, kept };
 }
 
 function entryTimes(map: Record<string, unknown>, times: unknown): Map<string, bigint> {

@@ -237,6 +237,8 @@ export async function promoteCassandra(
   for (const t of tables) {
     const diffs = await tableDiffs(client, t, shadow, live, stores);
     const writes: Write[] = [];
+    /** Rows with live cells newer than the shadow's: never forced. */
+    const newer = new Set<string>();
     let upserted = 0;
     let deleted = 0;
     for (const d of diffs) {
@@ -246,7 +248,9 @@ export async function promoteCassandra(
         writes.push(rowDelete(t, live, d.live!));
       } else {
         upserted++;
-        writes.push(...cellWrites(t, live, d.shadow, d.live));
+        const planned = cellWrites(t, live, d.shadow, d.live);
+        if (planned.kept > 0) newer.add(rowKey(t, (d.shadow ?? d.live)!));
+        writes.push(...planned.writes);
       }
     }
     const run = (list: Write[]) =>
@@ -255,10 +259,10 @@ export async function promoteCassandra(
     if (!opts.dryRun) {
       await run(writes);
       // A live tombstone or cell newer than the shadow's timestamps (a DELETE or UPDATE by hand,
-      // without USING TIMESTAMP) hides cells written at store_seq. What still differs is written
-      // again at the wall clock, the only timestamp that beats it, and reported as forced.
+      // without USING TIMESTAMP) hides cells written at store_seq. What still differs (apart from
+      // newer sink data) is written again at the wall clock, the only timestamp that beats it.
       const still = (await tableDiffs(client, t, shadow, live, stores)).filter(
-        (d) => d.kind !== 'extra' || opts.deleteExtra,
+        (d) => (d.kind !== 'extra' || opts.deleteExtra) && !newer.has(rowKey(t, (d.shadow ?? d.live)!)),
       );
       if (still.length > 0) {
         const now = BigInt(Date.now()) * 1000n;
@@ -267,12 +271,19 @@ export async function promoteCassandra(
           still.flatMap((d) =>
             d.kind === 'extra'
               ? [rowDelete(t, live, d.live!, now)]
-              : cellWrites(t, live, d.shadow, d.live, now),
+              : cellWrites(t, live, d.shadow, d.live, now).writes,
           ),
         );
       }
     }
-    out.push({ sink: 'cassandra', table: t.table, upserted, deleted, ...(forced ? { forced } : {}) });
+    out.push({
+      sink: 'cassandra',
+      table: t.table,
+      upserted,
+      deleted,
+      ...(forced ? { forced } : {}),
+      ...(newer.size ? { newerInLive: newer.size } : {}),
+    });
   }
   return out;
 }

@@ -143,21 +143,33 @@ export async function promoteClickhouse(
     const upserted = n('missing') + n('different');
     const deleted = opts.deleteExtra ? n('extra') : 0;
     let forced = 0;
+    let newerInLive = 0;
     if (!opts.dryRun && upserted > 0) {
       await insertFromShadow(client, t, shadow, live, sc);
-      // A live copy with a higher version (store_seq, or a KPI revision) outranks the shadow's
-      // copy in FINAL and in merges: those keys are deleted from live, then inserted again.
+      // A live copy with a higher version outranks the shadow's copy in FINAL and in merges.
       const still = await keysOf(client, t, shadow, live, sc, 'different');
-      if (still.length > 0) {
+      if (still.length > 0 && (await versionColumn(client, live, t.table)) === 'store_seq') {
+        // The key names one event, and an event has one store_seq: a different version is a
+        // copy made by hand, not newer data.
         forced = still.length;
         await deleteKeys(client, t, live, still);
         await insertFromShadow(client, t, shadow, live, sc);
+      } else {
+        // Another version (a KPI revision): live holds a newer revision than the shadow; kept.
+        newerInLive = still.length;
       }
     }
     if (!opts.dryRun && deleted > 0) {
       await deleteKeys(client, t, live, await keysOf(client, t, shadow, live, sc, 'extra'));
     }
-    out.push({ sink: 'clickhouse', table: t.table, upserted, deleted, ...(forced ? { forced } : {}) });
+    out.push({
+      sink: 'clickhouse',
+      table: t.table,
+      upserted,
+      deleted,
+      ...(forced ? { forced } : {}),
+      ...(newerInLive ? { newerInLive } : {}),
+    });
   }
   return out;
 }
@@ -179,6 +191,15 @@ async function insertFromShadow(
 }
 
 type Key = Record<string, string | number>;
+
+/** The ReplacingMergeTree version column of a live table, from its engine (the sink's migration). */
+async function versionColumn(client: ClickHouseClient, db: string, table: string): Promise<string | null> {
+  const r = await rows<{ engine_full: string }>(
+    client,
+    `SELECT engine_full FROM system.tables WHERE database = ${sqlString(db)} AND name = ${sqlString(table)}`,
+  );
+  return /ReplacingMergeTree\((\w+)\)/.exec(r[0]?.engine_full ?? '')?.[1] ?? null;
+}
 
 async function keysOf(
   client: ClickHouseClient,

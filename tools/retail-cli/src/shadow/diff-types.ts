@@ -51,6 +51,12 @@ export interface SinkDiff {
 export interface PromoteOptions {
   deleteExtra: boolean;
   dryRun: boolean;
+  /**
+   * Postgres: promote even when the shadow does not hold a store's whole history as live knows it
+   * (merged rows such as hq_transactions, stores and hq_inventory would get the shadow's partial
+   * state).
+   */
+  allowPartial?: boolean;
 }
 
 /** What a promote wrote (or would write, in a dry run), per table. */
@@ -65,6 +71,12 @@ export interface PromoteCount {
    * timestamps. ClickHouse: live copies with a higher version, deleted before the copy.
    */
   forced?: number;
+  /**
+   * Rows left (partly) as they are because live holds newer data than the shadow: Cassandra cells
+   * the sink wrote at a higher store_seq; ClickHouse rows with a higher version (a KPI revision).
+   * A replay that ended before live's last event shows them; they stay "different" in a re-diff.
+   */
+  newerInLive?: number;
 }
 
 /** Adds one (table, store, kind, n) result into per-(table, store) counts. */

@@ -1,3 +1,4 @@
+import { AppError } from '@retail-stream/runtime';
 import type pg from 'pg';
 import {
   addCount,
@@ -134,6 +135,32 @@ export async function diffPostgres(
 }
 
 /**
+ * Several HQ tables merge many events into one row (hq_transactions, stores, hq_inventory): a
+ * shadow replayed from only part of a store's events holds partial rows there, and copying them
+ * would lose what live has from the other events. So promote checks, per store the shadow has
+ * events of, that its sequence range covers live's (both inboxes) and refuses otherwise.
+ */
+async function refusePartial(db: pg.PoolClient, shadow: string, live: string, sc: Scoped): Promise<void> {
+  const r = await db.query<{ store_id: string; s_min: string; s_max: string; l_min: string; l_max: string }>(
+    `SELECT s.store_id, s.s_min, s.s_max, l.l_min, l.l_max
+     FROM (SELECT store_id, min(store_seq) AS s_min, max(store_seq) AS s_max FROM "${shadow}".hq_inbox x
+           WHERE ${sc.predicate('x')} GROUP BY store_id) s
+     JOIN (SELECT store_id, min(store_seq) AS l_min, max(store_seq) AS l_max FROM "${live}".hq_inbox x
+           WHERE ${sc.predicate('x')} GROUP BY store_id) l USING (store_id)
+     WHERE s.s_min > l.l_min OR s.s_max < l.l_max ORDER BY 1`,
+    sc.params,
+  );
+  if (r.rows.length === 0) return;
+  const list = r.rows.map((x) => `${x.store_id} (shadow ${x.s_min}-${x.s_max}, live ${x.l_min}-${x.l_max})`);
+  throw new AppError(
+    'SHADOW_PARTIAL',
+    `the shadow holds only part of the history of ${r.rows.length} store(s): ${list.slice(0, 5).join(', ')}` +
+      `${list.length > 5 ? ', …' : ''}; replay their whole history into it, narrow with --store, or pass --allow-partial`,
+    { details: { stores: r.rows } },
+  );
+}
+
+/**
  * Makes live equal to the shadow inside the scope, in one transaction: rows missing or different
  * in live are upserted with the shadow's values (an overwrite, not the sink's merge: the shadow
  * is the truth being promoted), extra rows are deleted only with deleteExtra. Running it again
@@ -151,6 +178,7 @@ export async function promotePostgres(
   try {
     await client.query('BEGIN');
     const sc = await scoped(client, shadow, scope);
+    if (!opts.allowPartial) await refusePartial(client, shadow, live, sc);
     for (const t of await tables(client, live, scope.tables)) {
       const cols = t.columns.map(([c]) => c);
       const on = t.key.map((k) => `l.${k} = s.${k}`).join(' AND ');

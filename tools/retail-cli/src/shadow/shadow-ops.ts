@@ -127,7 +127,7 @@ export function promoteShadow(
   ctx: ShadowContext,
   sel: ShadowSelection,
   scope: DiffScope,
-  opts: { dryRun: boolean; deleteExtra: boolean },
+  opts: { dryRun: boolean; deleteExtra: boolean; allowPartial?: boolean },
 ): Promise<PromoteReport> {
   return withShadows(ctx, sel, async (conn, shadows) => {
     const promoted: PromoteCount[] = [];

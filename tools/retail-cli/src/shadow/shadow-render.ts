@@ -71,10 +71,16 @@ export function promoteText(r: PromoteReport): string {
   lines.push(
     written.length === 0
       ? 'nothing to promote: live already equals the shadow'
-      : formatTable(written.map((p) => ({ ...p, forced: p.forced ?? 0 }))),
+      : formatTable(written.map((p) => ({ ...p, forced: p.forced ?? 0, newerInLive: p.newerInLive ?? 0 }))),
   );
   const up = r.promoted.reduce((s, p) => s + p.upserted, 0);
   const del = r.promoted.reduce((s, p) => s + p.deleted, 0);
+  const newer = r.promoted.reduce((s, p) => s + (p.newerInLive ?? 0), 0);
+  if (newer > 0) {
+    lines.push(
+      `${newer} row(s) kept as they are: live holds newer data than the shadow there (events after the replay's range)`,
+    );
+  }
   const forced = r.promoted.reduce((s, p) => s + (p.forced ?? 0), 0);
   if (forced > 0) {
     lines.push(

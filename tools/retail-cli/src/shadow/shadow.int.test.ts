@@ -390,6 +390,40 @@ describe('shadow replay, diff, promote, drop', () => {
     });
   });
 
+  it('a shadow of only part of a store’s history: Postgres refuses, Cassandra keeps newer live cells, live unchanged', async () => {
+    const part = `${name.slice(0, 28)}_p`;
+    teardowns.add(null, () => dropShadow(ctx(), { name: part }, { dryRun: false }).catch(() => undefined));
+    const firstHalf = inShadow.filter((e) => e.store_id === storeA).slice(0, 15);
+    const pgEnv = await openShadow(ctx(), 'postgres', part, { resume: false });
+    await writePostgres(endpoints.pgUrl, pgEnv.HQ_PG_SCHEMA!, firstHalf);
+    const csEnv = await openShadow(ctx(), 'cassandra', part, { resume: false });
+    await writeCassandra(cass, csEnv.CASSANDRA_KEYSPACE!, firstHalf);
+
+    const before = await diffShadow(ctx(), { name: part }, {});
+    expect(before.totals.different).toBeGreaterThan(0);
+    const err = await promoteShadow(
+      ctx(),
+      { name: part, sinks: ['postgres'] },
+      {},
+      { dryRun: false, deleteExtra: false },
+    ).catch((e: unknown) => e);
+    expect((err as AppError).code).toBe('SHADOW_PARTIAL');
+    expect((err as AppError).message).toContain(storeA);
+
+    const p = await promoteShadow(
+      ctx(),
+      { name: part, sinks: ['cassandra'] },
+      {},
+      { dryRun: false, deleteExtra: false },
+    );
+    expect(p.promoted.reduce((s, x) => s + (x.newerInLive ?? 0), 0)).toBeGreaterThan(0);
+    expect(p.promoted.reduce((s, x) => s + (x.forced ?? 0), 0)).toBe(0);
+    // Nothing of live was replaced by the shadow's older state.
+    const after = await diffShadow(ctx(), { name: part }, {});
+    expect(after.counts).toEqual(before.counts);
+    expect(after.totals).toEqual(before.totals);
+  });
+
   it('drop removes the schema, database, keyspace and registry rows', async () => {
     const dry = await dropShadow(ctx(), { name }, { dryRun: true });
     expect(dry.dropped.map((s) => s.sink).sort()).toEqual(['cassandra', 'clickhouse', 'postgres']);
