@@ -63,7 +63,7 @@ export interface TillContext {
   qrSecret: string;
   record: (r: LedgerRecord) => void;
   stats: SimStats;
-  /** Set at pharmacy stores only; other stores draw exactly what they drew before pharmacies existed. */
+  /** Pharmacy stores only; other stores draw as before (from a ranking without medicines). */
   pharmacy?: PharmacyTill;
 }
 
