@@ -2,6 +2,7 @@ import type {
   KpiWindow,
   Page,
   PipelineBody,
+  Reconciliation,
   StatusBody,
   StoreBacklog,
   StoreItem,
@@ -94,3 +95,9 @@ export async function fetchReports(
 export const fetchPipeline = (signal?: AbortSignal) => getJson<PipelineBody>('/api/pipeline', signal);
 export const fetchBacklogs = (signal?: AbortSignal) =>
   getJson<{ items: StoreBacklog[] }>('/api/stores/backlog', signal).then((b) => b.items);
+
+/** The last reconciliation of every store (reports API GET /v1/reconciliation, through the proxy). */
+export async function fetchReconciliations(signal?: AbortSignal): Promise<Reconciliation[]> {
+  const body = await getJson<{ items: Reconciliation[] }>('/api/reports/reconciliation', signal);
+  return body.items;
+}

@@ -17,6 +17,8 @@ export type StoreItem = Schemas['Store'];
 export type StatusBody = Schemas['Status'];
 export type KpiWindow = Schemas['KpiWindow'];
 export type TopProduct = Schemas['TopProduct'];
+/** GET /v1/reconciliation items: the last end-of-day reconciliation of a store. */
+export type Reconciliation = Schemas['Reconciliation'];
 /** The `window` parameter of GET /v1/kpis. */
 export type WindowParam = NonNullable<NonNullable<paths['/v1/kpis']['get']['parameters']['query']>['window']>;
 

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
-import { fetchBacklogs, fetchPipeline, fetchReports } from './api-client.ts';
+import { fetchBacklogs, fetchPipeline, fetchReconciliations, fetchReports } from './api-client.ts';
 import { KpiCards } from './components/kpi-cards.tsx';
 import { KpiCharts } from './components/kpi-charts.tsx';
 import { PipelinePanel } from './components/pipeline-panel.tsx';
+import { ReconciliationPanel } from './components/reconciliation-panel.tsx';
 import { StoreHealth } from './components/store-health.tsx';
 import { TopProducts } from './components/top-products.tsx';
 import { formatAge, formatCount } from './lib/format.ts';
@@ -28,6 +29,7 @@ export function App() {
   );
   const pipeline = usePoll('pipeline', fetchPipeline);
   const backlogs = usePoll('backlogs', fetchBacklogs);
+  const reconciliations = usePoll('reconciliations', fetchReconciliations);
 
   const bundle = reports.data;
   // After a filter change the previous scope's numbers must not pass for the new one's.
@@ -99,6 +101,11 @@ export function App() {
           />
           <PipelinePanel pipeline={pipeline.data} error={pipeline.error?.message ?? null} />
         </div>
+        <ReconciliationPanel
+          runs={reconciliations.data}
+          error={reconciliations.error?.message ?? null}
+          nowMs={now}
+        />
       </main>
     </div>
   );

@@ -85,6 +85,45 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/reconciliation': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The last end-of-day reconciliation of every store (retail reconcile, retail jobs) */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One entry per store that was ever reconciled */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Reconciliation'][];
+            };
+          };
+        };
+        401: components['responses']['Unauthorized'];
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/reports/sales': {
     parameters: {
       query?: never;
@@ -374,6 +413,23 @@ export interface components {
       last_kpi_updated_at: string | null;
       stores_total: number;
       events_total: number;
+    };
+    Reconciliation: {
+      store_id: string;
+      /**
+       * Format: date
+       * @description the store's local day reconciled
+       */
+      local_date: string;
+      /** @enum {string} */
+      status: 'clean' | 'differences' | 'repaired' | 'failed';
+      /** @description measures still differing (after repair when asked) */
+      differences: number;
+      /** @description events still missing in some sink */
+      missing: number;
+      /** @enum {string} */
+      trigger: 'cli' | 'scheduler';
+      finished_at: components['schemas']['Timestamp'];
     };
     SalesBucket: {
       store_id: string;

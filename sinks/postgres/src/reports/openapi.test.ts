@@ -8,6 +8,7 @@ describe('openapi.yaml', () => {
   const routes = {
     '/v1/stores': storesQuery,
     '/v1/status': undefined,
+    '/v1/reconciliation': undefined,
     '/v1/reports/sales': salesQuery,
     '/v1/reports/top-products': topProductsQuery,
     '/v1/reports/inventory': inventoryQuery,

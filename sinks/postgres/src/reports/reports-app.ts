@@ -29,6 +29,7 @@ import {
   status,
   topProducts,
 } from './report-queries.ts';
+import { lastReconciliations } from './reconciliation-report.ts';
 import { requireBearer } from './token-auth.ts';
 
 export interface ReportsAppOptions {
@@ -63,6 +64,7 @@ export function mountReports(app: Express, opts: ReportsAppOptions): void {
 
   route('/stores', (req) => listStores(pool, parseQuery(storesQuery, req.query)));
   route('/status', () => status(pool));
+  route('/reconciliation', () => lastReconciliations(pool));
   route('/reports/sales', async (req) => {
     const q = parseQuery(salesQuery, req.query);
     const range = resolveRange(q, maxRangeDays);
