@@ -23,7 +23,9 @@ const STORES = 4;
 async function run(): Promise<void> {
   const suffix = Math.random().toString(36).slice(2, 8);
   const stores = Array.from({ length: STORES }, (_, i) => `c4b${i}_${suffix}`);
-  const world = await PipelineWorld.start(stores);
+  const world = await PipelineWorld.start(stores, { sessionTimeoutMs: 45_000 });
+  // Ctrl-C still removes what the run created.
+  process.once('SIGINT', () => void world.stop().finally(() => process.exit(130)));
   const opsSchema = testPgSchema(world.endpoints.pgUrl, 'c4bops');
   const ops = schemaPool(world.endpoints.pgUrl, opsSchema.name, {
     max: 2,

@@ -94,8 +94,12 @@ export class PipelineWorld {
   private producer!: TestProducer;
   private readonly services: InProcessService<RunningService>[] = [];
 
-  static async start(stores: string[]): Promise<PipelineWorld> {
+  /** Consumer session timeout of every service: short for tests, longer under load (benchmarks). */
+  sessionTimeoutMs = 6_000;
+
+  static async start(stores: string[], opts: { sessionTimeoutMs?: number } = {}): Promise<PipelineWorld> {
     const w = new PipelineWorld();
+    w.sessionTimeoutMs = opts.sessionTimeoutMs ?? w.sessionTimeoutMs;
     await w.setup(stores);
     return w;
   }
@@ -195,7 +199,7 @@ export class PipelineWorld {
       INGEST_REF_STORES_TOPIC: t.refStores,
       INGEST_REF_PRODUCTS_TOPIC: t.refProducts,
       INGEST_TOPIC_PARTITIONS: '2',
-      INGEST_SESSION_TIMEOUT_MS: '6000',
+      INGEST_SESSION_TIMEOUT_MS: String(this.sessionTimeoutMs),
       INGEST_REGISTER_SCHEMAS: 'true',
     });
     this.services.push(
@@ -214,7 +218,7 @@ export class PipelineWorld {
       KPI_DLQ_TOPIC: t.dlq,
       KPI_GROUP_ID: this.groups.kpi,
       KPI_CHAIN_GROUP_ID: `${this.groups.kpi}-chain`,
-      KPI_SESSION_TIMEOUT_MS: '6000',
+      KPI_SESSION_TIMEOUT_MS: String(this.sessionTimeoutMs),
       KPI_EMIT_INTERVAL_MS: '0',
       KPI_REGISTER_SCHEMAS: 'true',
       KPI_OUTPUT_PARTITIONS: '1',
@@ -234,7 +238,7 @@ export class PipelineWorld {
       SINK_EVENTS_TOPIC: t.enriched,
       SINK_DLQ_TOPIC: t.dlq,
       SINK_GROUP_ID: group,
-      SINK_SESSION_TIMEOUT_MS: '6000',
+      SINK_SESSION_TIMEOUT_MS: String(this.sessionTimeoutMs),
       ...extra,
     });
     const pgCfg = parseConfig(postgresSinkConfig, sinkEnv(this.groups.pg, { SINK_KPI_TOPIC: t.kpi }));
@@ -305,7 +309,7 @@ export class PipelineWorld {
     await this.producer.send(
       this.topics.pos,
       events.map((e) => this.record(e)),
-      2_000,
+      500,
     );
   }
 
