@@ -32,10 +32,10 @@ import { hostConfig } from './host-config.ts';
 import { hostControlRoutes } from './host-routes.ts';
 import { LedgerWriter, parseLedger, type LedgerEntry, type LedgerLot } from './ledger.ts';
 import { pharmacyDocuments } from './pharmacy-ledger.ts';
-import { isoDay } from './pharmacy-lots.ts';
-import { DEFAULT_PHARMACY_BEHAVIOUR, deliveryLots } from './pharmacy-plan.ts';
+import { DEFAULT_PHARMACY_BEHAVIOUR } from './pharmacy-plan.ts';
+import { byIdSku, normaliseDates, stockPharmacy } from './pharmacy-test-stock.ts';
 import { Simulator } from './simulator.ts';
-import { StoreClient, expectStatus } from './store-client.ts';
+import { StoreClient } from './store-client.ts';
 import { StoreHost } from './store-host.ts';
 import { BACK_OFFICE_TERMINAL, terminalToken } from './terminal-tokens.ts';
 
@@ -107,48 +107,12 @@ describe('pharmacy stores in the simulator against the real store edge, Postgres
     teardowns.add(bound.server, closeServer);
     hostUrl = `http://127.0.0.1:${bound.port}`;
 
-    // Opening stock is random per store id (and some opening lots are expired): the test tops every
-    // medicine up with 60 fresh units first, so no sale of the run can lack unexpired stock.
     const info = host.list().find((s) => s.store_id === pharmacyId)!;
     const bo = new StoreClient({
       baseUrl: info.url,
       token: terminalToken(TOKEN_SECRET, pharmacyId, BACK_OFFICE_TERMINAL),
     });
-    const today = new Date().toISOString().slice(0, 10);
-    const random = (() => {
-      let x = 1;
-      return () => ((x = (x * 16_807) % 2_147_483_647) - 1) / 2_147_483_646;
-    })();
-    expectStatus(
-      'top-up receipt',
-      await bo.post('/v1/goods-receipts', {
-        cashier_id: 'M-test',
-        supplier_id: 'TOPUP',
-        lines: [...drugSkus].map((sku) => ({
-          sku,
-          quantity: 60,
-          unit_cost_minor: 1_000,
-          lots: deliveryLots(random, 60, today),
-        })),
-      }),
-      201,
-    );
-    // Exactly two expired lots on the shelf (the seed's opening lots hold a random few): the run's
-    // first write-offs take them whole (EXPIRY), the later ones destroy units of fresh lots.
-    const db = new pg.Client({ connectionString: storeDatabaseUrl(PG_URL, pharmacyId) });
-    await db.connect();
-    try {
-      const [a, b] = [...drugSkus];
-      await db.query('DELETE FROM stock_lots WHERE expires_on <= current_date');
-      await db.query(
-        `INSERT INTO stock_lots (store_id, sku, lot_no, manufactured_on, expires_on, on_hand)
-         VALUES ($1, $2, 'EXP-1', current_date - 740, current_date - 10, 3),
-                ($1, $3, 'EXP-2', current_date - 1100, current_date - 5, 4)`,
-        [pharmacyId, a, b],
-      );
-    } finally {
-      await db.end();
-    }
+    await stockPharmacy(bo, storeDatabaseUrl(PG_URL, pharmacyId), pharmacyId, [...drugSkus]);
   });
 
   afterAll(() => teardowns.run());
@@ -395,19 +359,3 @@ describe('pharmacy stores in the simulator against the real store edge, Postgres
     }
   });
 });
-
-/** The store keeps a document's lots as in its event: dates as days since 1970-01-01. */
-function normaliseDates(r: { id: string; sku: string; lots: LedgerLot[] }) {
-  return {
-    ...r,
-    lots: r.lots.map((l) => ({
-      ...l,
-      manufactured_on: isoDay(Number(l.manufactured_on)),
-      expires_on: isoDay(Number(l.expires_on)),
-    })),
-  };
-}
-
-function byIdSku(a: { id: string; sku: string }, b: { id: string; sku: string }): number {
-  return a.id.localeCompare(b.id) || a.sku.localeCompare(b.sku);
-}
