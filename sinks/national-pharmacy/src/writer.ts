@@ -61,14 +61,19 @@ export function nationalSyncSpec(
           const plans = items.filter((p): p is DocumentPlan => p !== null);
           if (plans.length === 0) return;
           const result = await meter.measure(async () => {
-            const r = await withTransaction(
-              pool,
-              (c) => recordPlans(c, plans, (m) => workers.hasAccount(m)),
-              {
-                attempts: 3,
-              },
-            );
-            return { ...r, rows: { documents: r.recorded + r.deletes } };
+            try {
+              const r = await withTransaction(
+                pool,
+                (c) => recordPlans(c, plans, (m) => workers.hasAccount(m)),
+                {
+                  attempts: 3,
+                },
+              );
+              return { ...r, rows: { documents: r.recorded + r.deletes } };
+            } catch (err) {
+              // The catalogue code and Postgres's reason (SQLSTATE) go into logs and dead letters.
+              throw toPgAppError(err);
+            }
           });
           const labels = { sink: SINK_LABEL, topic: batch.topic };
           metrics.applied.inc(labels, result.recorded + result.cancelled + result.deletes);

@@ -24,6 +24,7 @@ import {
 } from '@retail-stream/runtime/testing';
 import { registerAll, type StoreEvent } from '@retail-stream/schemas';
 import { storeEventMessage } from '@retail-stream/schemas/testing';
+import type { Message } from 'kafkajs';
 import type pg from 'pg';
 import { nationalSyncConfig, type NationalSyncConfig } from '../src/config.ts';
 import { prepareSyncDatabase } from '../src/db.ts';
@@ -82,7 +83,7 @@ export class SyncTestBed {
     readonly syncAccounts: TestAccount[] = mockAccounts,
   ) {}
 
-  async setup(mockOptions: Partial<NationalPharmacyMockOptions> = {}): Promise<this> {
+  async setup(mockOptions: Partial<NationalPharmacyMockOptions> = {}, partitions = 2): Promise<this> {
     const s = testPgSchema(this.endpoints.pgUrl, 'npsync');
     this.schema = this.teardowns.add(s, (x) => x.drop()).name;
     this.pool = this.teardowns.add(
@@ -95,7 +96,7 @@ export class SyncTestBed {
     );
     this.pool.on('error', () => undefined);
     await prepareSyncDatabase(this.pool, this.schema);
-    const topics = await testTopics(this.brokers, 'npsync', { enriched: 2, dlq: 1 });
+    const topics = await testTopics(this.brokers, 'npsync', { enriched: partitions, dlq: 1 });
     this.teardowns.add(topics, (t) => t.drop());
     [this.topic, this.dlqTopic] = [topics.enriched, topics.dlq];
     this.teardowns.push(() => deleteTestGroups(this.brokers, [this.groupId]));
@@ -143,12 +144,18 @@ export class SyncTestBed {
     return parseConfig(nationalSyncConfig, this.env(extra));
   }
 
+  /** Events encoded as ingest writes them to the enriched topic. */
+  messages(events: readonly StoreEvent[]): Message[] {
+    return events.map((e) => storeEventMessage(this.serde, this.ids, e));
+  }
+
+  /** In acknowledged requests of up to 500 records (fewer: one request, so one Kafka batch). */
   async produce(events: readonly StoreEvent[]): Promise<void> {
-    await this.producer.send(
-      this.topic,
-      events.map((e) => storeEventMessage(this.serde, this.ids, e)),
-      500,
-    );
+    await this.producer.send(this.topic, this.messages(events), 500);
+  }
+
+  async produceRaw(messages: Message[]): Promise<void> {
+    await this.producer.send(this.topic, messages, Math.max(1, messages.length));
   }
 
   /** The sync inside this process; stop() stops consuming, then the workers (in-flight documents settle). */
