@@ -60,7 +60,9 @@ function report(ctx: CliContext, err: unknown): void {
   const message = err instanceof Error ? err.message : String(err);
   if (ctx.json) {
     const details = err instanceof AppError ? err.details : undefined;
-    stdout.write(`${JSON.stringify({ error: { code, message, details } }, jsonReplacer)}\n`);
+    // How far a stopped command got (a replay's counts up to its last checkpoint), for scripts.
+    const counts = (err as { counts?: unknown }).counts;
+    stdout.write(`${JSON.stringify({ error: { code, message, details, counts } }, jsonReplacer)}\n`);
   }
   stderr.write(`retail: ${code}: ${message}\n`);
   if (code === 'CLI_USAGE') stderr.write('(add --help for usage and examples)\n');

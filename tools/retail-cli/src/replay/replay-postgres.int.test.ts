@@ -105,6 +105,10 @@ describe('retail replay --sink postgres', () => {
     const args = ['--from', '1h', '--batch-size', '40'];
     const first = await replay(...args, '--max-batches', '2');
     expect(first.code).toBe(130);
+    const stopped = first.json<{ error: { code: string; counts: { batches: number; matched: number } } }>()
+      .error;
+    expect(stopped.code).toBe('CLI_INTERRUPTED');
+    expect(stopped.counts.batches).toBeGreaterThanOrEqual(2);
     const partial = await countTables(f.pool);
     expect(partial.hq_inbox).toBeGreaterThan(0);
     expect(partial.hq_inbox).toBeLessThan(events.length);
