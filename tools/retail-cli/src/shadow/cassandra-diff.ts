@@ -15,9 +15,9 @@ import {
 
 /**
  * Diff and promote between two Cassandra keyspaces. Cassandra cannot join, so both are read by
- * partition: the partitions of the stores in scope (DISTINCT partition keys, which read no rows;
- * transaction_by_id, keyed by transaction id, is read where store_id = each store, ALLOW
- * FILTERING), each partition from both keyspaces, compared row by row in the CLI.
+ * partition: the partitions of the stores in scope (DISTINCT partition keys, which read no rows),
+ * each from both keyspaces, compared row by row in the CLI; transaction_by_id, keyed by
+ * transaction id, is read where store_id = each store (ALLOW FILTERING: a scan of that table).
  *
  * Promote writes cell by cell with explicit write timestamps, because the sink's last-write-wins
  * scheme uses store_seq as the timestamp (sinks/cassandra/src/write-timestamp.ts): a cell is
@@ -74,7 +74,7 @@ async function shadowStores(client: cassandra.Client, shadow: string, tables: Cq
   return [...stores].sort();
 }
 
-/** The partitions of one table, in both keyspaces, that belong to the stores in scope. */
+/** The partitions of a store-keyed table, in both keyspaces, that belong to the stores in scope. */
 async function partitions(
   client: cassandra.Client,
   t: CqlTable,
@@ -89,32 +89,24 @@ async function partitions(
     found.set(partKey(values), { values, store });
   };
   for (const ks of keyspaces) {
-    if (t.partitionKey.includes('store_id')) {
-      for (const r of await all(client, `SELECT DISTINCT ${t.partitionKey.join(', ')} FROM ${ks}.${t.table}`))
-        add(r);
-    } else if (stores) {
-      for (const s of stores) {
-        const cql = `SELECT ${t.partitionKey.join(', ')}, store_id FROM ${ks}.${t.table} WHERE store_id = ? ALLOW FILTERING`;
-        for (const r of await all(client, cql, [s])) add(r);
-      }
-    } else {
-      for (const r of await all(
-        client,
-        `SELECT ${t.partitionKey.join(', ')}, store_id FROM ${ks}.${t.table}`,
-      ))
-        add(r);
-    }
+    for (const r of await all(client, `SELECT DISTINCT ${t.partitionKey.join(', ')} FROM ${ks}.${t.table}`))
+      add(r);
   }
   return [...found.values()];
 }
 
-function selectCql(t: CqlTable, ks: string): string {
+/** Every column, and the write time of every regular one (promote copies cells with it). */
+function selectAll(t: CqlTable, ks: string): string {
   const cols = [
     ...t.partitionKey,
     ...t.clustering,
     ...t.regular.flatMap((c) => [c.name, `WRITETIME(${c.name}) AS wt_${c.name}`]),
   ];
-  return `SELECT ${cols.join(', ')} FROM ${ks}.${t.table} WHERE ${t.partitionKey.map((c) => `${c} = ?`).join(' AND ')}`;
+  return `SELECT ${cols.join(', ')} FROM ${ks}.${t.table}`;
+}
+
+function selectCql(t: CqlTable, ks: string): string {
+  return `${selectAll(t, ks)} WHERE ${t.partitionKey.map((c) => `${c} = ?`).join(' AND ')}`;
 }
 
 function rowKey(t: CqlTable, r: Row): string {
@@ -142,29 +134,49 @@ async function tableDiffs(
   stores: Set<string> | null,
 ): Promise<RowDiff[]> {
   const out: RowDiff[] = [];
+  const compare = (shadowRows: Row[], liveRows: Row[], partStore: string | null) => {
+    const byKey = new Map(liveRows.map((r) => [rowKey(t, r), r]));
+    for (const sr of shadowRows) {
+      const k = rowKey(t, sr);
+      const lr = byKey.get(k);
+      byKey.delete(k);
+      const store = (sr.get('store_id') as string | null) ?? partStore;
+      if (!lr) out.push({ table: t, store, kind: 'missing', shadow: sr });
+      else if (!sameValues(t, sr, lr)) out.push({ table: t, store, kind: 'different', shadow: sr, live: lr });
+    }
+    for (const lr of byKey.values()) {
+      out.push({
+        table: t,
+        store: (lr.get('store_id') as string | null) ?? partStore,
+        kind: 'extra',
+        live: lr,
+      });
+    }
+  };
+  if (!t.partitionKey.includes('store_id')) {
+    // Keyed by something else (transaction_by_id): the rows of the stores in scope come from one
+    // filtered scan per store and keyspace, whole rows at once.
+    const read = async (ks: string): Promise<Row[]> =>
+      stores
+        ? (
+            await Promise.all(
+              [...stores].map((st) =>
+                all(client, `${selectAll(t, ks)} WHERE store_id = ? ALLOW FILTERING`, [st]),
+              ),
+            )
+          ).flat()
+        : all(client, selectAll(t, ks));
+    const [s, l] = await Promise.all([read(shadow), read(live)]);
+    compare(s, l, null);
+    return out;
+  }
   const parts = await partitions(client, t, [shadow, live], stores);
   await inParallel(parts, async (p) => {
     const [s, l] = await Promise.all([
       client.execute(selectCql(t, shadow), p.values, { prepare: true, fetchSize: 100_000 }),
       client.execute(selectCql(t, live), p.values, { prepare: true, fetchSize: 100_000 }),
     ]);
-    const liveRows = new Map(l.rows.map((r) => [rowKey(t, r), r]));
-    for (const sr of s.rows) {
-      const k = rowKey(t, sr);
-      const lr = liveRows.get(k);
-      liveRows.delete(k);
-      const store = (sr.get('store_id') as string | null) ?? p.store;
-      if (!lr) out.push({ table: t, store, kind: 'missing', shadow: sr });
-      else if (!sameValues(t, sr, lr)) out.push({ table: t, store, kind: 'different', shadow: sr, live: lr });
-    }
-    for (const lr of liveRows.values()) {
-      out.push({
-        table: t,
-        store: (lr.get('store_id') as string | null) ?? p.store,
-        kind: 'extra',
-        live: lr,
-      });
-    }
+    compare(s.rows, l.rows, p.store);
   });
   return out;
 }
