@@ -170,7 +170,7 @@ export function dropShadow(
   });
 }
 
-/** Every registered shadow (for `retail drop` / `diff` messages and the docs' listing). */
+/** Every registered shadow (tests and scripts; the same as SELECT * FROM ops.shadows). */
 export async function listShadows(ctx: ShadowContext): Promise<ShadowRecord[]> {
   const conn = new ShadowConnections(shadowEnv(ctx.env));
   try {
