@@ -1,4 +1,4 @@
-import { waitFor } from '@retail-stream/runtime/testing';
+import { metricValue, waitFor } from '@retail-stream/runtime/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accountsFor, SyncTestBed } from '../test/harness.ts';
 import { lot, PharmacyEvents, SNACK_SKU, TEST_DRUGS } from '../test/pharmacy-events.ts';
@@ -60,7 +60,8 @@ describe('national pharmacy sync: each mapping at the authority, voids, bad inpu
   }, 120_000);
 
   it('sends every document once, field by field; voids a sent sale; refuses an unknown drug alone; waits without credentials', async () => {
-    await bed.startInProcess();
+    // A document pending longer than 300 ms is overdue: the one without credentials will be.
+    const sync = await bed.startInProcess({ NATIONAL_SYNC_PENDING_ALERT_MS: '300' });
     await bed.produce([
       sale,
       snacksOnly,
@@ -264,5 +265,23 @@ describe('national pharmacy sync: each mapping at the authority, voids, bad inpu
     // Exactly once at the authority: no duplicate POST refused, no second version.
     for (const d of bed.mock.documents()) expect([d.duplicate_refusals, d.versions]).toEqual([0, 1]);
     expect(bed.mock.documents({ ma_co_so: A })).toHaveLength(5);
+
+    // Operators see it: the status gauges and the overdue alert (the waiting document).
+    const text = await waitFor(
+      async () => {
+        const t = await sync.metricsText();
+        return (metricValue(t, 'retail_national_sync_overdue_documents') ?? 0) >= 1 ? t : null;
+      },
+      { what: 'the overdue alert' },
+    );
+    expect(metricValue(text, 'retail_national_sync_documents', 'status="SYNC_SUCCESS",type="hoa_don"')).toBe(
+      2,
+    );
+    expect(metricValue(text, 'retail_national_sync_documents', 'status="PENDING_SYNC",type="hoa_don"')).toBe(
+      1,
+    );
+    expect(metricValue(text, 'retail_national_sync_documents', 'status="SYNC_FAILED",type="hoa_don"')).toBe(
+      1,
+    );
   }, 120_000);
 });

@@ -174,7 +174,11 @@ export class SyncWorkers {
   private async refreshGauges(): Promise<void> {
     const counts = await countsByStatus(this.pool);
     this.metrics.documents.reset();
-    for (const c of counts) this.metrics.documents.inc({ status: c.status, type: c.doc_type }, c.documents);
+    for (const c of counts) {
+      // A void's DELETE is counted apart from the invoices: `hoa_don_void`.
+      const type = c.op === 'DELETE' ? `${c.doc_type}_void` : c.doc_type;
+      this.metrics.documents.inc({ status: c.status, type }, c.documents);
+    }
     this.metrics.oldestPendingSeconds.set(await oldestPendingSeconds(this.pool));
     const overdue = await overdueDocuments(this.pool, this.config.NATIONAL_SYNC_PENDING_ALERT_MS);
     this.metrics.overdue.set(overdue.total);
