@@ -38,6 +38,7 @@ import {
 } from '@retail-stream/runtime/testing';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { Kafka, logLevel, type Message } from 'kafkajs';
+import pg from 'pg';
 import { createEncoder, enrich } from '../../../sinks/postgres/test/harness.ts';
 import type { ReplaySummary } from '../src/replay/run-replay.ts';
 import { runCli } from '../test/cli-harness.ts';
@@ -81,6 +82,14 @@ async function main(): Promise<void> {
 
   const topics = await testTopics(BROKERS, 'replay-bench', { scan: PARTITIONS, sink: PARTITIONS, dlq: 1 });
   cleanups.push(() => topics.drop());
+  cleanups.push(async () => {
+    // The bench's replay checkpoints (their ranges name its topics).
+    const pool = new pg.Pool({ connectionString: ENDPOINTS.pgUrl, max: 1 });
+    await pool.query(`DELETE FROM ops.replay_checkpoints WHERE command::text LIKE '%' || $1 || '%'`, [
+      topics.sink,
+    ]);
+    await pool.end();
+  });
   const producer = await TestProducer.connect(BROKERS, 'replay-bench');
   cleanups.push(() => producer.close());
   let t = performance.now();
