@@ -8,6 +8,7 @@ describe('national formats', () => {
     expect(instantToYmd(Date.parse('2026-03-01T17:30:00Z'), 'Asia/Ho_Chi_Minh')).toBe('20260302');
     expect(instantToYmd(Date.parse('2026-03-01T16:59:00Z'), 'Asia/Ho_Chi_Minh')).toBe('20260301');
     expect(instantToYmd(Date.parse('2026-03-01T23:59:00Z'), null)).toBe('20260301');
+    expect(instantToYmd(Date.parse('2026-03-01T23:59:00Z'), 'Not/AZone')).toBe('20260301');
   });
   it('whole currency units', () => {
     expect(toWholeUnits(12_345, 'VND')).toBe(12_345);

@@ -16,19 +16,24 @@ const dateFormats = new Map<string, Intl.DateTimeFormat>();
  * document, not the previous UTC day's. Stores without a known time zone fall back to UTC.
  */
 export function instantToYmd(epochMs: number, timeZone: string | null): string {
-  const zone = timeZone ?? 'UTC';
+  return formatterFor(timeZone ?? 'UTC')
+    .format(new Date(epochMs))
+    .replaceAll('-', '');
+}
+
+/** en-CA formats as yyyy-MM-dd. A zone Intl does not know (bad reference data) falls back to UTC. */
+function formatterFor(zone: string): Intl.DateTimeFormat {
   let fmt = dateFormats.get(zone);
   if (!fmt) {
-    // en-CA formats as yyyy-MM-dd.
-    fmt = new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
+    const options = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+    try {
+      fmt = new Intl.DateTimeFormat('en-CA', { ...options, timeZone: zone });
+    } catch {
+      fmt = new Intl.DateTimeFormat('en-CA', { ...options, timeZone: 'UTC' });
+    }
     dateFormats.set(zone, fmt);
   }
-  return fmt.format(new Date(epochMs)).replaceAll('-', '');
+  return fmt;
 }
 
 const fractionDigits = new Map<string, number>();
