@@ -142,7 +142,7 @@ describe('retail reconcile', () => {
     const repaired = await reconcile('--repair');
     expect(repaired.run.results[0]).toMatchObject({
       status: 'repaired',
-      repaired: { applied: { postgres: 1, clickhouse: 1 }, notInKafka: [] },
+      repaired: { applied: { postgres: 1, clickhouse: 1 }, notInKafka: [], fromOutbox: [] },
       after: { differences: [], missing: [] },
     });
     expect(repaired.code).toBe(0);
@@ -152,5 +152,39 @@ describe('retail reconcile', () => {
     const again = await reconcile();
     expect(again.code).toBe(0);
     expect(again.run.results[0]).toMatchObject({ status: 'clean', differences: [], missing: [] });
+  });
+
+  it('Kafka no longer holds the events (retention): --repair re-applies them from the store outbox', async () => {
+    const [pgLost, chLost] = [sales[4]!, sales[5]!];
+    // What retention does: the enriched topic's records are gone.
+    const admin = w.kafka.admin();
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(w.topics.enriched);
+    await admin.deleteTopicRecords({
+      topic: w.topics.enriched,
+      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+    });
+    await admin.disconnect();
+    const pgBefore = await hqSale(pgLost);
+    await w.hq.query(`DELETE FROM "${w.hqSchema}".hq_transactions WHERE sale_event_id = $1`, [
+      pgLost.event_id,
+    ]);
+    await w.ch.command({ query: `ALTER TABLE sales DELETE WHERE event_id = '${chLost.event_id}'` });
+    await waitFor(async () => (await chSales(chLost)) === 0, { what: 'the ClickHouse mutation to finish' });
+
+    const repaired = await reconcile('--repair');
+    const r = repaired.run.results[0]!;
+    expect(r.missing.map((m) => m.event_id).sort()).toEqual([pgLost.event_id, chLost.event_id].sort());
+    expect(r.repaired!.notInKafka.sort()).toEqual([pgLost.event_id, chLost.event_id].sort());
+    expect(r.repaired!.fromOutbox.sort()).toEqual([pgLost.event_id, chLost.event_id].sort());
+    expect(r).toMatchObject({ status: 'repaired', after: { differences: [], missing: [] } });
+    expect(repaired.code).toBe(0);
+    expect(await hqSale(pgLost)).toEqual(pgBefore);
+    expect(await chSales(chLost)).toBe(1);
+    const inbox = await w.hq.query(
+      `SELECT source_partition, source_offset::int AS o FROM "${w.hqSchema}".hq_inbox WHERE event_id = $1`,
+      [pgLost.event_id],
+    );
+    expect(inbox.rows).toEqual([{ source_partition: -1, o: -1 }]);
   });
 });

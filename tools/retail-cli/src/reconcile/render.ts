@@ -51,8 +51,14 @@ export function renderReconcile(run: ReconcileRun): string {
         ),
       );
     }
-    if (r.repaired?.notInKafka.length)
-      out.push('', `${r.store_id}: no longer in Kafka (not repaired): ${r.repaired.notInKafka.join(', ')}`);
+    if (r.repaired?.notInKafka.length) {
+      const fromOutbox = new Set(r.repaired.fromOutbox);
+      const lost = r.repaired.notInKafka.filter((id) => !fromOutbox.has(id));
+      out.push('', `${r.store_id}: no longer in Kafka: ${r.repaired.notInKafka.join(', ')}`);
+      if (fromOutbox.size > 0)
+        out.push(`  re-applied from the store's outbox: ${[...fromOutbox].join(', ')}`);
+      if (lost.length > 0) out.push(`  not repaired (not in the outbox either): ${lost.join(', ')}`);
+    }
     if (r.after && (r.after.differences.length > 0 || r.after.missing.length > 0)) {
       out.push('', `${r.store_id}: still different after repair`);
       out.push(

@@ -13,13 +13,23 @@ export interface RepairDeps {
   hqSchema: string;
   /** The sink's own write path (replay/sink-target.ts: the live sink's handler). */
   openSink(sink: SinkName): Promise<OpenSink>;
+  /**
+   * The raw records of events as the store's relay would publish them (from its outbox), for
+   * events Kafka no longer holds. Undefined: such events are only reported.
+   */
+  fromOutbox?(eventIds: string[]): Promise<Map<string, KafkaMessage>>;
 }
+
+/** Partition and offset recorded for an event re-applied from the store's outbox (no Kafka position). */
+export const OUTBOX_POSITION = -1;
 
 export interface RepairResult {
   /** Events re-applied per sink. */
   applied: Partial<Record<SinkName, number>>;
-  /** Event ids no longer in the enriched topic (retention): not repairable from Kafka. */
+  /** Event ids no longer in the enriched topic (retention): re-applied from the store's outbox when possible. */
   notInKafka: string[];
+  /** Of those, the ones re-applied from the outbox records. */
+  fromOutbox: string[];
 }
 
 interface Located {
@@ -42,12 +52,21 @@ export async function repairMissing(
   missing: readonly MissingEvent[],
   storeEvents: readonly StoreDayEvent[],
 ): Promise<RepairResult> {
-  const result: RepairResult = { applied: {}, notInKafka: [] };
+  const result: RepairResult = { applied: {}, notInKafka: [], fromOutbox: [] };
   if (missing.length === 0) return result;
   if (!PG_SCHEMA_NAME.test(deps.hqSchema)) throw new RangeError(`invalid schema name '${deps.hqSchema}'`);
   const wanted = new Set(missing.map((m) => m.event_id));
   const found = await locate(deps, wanted, storeEvents);
   result.notInKafka = [...wanted].filter((id) => !found.has(id));
+  if (result.notInKafka.length > 0 && deps.fromOutbox) {
+    // Kafka's retention dropped them: the store's outbox still has the events. Their records are
+    // the relay's (no enrichment: the sinks write them as from an unknown store), applied at
+    // position -1/-1 so hq_inbox shows where they came from.
+    for (const [id, message] of await deps.fromOutbox(result.notInKafka)) {
+      found.set(id, { partition: OUTBOX_POSITION, message: { ...message, offset: String(OUTBOX_POSITION) } });
+      result.fromOutbox.push(id);
+    }
+  }
 
   for (const sink of ['postgres', 'clickhouse', 'cassandra'] as const) {
     const ids = missing.filter((m) => m.sink === sink && found.has(m.event_id)).map((m) => m.event_id);
@@ -63,7 +82,8 @@ export async function repairMissing(
     const target = await deps.openSink(sink);
     try {
       for (const [partition, messages] of byPartition) {
-        messages.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
+        if (partition !== OUTBOX_POSITION)
+          messages.sort((a, b) => (BigInt(a.offset) < BigInt(b.offset) ? -1 : 1));
         await target.apply(deps.enrichedTopic, partition, messages);
       }
     } finally {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { lookupAll, posEventRecord } from '@retail-stream/schemas';
 import { storeDatabaseUrl } from '@retail-stream/store-edge';
+import type { KafkaMessage } from 'kafkajs';
 import type { CliContext } from '../cli-kit/context.ts';
 import { openSink, sinkSpecFor } from '../replay/sink-target.ts';
 import { StoreDatabases } from '../trace/store-outbox.ts';
@@ -57,6 +59,7 @@ export async function runReconcile(
     storeDb: (s) => stores.pool(s),
     defaultTimezone: req.defaultTimezone ?? ctx.env.KPI_DEFAULT_TIMEZONE ?? 'Asia/Ho_Chi_Minh',
   };
+  const storeIds = req.stores ?? (await knownStores(deps));
   const enrichedTopic = req.enrichedTopic ?? ctx.env.SINK_EVENTS_TOPIC ?? ctx.topics.enrichedEvents;
   const repair: RepairDeps | undefined =
     req.repair && !req.dryRun
@@ -65,11 +68,11 @@ export async function runReconcile(
           enrichedTopic,
           hq: deps.hq,
           hqSchema,
+          fromOutbox: (ids) => outboxRecords(ctx, stores, storeIds, ids),
           openSink: (sink) =>
             openSink(ctx, sinkSpecFor(sink, ctx.envWith({ SINK_EVENTS_TOPIC: enrichedTopic })), ctx.logger),
         }
       : undefined;
-  const storeIds = req.stores ?? (await knownStores(deps));
   const results: StoreReconciliation[] = [];
   for (const storeId of storeIds) {
     let r: StoreReconciliation;
@@ -98,6 +101,41 @@ export async function runReconcile(
     results,
     dirty: results.filter((r) => r.status === 'differences' || r.status === 'failed').length,
   };
+}
+
+/**
+ * The relay's records of these events, from whichever store's outbox holds them: the event as the
+ * store wrote it, encoded exactly as the relay does (posEventRecord, schema ids looked up in the
+ * registry, nothing registered).
+ */
+async function outboxRecords(
+  ctx: CliContext,
+  stores: StoreDatabases,
+  storeIds: readonly string[],
+  eventIds: string[],
+): Promise<Map<string, KafkaMessage>> {
+  const ids = await lookupAll({ registryUrl: ctx.config.SCHEMA_REGISTRY_URL });
+  const out = new Map<string, KafkaMessage>();
+  for (const storeId of storeIds) {
+    const { rows } = await stores
+      .pool(storeId)
+      .query<{ event_id: string; payload: Record<string, unknown> }>(
+        'SELECT event_id::text AS event_id, payload FROM outbox WHERE event_id = ANY($1::uuid[])',
+        [eventIds],
+      );
+    for (const r of rows) {
+      const rec = posEventRecord(ctx.serde(), (t) => ids[t], r.payload);
+      out.set(r.event_id, {
+        key: Buffer.from(rec.key),
+        value: rec.value,
+        headers: { ...rec.headers },
+        offset: '-1',
+        timestamp: String(Date.now()),
+        attributes: 0,
+      });
+    }
+  }
+  return out;
 }
 
 async function knownStores(deps: ReconcileDeps): Promise<string[]> {
