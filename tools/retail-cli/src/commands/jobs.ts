@@ -38,6 +38,7 @@ export function registerJobs(program: Command, ctx: CliContext): void {
         reconcile: config.JOBS_RECONCILE_CRON,
         retention: config.JOBS_RETENTION_CRON,
         export: config.JOBS_EXPORT_CRON,
+        traceIndex: config.JOBS_TRACE_INDEX_CRON,
       },
     });
     // Serve until a signal: the runtime's shutdown exits the process.
@@ -48,6 +49,7 @@ export function registerJobs(program: Command, ctx: CliContext): void {
     'retail jobs once reconcile',
     'retail jobs once retention --dry-run',
     'retail jobs once export --date 2026-12-05',
+    'retail jobs once trace-index',
   ])
     .argument('<job>', `one of ${JOB_NAMES.join(', ')}`)
     .option('--date <YYYY-MM-DD>', 'export: the UTC day (default yesterday)')

@@ -20,6 +20,8 @@ export const jobsConfig = baseServiceConfig.extend({
   JOBS_OUTBOX_RETENTION_DAYS: int(14, 1),
   /** Idempotency keys older than this are deleted (a terminal retries within minutes, not days). */
   JOBS_IDEMPOTENCY_TTL_HOURS: int(48, 1),
+  /** Reads new dead letters and dropped duplicates into the trace index, so `retail trace` has little to catch up. */
+  JOBS_TRACE_INDEX_CRON: z.string().default('* * * * *'),
   /** Daily export of the previous UTC day's facts (UTC cron). */
   JOBS_EXPORT_CRON: z.string().default('15 1 * * *'),
   JOBS_EXPORT_DIR: z.string().min(1).default('.data/exports'),

@@ -5,13 +5,15 @@ import { withAudit } from '../cli-kit/audit.ts';
 import type { CliContext } from '../cli-kit/context.ts';
 import { StoreDatabases } from '../trace/store-outbox.ts';
 import { storeDatabaseUrl } from '@retail-stream/store-edge';
+import { DEFAULT_DUPLICATES_TOPIC } from '../trace/trace-context.ts';
+import { catchUpTraceIndex, ensureTraceIndex } from '../trace/trace-index.ts';
 import { exportDay } from './daily-export.ts';
 import { previousUtcDay } from './due-day.ts';
 import type { JobsConfig } from './jobs-config.ts';
 import { runDueReconciliations } from './nightly-reconcile.ts';
 import { cleanStore } from './retention.ts';
 
-export const JOB_NAMES = ['reconcile', 'retention', 'export'] as const;
+export const JOB_NAMES = ['reconcile', 'retention', 'export', 'trace-index'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 export interface JobsDeps {
@@ -79,6 +81,16 @@ export async function runJob(
           await stores.close();
         }
       }
+      case 'trace-index': {
+        const ops = await ctx.ops();
+        await ensureTraceIndex(ops);
+        const indexed = await catchUpTraceIndex(ctx.kafka(), ops, {
+          deadLetters: ctx.topics.deadLetters,
+          duplicates: ctx.env.INGEST_DUPLICATES_TOPIC ?? DEFAULT_DUPLICATES_TOPIC,
+          raw: ctx.topics.posEvents,
+        });
+        return { indexed };
+      }
       case 'export':
         return exportDay(
           ctx.pg(),
@@ -103,6 +115,7 @@ export async function startJobs(deps: JobsDeps): Promise<RunningService> {
     reconcile: deps.config.JOBS_RECONCILE_CRON,
     retention: deps.config.JOBS_RETENTION_CRON,
     export: deps.config.JOBS_EXPORT_CRON,
+    'trace-index': deps.config.JOBS_TRACE_INDEX_CRON,
   };
   for (const job of JOB_NAMES) {
     crons.push(
