@@ -16,7 +16,7 @@ export async function nationalDocumentsAfterSync(
   waitSeconds: number,
   log: (line: string) => void,
 ): Promise<MockDocument[]> {
-  const schema = checkIdentifier('pg', names.nationalSyncSchema);
+  const schema = checkIdentifier('pg', names.national.schema);
   const deadline = Date.now() + waitSeconds * 1000;
   for (;;) {
     let open = 0;

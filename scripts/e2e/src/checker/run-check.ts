@@ -91,7 +91,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
               { groupId: g.postgres, topics: [t.enriched, t.kpi] },
               { groupId: g.clickhouse, topics: [t.enriched, t.kpi] },
               { groupId: g.cassandra, topics: [t.enriched] },
-              { groupId: g.nationalSync, topics: [t.enriched] },
+              { groupId: names.national.group, topics: [t.enriched] },
             ]),
           unpublished: async () => {
             const states = await Promise.all(stores.map((s) => reads.storeEdgeState(e.PG_URL, s, false)));

@@ -143,11 +143,13 @@ export async function teardownIsolated(run: IsolatedRun, e: ServiceEndpoints): P
   });
   await attempt('postgres', async () => {
     await dropPgSchema(e.PG_URL, n.pgSchema);
-    await dropPgSchema(e.PG_URL, n.nationalSyncSchema);
+    await dropPgSchema(e.PG_URL, n.national.schema);
     for (const id of run.storeIds) await dropPgDatabase(e.PG_URL, storeDatabaseName(id));
   });
   await attempt('national files', async () => {
-    for (const f of Object.values(n.national)) await fs.promises.rm(f, { force: true });
+    for (const f of [n.national.accountsFile, n.national.drugsFile, n.national.mockStateFile]) {
+      await fs.promises.rm(f, { force: true });
+    }
   });
   await attempt('clickhouse', () => dropClickHouseDatabase(e.CLICKHOUSE_URL, n.clickhouseDatabase));
   await attempt('cassandra', async () => {

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildSpec } from '@retail-stream/scripts/supervisor';
+import * as pharmacy from './national-spec.ts';
 
 /**
  * The whole pipeline as supervisor groups: one-shot setup (migrations, seed, reference data), the
@@ -22,7 +23,7 @@ export interface ServiceEndpoints {
   CASSANDRA_LOCAL_DC: string;
 }
 
-export interface PipelinePorts {
+export interface PipelinePorts extends pharmacy.NationalPorts {
   /** Store i serves its POS API on storeBase + i. */
   storeBase: number;
   storeHostOps: number;
@@ -34,10 +35,6 @@ export interface PipelinePorts {
   reports: number;
   dashboard: number;
   simulator: number;
-  /** The mock national pharmacy database's API (tests and the demo only). */
-  nationalMock: number;
-  nationalMockOps: number;
-  nationalSyncOps: number;
 }
 
 export const DEMO_PORTS: PipelinePorts = {
@@ -51,9 +48,7 @@ export const DEMO_PORTS: PipelinePorts = {
   reports: 8090,
   dashboard: 8088,
   simulator: 8089,
-  nationalMock: 18190,
-  nationalMockOps: 9307,
-  nationalSyncOps: 9306,
+  ...pharmacy.DEMO_NATIONAL_PORTS,
 };
 
 export interface SimulatorRun {
@@ -124,13 +119,10 @@ export interface PipelineNames {
     postgres: string;
     clickhouse: string;
     cassandra: string;
-    nationalSync: string;
   };
   pgSchema: string;
-  /** The national pharmacy sync's own schema (documents, attempts). */
-  nationalSyncSchema: string;
-  /** The mock authority's files: accounts (also the sync's secrets file), drug list, accepted documents. */
-  national: { accountsFile: string; drugsFile: string; mockStateFile: string };
+  /** The national pharmacy sync's schema, group and the mock authority's files. */
+  national: pharmacy.NationalNames;
   clickhouseDatabase: string;
   cassandraKeyspace: string;
 }
@@ -161,25 +153,9 @@ export function pipelineNames(runSuffix: string): PipelineNames {
       postgres: t('postgres-sink'),
       clickhouse: t('clickhouse-sink'),
       cassandra: t('cassandra-sink'),
-      nationalSync: t('national-pharmacy-sync'),
     },
     pgSchema: u('hq'),
-    nationalSyncSchema: u('national_sync'),
-    national: {
-      accountsFile: path.join(
-        REPO_ROOT,
-        '.data',
-        'national',
-        `accounts${runSuffix ? `-${runSuffix}` : ''}.json`,
-      ),
-      drugsFile: path.join(REPO_ROOT, '.data', 'national', `drugs${runSuffix ? `-${runSuffix}` : ''}.json`),
-      mockStateFile: path.join(
-        REPO_ROOT,
-        '.data',
-        'national',
-        `mock-state${runSuffix ? `-${runSuffix}` : ''}.json`,
-      ),
-    },
+    national: pharmacy.nationalNames(runSuffix),
     clickhouseDatabase: u('retail'),
     cassandraKeyspace: u('retail'),
   };
@@ -216,6 +192,7 @@ export function pipelineGroups(opts: PipelineOptions): {
     String(opts.skus),
   ];
 
+  const national = pharmacy.nationalChildren({ names, ports: p, base, storeArgs, run: tsx, ready });
   const setup: ChildSpec[] = [
     {
       name: 'migrate-pg',
@@ -236,20 +213,7 @@ export function pipelineGroups(opts: PipelineOptions): {
       oneShot: true,
     },
     { name: 'seed', ...tsx('producers/store-edge/src/seed.ts', storeArgs), env: base, oneShot: true },
-    {
-      name: 'national-files',
-      ...tsx('scripts/e2e/src/national-files-main.ts', [
-        ...storeArgs,
-        '--accounts',
-        names.national.accountsFile,
-        '--drugs',
-        names.national.drugsFile,
-        '--reset-state',
-        names.national.mockStateFile,
-      ]),
-      env: base,
-      oneShot: true,
-    },
+    national.files,
     {
       name: 'publish-refs',
       ...tsx('stream-processors/ingest/src/publish-refs.ts', [...storeArgs, '--register']),
@@ -257,37 +221,6 @@ export function pipelineGroups(opts: PipelineOptions): {
       oneShot: true,
     },
   ];
-
-  // The mock authority (never in production config) and the sync that sends to it.
-  const nationalMock: ChildSpec = {
-    name: 'national-mock',
-    ...tsx('tools/national-pharmacy-mock/src/main.ts'),
-    env: {
-      ...base,
-      OPS_PORT: String(p.nationalMockOps),
-      NATIONAL_MOCK_PORT: String(p.nationalMock),
-      NATIONAL_MOCK_ACCOUNTS_FILE: names.national.accountsFile,
-      NATIONAL_MOCK_DRUGS_FILE: names.national.drugsFile,
-      NATIONAL_MOCK_STATE_FILE: names.national.mockStateFile,
-      NATIONAL_MOCK_LATENCY_MS: '50',
-    },
-    readyUrl: ready(p.nationalMockOps),
-  };
-  const nationalSync: ChildSpec = {
-    name: 'sink-national',
-    ...tsx('sinks/national-pharmacy/src/main.ts'),
-    env: {
-      ...base,
-      OPS_PORT: String(p.nationalSyncOps),
-      NATIONAL_SYNC_PG_SCHEMA: names.nationalSyncSchema,
-      NATIONAL_SYNC_BASE_URL: `http://127.0.0.1:${p.nationalMock}`,
-      NATIONAL_SYNC_ACCOUNTS_FILE: names.national.accountsFile,
-      SINK_GROUP_ID: names.groups.nationalSync,
-      SINK_EVENTS_TOPIC: T.enriched,
-      SINK_DLQ_TOPIC: T.dlq,
-    },
-    readyUrl: ready(p.nationalSyncOps),
-  };
 
   const hq: ChildSpec[] = [
     {
@@ -426,7 +359,7 @@ export function pipelineGroups(opts: PipelineOptions): {
 
   // Producers create their output topics: ingest (enriched) before kpi (windows) before the sinks.
   const [ingest, kpi, ...sinks] = hq;
-  const groups: ChildSpec[][] = [setup, [ingest!, nationalMock], [kpi!], [...sinks, nationalSync], edge];
+  const groups: ChildSpec[][] = [setup, [ingest!, national.mock], [kpi!], [...sinks, national.sync], edge];
   if (opts.simulator) {
     const s = opts.simulator;
     groups.push([
