@@ -1,5 +1,5 @@
 import { toWholeUnits } from '@retail-stream/national-pharmacy-sink';
-import type { LedgerEntry } from '@retail-stream/store-simulator';
+import { pharmacyDocuments, type LedgerEntry } from '@retail-stream/store-simulator';
 import { reconcile, type CheckRow } from '../reconcile.ts';
 
 /** A document as the mock authority keeps it (its state file: `{documents: [...]}`). */
@@ -26,29 +26,25 @@ export interface ExpectedNationalDocument {
 const keyOf = (kind: string, maCoSo: string, ma: string) => `${kind}/${maCoSo}/${ma}`;
 
 /**
- * The ledger's pharmacy_document records folded with later paid voids of their sale (the
- * simulator's pharmacyDocuments() does the same; the checker keeps its own copy until the
- * simulator exports it).
+ * The ledger's pharmacy documents in their final state (the simulator's own fold: a later paid void
+ * of a sale marks its hoa_don voided), as the totals the authority must hold.
  */
 export function expectedNationalDocuments(
   entries: readonly LedgerEntry[],
 ): Map<string, ExpectedNationalDocument> {
   const out = new Map<string, ExpectedNationalDocument>();
-  const sales = new Map<string, ExpectedNationalDocument>();
-  for (const e of entries) {
-    if (e.kind === 'pharmacy_document') {
-      const whole = (minor: number) => toWholeUnits(minor, e.currency);
-      const amount =
-        e.doc_type === 'hoa_don'
-          ? whole(e.amount_total_minor)
-          : e.lines.reduce((s, l) => s + l.qty * whole(l.unit_price_minor), 0);
-      const doc = { kind: e.doc_type, voided: false, qty: e.qty_total, amount };
-      out.set(keyOf(e.doc_type, e.ma_co_so, e.local_id), doc);
-      if (e.doc_type === 'hoa_don') sales.set(e.local_id, doc);
-    } else if (e.kind === 'void' && e.was_paid) {
-      const doc = sales.get(e.transaction_id);
-      if (doc) doc.voided = true;
-    }
+  for (const d of pharmacyDocuments(entries).documents) {
+    const whole = (minor: number) => toWholeUnits(minor, d.currency);
+    const amount =
+      d.doc_type === 'hoa_don'
+        ? whole(d.amount_total_minor)
+        : d.lines.reduce((s, l) => s + l.qty * whole(l.unit_price_minor), 0);
+    out.set(keyOf(d.doc_type, d.ma_co_so, d.local_id), {
+      kind: d.doc_type,
+      voided: d.voided,
+      qty: d.qty_total,
+      amount,
+    });
   }
   return out;
 }
