@@ -40,7 +40,10 @@ async function run(): Promise<void> {
     stores.forEach((s, i) => {
       const f = new StoreEventFactory(s, seededRandom(i + 1), 1, () => at);
       const per = Math.floor(TOTAL / STORES / 2);
-      for (const sale of f.sales(per)) events.push(sale, f.paymentCaptured(sale));
+      const mine: StoreEvent[] = [];
+      for (const sale of f.sales(per)) mine.push(sale, f.paymentCaptured(sale));
+      // A store publishes in store_seq order (the factory numbered all sales before the payments).
+      events.push(...mine.sort((a, b) => a.store_seq - b.store_seq));
     });
     const t0 = performance.now();
     await world.commitMany(events);

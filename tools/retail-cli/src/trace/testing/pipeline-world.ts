@@ -100,7 +100,12 @@ export class PipelineWorld {
   static async start(stores: string[], opts: { sessionTimeoutMs?: number } = {}): Promise<PipelineWorld> {
     const w = new PipelineWorld();
     w.sessionTimeoutMs = opts.sessionTimeoutMs ?? w.sessionTimeoutMs;
-    await w.setup(stores);
+    try {
+      await w.setup(stores);
+    } catch (err) {
+      await w.stop(); // what setup created so far (a test's afterAll never sees a world that failed)
+      throw err;
+    }
     return w;
   }
 
