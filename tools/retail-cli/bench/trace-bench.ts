@@ -43,7 +43,7 @@ async function run(): Promise<void> {
       const mine: StoreEvent[] = [];
       for (const sale of f.sales(per)) mine.push(sale, f.paymentCaptured(sale));
       // A store publishes in store_seq order (the factory numbered all sales before the payments).
-      events.push(...mine.sort((a, b) => a.store_seq - b.store_seq));
+      for (const e of mine.sort((a, b) => a.store_seq - b.store_seq)) events.push(e);
     });
     const t0 = performance.now();
     await world.commitMany(events);
