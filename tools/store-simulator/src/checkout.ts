@@ -156,7 +156,8 @@ export class Till {
     if (finalized.status === 409 && finalized.body?.error?.code === 'INSUFFICIENT_LOT_STOCK') {
       // Not enough unexpired stock of a medicine: the pharmacist cannot dispense, the customer
       // leaves with the money back (the store keeps the captured payments, to hand back).
-      ctx.stats.error('INSUFFICIENT_LOT_STOCK');
+      // An expected outcome of a shop running low, not a failure: counted apart from errors.
+      ctx.stats.count('out_of_stock');
       await this.void(txId, false, due, view.currency, 'medicine out of stock');
       return;
     }

@@ -47,7 +47,7 @@ async function refresh() {
   const c = $('counters'); c.replaceChildren();
   const money = Object.entries(s.stats.sales_minor).map(([k, v]) => v.toLocaleString() + ' ' + k).join(', ');
   for (const [k, v] of [['sales', s.stats.sales], ['sold', money || 0], ['items', s.stats.items], ['voids', s.stats.voids], ['refunds', s.stats.refunds],
-      ['goods receipts', s.stats.goods_receipts], ['stock counts', s.stats.stock_counts], ['write-offs', s.stats.write_offs], ['pharmacy documents', s.stats.pharmacy_documents], ['declined payments', s.stats.payment_declines],
+      ['goods receipts', s.stats.goods_receipts], ['stock counts', s.stats.stock_counts], ['write-offs', s.stats.write_offs], ['pharmacy documents', s.stats.pharmacy_documents], ['declined payments', s.stats.payment_declines], ['medicine out of stock', s.stats.out_of_stock],
       ['retries', s.stats.retries], ['errors', s.stats.errors], ['in flight', s.stats.in_flight]]) c.append(row([k, v]));
   const tb = document.querySelector('#stores tbody'); tb.replaceChildren();
   for (const st of s.stores) {

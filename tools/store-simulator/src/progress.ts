@@ -16,7 +16,9 @@ export function formatProgress(status: SimStatus, measuredRate: number): string 
     `sales ${s.sales} (${money(s.sales_minor)})`,
     `items ${s.items}`,
     `voids ${s.voids} refunds ${s.refunds} receipts ${s.goods_receipts} counts ${s.stock_counts}`,
-    s.pharmacy_documents > 0 ? `pharmacy docs ${s.pharmacy_documents} write-offs ${s.write_offs}` : '',
+    s.pharmacy_documents > 0
+      ? `pharmacy docs ${s.pharmacy_documents} write-offs ${s.write_offs} out of stock ${s.out_of_stock}`
+      : '',
     `declines ${s.payment_declines}`,
     `retries ${s.retries}`,
     `errors ${s.errors}`,
@@ -38,7 +40,7 @@ export function formatSummary(status: SimStatus): string {
     `simulation ${status.state} after ${status.elapsed_s.toFixed(1)}s: ${status.stores.length} store(s)`,
     `  sales        ${s.sales} (${rate.toFixed(1)}/s), ${s.items} items, ${money(s.sales_minor)}`,
     `  voids        ${s.voids}   refunds ${s.refunds}   goods receipts ${s.goods_receipts}   stock counts ${s.stock_counts}`,
-    `  pharmacies   ${s.pharmacy_documents} documents for the national sync, ${s.write_offs} lot write-offs`,
+    `  pharmacies   ${s.pharmacy_documents} documents for the national sync, ${s.write_offs} lot write-offs, ${s.out_of_stock} sales refused: medicine out of stock (voided)`,
     `  payments     ${s.payment_declines} declined/failed attempts (each retried)`,
     `  network      ${s.retries} requests re-sent with the same Idempotency-Key`,
     `  errors       ${s.errors}${errors ? ` (${errors})` : ''}`,

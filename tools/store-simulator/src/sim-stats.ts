@@ -14,6 +14,8 @@ export interface StatsSnapshot {
   write_offs: number;
   pharmacy_documents: number;
   payment_declines: number;
+  /** Pharmacy sales the store refused for lack of unexpired lots (voided: the customer leaves). */
+  out_of_stock: number;
   retries: number;
   errors: number;
   errors_by_code: Record<string, number>;
@@ -33,6 +35,7 @@ export class SimStats {
     write_offs: 0,
     pharmacy_documents: 0,
     payment_declines: 0,
+    out_of_stock: 0,
     retries: 0,
     errors: 0,
     errors_by_code: {},
@@ -85,7 +88,8 @@ export class SimStats {
       | 'stock_counts'
       | 'write_offs'
       | 'pharmacy_documents'
-      | 'payment_declines',
+      | 'payment_declines'
+      | 'out_of_stock',
   ): void {
     this.s[kind]++;
     this.m.operations.inc({ kind });
