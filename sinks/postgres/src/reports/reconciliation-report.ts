@@ -1,10 +1,11 @@
+import { PG_SCHEMA_NAME } from '@retail-stream/runtime';
 import type pg from 'pg';
 
 /**
- * Where `retail reconcile` and the scheduler record their runs (tools/retail-cli: the CLI's ops
- * schema in the HQ database). Read-only here; a database without it yet has no runs.
+ * Where `retail reconcile` and the scheduler record their runs: the CLI's `ops` schema in the HQ
+ * database (tools/retail-cli). Read-only here; a database without it yet has no runs.
  */
-const RUNS_TABLE = 'ops.reconciliation_runs';
+export const DEFAULT_OPS_SCHEMA = 'ops';
 const UNDEFINED_TABLE = '42P01';
 const INVALID_SCHEMA = '3F000';
 
@@ -21,12 +22,14 @@ export interface LastReconciliation {
 /** The last reconciliation of every store (GET /v1/reconciliation; the dashboard's panel). */
 export async function lastReconciliations(
   db: Pick<pg.Pool, 'query'>,
+  opsSchema = DEFAULT_OPS_SCHEMA,
 ): Promise<{ items: LastReconciliation[] }> {
+  if (!PG_SCHEMA_NAME.test(opsSchema)) throw new RangeError(`invalid schema name '${opsSchema}'`);
   try {
     const { rows } = await db.query<LastReconciliation>(
       `SELECT DISTINCT ON (store_id) store_id, to_char(local_date, 'YYYY-MM-DD') AS local_date, status,
               differences, missing, trigger, finished_at
-         FROM ${RUNS_TABLE} ORDER BY store_id, finished_at DESC`,
+         FROM "${opsSchema}".reconciliation_runs ORDER BY store_id, finished_at DESC`,
     );
     return { items: rows };
   } catch (err) {

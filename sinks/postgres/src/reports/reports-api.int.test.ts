@@ -102,11 +102,20 @@ describe('reports API', () => {
     pool = await createSchema(schema);
     await inTransaction(pool, (c) => applyStoreEvents(c, sourced(events)));
     await inTransaction(pool, (c) => applyKpis(c, kpis));
+    // What `retail reconcile` records (tools/retail-cli/src/reconcile/runs-table.ts), in a schema of this test.
+    await pool.query(`CREATE SCHEMA "${schema}_ops"`);
+    await pool.query(`CREATE TABLE "${schema}_ops".reconciliation_runs (store_id text, local_date date, status text,
+      differences integer, missing integer, trigger text, finished_at timestamptz)`);
+    await pool.query(`INSERT INTO "${schema}_ops".reconciliation_runs VALUES
+      ('rpt_a', '2026-11-20', 'differences', 2, 1, 'scheduler', '2026-11-21T01:00:00Z'),
+      ('rpt_a', '2026-11-20', 'repaired', 0, 0, 'cli', '2026-11-21T02:00:00Z'),
+      ('rpt_b', '2026-11-20', 'clean', 0, 0, 'scheduler', '2026-11-21T01:00:00Z')`);
     const app = express();
     mountReports(app, {
       pool,
       tokenHashes: [sha256Hex('another-token'), sha256Hex(TOKEN)],
       maxRangeDays: 92,
+      opsSchema: `${schema}_ops`,
       logger: createLogger({ service: 'reports-test', level: 'silent' }),
       metrics: createMetricsRegistry('reports-test'),
     });
@@ -118,6 +127,31 @@ describe('reports API', () => {
     if (server) await closeServer(server);
     await pool?.end();
     await dropSchema(schema);
+    await dropSchema(`${schema}_ops`);
+  });
+
+  it('returns the last reconciliation of every store', async () => {
+    const { body } = await get('/v1/reconciliation');
+    expect(body.items).toEqual([
+      {
+        store_id: 'rpt_a',
+        local_date: '2026-11-20',
+        status: 'repaired',
+        differences: 0,
+        missing: 0,
+        trigger: 'cli',
+        finished_at: '2026-11-21T02:00:00.000Z',
+      },
+      {
+        store_id: 'rpt_b',
+        local_date: '2026-11-20',
+        status: 'clean',
+        differences: 0,
+        missing: 0,
+        trigger: 'scheduler',
+        finished_at: '2026-11-21T01:00:00.000Z',
+      },
+    ]);
   });
 
   it('lists stores (unknown store: null reference fields) with keyset pages', async () => {
@@ -311,6 +345,7 @@ describe('reports API', () => {
     const calls: Record<string, string> = {
       '/v1/stores': '',
       '/v1/status': '',
+      '/v1/reconciliation': '',
       '/v1/reports/sales': `?${range}`,
       '/v1/reports/top-products': `?${range}`,
       '/v1/reports/inventory': '?store_id=rpt_a',

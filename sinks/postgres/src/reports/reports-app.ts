@@ -36,6 +36,8 @@ export interface ReportsAppOptions {
   pool: pg.Pool;
   tokenHashes: readonly string[];
   maxRangeDays: number;
+  /** Where the CLI records reconciliation runs (GET /v1/reconciliation); default `ops`. */
+  opsSchema?: string;
   logger: Logger;
   metrics: Registry;
 }
@@ -64,7 +66,7 @@ export function mountReports(app: Express, opts: ReportsAppOptions): void {
 
   route('/stores', (req) => listStores(pool, parseQuery(storesQuery, req.query)));
   route('/status', () => status(pool));
-  route('/reconciliation', () => lastReconciliations(pool));
+  route('/reconciliation', () => lastReconciliations(pool, opts.opsSchema));
   route('/reports/sales', async (req) => {
     const q = parseQuery(salesQuery, req.query);
     const range = resolveRange(q, maxRangeDays);
