@@ -1,7 +1,14 @@
 import { KPI_MEASURES } from '@retail-stream/schemas';
 import { describe, expect, it } from 'vitest';
 import { documentedFields, openapiDoc as doc } from './openapi-doc.ts';
-import { inventoryQuery, kpisQuery, salesQuery, storesQuery, topProductsQuery } from './report-params.ts';
+import {
+  inventoryQuery,
+  kpisQuery,
+  nationalSyncQuery,
+  salesQuery,
+  storesQuery,
+  topProductsQuery,
+} from './report-params.ts';
 
 /** openapi.yaml must document exactly the endpoints and query parameters the code accepts. */
 describe('openapi.yaml', () => {
@@ -9,6 +16,7 @@ describe('openapi.yaml', () => {
     '/v1/stores': storesQuery,
     '/v1/status': undefined,
     '/v1/reconciliation': undefined,
+    '/v1/national-sync': nationalSyncQuery,
     '/v1/reports/sales': salesQuery,
     '/v1/reports/top-products': topProductsQuery,
     '/v1/reports/inventory': inventoryQuery,

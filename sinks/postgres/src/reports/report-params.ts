@@ -36,6 +36,11 @@ export const kpisQuery = listQuery.extend({
   store_id: id('store_id').optional(),
   window: z.enum(['1m', '15m', '1h', '1d']).default('1h'),
 });
+/** GET /v1/national-sync: one pharmacy store or all; failures listed per store. */
+export const nationalSyncQuery = z.object({
+  store: id('store').optional(),
+  failures: z.coerce.number().int().min(1).max(50).default(5),
+});
 
 /** Parses req.query; 400 BAD_REQUEST naming every bad parameter. */
 export function parseQuery<S extends z.ZodType>(schema: S, query: unknown): z.infer<S> {

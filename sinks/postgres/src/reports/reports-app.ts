@@ -13,6 +13,7 @@ import type { Registry } from 'prom-client';
 import {
   inventoryQuery,
   kpisQuery,
+  nationalSyncQuery,
   parseQuery,
   resolveRange,
   salesQuery,
@@ -29,6 +30,7 @@ import {
   status,
   topProducts,
 } from './report-queries.ts';
+import { nationalSyncStatus } from './national-sync-report.ts';
 import { lastReconciliations } from './reconciliation-report.ts';
 import { requireBearer } from './token-auth.ts';
 
@@ -38,6 +40,8 @@ export interface ReportsAppOptions {
   maxRangeDays: number;
   /** Where the CLI records reconciliation runs (GET /v1/reconciliation); default `ops`. */
   opsSchema?: string;
+  /** The national pharmacy sync's schema (GET /v1/national-sync); default `national_sync`. */
+  nationalSyncSchema?: string;
   logger: Logger;
   metrics: Registry;
 }
@@ -67,6 +71,10 @@ export function mountReports(app: Express, opts: ReportsAppOptions): void {
   route('/stores', (req) => listStores(pool, parseQuery(storesQuery, req.query)));
   route('/status', () => status(pool));
   route('/reconciliation', () => lastReconciliations(pool, opts.opsSchema));
+  route('/national-sync', (req) => {
+    const q = parseQuery(nationalSyncQuery, req.query);
+    return nationalSyncStatus(pool, { ...q, schema: opts.nationalSyncSchema });
+  });
   route('/reports/sales', async (req) => {
     const q = parseQuery(salesQuery, req.query);
     const range = resolveRange(q, maxRangeDays);
