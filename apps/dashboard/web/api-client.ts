@@ -1,5 +1,6 @@
 import type {
   KpiWindow,
+  NationalSyncStore,
   Page,
   PipelineBody,
   Reconciliation,
@@ -99,5 +100,11 @@ export const fetchBacklogs = (signal?: AbortSignal) =>
 /** The last reconciliation of every store (reports API GET /v1/reconciliation, through the proxy). */
 export async function fetchReconciliations(signal?: AbortSignal): Promise<Reconciliation[]> {
   const body = await getJson<{ items: Reconciliation[] }>('/api/reports/reconciliation', signal);
+  return body.items;
+}
+
+/** The national pharmacy sync per pharmacy store (reports API GET /v1/national-sync, through the proxy). */
+export async function fetchNationalSync(signal?: AbortSignal): Promise<NationalSyncStore[]> {
+  const body = await getJson<{ items: NationalSyncStore[] }>('/api/reports/national-sync', signal);
   return body.items;
 }

@@ -19,6 +19,9 @@ export type KpiWindow = Schemas['KpiWindow'];
 export type TopProduct = Schemas['TopProduct'];
 /** GET /v1/reconciliation items: the last end-of-day reconciliation of a store. */
 export type Reconciliation = Schemas['Reconciliation'];
+/** GET /v1/national-sync items: the national pharmacy sync's state of a pharmacy store. */
+export type NationalSyncStore = Schemas['NationalSyncStore'];
+export type NationalSyncFailure = Schemas['NationalSyncFailure'];
 /** The `window` parameter of GET /v1/kpis. */
 export type WindowParam = NonNullable<NonNullable<paths['/v1/kpis']['get']['parameters']['query']>['window']>;
 

@@ -1,7 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
-import { fetchBacklogs, fetchPipeline, fetchReconciliations, fetchReports } from './api-client.ts';
+import {
+  fetchBacklogs,
+  fetchNationalSync,
+  fetchPipeline,
+  fetchReconciliations,
+  fetchReports,
+} from './api-client.ts';
 import { KpiCards } from './components/kpi-cards.tsx';
 import { KpiCharts } from './components/kpi-charts.tsx';
+import { NationalSyncPanel } from './components/national-sync-panel.tsx';
 import { PipelinePanel } from './components/pipeline-panel.tsx';
 import { ReconciliationPanel } from './components/reconciliation-panel.tsx';
 import { StoreHealth } from './components/store-health.tsx';
@@ -30,6 +37,7 @@ export function App() {
   const pipeline = usePoll('pipeline', fetchPipeline);
   const backlogs = usePoll('backlogs', fetchBacklogs);
   const reconciliations = usePoll('reconciliations', fetchReconciliations);
+  const nationalSync = usePoll('national-sync', fetchNationalSync);
 
   const bundle = reports.data;
   // After a filter change the previous scope's numbers must not pass for the new one's.
@@ -104,6 +112,11 @@ export function App() {
         <ReconciliationPanel
           runs={reconciliations.data}
           error={reconciliations.error?.message ?? null}
+          nowMs={now}
+        />
+        <NationalSyncPanel
+          stores={nationalSync.data}
+          error={nationalSync.error?.message ?? null}
           nowMs={now}
         />
       </main>

@@ -124,6 +124,56 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/national-sync': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The national pharmacy sync per pharmacy store (counts by status and type, oldest pending, latest failures)
+     * @description The sync's own state (sinks/national-pharmacy, schema `national_sync` of the HQ database),
+     *     read in one snapshot with the queries `retail sync status` uses. One entry per store that
+     *     has documents, ordered by `store_id`. Empty before the sync ever ran.
+     */
+    get: {
+      parameters: {
+        query?: {
+          /** @description One pharmacy store; absent = every store. */
+          store?: components['schemas']['Id'];
+          /** @description Latest failures listed per store. */
+          failures?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description One entry per pharmacy store with documents */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['NationalSyncStore'][];
+            };
+          };
+        };
+        400: components['responses']['BadRequest'];
+        401: components['responses']['Unauthorized'];
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/reports/sales': {
     parameters: {
       query?: never;
@@ -430,6 +480,53 @@ export interface components {
       /** @enum {string} */
       trigger: 'cli' | 'scheduler';
       finished_at: components['schemas']['Timestamp'];
+    };
+    NationalSyncStore: {
+      store_id: string;
+      /** @description the store's registration at the national pharmacy database */
+      ma_co_so: string;
+      /** @description documents per status (PENDING_SYNC, IN_FLIGHT, SYNC_SUCCESS, SYNC_FAILED, CANCELLED) */
+      counts: {
+        pending: number;
+        in_flight: number;
+        success: number;
+        failed: number;
+        cancelled: number;
+      };
+      /** @description documents per status, type and operation (CREATE, or DELETE for a void) */
+      by_type: {
+        /** @enum {string} */
+        status: 'PENDING_SYNC' | 'IN_FLIGHT' | 'SYNC_SUCCESS' | 'SYNC_FAILED' | 'CANCELLED';
+        /** @enum {string} */
+        doc_type: 'hoa_don' | 'phieu_nhap' | 'phieu_xuat';
+        /** @enum {string} */
+        op: 'CREATE' | 'DELETE';
+        documents: number;
+      }[];
+      /**
+       * Format: date-time
+       * @description created_at of the oldest document not yet final (PENDING_SYNC or IN_FLIGHT)
+       */
+      oldest_pending_at: string | null;
+      /** @description its age in seconds at the time of the answer */
+      oldest_pending_age_s: number | null;
+      /** @description why pending documents are not being sent (e.g. no credentials for the store) */
+      waiting_reason: string | null;
+      /** @description SYNC_FAILED documents, newest first (at most `failures`) */
+      latest_failures: components['schemas']['NationalSyncFailure'][];
+    };
+    NationalSyncFailure: {
+      /** @description the sync's document id (retail sync retry --id) */
+      id: string;
+      /** @enum {string} */
+      doc_type: 'hoa_don' | 'phieu_nhap' | 'phieu_xuat';
+      /** @enum {string} */
+      op: 'CREATE' | 'DELETE';
+      /** @description ma_hoa_don / ma_phieu */
+      local_id: string;
+      /** @description the authority's reason */
+      last_error: string | null;
+      failed_at: components['schemas']['Timestamp'];
     };
     SalesBucket: {
       store_id: string;
