@@ -28,6 +28,7 @@ export * from './pg-transaction.ts';
 export * from './seeded-random.ts';
 export * from './proc-stats.ts';
 export * from './dead-letter.ts';
+export * from './trace-headers.ts';
 export * from './child-registries.ts';
 export * from './map-bounded.ts';
 export * from './cli-args.ts';

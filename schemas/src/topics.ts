@@ -23,6 +23,8 @@ export const TOPICS = {
   kpiChangelog: 'retail.kpi.changelog',
   /** KPI late events (corrections path): the enriched record as consumed plus kpi.late.* headers. */
   kpiLate: 'retail.kpi.late',
+  /** Raw records ingest dropped as duplicates (original key, value, headers + ingest.* trace headers), for `retail trace`. */
+  ingestDuplicates: 'retail.ingest.duplicates',
   /** Operational alerts (sequence gaps from the ingest processor), key `store_id`. */
   opsAlerts: 'retail.ops.alerts',
 } as const;

@@ -10,3 +10,4 @@ export * from './clickhouse-errors.ts';
 export * from './record-rows.ts';
 export * from './write-failures.ts';
 export * from './writer.ts';
+export { CH_TABLES } from './tables/all-tables.ts';

@@ -3,14 +3,43 @@
  * the bench import. Every conflict rule makes re-applying or re-ordering harmless: immutable facts
  * DO NOTHING; merged rows combine commutatively (see each table file).
  */
-export { inboxTable } from './tables/inbox.ts';
-export { storesTable } from './tables/stores.ts';
-export { transactionsTable } from './tables/transactions.ts';
-export { lineItemsTable } from './tables/line-items.ts';
-export { paymentsTable } from './tables/payments.ts';
-export { refundsTable } from './tables/refunds.ts';
-export { refundLinesTable } from './tables/refund-lines.ts';
-export { inventoryTable } from './tables/inventory.ts';
-export { goodsReceiptsTable } from './tables/goods-receipts.ts';
-export { adjustmentsTable } from './tables/inventory-adjustments.ts';
-export { kpiTable } from './tables/kpi-windows.ts';
+import { inboxTable } from './tables/inbox.ts';
+import { storesTable } from './tables/stores.ts';
+import { transactionsTable } from './tables/transactions.ts';
+import { lineItemsTable } from './tables/line-items.ts';
+import { paymentsTable } from './tables/payments.ts';
+import { refundsTable } from './tables/refunds.ts';
+import { refundLinesTable } from './tables/refund-lines.ts';
+import { inventoryTable } from './tables/inventory.ts';
+import { goodsReceiptsTable } from './tables/goods-receipts.ts';
+import { adjustmentsTable } from './tables/inventory-adjustments.ts';
+import { kpiTable } from './tables/kpi-windows.ts';
+
+export {
+  inboxTable,
+  storesTable,
+  transactionsTable,
+  lineItemsTable,
+  paymentsTable,
+  refundsTable,
+  refundLinesTable,
+  inventoryTable,
+  goodsReceiptsTable,
+  adjustmentsTable,
+  kpiTable,
+};
+
+/** Every HQ table the sink writes, for tools that walk them all (the CLI's diff and promote). */
+export const HQ_TABLES = [
+  inboxTable,
+  storesTable,
+  transactionsTable,
+  lineItemsTable,
+  paymentsTable,
+  refundsTable,
+  refundLinesTable,
+  inventoryTable,
+  goodsReceiptsTable,
+  adjustmentsTable,
+  kpiTable,
+] as const;

@@ -4,3 +4,4 @@ export * from './event-rows.ts';
 export * from './batch-writer.ts';
 export * from './records.ts';
 export * from './writer.ts';
+export * from './hq-tables.ts';

@@ -21,7 +21,7 @@ export const ingestConfig = baseServiceConfig
      * Every duplicate ingest drops (original record + where it was), so `retail trace` can say
      * "duplicate at raw p/o" without scanning the raw topic. Empty: duplicates are only counted.
      */
-    INGEST_DUPLICATES_TOPIC: z.string().default('retail.ingest.duplicates'),
+    INGEST_DUPLICATES_TOPIC: z.string().default(TOPICS.ingestDuplicates),
     INGEST_REF_STORES_TOPIC: topic(TOPICS.refStores),
     INGEST_REF_PRODUCTS_TOPIC: topic(TOPICS.refProducts),
     /** Partitions for topics this service creates when they are missing (the state topic copies the input's). */

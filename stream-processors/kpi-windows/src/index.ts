@@ -4,3 +4,7 @@ export * from './measures.ts';
 export * from './window-assignment.ts';
 export { localDayBounds, isValidTimeZone } from './local-day.ts';
 export { kpiKey, kpiRecord } from './kpi-record.ts';
+// The service and the exact recompute, for tools (the retail CLI) and tests that run it in-process.
+export { recomputeWindows } from './recompute-api.ts';
+export { startKpiWindows } from './kpi-windows.ts';
+export { kpiConfig } from './config.ts';

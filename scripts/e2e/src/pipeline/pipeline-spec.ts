@@ -105,6 +105,7 @@ export interface PipelineNames {
     dlq: string;
     alerts: string;
     dedupState: string;
+    duplicates: string;
     refStores: string;
     refProducts: string;
     kpi: string;
@@ -138,6 +139,7 @@ export function pipelineNames(runSuffix: string): PipelineNames {
       dlq: t('retail.events.dlq'),
       alerts: t('retail.ops.alerts'),
       dedupState: t('retail.ingest.dedup-state'),
+      duplicates: t('retail.ingest.duplicates'),
       refStores: t('retail.ref.stores'),
       refProducts: t('retail.ref.products'),
       kpi: t('retail.kpi.windows'),
@@ -162,7 +164,6 @@ export function pipelineNames(runSuffix: string): PipelineNames {
 }
 
 export const sha256Hex = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
-
 const tsx = (file: string, args: string[] = []): Pick<ChildSpec, 'command' | 'args' | 'cwd'> => ({
   command: process.execPath,
   args: ['--import', 'tsx', path.join(REPO_ROOT, file), ...args],
@@ -235,6 +236,7 @@ export function pipelineGroups(opts: PipelineOptions): {
         INGEST_DLQ_TOPIC: T.dlq,
         INGEST_ALERTS_TOPIC: T.alerts,
         INGEST_STATE_TOPIC: T.dedupState,
+        INGEST_DUPLICATES_TOPIC: T.duplicates,
         INGEST_REF_STORES_TOPIC: T.refStores,
         INGEST_REF_PRODUCTS_TOPIC: T.refProducts,
         INGEST_REGISTER_SCHEMAS: 'true',

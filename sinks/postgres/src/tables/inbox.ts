@@ -1,3 +1,4 @@
+import { TRACE_HEADERS } from '@retail-stream/runtime';
 import type { StoreEvent } from '@retail-stream/schemas';
 import type { IHeaders } from 'kafkajs';
 import { defineTable, iso } from './define-table.ts';
@@ -74,9 +75,9 @@ export function inboxRow({ event, partition, offset, timestamp, raw }: SourcedEv
  * Header names ingest writes (stream-processors/ingest/src/trace-headers.ts, TRACE_HEADERS). Kept
  * as literals here because a sink does not import a processor; the two must agree.
  */
-const RAW_PARTITION = 'ingest.source.partition';
-const RAW_OFFSET = 'ingest.source.offset';
-const RAW_TIMESTAMP = 'ingest.source.timestamp';
+const RAW_PARTITION = TRACE_HEADERS.rawPartition;
+const RAW_OFFSET = TRACE_HEADERS.rawOffset;
+const RAW_TIMESTAMP = TRACE_HEADERS.rawTimestamp;
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {
   const v = headers?.[name];

@@ -48,7 +48,7 @@ function addColumns(sql: string, into: Map<string, Map<string, SqlColumn>>): voi
   }
 }
 
-const specs = Object.values(tables) as TableSpec<unknown>[];
+const specs = [...tables.HQ_TABLES] as TableSpec<unknown>[];
 const schema = createTables(readFileSync(MIGRATION, 'utf8'));
 const migrationsDir = path.dirname(MIGRATION);
 for (const f of readdirSync(migrationsDir)

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 // Not in the package's index (its pure pieces only); the lead may export it from there.
-import { recomputeWindows } from '../../../../stream-processors/kpi-windows/src/recompute-api.ts';
+import { recomputeWindows } from '@retail-stream/kpi-windows';
 import { withAudit } from '../cli-kit/audit.ts';
 import type { CliContext } from '../cli-kit/context.ts';
 import { parseDuration, parseTimeRange } from '../cli-kit/duration.ts';

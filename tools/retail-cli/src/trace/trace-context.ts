@@ -1,11 +1,12 @@
+import { TOPICS } from '@retail-stream/schemas';
 import { storeDatabaseUrl } from '@retail-stream/store-edge';
 import type { CliContext } from '../cli-kit/context.ts';
 import { StoreDatabases } from './store-outbox.ts';
 import type { TraceDeps } from './trace-event.ts';
 import { ensureTraceIndex } from './trace-index.ts';
 
-/** Ingest's default duplicates topic (stream-processors/ingest/src/config.ts, INGEST_DUPLICATES_TOPIC). */
-export const DEFAULT_DUPLICATES_TOPIC = 'retail.ingest.duplicates';
+/** Ingest's default duplicates topic (INGEST_DUPLICATES_TOPIC overrides it, as in ingest). */
+export const DEFAULT_DUPLICATES_TOPIC = TOPICS.ingestDuplicates;
 
 export interface TraceConnectionOptions {
   /** One store's database URL, when it is not where storeDatabaseUrl() puts it. */

@@ -1,4 +1,4 @@
-import { AssignedReader, readDeadLetter, type PartitionRange } from '@retail-stream/runtime';
+import { AssignedReader, readDeadLetter, TRACE_HEADERS, type PartitionRange } from '@retail-stream/runtime';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
 
@@ -61,13 +61,13 @@ export interface OutcomeRow {
   at: Date | null;
 }
 
-/** Names ingest writes on duplicate records (stream-processors/ingest/src/trace-headers.ts). */
+/** Names ingest writes on duplicate records (TRACE_HEADERS, defined once in the runtime). */
 const DUP = {
-  partition: 'ingest.source.partition',
-  offset: 'ingest.source.offset',
-  eventId: 'ingest.event_id',
-  storeSeq: 'ingest.store_seq',
-  seenAt: 'ingest.seen_at',
+  partition: TRACE_HEADERS.rawPartition,
+  offset: TRACE_HEADERS.rawOffset,
+  eventId: TRACE_HEADERS.eventId,
+  storeSeq: TRACE_HEADERS.storeSeq,
+  seenAt: TRACE_HEADERS.seenAt,
 } as const;
 
 function header(headers: IHeaders | undefined, name: string): string | undefined {
@@ -119,7 +119,7 @@ export function duplicateRow(
     source_topic: rawTopic,
     source_partition: num(header(m.headers, DUP.partition)),
     source_offset: srcOffset !== undefined && /^\d+$/.test(srcOffset) ? srcOffset : null,
-    code: 'DUPLICATE',
+    code: null, // not a rejection: no catalogue code; kind says what it is
     reason: 'store_seq already seen by ingest (a re-sent copy)',
     processor: 'ingest-processor',
     at: new Date(seenAt ?? Number(m.timestamp)),

@@ -46,8 +46,7 @@ import type { Kafka, Message } from 'kafkajs';
 import pg from 'pg';
 // KPI windows exports no start function from its index (only the recompute core): imported by
 // path for this test world (the lead may export startKpiWindows/kpiConfig from the package).
-import { kpiConfig } from '../../../../../stream-processors/kpi-windows/src/config.ts';
-import { startKpiWindows } from '../../../../../stream-processors/kpi-windows/src/kpi-windows.ts';
+import { kpiConfig, startKpiWindows } from '@retail-stream/kpi-windows';
 
 /**
  * Test support (never used by the CLI itself): a small real pipeline of its own — fresh topics,
