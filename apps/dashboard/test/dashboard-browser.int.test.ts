@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
+import { prepareSyncDatabase, syncDatabaseConfig, syncPool } from '@retail-stream/national-pharmacy-sink';
 import { applyKpis, applyStoreEvents, hqPool, inTransaction } from '@retail-stream/postgres-sink';
 import {
   createTestTopic,
@@ -42,6 +43,8 @@ const CHROMIUM = '/usr/bin/chromium';
 
 const { brokers, kafkaBrokers, pgUrl } = testEndpoints(serviceEnv());
 const schema = uniqueName('dash').replace(/-/g, '_');
+// The national pharmacy sync's schema: absent until the panel's test creates it (the sync never ran).
+const syncSchema = `${schema}_ns`;
 const token = crypto.randomBytes(24).toString('base64url');
 const tokenSha256 = crypto.createHash('sha256').update(token).digest('hex');
 const group = uniqueName('retail-dash-group');
@@ -192,6 +195,7 @@ beforeAll(async () => {
     REPORTS_PORT: '0',
     OPS_PORT: '0',
     REPORTS_API_TOKEN_SHA256: tokenSha256,
+    NATIONAL_SYNC_PG_SCHEMA: syncSchema,
   });
   reportsUrl = `http://127.0.0.1:${await reports.portWhere(isReportsApi)}`;
 
@@ -225,6 +229,7 @@ afterAll(async () => {
   await dashboard?.stop(10_000);
   await reports?.stop(10_000);
   await pool?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
+  await pool?.query(`DROP SCHEMA IF EXISTS "${syncSchema}" CASCADE`).catch(() => undefined);
   await pool?.end();
   const kafka = new Kafka({ clientId: 'dashboard-test', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
@@ -254,6 +259,56 @@ describe('dashboard in a browser against the real reports API', () => {
     const edgeRow = page.getByTestId('store-backlogs').locator('tr', { hasText: 's009' });
     await edgeRow.waitFor({ timeout: 10_000 });
     expect(await edgeRow.locator('td').allTextContents()).toEqual(['s009', 'UNREACHABLE', '—', '—']);
+
+    await page
+      .locator('section[aria-label="National pharmacy sync"]', { hasText: 'the sync has not run' })
+      .waitFor({ timeout: 10_000 });
+  });
+
+  it('national pharmacy sync panel: failing and long-pending stores first, with the reason', async () => {
+    // The sync's own migrations, then documents as its workers leave them.
+    const sync = syncPool(
+      syncDatabaseConfig.parse({ PG_URL: pgUrl, NATIONAL_SYNC_PG_SCHEMA: syncSchema }),
+      'dash-test',
+      1,
+    );
+    try {
+      await prepareSyncDatabase(sync, syncSchema);
+      const docs: [string, string, string, number, string | null][] = [
+        // store, local id, status, age in minutes, last_error
+        ['a_ok', 'A-1', 'SYNC_SUCCESS', 30, null],
+        ['a_ok', 'A-2', 'SYNC_SUCCESS', 5, null],
+        ['b_old', 'B-1', 'PENDING_SYNC', 20, null],
+        ['c_bad', 'C-1', 'SYNC_FAILED', 3, 'ma_thuoc VN-9 không tồn tại'],
+        ['c_bad', 'C-2', 'PENDING_SYNC', 1, null],
+      ];
+      for (const [i, [store, local, status, ageMin, error]] of docs.entries()) {
+        await sync.query(
+          `INSERT INTO documents (event_id, doc_type, op, flow, store_id, ma_co_so, local_id, business_date,
+                                  occurred_at, status, last_error, created_at, updated_at)
+           VALUES ($1, 'hoa_don', 'CREATE', 'sale', $2, $3, $4, '20261120', now(), $5, $6,
+                   now() - make_interval(mins => $7), now() - make_interval(mins => $7))`,
+          [`dash-${i}`, store, `CS-${store}`, local, status, error, ageMin],
+        );
+      }
+    } finally {
+      await sync.end();
+    }
+    const rows = page.getByTestId('national-sync').locator('tbody tr');
+    await waitFor(async () => (await rows.count()) === 3, { timeoutMs: 10_000, what: 'national sync rows' });
+    // Failures first, then the store pending past the alert age, then the rest.
+    const cells = async (i: number) =>
+      (await rows.nth(i).locator('td').allTextContents()).map((t) => t.trim());
+    const [bad, old, ok] = [await cells(0), await cells(1), await cells(2)];
+    expect(bad.slice(0, 6)).toEqual(['c_badCS-c_bad', '1', '0', '0', '1', '0']);
+    expect(bad[6]).toBe('1 min ago');
+    expect(bad[7]).toMatch(/^hoa_don C-1: ma_thuoc VN-9 không tồn tại 3 min ago$/);
+    expect(old.slice(0, 7)).toEqual(['b_oldCS-b_old', '1', '0', '0', '0', '0', '20 min ago']);
+    expect(ok.slice(0, 8)).toEqual(['a_okCS-a_ok', '0', '0', '2', '0', '0', '—', '—']);
+    expect(await rows.nth(0).getAttribute('class')).toBe('bad');
+    expect(await rows.nth(1).getAttribute('class')).toBe('bad');
+    expect(await rows.nth(2).getAttribute('class')).toBe('');
+    await page.screenshot({ path: path.join(OUT, 'dashboard-national-sync.png'), fullPage: true });
   });
 
   it('picks up new data within a few seconds and shows exactly the API’s chain KPIs', async () => {
