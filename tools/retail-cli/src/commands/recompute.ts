@@ -35,7 +35,7 @@ export function registerRecompute(program: Command, ctx: CliContext): void {
       'events, with revisions above the current ones (is_final). The KPI sinks then apply them as any update.',
     EXAMPLES,
   )
-    .summary('republish the exact KPI values of the windows in a range')
+    .summary('Republish the exact KPI values of the windows in a range')
     .requiredOption('--from <time>', 'windows starting at or after: ISO time or a duration ago (2h, 1d)')
     .option('--to <time>', 'windows starting before (default now)')
     .option('--store <id>', 'only this store (chain windows are then left alone)')

@@ -25,7 +25,7 @@ export function registerReplay(program: Command, ctx: CliContext): void {
       'the live consumer groups. Resumable: Ctrl-C, then the same command continues from its checkpoint.',
     EXAMPLES,
   )
-    .summary("re-apply a bounded range of a sink's topics through the sink's own code (resumable)")
+    .summary("Re-apply a bounded range of a sink's topics through the sink's own code (resumable)")
     .requiredOption('--sink <sink>', 'postgres | clickhouse | cassandra')
     .option('--from <time>', 'start: ISO time (UTC unless a zone is given) or a duration ago (30m, 2h, 1d)')
     .option('--to <time>', 'end (exclusive), same forms; default now')
