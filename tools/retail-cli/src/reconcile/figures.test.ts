@@ -43,6 +43,19 @@ describe('compareFigures', () => {
     ]);
     expect(d.filter((x) => x.source === 'kpi').every((x) => x.sink === null)).toBe(true);
   });
+
+  it('HQ Postgres holds only voids of paid sales; ClickHouse every void', () => {
+    const withUnpaid = { ...store, voids: 3, voids_minor: 900, paid_voids: 1, paid_voids_minor: 200 };
+    const d = compareFigures('s1', withUnpaid, {
+      postgres: { ...store },
+      clickhouse: { ...store, voids: 3, voids_minor: 900 },
+    });
+    expect(d).toEqual([]);
+    expect(compareFigures('s1', withUnpaid, { postgres: { ...store, voids: 3, voids_minor: 900 } })).toEqual([
+      { store_id: 's1', source: 'postgres', measure: 'voids', store: 1, sink: 3, diff: 2 },
+      { store_id: 's1', source: 'postgres', measure: 'voids_minor', store: 200, sink: 900, diff: 700 },
+    ]);
+  });
 });
 
 describe('storeDay', () => {

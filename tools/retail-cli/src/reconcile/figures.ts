@@ -17,6 +17,16 @@ export const MEASURES = [
 export type Measure = (typeof MEASURES)[number];
 export type Figures = Partial<Record<Measure, number>>;
 
+/**
+ * Voids of paid (recorded) sales. HQ Postgres keeps a void on the sale's row, so a void of a sale
+ * that was never finalized (a basket abandoned, a medicine out of stock) has no row there;
+ * ClickHouse and the KPI windows count every SaleVoided.
+ */
+export interface StorePaidVoids {
+  paid_voids?: number;
+  paid_voids_minor?: number;
+}
+
 export const SOURCES = ['store', 'postgres', 'clickhouse', 'cassandra', 'kpi'] as const;
 export type Source = (typeof SOURCES)[number];
 
@@ -34,14 +44,18 @@ export interface Difference {
  * The store's figures → what each sink should show. KPI: GMV is net (sales − refunds − voids of
  * paid sales, see stream-processors/kpi-windows/src/measures.ts); the store gives paidVoidsMinor.
  */
-export function expectedFor(
-  source: Exclude<Source, 'store'>,
-  store: Figures & { paid_voids_minor?: number },
-): Figures {
+export function expectedFor(source: Exclude<Source, 'store'>, store: Figures & StorePaidVoids): Figures {
   switch (source) {
-    case 'postgres':
+    case 'postgres': {
+      const { paid_voids: _v, paid_voids_minor: _p, gmv_minor: _g, ...rest } = store;
+      return {
+        ...rest,
+        voids: store.paid_voids ?? store.voids,
+        voids_minor: store.paid_voids_minor ?? store.voids_minor,
+      };
+    }
     case 'clickhouse': {
-      const { paid_voids_minor: _p, gmv_minor: _g, ...rest } = store;
+      const { paid_voids: _v, paid_voids_minor: _p, gmv_minor: _g, ...rest } = store;
       return rest;
     }
     case 'cassandra':
@@ -61,7 +75,7 @@ export function expectedFor(
 /** The measures that differ (a missing sink figure counts as 0; a missing KPI window as none). Pure. */
 export function compareFigures(
   storeId: string,
-  store: Figures & { paid_voids_minor?: number },
+  store: Figures & StorePaidVoids,
   sinks: Partial<Record<Exclude<Source, 'store'>, Figures | null>>,
 ): Difference[] {
   const out: Difference[] = [];

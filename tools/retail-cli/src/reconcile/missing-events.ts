@@ -58,6 +58,8 @@ export async function missingInPostgres(
   return events
     .filter((e) => {
       if (!inbox.has(e.event_id)) return true;
+      // A void of a sale never finalized has no sale row at HQ to carry it (StorePaidVoids).
+      if (e.event_type === 'SaleVoided' && !e.was_paid) return false;
       const spec = HQ_EVENT_COLUMN[e.event_type];
       return spec !== undefined && !byTable.get(`${spec[0]}.${spec[1]}`)!.has(e.event_id);
     })

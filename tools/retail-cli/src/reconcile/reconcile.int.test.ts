@@ -23,9 +23,13 @@ describe('retail reconcile', () => {
   let w: PipelineWorld;
   const f = new StoreEventFactory(STORE, undefined, 1, () => at);
   const sales = f.sales(6);
+  // A basket abandoned before payment: voided, never finalized, so HQ Postgres has no sale row to
+  // carry its void while ClickHouse and the KPI windows count it (reconcile must not call it missing).
+  const abandoned = new StoreEventFactory(STORE, undefined, 1, () => at).sale(2);
   const events: StoreEvent[] = [
     ...sales.flatMap((s) => [s, f.paymentCaptured(s)]),
     f.void(sales[0]!),
+    { ...f.void(abandoned), was_paid: false, stock: [] },
     f.refund(sales[1]!),
   ];
   const [pgVictim, chVictim] = [sales[2]!, sales[3]!];
@@ -98,11 +102,13 @@ describe('retail reconcile', () => {
     expect(run.results[0]!.figures.store).toMatchObject({
       events: events.length,
       sales: 6,
-      voids: 1,
+      voids: 2,
       refunds: 1,
       last_seq: events.length,
     });
-    expect(run.results[0]!.figures.kpi).toMatchObject({ sales: 6, voids: 1, refunds: 1 });
+    expect(run.results[0]!.figures.postgres).toMatchObject({ sales: 6, voids: 1 });
+    expect(run.results[0]!.figures.clickhouse).toMatchObject({ sales: 6, voids: 2 });
+    expect(run.results[0]!.figures.kpi).toMatchObject({ sales: 6, voids: 2, refunds: 1 });
     expect(code).toBe(0);
   });
 
