@@ -32,7 +32,13 @@ describe('ingest processor: reference data', () => {
       timezone: null,
     });
     const tea = before!.enrichment!.products.find((p) => p.sku === 'SKU-TEA');
-    expect(tea).toEqual({ sku: 'SKU-TEA', known: true, category: 'Beverages', brand: 'Tan Hiep Phat' });
+    expect(tea).toEqual({
+      sku: 'SKU-TEA',
+      known: true,
+      category: 'Beverages',
+      brand: 'Tan Hiep Phat',
+      drug: null,
+    });
     expect(before!.enrichment!.products.filter((p) => !p.known)).toHaveLength(first.lines.length - 1);
     expect(await metricValue(running.metrics, 'retail_ingest_unknown_refs_total', { kind: 'store' })).toBe(1);
     expect(await metricValue(running.metrics, 'retail_ingest_unknown_refs_total', { kind: 'product' })).toBe(
@@ -72,6 +78,7 @@ describe('ingest processor: reference data', () => {
       known: true,
       category: 'Food',
       brand: 'Vinafood',
+      drug: null,
     });
   });
 });
