@@ -24,6 +24,7 @@ const SECTION_TITLES: Record<keyof typeof ERROR_SECTIONS, string> = {
   dlq: 'retail CLI: dead letters',
   trace: 'retail CLI: trace, reconcile, scheduled jobs',
   'national-sync': 'National pharmacy database sync',
+  security: 'Security controls (authentication, signatures, epochs, limits)',
 };
 
 const cell = (text: string) => text.replaceAll('|', '\\|');

@@ -17,6 +17,7 @@ import { shadowErrors } from './shadow.ts';
 import { dlqErrors } from './dlq.ts';
 import { traceErrors } from './trace.ts';
 import { nationalSyncErrors } from './national-sync.ts';
+import { securityErrors } from './security.ts';
 
 export type { ErrorEntry, ErrorSection } from './entry.ts';
 
@@ -45,6 +46,7 @@ export const ERROR_SECTIONS = {
   dlq: dlqErrors,
   trace: traceErrors,
   'national-sync': nationalSyncErrors,
+  security: securityErrors,
 } as const;
 
 /** Every error code the project raises on purpose: the one closed list. */
@@ -67,6 +69,7 @@ export const ERROR_CATALOGUE = {
   ...dlqErrors,
   ...traceErrors,
   ...nationalSyncErrors,
+  ...securityErrors,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
