@@ -1,6 +1,6 @@
 /**
- * Registers every schema of the catalogue (dependencies first) and sets each subject to
- * BACKWARD_TRANSITIVE: `npm run register -w @retail-stream/schemas`.
+ * Registers every top-level record of the catalogue as one self-contained schema and sets each
+ * subject to BACKWARD_TRANSITIVE: `npm run register -w @retail-stream/schemas`.
  * Reads SCHEMA_REGISTRY_URL (default http://127.0.0.1:18081). Exit 1 names the type the registry
  * refused; exit 78 on bad configuration.
  */
@@ -12,7 +12,7 @@ const config = loadConfigOrExit(schemaRegistryConfig);
 const registryUrl = config.SCHEMA_REGISTRY_URL;
 
 try {
-  const registered = await registerSchemas(AvroSerde.fromUrl(registryUrl), catalogue.schemas, {
+  const registered = await registerSchemas(AvroSerde.fromUrl(registryUrl), catalogue, {
     registryUrl,
   });
   const rows = [...registered.values()].map((r) => ({

@@ -2,21 +2,24 @@ import crypto from 'node:crypto';
 import { AppError, AvroSerde } from '@retail-stream/runtime';
 import { afterAll, describe, expect, it } from 'vitest';
 import { serviceEnv } from '../../infra/src/service-env.ts';
+import avro from 'avsc';
 import {
+  buildCatalogue,
   catalogue,
   eventSchema,
-  parseSchemaSet,
   type AvroNamedSchema,
+  type Catalogue,
   type NamedSchema,
 } from './catalogue.ts';
 import type { SaleRecorded } from './generated/events.ts';
 import { isShallowClone, schemaHistory } from './history.ts';
-import { registerAll, registerSchemas, type RegisterOptions } from './register.ts';
+import { registerAll, registerSchemas, type RegisteredSchema, type RegisterOptions } from './register.ts';
 
 /**
  * CI's compatibility gate, against the real registry: every historical version of every .avsc
  * (from git, oldest first) and then the working tree are registered under fresh subjects set to
  * BACKWARD_TRANSITIVE; the registry refusing any of them (409) fails the build, naming the type.
+ * History is replayed in the layout deployed registries hold (references), and self-contained.
  */
 
 const registryUrl = serviceEnv().SCHEMA_REGISTRY_URL!;
@@ -45,15 +48,19 @@ afterAll(async () => {
 });
 
 describe('schema compatibility against the registry', () => {
-  it('registers every historical version of every schema, oldest first, then the working tree', async () => {
+  it('registers every historical version (with references, as deployed), then the working tree self-contained', async () => {
     if (isShallowClone())
       console.warn('shallow clone: only the fetched part of the schema history is checked');
     const options = freshOptions('history');
     const snapshots = schemaHistory();
+    let deployed = new Map<string, RegisteredSchema>();
     for (const snapshot of snapshots) {
-      const set = parseSchemaSet(snapshot.files);
       try {
-        await registerSchemas(serde, set.schemas, options);
+        // Registries deployed before issue 15 hold every version in the references layout.
+        deployed = await registerSchemas(serde, buildCatalogue(snapshot.files), {
+          ...options,
+          layout: 'references',
+        });
       } catch (err) {
         // The message names the type and its subject; the label names the commit.
         throw new Error(
@@ -64,28 +71,69 @@ describe('schema compatibility against the registry', () => {
         );
       }
     }
-    // The current catalogue is what is now latest under every subject.
-    for (const s of catalogue.schemas) {
-      const res = await fetch(
-        `${registryUrl}/subjects/${encodeURIComponent(options.subjectPrefix + s.fullName)}/versions/latest`,
-      );
-      expect(res.status, s.fullName).toBe(200);
-      const latest = (await res.json()) as { schema: string; references?: { name: string }[] };
-      expect(JSON.parse(latest.schema).name, s.fullName).toBe(s.name);
-      expect(
-        (latest.references ?? []).map((r) => r.name),
-        s.fullName,
-      ).toEqual(s.references.map((r) => r.name));
-      const config = await fetch(
-        `${registryUrl}/config/${encodeURIComponent(options.subjectPrefix + s.fullName)}`,
-      );
+    // The self-contained form joins each subject as a new version: the registry checked it
+    // (BACKWARD_TRANSITIVE) against every reference-based version, resolving their references.
+    const registered = await registerSchemas(serde, catalogue, options);
+    expect([...registered.keys()].sort()).toEqual(
+      [...catalogue.events.values()].map((e) => e.fullName).sort(),
+    );
+    for (const e of catalogue.events.values()) {
+      const subject = encodeURIComponent(options.subjectPrefix + e.fullName);
+      const res = await fetch(`${registryUrl}/subjects/${subject}/versions/latest`);
+      expect(res.status, e.fullName).toBe(200);
+      const latest = (await res.json()) as {
+        id: number;
+        version: number;
+        schema: string;
+        references?: unknown[];
+      };
+      expect(latest.id, e.fullName).toBe(registered.get(e.fullName)!.id);
+      expect(latest.references ?? [], e.fullName).toEqual([]);
+      // Parses alone, as the type the services encode with.
+      const alone = avro.Type.forSchema(JSON.parse(latest.schema) as avro.Schema);
+      expect(alone.fingerprint().equals(e.type.fingerprint()), e.fullName).toBe(true);
+      const old = deployed.get(e.fullName)!;
+      if (e.references.length === 0) {
+        // Nothing to inline: the same schema, so the same id and no new version.
+        expect(latest.id, e.fullName).toBe(old.id);
+      } else {
+        // A new version; the reference-based one before it stays, references intact (its id too).
+        expect(latest.version, e.fullName).toBe(old.version + 1);
+        const before = (await (
+          await fetch(`${registryUrl}/subjects/${subject}/versions/${old.version}`)
+        ).json()) as { id: number; references?: { name: string }[] };
+        expect(before.id, e.fullName).toBe(old.id);
+        expect(
+          (before.references ?? []).map((r) => r.name),
+          e.fullName,
+        ).toEqual(e.references.map((r) => r.name));
+      }
+      const config = await fetch(`${registryUrl}/config/${subject}`);
       expect(await config.json()).toEqual({ compatibilityLevel: 'BACKWARD_TRANSITIVE' });
     }
   });
 
+  it('registers every historical version self-contained, oldest first (the composed forms evolve compatibly)', async () => {
+    const options = freshOptions('composed');
+    for (const snapshot of schemaHistory()) {
+      await registerSchemas(serde, buildCatalogue(snapshot.files), options).catch((err: unknown) => {
+        throw new Error(`composed schema at ${snapshot.label} refused: ${(err as Error).message}`, {
+          cause: err,
+        });
+      });
+    }
+    const subjects = ((await (await fetch(`${registryUrl}/subjects`)).json()) as string[]).filter((s) =>
+      s.startsWith(options.subjectPrefix!),
+    );
+    // Only top-level records get a subject in this layout.
+    expect(subjects.map((s) => s.slice(options.subjectPrefix!.length)).sort()).toEqual(
+      [...catalogue.events.values()].map((e) => e.fullName).sort(),
+    );
+  });
+
   it('fails, naming the type, when a change is not backward compatible', async () => {
     const options = freshOptions('breaking');
-    await registerSchemas(serde, catalogue.schemas, options);
+    await registerSchemas(serde, catalogue, options);
 
     // A required field that old data does not have: new consumers could not read old events.
     const sale = eventSchema('SaleRecorded');
@@ -107,7 +155,21 @@ describe('schema compatibility against the registry', () => {
     expect(registered.get('retail.events.SaleRecorded')!.version).toBe(2);
   });
 
-  it('producers and consumers round-trip a referenced-type event through registry ids', async () => {
+  it('refuses a breaking change in a shared type through every self-contained record that inlines it', async () => {
+    const options = freshOptions('shared');
+    await registerSchemas(serde, catalogue, options);
+    const lot = catalogue.byFullName.get('retail.events.LotQuantity')!;
+    // A required field in LotQuantity: no record carrying lots could read its old data any more.
+    const fields = [...(lot.schema.fields ?? []), { name: 'batch_owner', type: 'string' }];
+    const err = await registerSchemas(serde, withFields(lot, fields), options).catch((e: unknown) => e);
+    expect((err as AppError).code).toBe('SCHEMA_INCOMPATIBLE');
+    // The first record (catalogue order) that inlines LotQuantity is the one named.
+    expect((err as Error).message).toMatch(
+      /retail\.events\.(GoodsReceived|InventoryAdjusted|SaleRecorded|SaleRefunded|SaleVoided)/,
+    );
+  });
+
+  it('producers and consumers round-trip a nested event through registry ids', async () => {
     const ids = await registerAll(serde, freshOptions('serde'));
     expect(Object.keys(ids)).toEqual(catalogue.eventTypes);
     const sale: SaleRecorded = {
@@ -147,7 +209,7 @@ describe('schema compatibility against the registry', () => {
       stock: [{ sku: 'SKU-1', delta: -2, on_hand_after: 10, lots: [] }],
       enrichment: null,
     };
-    // A fresh serde, like a consumer that has never seen the ids: it resolves the references itself.
+    // A fresh serde, like a consumer that has never seen the ids: it fetches the schema by id alone.
     const consumer = AvroSerde.fromUrl(registryUrl);
     const buf = await serde.encode(ids.SaleRecorded!, sale);
     const decoded = await consumer.decode<SaleRecorded>(buf);
@@ -157,12 +219,12 @@ describe('schema compatibility against the registry', () => {
   });
 });
 
-/** The catalogue's schemas with SaleRecorded (or another record) replaced by a variant. */
-function withFields(target: NamedSchema, fields: unknown[]): NamedSchema[] {
+/** The catalogue with SaleRecorded (or another record) replaced by a variant. */
+function withFields(target: NamedSchema, fields: unknown[]): Catalogue {
   const files = catalogue.schemas.map((s) => {
     const schema: AvroNamedSchema =
       s.fullName === target.fullName ? { ...s.schema, fields: fields as never } : s.schema;
     return { file: s.file, text: JSON.stringify(schema) };
   });
-  return [...parseSchemaSet(files).schemas];
+  return buildCatalogue(files);
 }

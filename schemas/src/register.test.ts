@@ -1,12 +1,14 @@
 import { AppError, type AvroSerde } from '@retail-stream/runtime';
 import { describe, expect, it } from 'vitest';
 import { catalogue } from './catalogue.ts';
+import { composedSchemaText } from './compose.ts';
 import { registerAll, registerSchemas } from './register.ts';
 
 /** Just enough of a registry to see what registerAll asks, in which order. */
 function fakeRegistry(opts: { refuse?: string } = {}) {
   const calls: string[] = [];
   const ids = new Map<string, number>();
+  const registered = new Map<string, string>();
   const key = (subject: string, body: { schema: string; references?: unknown }) =>
     `${subject}|${body.schema}|${JSON.stringify(body.references ?? [])}`;
   const serde = {
@@ -25,6 +27,7 @@ function fakeRegistry(opts: { refuse?: string } = {}) {
         }
         const id = ids.size + 1;
         ids.set(key(o.subject, schema), id);
+        registered.set(o.subject, schema.schema);
         return { id };
       },
     },
@@ -42,37 +45,41 @@ function fakeRegistry(opts: { refuse?: string } = {}) {
       ? new Response(JSON.stringify({ error_code: 40403, message: 'Schema not found' }), { status: 404 })
       : new Response(JSON.stringify({ subject, id, version: 1, schema: body.schema }), { status: 200 });
   }) as typeof fetch;
-  return { serde, fetch: fetchFake, calls };
+  return { serde, fetch: fetchFake, calls, registered };
 }
 
 describe('registerAll', () => {
-  it('sets BACKWARD_TRANSITIVE, registers references first and returns event type → id', async () => {
+  it('sets BACKWARD_TRANSITIVE, registers each top-level record self-contained and returns event type → id', async () => {
     const reg = fakeRegistry();
     const ids = await registerAll(reg.serde, { registryUrl: 'http://registry.test/', fetch: reg.fetch });
 
     expect(Object.keys(ids)).toEqual(catalogue.eventTypes);
     expect(new Set(Object.values(ids)).size).toBe(catalogue.eventTypes.length);
-    // Per subject: config, then register, then the version lookup.
+    // Per subject: config, then register (no references), then the version lookup.
     const sale = reg.calls.filter((c) => c.includes('retail.events.SaleRecorded'));
     expect(sale).toEqual([
       'PUT /config/retail.events.SaleRecorded BACKWARD_TRANSITIVE',
-      'register retail.events.SaleRecorded BACKWARD_TRANSITIVE refs=[{"name":"retail.events.Enrichment","subject":"retail.events.Enrichment","version":1},{"name":"retail.events.StockChange","subject":"retail.events.StockChange","version":1},{"name":"retail.events.SaleLine","subject":"retail.events.SaleLine","version":1}]',
+      'register retail.events.SaleRecorded BACKWARD_TRANSITIVE refs=[]',
       'POST /subjects/retail.events.SaleRecorded',
     ]);
-    const order = reg.calls.filter((c) => c.startsWith('register')).map((c) => c.split(' ')[1]);
-    expect(order.indexOf('retail.events.SaleLine')).toBeLessThan(order.indexOf('retail.events.SaleRecorded'));
-    expect(order.indexOf('retail.events.PaymentMethod')).toBeLessThan(
-      order.indexOf('retail.events.PaymentCaptured'),
+    // Only the records a topic carries get a subject; shared parts are inlined.
+    const subjects = reg.calls.filter((c) => c.startsWith('register')).map((c) => c.split(' ')[1]);
+    expect(subjects.sort()).toEqual(
+      catalogue.eventTypes.map((t) => catalogue.events.get(t)!.fullName).sort(),
     );
-    expect(order).toHaveLength(catalogue.schemas.length);
+    expect(subjects).not.toContain('retail.events.Enrichment');
+    expect(reg.registered.get('retail.events.SaleRecorded')).toBe(
+      composedSchemaText(catalogue, 'retail.events.SaleRecorded'),
+    );
   });
 
-  it('prefixes subjects and the subjects of references alike', async () => {
+  it('in the references layout registers every type, references first, prefixing both subjects', async () => {
     const reg = fakeRegistry();
-    const registered = await registerSchemas(reg.serde, catalogue.schemas, {
+    const registered = await registerSchemas(reg.serde, catalogue, {
       registryUrl: 'http://registry.test',
       subjectPrefix: 'ci-abc-',
       fetch: reg.fetch,
+      layout: 'references',
     });
     expect(registered.get('retail.events.PaymentCaptured')).toMatchObject({
       subject: 'ci-abc-retail.events.PaymentCaptured',
@@ -82,6 +89,11 @@ describe('registerAll', () => {
         { name: 'retail.events.PaymentMethod', subject: 'ci-abc-retail.events.PaymentMethod', version: 1 },
       ],
     });
+    const order = reg.calls.filter((c) => c.startsWith('register')).map((c) => c.split(' ')[1]);
+    expect(order.indexOf('ci-abc-retail.events.SaleLine')).toBeLessThan(
+      order.indexOf('ci-abc-retail.events.SaleRecorded'),
+    );
+    expect(order).toHaveLength(catalogue.schemas.length);
   });
 
   it('names the type the registry refuses, with a non-retriable SCHEMA_INCOMPATIBLE', async () => {

@@ -1,22 +1,32 @@
 import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { AppError, TransientError, ValidationError, type AvroSerde } from '@retail-stream/runtime';
-import { catalogue, type NamedSchema } from './catalogue.ts';
+import { catalogue, type Catalogue, type NamedSchema } from './catalogue.ts';
+import { composedSchemaText } from './compose.ts';
 
 /**
  * Registers the catalogue with a Confluent-compatible schema registry under RecordNameStrategy
- * (subject = full record name). Referenced types are registered first and referenced by
- * (name, subject, version), the Confluent way; every subject is set to BACKWARD_TRANSITIVE
- * before its schema is registered, so the registry refuses an incompatible change.
+ * (subject = full record name). Every top-level record (each event type, the reference and alert
+ * records, KpiWindowUpdated) is registered as ONE self-contained schema (compose.ts), so a schema
+ * fetched by id parses on its own; every subject is set to BACKWARD_TRANSITIVE before its schema
+ * is registered, so the registry refuses an incompatible change.
+ *
+ * Until issue 15 each named type had its own subject and records referenced them (Confluent schema
+ * references). That layout (`layout: 'references'`) is kept for tests and the history replay: those
+ * versions stay in deployed registries, their ids stay valid, and the compatibility check of a new
+ * self-contained version runs against them.
  */
 
 export type Compatibility = `${COMPATIBILITY}`;
 
 export const DEFAULT_COMPATIBILITY: Compatibility = 'BACKWARD_TRANSITIVE';
 
+/** `self-contained`: top-level records only, inline; `references`: the pre-issue-15 layout. */
+export type SchemaLayout = 'self-contained' | 'references';
+
 export interface RegisterOptions {
   /**
    * Registry base URL. Needed besides the serde for what the client library does not expose:
-   * PUT /config/<subject> and the version lookups references need.
+   * PUT /config/<subject> and the version lookups.
    */
   registryUrl: string;
   /** Prepended to every subject, references included (tests use a unique one per run). */
@@ -24,6 +34,8 @@ export interface RegisterOptions {
   compatibility?: Compatibility;
   /** Defaults to the global fetch. */
   fetch?: typeof fetch;
+  /** Defaults to `self-contained`. */
+  layout?: SchemaLayout;
 }
 
 export interface RegisteredSchema {
@@ -31,18 +43,26 @@ export interface RegisteredSchema {
   subject: string;
   id: number;
   version: number;
+  /** Empty for self-contained schemas. */
   references: { name: string; subject: string; version: number }[];
 }
 
+/** One registration: the subject's record, the text sent, the types it references. */
+interface Registration {
+  fullName: string;
+  schemaText: string;
+  references: NamedSchema['references'];
+}
+
 /**
- * Registers every catalogue type, dependencies first. Idempotent: an unchanged schema keeps its
- * id and adds no version. Returns event type → schema id (what producers put in the wire header).
+ * Registers every top-level record of the catalogue. Idempotent: an unchanged schema keeps its id
+ * and adds no version. Returns event type → schema id (what producers put in the wire header).
  */
 export async function registerAll(
   serde: AvroSerde,
   options: RegisterOptions,
 ): Promise<Record<string, number>> {
-  const registered = await registerSchemas(serde, catalogue.schemas, options);
+  const registered = await registerSchemas(serde, catalogue, options);
   return idsByEventType(registered);
 }
 
@@ -53,31 +73,31 @@ export async function registerAll(
  */
 export async function lookupAll(options: RegisterOptions): Promise<Record<string, number>> {
   const registered = new Map<string, RegisteredSchema>();
-  for (const schema of catalogue.schemas) {
-    const subject = subjectName(schema.fullName, options);
-    const references = referencesOf(schema, registered, options);
-    const found = await lookupVersion(subject, schema, references, options);
-    registered.set(schema.fullName, { fullName: schema.fullName, subject, references, ...found });
+  for (const item of registrations(catalogue, options.layout)) {
+    const subject = subjectName(item.fullName, options);
+    const references = referencesOf(item, registered, options);
+    const found = await lookupVersion(subject, item, references, options);
+    registered.set(item.fullName, { fullName: item.fullName, subject, references, ...found });
   }
   return idsByEventType(registered);
 }
 
 /**
- * Registers `schemas` (dependencies before dependants, as SchemaSet.schemas are ordered) and
- * returns what each got, by full name. Throws on the first failure, naming the type:
+ * Registers a catalogue (the working tree's, or a historical snapshot's `buildCatalogue`) and
+ * returns what each subject got, by full name. Throws on the first failure, naming the type:
  * SCHEMA_INCOMPATIBLE (409), SCHEMA_INVALID (422), REGISTRY_UNAVAILABLE (network, 5xx).
  */
 export async function registerSchemas(
   serde: AvroSerde,
-  schemas: readonly NamedSchema[],
+  set: Pick<Catalogue, 'schemas' | 'byFullName' | 'events'>,
   options: RegisterOptions,
 ): Promise<Map<string, RegisteredSchema>> {
   const compatibility = options.compatibility ?? DEFAULT_COMPATIBILITY;
   const registered = new Map<string, RegisteredSchema>();
-  for (const schema of schemas) {
-    const subject = subjectName(schema.fullName, options);
-    const references = referencesOf(schema, registered, options);
-    const what = `${schema.fullName} (subject ${subject})`;
+  for (const item of registrations(set, options.layout)) {
+    const subject = subjectName(item.fullName, options);
+    const references = referencesOf(item, registered, options);
+    const what = `${item.fullName} (subject ${subject})`;
 
     // Set the level before the first version exists (Confluent allows it), so the client's own
     // "level must match" check passes and the very first change is already checked transitively.
@@ -88,7 +108,7 @@ export async function registerSchemas(
       ({ id } = await serde.registry.register(
         {
           type: SchemaType.AVRO,
-          schema: schema.schemaText,
+          schema: item.schemaText,
           ...(references.length > 0 ? { references } : {}),
         },
         { subject, compatibility: COMPATIBILITY[compatibility] },
@@ -96,15 +116,15 @@ export async function registerSchemas(
     } catch (err) {
       throw registrationError(err, what);
     }
-    const found = await lookupVersion(subject, schema, references, options);
+    const found = await lookupVersion(subject, item, references, options);
     if (found.id !== id) {
       throw new ValidationError(
         'SCHEMA_ID_MISMATCH',
         `${what}: registered as id ${id} but looked up as ${found.id}`,
       );
     }
-    registered.set(schema.fullName, {
-      fullName: schema.fullName,
+    registered.set(item.fullName, {
+      fullName: item.fullName,
       subject,
       id,
       version: found.version,
@@ -112,6 +132,22 @@ export async function registerSchemas(
     });
   }
   return registered;
+}
+
+/**
+ * What a layout registers, in order: the top-level records composed (catalogue order), or every
+ * named type with references, dependencies before dependants (as SchemaSet.schemas are ordered).
+ */
+function registrations(
+  set: Pick<Catalogue, 'schemas' | 'byFullName' | 'events'>,
+  layout: SchemaLayout = 'self-contained',
+): Registration[] {
+  if (layout === 'references') return [...set.schemas];
+  return [...set.events.values()].map((event) => ({
+    fullName: event.fullName,
+    schemaText: composedSchemaText(set, event.fullName),
+    references: [],
+  }));
 }
 
 export function subjectName(fullName: string, options: Pick<RegisterOptions, 'subjectPrefix'> = {}): string {
@@ -130,7 +166,7 @@ function idsByEventType(registered: ReadonlyMap<string, RegisteredSchema>): Reco
 }
 
 function referencesOf(
-  schema: NamedSchema,
+  schema: Registration,
   registered: ReadonlyMap<string, RegisteredSchema>,
   options: RegisterOptions,
 ): RegisteredSchema['references'] {
@@ -149,7 +185,7 @@ function referencesOf(
 /** POST /subjects/<subject>: which version (and id) of the subject holds exactly this schema. */
 async function lookupVersion(
   subject: string,
-  schema: NamedSchema,
+  schema: Registration,
   references: RegisteredSchema['references'],
   options: RegisterOptions,
 ): Promise<{ id: number; version: number }> {

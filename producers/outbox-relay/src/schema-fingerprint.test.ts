@@ -1,4 +1,5 @@
 import { buildCatalogue, catalogue, type SchemaFile } from '@retail-stream/schemas';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AVRO_DIR } from '@retail-stream/schemas';
@@ -32,5 +33,22 @@ describe('schemaFingerprint', () => {
     const changed = withChangedDoc('SaleLine.avsc');
     expect(schemaFingerprint('SaleRecorded', changed)).not.toBe(schemaFingerprint('SaleRecorded'));
     expect(schemaFingerprint('PaymentCaptured', changed)).toBe(schemaFingerprint('PaymentCaptured'));
+  });
+
+  it('differs from the fingerprint of the reference-based registration (an id learned then is not reused)', () => {
+    // The pre-issue-15 fingerprint: each referenced type's own text, dependencies first.
+    const legacy = (eventType: string) => {
+      const hash = crypto.createHash('sha256');
+      const order: string[] = [];
+      const visit = (name: string) => {
+        if (order.includes(name)) return;
+        for (const ref of catalogue.byFullName.get(name)!.references) visit(ref.name);
+        order.push(name);
+      };
+      visit(catalogue.events.get(eventType)!.fullName);
+      for (const name of order) hash.update(`${name}\n${catalogue.byFullName.get(name)!.schemaText}\n`);
+      return hash.digest('hex');
+    };
+    for (const t of catalogue.storeEventTypes) expect(schemaFingerprint(t), t).not.toBe(legacy(t));
   });
 });
