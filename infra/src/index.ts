@@ -1,3 +1,4 @@
 export * from './infra-config.ts';
 export * from './infra-error.ts';
 export * from './service-env.ts';
+export * from './kafka-principals.ts';
