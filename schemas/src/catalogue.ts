@@ -10,7 +10,8 @@ import { NAMESPACES, TOPICS, type Topic } from './topics.ts';
  *
  * One file defines exactly one named type (record or enum). Types used by several records
  * (`retail.events.StockChange`, `retail.events.PaymentMethod`, …) live in their own file and are
- * referenced by full name; towards the registry those names become Confluent schema references.
+ * referenced by full name. Towards the registry each top-level record is composed into one
+ * self-contained schema (compose.ts); `references` below serve the pre-issue-15 layout and ordering.
  */
 
 /** Directory of the `.avsc` files (inside this package). */
