@@ -42,6 +42,7 @@ beforeAll(async () => {
     EDGE_TERMINAL_TOKENS: `T1:${crypto.createHash('sha256').update(token).digest('hex')}`,
     EDGE_CUSTOMER_HMAC_KEY: 'k'.repeat(32),
     EDGE_QR_CALLBACK_SECRET: 'q'.repeat(16),
+    EDGE_PAYMENT_PROVIDER: 'fake',
   });
   base = `http://127.0.0.1:${await edge.port()}`;
   db = tolerateDroppedConnections(

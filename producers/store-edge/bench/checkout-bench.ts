@@ -62,6 +62,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', ...values['node-arg'],
       .join(','),
     EDGE_CUSTOMER_HMAC_KEY: crypto.randomBytes(32).toString('hex'),
     EDGE_QR_CALLBACK_SECRET: crypto.randomBytes(16).toString('hex'),
+    EDGE_PAYMENT_PROVIDER: 'fake',
   },
   stdio: ['ignore', 'inherit', 'inherit'],
 });

@@ -1,6 +1,7 @@
 import { baseServiceConfig, csv } from '@retail-stream/runtime';
 import { z } from 'zod';
 import { STORE_ID } from '@retail-stream/schemas';
+import { paymentProviderSetting } from './payment-provider-config.ts';
 import { parseTerminalTokenEntry, type TerminalToken } from './terminal-auth.ts';
 
 function isTimeZone(tz: string): boolean {
@@ -34,9 +35,11 @@ export const storeEdgeConfig = baseServiceConfig.extend({
   /** terminal_id:sha256hex(token), comma separated; several entries per terminal allow token rotation. */
   EDGE_TERMINAL_TOKENS: terminalTokens,
   EDGE_CUSTOMER_HMAC_KEY: z.string().min(32, 'at least 32 characters'),
+  /** `fake` (tests and demos) or a real provider; required, no default (payment-provider-config.ts). */
+  EDGE_PAYMENT_PROVIDER: paymentProviderSetting,
   EDGE_QR_CALLBACK_SECRET: z.string().min(16, 'at least 16 characters'),
   EDGE_QR_EXPIRY_S: z.coerce.number().int().positive().default(300),
-  /** Card tokens the built-in fake acquirer declines (to produce PaymentFailed on demand). */
+  /** Card tokens the built-in fake acquirer declines (to produce PaymentFailed on demand; `fake` only). */
   EDGE_CARD_DECLINE_TOKENS: csv.default(['tok_declined']),
   /** allow: stock may go negative (a store never refuses a sale); reject: 409 when stock is short. */
   EDGE_INSUFFICIENT_STOCK_POLICY: z.enum(['allow', 'reject']).default('allow'),

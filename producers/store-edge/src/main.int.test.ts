@@ -47,6 +47,7 @@ function start(): {
       EDGE_TERMINAL_TOKENS: `T1:${hashToken(token)}`,
       EDGE_CUSTOMER_HMAC_KEY: 'k'.repeat(32),
       EDGE_QR_CALLBACK_SECRET: 'q'.repeat(16),
+      EDGE_PAYMENT_PROVIDER: 'fake',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT_S: '20',
     },
@@ -80,6 +81,8 @@ describe('main.ts as a real process', () => {
       checks: { database: 'ok' },
     });
     expect(lines.some((l) => l.msg === 'migration applied')).toBe(true);
+    // EDGE_PAYMENT_PROVIDER=fake is explicit, and says so in the log.
+    expect(lines.some((l) => l.payment_provider === 'fake' && l.level === 'warn')).toBe(true);
 
     db = tolerateDroppedConnections(
       new pg.Pool({ connectionString: storeDatabaseUrl(PG_URL, storeId), max: 2 }),

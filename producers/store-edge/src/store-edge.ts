@@ -2,7 +2,7 @@ import { counter, errorMiddleware, gauge, type Logger, type RunningService } fro
 import express, { Router, type Express } from 'express';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
-import { FakeCardAcquirer, type CardAcquirer } from './card-acquirer.ts';
+import type { CardAcquirer } from './card-acquirer.ts';
 import type { StoreEdgeConfig } from './config.ts';
 import {
   createStorePool,
@@ -13,10 +13,10 @@ import {
 import { deleteExpiredKeys } from './db/idempotency-repo.ts';
 import { outboxBacklog } from './db/outbox-backlog.ts';
 import { ensureStoreProfile } from './db/store-repo.ts';
-import { FakeQrProvider } from './fake-qr-provider.ts';
 import { requestMetrics } from './http/request-metrics.ts';
 import { traceContext } from './http/trace-context.ts';
 import type { PaymentProvider } from './payment-provider.ts';
+import { paymentProvidersOf } from './payment-provider-config.ts';
 import { inventoryRoutes } from './routes/inventory.ts';
 import { paymentRoutes, qrCallbackRoutes } from './routes/payments.ts';
 import { reportRoutes } from './routes/reports.ts';
@@ -67,13 +67,20 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
     currency: config.STORE_CURRENCY,
     region: config.STORE_REGION,
   });
+  const providers = paymentProvidersOf(config);
+  if (config.EDGE_PAYMENT_PROVIDER === 'fake') {
+    logger.warn(
+      { payment_provider: 'fake' },
+      'EDGE_PAYMENT_PROVIDER=fake: card and QR payments are approved without a bank (tests and demos only)',
+    );
+  }
   const services: StoreServices = {
     store,
     stockPolicy: config.EDGE_INSUFFICIENT_STOCK_POLICY,
     customerHmacKey: config.EDGE_CUSTOMER_HMAC_KEY,
     qrExpirySeconds: config.EDGE_QR_EXPIRY_S,
-    qr: deps.qr ?? new FakeQrProvider(config.EDGE_QR_CALLBACK_SECRET),
-    card: deps.card ?? new FakeCardAcquirer(config.EDGE_CARD_DECLINE_TOKENS),
+    qr: deps.qr ?? providers.qr,
+    card: deps.card ?? providers.card,
   };
 
   const salesFinalized = counter(

@@ -122,6 +122,7 @@ export async function startHarness(
       .join(','),
     EDGE_CUSTOMER_HMAC_KEY: HMAC_KEY,
     EDGE_QR_CALLBACK_SECRET: QR_SECRET,
+    EDGE_PAYMENT_PROVIDER: 'fake',
     LOG_LEVEL: 'silent',
     PG_POOL_MAX: '12',
     EDGE_BACKLOG_REFRESH_S: '0.2',

@@ -224,6 +224,8 @@ export class StoreHost {
       EDGE_TERMINAL_TOKENS: tokens.join(','),
       EDGE_CUSTOMER_HMAC_KEY: config.CUSTOMER_HMAC_KEY,
       EDGE_QR_CALLBACK_SECRET: config.QR_CALLBACK_SECRET,
+      // The simulator's tills pay through the built-in fakes: it is a test and demo tool.
+      EDGE_PAYMENT_PROVIDER: 'fake',
     });
     const relayCfg = parseConfig(relayConfig, {
       ...common,

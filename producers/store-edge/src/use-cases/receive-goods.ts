@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withinAmountLimit } from '../amount-limit.ts';
 import { insertGoodsReceipt } from '../db/goods-receipt-repo.ts';
 import { applyStockDeltas } from '../db/inventory-repo.ts';
 import { receiveLots } from '../db/lot-repo.ts';
@@ -35,6 +36,16 @@ export async function receiveGoods(
   claim: Claim,
 ): Promise<UseCaseResult> {
   const storeId = svc.store.store_id;
+  // Amounts first: a receipt whose line or total cost overflows is refused before any read or write.
+  const totalCost = withinAmountLimit(
+    input.lines.reduce(
+      (sum, l, i) =>
+        sum + withinAmountLimit(l.unit_cost_minor * BigInt(l.quantity), 'line cost', `lines.${i}`),
+      0n,
+    ),
+    'receipt total cost',
+    'lines',
+  );
   const known = await catalogueSkus(client, input.lines, 'receipt');
   const today = storeDay(claim.now, svc.store.timezone);
   const lines: ReceiptLine[] = input.lines.map((l, i) => ({
@@ -43,7 +54,6 @@ export async function receiveGoods(
     unit_cost_minor: toSafeNumber(l.unit_cost_minor),
     lots: receiptLineLots(l, i, known.get(l.sku)!.drug !== null, today),
   }));
-  const totalCost = input.lines.reduce((sum, l) => sum + l.unit_cost_minor * BigInt(l.quantity), 0n);
   const id = uuidv7();
   await insertGoodsReceipt(client, {
     id,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { withinAmountLimit } from '../amount-limit.ts';
 import { priceLine, sumTotals } from '../checkout-math.ts';
 import { pseudonymiseCustomer } from '../customer-pseudonym.ts';
 import type { CatalogItem } from '../db/catalog-repo.ts';
@@ -67,6 +68,8 @@ function reprice(line: LineRow, quantity: number, discount: bigint): LineRow {
   if (quantity > MAX_LINE_QUANTITY) {
     throw new Refusal('QUANTITY_TOO_LARGE', `a line holds at most ${MAX_LINE_QUANTITY} units`, 'quantity');
   }
+  // A catalogue price times up to MAX_LINE_QUANTITY units can leave the exactly representable range.
+  withinAmountLimit(line.unit_price_minor * BigInt(quantity), 'line amount', 'quantity');
   if (discount > line.unit_price_minor * BigInt(quantity)) {
     throw new Refusal('DISCOUNT_TOO_LARGE', 'discount exceeds the line amount', 'discount_minor');
   }
@@ -103,6 +106,7 @@ function finishLineEdit(
         )
       : edit.lines.filter((l) => l.line_no !== change.remove);
   const totals = sumTotals(lines.map((l) => ({ ...priceLine(l), quantity: l.quantity })));
+  withinAmountLimit(totals.subtotal_minor, 'sale subtotal', 'upsert' in change ? 'quantity' : null);
   const nextLineNo =
     'upsert' in change && change.upsert.line_no >= tx.next_line_no
       ? change.upsert.line_no + 1
