@@ -9,7 +9,7 @@ import {
   uniqueName,
   waitFor,
 } from '@retail-stream/runtime/testing';
-import { runKafkaTool } from './kafka-tools.ts';
+import { kafkaToolCommand, runKafkaTool } from './kafka-tools.ts';
 import { serviceEnv } from './service-env.ts';
 
 /**
@@ -35,6 +35,8 @@ async function committedOffsets(): Promise<number[]> {
 }
 
 beforeAll(async () => {
+  // A fresh machine resolves the tools' jars from Maven Central here (≈ 30 s), not inside a test's timeout.
+  (await kafkaToolCommand('kafka-topics', [], env)).cleanup();
   topic = await createTestTopic(brokers, 'cli-tools', 2);
   const producer = await TestProducer.connect(brokers);
   await producer.send(topic, sent);
