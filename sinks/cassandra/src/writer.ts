@@ -2,6 +2,7 @@ import type { SinkSpec, SinkStore } from '@retail-stream/runtime/sink-kit';
 import type { StoreEvent } from '@retail-stream/schemas';
 import type { CassandraSinkConfig } from './config.ts';
 import { connectWithRetry } from './connect-with-retry.ts';
+import { refuseCrossStoreTransactions } from './cross-store-transactions.ts';
 import { planWrites, transactionIdsOf } from './projection-plan.ts';
 import { ProjectionStore } from './projection-store.ts';
 import { storeEventOf } from './records.ts';
@@ -35,6 +36,8 @@ export function cassandraSinkSpec(config: CassandraSinkConfig): SinkSpec<StoreEv
         toItem: storeEventOf,
         async write(events) {
           const known = await store.readTransactions(transactionIdsOf(events));
+          // Before any write: an event naming another store's transaction is refused (dead-lettered).
+          refuseCrossStoreTransactions(events, known);
           await store.write(planWrites(events, known));
         },
         classify: classifyCassandraWrite,

@@ -15,6 +15,7 @@ import {
   storesTable,
   transactionsTable,
 } from './hq-tables.ts';
+import { refuseCrossStoreCopies, refuseCrossStoreIds } from './cross-store-ids.ts';
 import { toAppError } from './pg-errors.ts';
 import { jsonRecordsetInsert, unnestInsert, type InsertMethod, type TableSpec } from './unnest-insert.ts';
 
@@ -65,6 +66,7 @@ export async function applyStoreEvents(
   /** How rows after the inbox travel (the inbox itself always uses UNNEST); one statement per table either way. */
   method: InsertMethod = 'json',
 ): Promise<WriteResult> {
+  refuseCrossStoreCopies(events);
   const unique = uniqueEvents(events);
   const rows: Record<string, number> = {};
   if (unique.length === 0) return { applied: 0, duplicates: events.length, rows };
@@ -73,6 +75,10 @@ export async function applyStoreEvents(
   rows[inboxTable.table] = inserted.rowCount ?? 0;
   const fresh = new Set(inserted.rows.map((r) => r.event_id));
   const toApply = unique.filter((e) => fresh.has(e.event.event_id));
+  await refuseCrossStoreIds(
+    client,
+    unique.filter((e) => !fresh.has(e.event.event_id)),
+  );
   const mapped = mapEvents(toApply);
   // Concurrent batches come from different partitions, and the key is store_id, so they touch
   // disjoint rows of every table here (no lock waits between them, hence no deadlocks).

@@ -4,6 +4,7 @@ import type { KpiWindowUpdated } from '@retail-stream/schemas';
 import type { KafkaMessage } from 'kafkajs';
 import { applyKpis, applyStoreEvents, inTransaction, type WriteResult } from './batch-writer.ts';
 import type { SinkConfig } from './config.ts';
+import { CrossStoreEventError } from './cross-store-ids.ts';
 import { hqPool, prepareDatabase } from './db.ts';
 import type { SourcedEvent } from './event-rows.ts';
 import { PgDataError } from './pg-errors.ts';
@@ -17,9 +18,13 @@ export const SINK_LABEL = 'postgres';
 /** An enriched event with where it was read (the inbox keeps it), or a KPI window. */
 export type PgSinkItem = SourcedEvent | KpiWindowUpdated;
 
-/** Postgres refused the data (classes 22/23) → poison; away or busy → retriable; else a bug. */
+/**
+ * Postgres refused the data (classes 22/23) or the event names another store's event id → poison;
+ * away or busy → retriable; else a bug.
+ */
 export function classifyPgWrite(err: unknown): WriteFailure {
   if (err instanceof PgDataError) return { kind: 'poison', code: 'PG_DATA_REJECTED' };
+  if (err instanceof CrossStoreEventError) return { kind: 'poison', code: err.code };
   return isRetriable(err) ? { kind: 'retriable' } : { kind: 'bug' };
 }
 
