@@ -14,6 +14,7 @@ import {
 import type { SaleRecorded } from './generated/events.ts';
 import { isShallowClone, schemaHistory } from './history.ts';
 import { registerAll, registerSchemas, type RegisteredSchema, type RegisterOptions } from './register.ts';
+import { registryAccess } from './testing/registry-access.ts';
 
 /**
  * CI's compatibility gate, against the real registry: every historical version of every .avsc
@@ -23,14 +24,15 @@ import { registerAll, registerSchemas, type RegisteredSchema, type RegisterOptio
  */
 
 const registryUrl = serviceEnv().SCHEMA_REGISTRY_URL!;
-const serde = AvroSerde.fromUrl(registryUrl);
+const registry = registryAccess(serviceEnv());
+const serde = registry.serde;
 const runId = `ci-${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;
 const prefixes: string[] = [];
 
 function freshOptions(name: string): RegisterOptions {
   const subjectPrefix = `${runId}-${name}-`;
   prefixes.push(subjectPrefix);
-  return { registryUrl, subjectPrefix };
+  return { registryUrl, subjectPrefix, fetch: registry.fetch };
 }
 
 afterAll(async () => {
@@ -42,8 +44,10 @@ afterAll(async () => {
   const order = (s: string) => rank.get(s.slice(s.lastIndexOf('-') + 1)) ?? -1;
   for (const subject of subjects.sort((a, b) => order(b) - order(a))) {
     const url = `${registryUrl}/subjects/${encodeURIComponent(subject)}`;
-    await fetch(url, { method: 'DELETE' }).catch(() => undefined);
-    await fetch(`${url}?permanent=true`, { method: 'DELETE' }).catch(() => undefined);
+    await fetch(url, { method: 'DELETE', headers: registry.headers }).catch(() => undefined);
+    await fetch(`${url}?permanent=true`, { method: 'DELETE', headers: registry.headers }).catch(
+      () => undefined,
+    );
   }
 });
 

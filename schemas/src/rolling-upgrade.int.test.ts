@@ -14,6 +14,7 @@ import { catalogue, eventSchema } from './catalogue.ts';
 import type { SaleRecorded } from './generated/events.ts';
 import { registerSchemas, type RegisterOptions } from './register.ts';
 import { enrichedSaleFixture } from './testing/enriched-sale-fixture.ts';
+import { registryAccess } from './testing/registry-access.ts';
 
 /**
  * Issue 15's rolling upgrade: a registry holding the pre-issue-15 reference-based versions gets
@@ -22,9 +23,10 @@ import { enrichedSaleFixture } from './testing/enriched-sale-fixture.ts';
  */
 
 const endpoints = testEndpoints(serviceEnv());
+const registry = registryAccess(endpoints.env);
 const registryUrl = endpoints.registryUrl;
 const prefix = `ci-${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}-upgrade-`;
-const options: RegisterOptions = { registryUrl, subjectPrefix: prefix };
+const options: RegisterOptions = { registryUrl, subjectPrefix: prefix, fetch: registry.fetch };
 const topics: string[] = [];
 
 afterAll(async () => {
@@ -36,8 +38,10 @@ afterAll(async () => {
   const rank = new Map(catalogue.schemas.map((s, i) => [prefix + s.fullName, i]));
   for (const subject of subjects.sort((a, b) => (rank.get(b) ?? 0) - (rank.get(a) ?? 0))) {
     const url = `${registryUrl}/subjects/${encodeURIComponent(subject)}`;
-    await fetch(url, { method: 'DELETE' }).catch(() => undefined);
-    await fetch(`${url}?permanent=true`, { method: 'DELETE' }).catch(() => undefined);
+    await fetch(url, { method: 'DELETE', headers: registry.headers }).catch(() => undefined);
+    await fetch(`${url}?permanent=true`, { method: 'DELETE', headers: registry.headers }).catch(
+      () => undefined,
+    );
   }
 });
 
@@ -49,7 +53,7 @@ async function schemaById(id: number): Promise<{ schema: string; references?: { 
 
 describe('rolling upgrade from reference-based to self-contained schemas', () => {
   it('records written with an old (reference-based) id and a new id on one topic both decode with AvroSerde', async () => {
-    const producerSerde = AvroSerde.fromUrl(registryUrl);
+    const producerSerde = registry.serde;
     const sale = eventSchema('SaleRecorded');
     const before = await registerSchemas(producerSerde, catalogue, { ...options, layout: 'references' });
     const after = await registerSchemas(producerSerde, catalogue, options);
