@@ -105,6 +105,7 @@ export class HealthLoop implements ConnectivityReporter {
           now.status,
           now.lastError,
         );
+        this.opts.metrics.lastHeartbeat.setToCurrentTime();
       } catch (err) {
         this.opts.logger.warn({ err, code: errorCode(err) }, 'could not write relay_status');
       }

@@ -57,6 +57,10 @@ describe('Kafka unreachable', () => {
     const metrics = await r.metricsText();
     expect(metricValue(metrics, 'retail_relay_online')).toBe(0);
     expect(metricValue(metrics, 'retail_outbox_oldest_unpublished_age_seconds')).toBeGreaterThan(0);
+    // OFFLINE is not "no relay": the heartbeat (row and metric) keeps moving during the outage.
+    const heartbeat = metricValue(metrics, 'retail_relay_last_heartbeat_timestamp_seconds') ?? 0;
+    expect(Date.now() / 1000 - heartbeat).toBeLessThan(15);
+    expect((await relayStatusRow(db.pool, db.storeId))?.age_s).toBeLessThan(15);
     expect(collector.messages).toHaveLength(100);
     expect((await publishedState(db.pool, db.storeId)).unpublished).toBe(400);
     // The head row carries the attempts and the reason.

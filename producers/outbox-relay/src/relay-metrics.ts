@@ -68,6 +68,13 @@ export function createRelayMetrics(registry: ServiceRuntime['metrics']) {
       'retail_relay_retention_deleted_total',
       'Published outbox rows deleted by retention',
     ),
+    // The relay_status heartbeat as a metric: a lease holder whose value stops moving cannot reach
+    // its store database (deploy/observability, RetailStoreHeartbeatStale).
+    lastHeartbeat: gauge(
+      registry,
+      'retail_relay_last_heartbeat_timestamp_seconds',
+      'Unix time of the last relay_status heartbeat this instance wrote (0: none yet, or a standby)',
+    ),
   };
 }
 

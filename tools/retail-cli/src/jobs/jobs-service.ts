@@ -1,4 +1,4 @@
-import { counter, type Logger, type RunningService } from '@retail-stream/runtime';
+import { counter, gauge, type Logger, type RunningService } from '@retail-stream/runtime';
 import { Cron } from 'croner';
 import type { Registry } from 'prom-client';
 import { withAudit } from '../cli-kit/audit.ts';
@@ -37,6 +37,14 @@ export async function runJob(
     'Differences found by nightly reconciliations',
     ['store_id'],
   );
+  // A gauge besides the counter: alerts read "this store's last day is dirty" without increase(),
+  // which cannot see a labelled counter's first step (deploy/observability RetailReconcileMismatch).
+  const differences = gauge(
+    deps.metrics,
+    'retail_reconcile_differences',
+    'Differences left by the latest scheduled reconciliation of the store (0: clean or repaired)',
+    ['store_id'],
+  );
   return withAudit(ctx, { command: `jobs ${job}`, args: { ...opts }, dryRun: opts.dryRun }, async () => {
     switch (job) {
       case 'reconcile': {
@@ -46,6 +54,7 @@ export async function runJob(
           repair: c.JOBS_RECONCILE_REPAIR,
           defaultTimezone: ctx.env.KPI_DEFAULT_TIMEZONE ?? 'Asia/Ho_Chi_Minh',
           mismatches,
+          differences,
         });
         return {
           reconciled: results.length,
@@ -109,6 +118,8 @@ export async function runJob(
  */
 export async function startJobs(deps: JobsDeps): Promise<RunningService> {
   const runs = counter(deps.metrics, 'retail_jobs_runs_total', 'Scheduled job runs', ['job', 'outcome']);
+  // Every series from 0, so increase() sees a job's first failure (a series born at 1 has no step).
+  for (const job of JOB_NAMES) for (const outcome of ['ok', 'failed']) runs.inc({ job, outcome }, 0);
   const inFlight = new Set<Promise<unknown>>();
   const crons: Cron[] = [];
   const patterns: Record<JobName, string> = {

@@ -71,6 +71,8 @@ describe('retail jobs', () => {
     expect(mine).toEqual([{ store_id: STORE, date: localDate(at, TZ), status: 'differences' }]);
     const text = await metrics.metrics();
     expect(text).toMatch(new RegExp(`retail_reconcile_mismatches_total\\{store_id="${STORE}"\\} [1-9]`));
+    // The gauge the RetailReconcileMismatch alert reads (deploy/observability).
+    expect(text).toMatch(new RegExp(`retail_reconcile_differences\\{store_id="${STORE}"\\} [1-9]`));
     const alerts = await ctx
       .pg()
       .query('SELECT kind, message FROM ops.job_alerts WHERE store_id = $1', [STORE]);

@@ -1,6 +1,11 @@
+import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
+import type { CliContext } from '../cli-kit/context.ts';
 import { csvField } from './daily-export.ts';
 import { dueDay, previousUtcDay } from './due-day.ts';
+import { jobsConfig } from './jobs-config.ts';
+import { JOB_NAMES, startJobs } from './jobs-service.ts';
+import { parseConfig, createLogger } from '@retail-stream/runtime';
 
 describe('dueDay', () => {
   const lateness = 30 * 60_000;
@@ -25,5 +30,31 @@ describe('csvField', () => {
     expect(csvField(null)).toBe('');
     expect(csvField(new Date(0))).toBe('1970-01-01T00:00:00.000Z');
     expect(csvField({ a: 1 })).toBe('"{""a"":1}"');
+  });
+});
+
+describe('startJobs metrics', () => {
+  it('exposes every job × outcome at 0 before any run, so increase() sees the first failure', async () => {
+    const metrics = new Registry();
+    let closed = false;
+    const ctx = { close: async () => void (closed = true) } as unknown as CliContext;
+    const running = await startJobs({
+      ctx,
+      config: parseConfig(jobsConfig, {}),
+      logger: createLogger({ service: 'jobs-test', level: 'silent' }),
+      metrics,
+    });
+    try {
+      const text = await metrics.metrics();
+      for (const job of JOB_NAMES) {
+        for (const outcome of ['ok', 'failed']) {
+          expect(text).toContain(`retail_jobs_runs_total{job="${job}",outcome="${outcome}"} 0`);
+        }
+      }
+    } finally {
+      await running.stop();
+      await running.close();
+    }
+    expect(closed).toBe(true);
   });
 });

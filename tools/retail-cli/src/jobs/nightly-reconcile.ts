@@ -1,4 +1,4 @@
-import type { Counter } from 'prom-client';
+import type { Counter, Gauge } from 'prom-client';
 import type pg from 'pg';
 import type { CliContext } from '../cli-kit/context.ts';
 import { runReconcile } from '../reconcile/run-reconcile.ts';
@@ -28,8 +28,9 @@ export interface NightlyResult {
 
 /**
  * Reconciles every store whose local day is due (ended at least `latenessMs` ago) and has no
- * scheduler run yet: a mismatch increments retail_reconcile_mismatches_total{store_id} and writes
- * an ops.job_alerts row. Run on every tick; a store is reconciled once per day.
+ * scheduler run yet: a mismatch increments retail_reconcile_mismatches_total{store_id}, sets
+ * retail_reconcile_differences{store_id} (0 again once a day reconciles clean) and writes an
+ * ops.job_alerts row. Run on every tick; a store is reconciled once per day.
  */
 export async function runDueReconciliations(
   ctx: CliContext,
@@ -39,6 +40,8 @@ export async function runDueReconciliations(
     repair: boolean;
     defaultTimezone: string;
     mismatches?: Counter<'store_id'>;
+    /** Set per reconciled store: differences left (at least 1 when the run failed), 0 when clean. */
+    differences?: Gauge<'store_id'>;
   },
 ): Promise<NightlyResult[]> {
   const ops = await ctx.ops();
@@ -69,8 +72,10 @@ export async function runDueReconciliations(
     });
     const r = run.results[0]!;
     out.push({ store_id: s.store_id, date, status: r.status });
-    if (r.status === 'differences' || r.status === 'failed') {
-      const left = r.after ?? r;
+    const dirty = r.status === 'differences' || r.status === 'failed';
+    const left = r.after ?? r;
+    opts.differences?.set({ store_id: s.store_id }, dirty ? Math.max(1, left.differences.length) : 0);
+    if (dirty) {
       opts.mismatches?.inc({ store_id: s.store_id }, Math.max(1, left.differences.length));
       await ops.query(
         `INSERT INTO job_alerts (kind, store_id, local_date, message, details) VALUES ('reconcile_mismatch', $1, $2, $3, $4::jsonb)`,
