@@ -58,7 +58,9 @@ async function up(ctx: ServiceContext, services: LocalService[]): Promise<boolea
   });
   if (ok) {
     console.log('\nConnection settings for applications and tests:');
-    for (const [k, v] of Object.entries(clientEnv(ctx.cfg))) console.log(`  ${k}=${v}`);
+    // Secrets stay in their files under <RS_DATA_DIR>/secrets/; a terminal scrollback is no place for them.
+    for (const [k, v] of Object.entries(clientEnv(ctx.cfg)))
+      console.log(`  ${k}=${/PASSWORD|SECRET|TOKEN/.test(k) ? '(secret, see <RS_DATA_DIR>/secrets/)' : v}`);
   }
   return ok;
 }

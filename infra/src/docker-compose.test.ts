@@ -3,6 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { infraConfigSchema, PG_HQ_DATABASE, PG_USER, repoRoot } from './infra-config.ts';
+import { JETTY_PASSWORDS_FILE } from './registry-credentials.ts';
 
 /**
  * docker-compose.yml cannot run here (no Docker engine), so this keeps it honest against the
@@ -65,5 +66,13 @@ describe('infra/docker-compose.yml', () => {
     const cassVersion = /<artifactId>cassandra-all<\/artifactId>\s*<version>(\d+\.\d+)/.exec(cassPom)?.[1];
     expect(compose.services.cassandra!.image).toBe(`cassandra:${cassVersion}`);
     expect(compose.services['schema-registry']!.image).toMatch(/^confluentinc\/cp-schema-registry:/);
+  });
+
+  it('puts the registry behind basic auth from the users file infra:up writes', () => {
+    const registry = compose.services['schema-registry']! as ComposeService & { volumes?: string[] };
+    expect(registry.environment).toMatchObject({ SCHEMA_REGISTRY_AUTHENTICATION_METHOD: 'BASIC' });
+    expect(registry.environment?.SCHEMA_REGISTRY_OPTS).toContain('java.security.auth.login.config');
+    expect(fs.existsSync(path.join(repoRoot, 'infra/schema-registry/confluent-jaas.conf'))).toBe(true);
+    expect(registry.volumes?.some((v) => v.includes(`secrets/${JETTY_PASSWORDS_FILE}:`))).toBe(true);
   });
 });

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { parseConfig } from '@retail-stream/runtime';
+import { registryClientEnv } from './registry-credentials.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -73,3 +74,5 @@ export function clientEnv(cfg: InfraConfig): Record<string, string> {
     CASSANDRA_LOCAL_DC: CASSANDRA_DC,
   };
 }
+    // Only once infra:up generated them (<RS_DATA_DIR>/secrets/): an open registry needs none.
+    ...registryClientEnv(cfg),

@@ -6,7 +6,14 @@
 import { createClient } from '@clickhouse/client';
 import cassandra from 'cassandra-driver';
 import pg from 'pg';
-import { AvroSerde, createKafka, createLogger, ensureTopics, kafkaConfig } from '@retail-stream/runtime';
+import {
+  AvroSerde,
+  createKafka,
+  createLogger,
+  ensureTopics,
+  kafkaConfig,
+  schemaRegistryConfig,
+} from '@retail-stream/runtime';
 import { clickhouseClientOptions } from '@retail-stream/runtime';
 import { serviceEnv } from './service-env.ts';
 
@@ -54,7 +61,7 @@ const checks: Check[] = [
   {
     name: 'schema-registry',
     run: async () => {
-      const serde = AvroSerde.fromUrl(env.SCHEMA_REGISTRY_URL!);
+      const serde = AvroSerde.fromConfig(schemaRegistryConfig.parse(env));
       const schema = {
         type: 'record',
         name: 'SmokeCheck',

@@ -1,6 +1,7 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avro from 'avsc';
-import { AppError, TransientError, ValidationError } from './errors.ts';
+import { AppError, ConfigError, TransientError, ValidationError } from './errors.ts';
+import type { SchemaRegistryConfig } from './service-config.ts';
 import { bodyOf, frame, readSchemaId } from './wire-format.ts';
 
 export interface SchemaReference {
@@ -32,12 +33,20 @@ export class AvroSerde {
   private readonly types = new Map<number, avro.Type>();
   private readonly pending = new Map<number, Promise<avro.Type>>();
 
-  constructor(readonly registry: SchemaRegistry) {}
+  /**
+   * @param authorization the `Authorization` header value the registry client sends, for callers
+   *   that must reach registry routes the client library does not expose (PUT /config/<subject>).
+   */
+  constructor(
+    readonly registry: SchemaRegistry,
+    readonly authorization?: string,
+  ) {}
 
   static fromUrl(url: string): AvroSerde {
     return new AvroSerde(
       new SchemaRegistry({
-        host: url,
+        host: config.SCHEMA_REGISTRY_URL,
+        ...(auth ? { auth } : {}),
         retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 },
       }),
     );
@@ -50,12 +59,24 @@ export class AvroSerde {
    */
   async register(
     schema: object,
+  /** A registry without authentication (reads, or a registry of a test's own). */
     subject: string,
+    return AvroSerde.fromConfig({ SCHEMA_REGISTRY_URL: url });
+  }
+
+  /** From the service's schemaRegistryConfig: URL and, when the registry wants them, basic-auth credentials. */
+  static fromConfig(config: SchemaRegistryConfig): AvroSerde {
+    const { SCHEMA_REGISTRY_USERNAME: username, SCHEMA_REGISTRY_PASSWORD: password } = config;
+    if ((username === undefined) !== (password === undefined)) {
+      throw new ConfigError(['SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD: set both or neither']);
+    }
+    const auth = username && password ? { username, password } : undefined;
     opts: { references?: SchemaReference[]; compatibility?: keyof typeof COMPATIBILITY } = {},
   ): Promise<number> {
     try {
       const { id } = await this.registry.register(
         { type: SchemaType.AVRO, schema: JSON.stringify(schema), references: opts.references },
+      auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : undefined,
         { subject, compatibility: COMPATIBILITY[opts.compatibility ?? 'BACKWARD'] },
       );
       return id;
@@ -133,3 +154,11 @@ function toSerdeError(err: unknown, what: string): AppError {
   }
   return new TransientError('REGISTRY_UNAVAILABLE', `${what}: ${message}`, err);
 }
+  // Retrying with the same credentials cannot help: stop with the cause named, not as an outage.
+  if (status === 401 || status === 403) {
+    return new AppError(
+      'REGISTRY_UNAUTHENTICATED',
+      `${what}: the registry refused the credentials (${message}); check SCHEMA_REGISTRY_USERNAME/PASSWORD`,
+      { cause: err },
+    );
+  }

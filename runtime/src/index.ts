@@ -11,6 +11,8 @@ export * from './health.ts';
 export * from './ops-routes.ts';
 export * from './http-server.ts';
 export * from './http-errors.ts';
+export * from './http-credentials.ts';
+export * from './http-auth-guards.ts';
 export * from './shutdown.ts';
 export * from './kafka-client.ts';
 export * from './kafka-topics.ts';

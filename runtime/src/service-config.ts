@@ -27,3 +27,10 @@ export const schemaRegistryConfig = z.object({
 export type BaseServiceConfig = z.infer<typeof baseServiceConfig>;
 export type KafkaConfig = z.infer<typeof kafkaConfig>;
 export type SchemaRegistryConfig = z.infer<typeof schemaRegistryConfig>;
+  /**
+   * Basic-auth user for the registry's changes (registering schemas); reads need none unless the
+   * registry says so. Both or neither (AvroSerde.fromConfig checks). The local stack's are in
+   * clientEnv() once `infra:up` generated them.
+   */
+  SCHEMA_REGISTRY_USERNAME: z.string().min(1).optional(),
+  SCHEMA_REGISTRY_PASSWORD: z.string().min(1).optional(),

@@ -34,6 +34,11 @@ export interface RegisterOptions {
   compatibility?: Compatibility;
   /** Defaults to the global fetch. */
   fetch?: typeof fetch;
+  /**
+   * `Authorization` header for the registry's own routes (PUT /config needs the registry's basic
+   * auth once it has users); registerSchemas defaults it to the serde's (AvroSerde.fromConfig).
+   */
+  authorization?: string;
   /** Defaults to `self-contained`. */
   layout?: SchemaLayout;
 }
@@ -90,8 +95,12 @@ export async function lookupAll(options: RegisterOptions): Promise<Record<string
 export async function registerSchemas(
   serde: AvroSerde,
   set: Pick<Catalogue, 'schemas' | 'byFullName' | 'events'>,
-  options: RegisterOptions,
+  registerOptions: RegisterOptions,
 ): Promise<Map<string, RegisteredSchema>> {
+  const options = {
+    ...registerOptions,
+    authorization: registerOptions.authorization ?? serde.authorization,
+  };
   const compatibility = options.compatibility ?? DEFAULT_COMPATIBILITY;
   const registered = new Map<string, RegisteredSchema>();
   for (const item of registrations(set, options.layout)) {
@@ -220,7 +229,11 @@ async function registryRequest(
   try {
     res = await doFetch(url, {
       method,
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', accept: 'application/json' },
+      headers: {
+        'content-type': 'application/vnd.schemaregistry.v1+json',
+        accept: 'application/json',
+        ...(options.authorization ? { authorization: options.authorization } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (err) {

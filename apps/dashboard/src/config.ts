@@ -1,4 +1,4 @@
-import { baseServiceConfig, kafkaConfig } from '@retail-stream/runtime';
+import { baseServiceConfig, basicUsersList, kafkaConfig } from '@retail-stream/runtime';
 import { z } from 'zod';
 
 /** Default group ids of the services that consume (INGEST_GROUP_ID, KPI_*GROUP_ID, SINK_GROUP_ID: a sink's default is its name). */
@@ -46,8 +46,21 @@ export const dashboardConfig = baseServiceConfig.extend(kafkaConfig.shape).exten
   REPORTS_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   /** Store edges whose outbox backlog and relay state are shown (GET <url>/v1/sync/status). */
   STORE_EDGE_URLS: storeEdgeUrls.default([]),
-  /** A terminal bearer token the store edges accept; their /v1 routes all need one. */
+  /**
+   * The read-only monitor token the store edges accept on GET /v1/sync/status only (their
+   * EDGE_MONITOR_TOKENS holds its sha256). Without it every store reads UNAUTHORISED.
+   */
+  STORE_EDGE_MONITOR_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,512}$/, '16-512 printable ASCII characters')
+    .optional(),
+  /** Deprecated: a terminal token (it could also sell); used only when no monitor token is set. */
   STORE_EDGE_TOKEN: z.string().min(1).optional(),
+  /**
+   * `user:scrypt$salt$hash,…` (runtime hashPassword): HTTP basic-auth login for the page and
+   * /api/*. Required when HTTP_HOST is not loopback (the dashboard refuses to start without it).
+   */
+  DASHBOARD_USERS: basicUsersList.optional(),
   STORE_EDGE_TIMEOUT_MS: z.coerce.number().int().positive().default(2_000),
   /**
    * Consumer groups whose lag is shown: by default the services' default group ids (their

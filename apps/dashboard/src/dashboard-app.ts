@@ -1,6 +1,14 @@
 import path from 'node:path';
 import express, { type Express, type Request, type Response } from 'express';
-import { AppError, counter, sendError, TransientError, type Logger } from '@retail-stream/runtime';
+import {
+  AppError,
+  counter,
+  requireLogin,
+  sendError,
+  TransientError,
+  type BasicUser,
+  type Logger,
+} from '@retail-stream/runtime';
 import type { Registry } from 'prom-client';
 import type { PipelineStatus } from './pipeline-status.ts';
 import { reportsProxy } from './reports-proxy.ts';
@@ -11,6 +19,8 @@ export interface DashboardAppDeps {
   logger: Logger;
   metrics: Registry;
   distDir: string;
+  /** Login users (basic auth) for the page and /api/*; none: open (loopback only, see main.ts). */
+  users?: readonly BasicUser[];
   reports: { baseUrl: string; token: string; timeoutMs: number };
   pipeline: () => Promise<PipelineStatus>;
   storeBacklogs: () => Promise<StoreBacklog[]>;
@@ -19,6 +29,8 @@ export interface DashboardAppDeps {
 /** Mounts the dashboard's /api routes and the built web app on the runtime's express app. */
 export function mountDashboard(deps: DashboardAppDeps): void {
   const { app, logger } = deps;
+  // Mounted after the runtime's /healthz, /readyz and /metrics, which stay open for probes.
+  if (deps.users?.length) app.use(requireLogin(deps.users, 'retail-stream dashboard'));
   const pipelineFailures = counter(
     deps.metrics,
     'retail_dashboard_pipeline_failures_total',

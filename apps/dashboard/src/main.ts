@@ -1,4 +1,9 @@
-import { createKafka, createServiceRuntime, loadConfigOrExit } from '@retail-stream/runtime';
+import {
+  assertCredentialsOffLoopback,
+  createKafka,
+  createServiceRuntime,
+  loadConfigOrExit,
+} from '@retail-stream/runtime';
 import { dashboardConfig } from './config.ts';
 import { mountDashboard } from './dashboard-app.ts';
 import { PipelineStatusSource } from './pipeline-status.ts';
@@ -11,6 +16,13 @@ import { checkWebBuild, DEFAULT_DIST_DIR } from './web-assets.ts';
  * and answers /api/pipeline (Kafka admin) and /api/stores/backlog (store edges) itself.
  */
 const config = loadConfigOrExit(dashboardConfig);
+try {
+  // It shows sales and stock of every store: off loopback only behind a login.
+  assertCredentialsOffLoopback(config.HTTP_HOST, !!config.DASHBOARD_USERS, 'DASHBOARD_USERS');
+} catch (err) {
+  process.stderr.write(`dashboard: ${(err as Error).message}\n`);
+  process.exit(78); // EX_CONFIG
+}
 const rt = createServiceRuntime('dashboard', config);
 
 const distDir = config.DASHBOARD_DIST_DIR ?? DEFAULT_DIST_DIR;
@@ -45,6 +57,7 @@ mountDashboard({
   logger: rt.logger,
   metrics: rt.metrics,
   distDir,
+  users: config.DASHBOARD_USERS,
   reports: {
     baseUrl: config.REPORTS_API_URL,
     token: config.REPORTS_API_TOKEN,
@@ -57,7 +70,7 @@ mountDashboard({
   },
   storeBacklogs: () =>
     fetchStoreBacklogs(config.STORE_EDGE_URLS, {
-      token: config.STORE_EDGE_TOKEN,
+      token: config.STORE_EDGE_MONITOR_TOKEN ?? config.STORE_EDGE_TOKEN,
       timeoutMs: config.STORE_EDGE_TIMEOUT_MS,
     }),
 });

@@ -2,8 +2,12 @@ import { z } from 'zod';
 
 export interface StoreBacklog {
   store_id: string;
-  /** ONLINE/OFFLINE/UNKNOWN as the store edge reports its relay; UNREACHABLE when the edge does not answer. */
-  status: 'ONLINE' | 'OFFLINE' | 'UNKNOWN' | 'UNREACHABLE';
+  /**
+   * ONLINE/OFFLINE/UNKNOWN as the store edge reports its relay; UNAUTHORISED when the edge answers
+   * but refuses the dashboard's monitor token (401/403: a configuration problem, the store may be
+   * selling fine); UNREACHABLE when the edge does not answer (or answers something else).
+   */
+  status: 'ONLINE' | 'OFFLINE' | 'UNKNOWN' | 'UNAUTHORISED' | 'UNREACHABLE';
   backlog: number | null;
   oldest_unpublished_age_seconds: number | null;
   last_store_seq: number | null;
@@ -31,9 +35,9 @@ export async function fetchStoreBacklogs(
   const doFetch = opts.fetchImpl ?? fetch;
   return Promise.all(
     targets.map(async ({ storeId, url }): Promise<StoreBacklog> => {
-      const unreachable = (error: string): StoreBacklog => ({
+      const unreachable = (error: string, status: StoreBacklog['status'] = 'UNREACHABLE'): StoreBacklog => ({
         store_id: storeId,
-        status: 'UNREACHABLE',
+        status,
         backlog: null,
         oldest_unpublished_age_seconds: null,
         last_store_seq: null,
@@ -44,6 +48,12 @@ export async function fetchStoreBacklogs(
           headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {},
           signal: AbortSignal.timeout(opts.timeoutMs),
         });
+        if (res.status === 401 || res.status === 403) {
+          const hint = opts.token
+            ? 'the store edge refused the monitor token'
+            : 'no STORE_EDGE_MONITOR_TOKEN';
+          return unreachable(`HTTP ${res.status}: ${hint}`, 'UNAUTHORISED');
+        }
         if (!res.ok) return unreachable(`HTTP ${res.status}`);
         const parsed = syncStatusBody.safeParse(await res.json());
         if (!parsed.success) return unreachable('unexpected sync status body');

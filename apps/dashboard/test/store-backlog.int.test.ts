@@ -60,7 +60,7 @@ afterAll(async () => {
 });
 
 describe('store backlog from the store edges', () => {
-  it('reports an offline relay with its unpublished outbox rows; a dead edge or a bad token as UNREACHABLE', async () => {
+  it('reports an offline relay with its unpublished outbox rows; a dead edge as UNREACHABLE, a bad token as UNAUTHORISED', async () => {
     const barcode = ean13('893999000002');
     await db!.query(
       `INSERT INTO local_catalog (sku, barcode, name, category, brand, price_minor, tax_rate_bp)
@@ -118,6 +118,8 @@ describe('store backlog from the store edges', () => {
       token: 'wrong-token',
       timeoutMs: 2_000,
     });
-    expect(badToken).toMatchObject({ status: 'UNREACHABLE', error: 'HTTP 401', backlog: null });
+    // Refused, not down: the panel must not tell an operator a selling store is unreachable.
+    expect(badToken).toMatchObject({ status: 'UNAUTHORISED', backlog: null });
+    expect(badToken!.error).toMatch(/^HTTP 401/);
   });
 });

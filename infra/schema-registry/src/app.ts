@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { createMetricsRegistry, Health, mountOpsRoutes, type Logger } from '@retail-stream/runtime';
 import { errorHandler, routeNotFound } from './error-handler.ts';
 import { ACCEPTED_BODY_TYPES, MAX_BODY, requireJsonBody } from './http-json.ts';
+import { permanentDeleteGuard, requireCredentials, type RegistryAuthOptions } from './registry-auth.ts';
 import { countRequests, registerStoreGauges } from './registry-metrics.ts';
 import type { RegistryStore } from './registry-store.ts';
 import { routes } from './routes.ts';
@@ -16,6 +17,10 @@ export interface AppOptions {
   metrics?: Registry;
   /** Drives /readyz; an app without one is ready as long as it exists. */
   health?: Health;
+  /** Basic-auth users; without any, the API is open (tests on loopback). */
+  auth?: RegistryAuthOptions;
+  /** Hard deletes are refused unless true. */
+  allowPermanentDelete?: boolean;
 }
 
 /** The HTTP face of a store: ops endpoints, Confluent's API, Confluent-shaped errors. No listening here. */
@@ -28,6 +33,8 @@ export function createApp(options: AppOptions): express.Express {
   app.set('etag', false);
   app.use(countRequests(metrics));
   mountOpsRoutes(app, { metrics, health: options.health ?? new Health() });
+  app.use(requireCredentials(options.auth ?? { users: [], reads: false }));
+  app.use(permanentDeleteGuard(options.allowPermanentDelete ?? false));
   app.use(requireJsonBody);
   app.use(express.json({ limit: MAX_BODY, type: ACCEPTED_BODY_TYPES }));
   app.use(routes(options.store));

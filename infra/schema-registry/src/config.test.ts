@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '@retail-stream/runtime';
+import { ConfigError, hashPassword } from '@retail-stream/runtime';
 import { loadRegistryConfig } from './config.ts';
 
 describe('registry config', () => {
@@ -34,5 +34,18 @@ describe('registry config', () => {
       'SCHEMA_REGISTRY_DEFAULT_COMPATIBILITY',
       'SCHEMA_REGISTRY_PORT',
     ]);
+  });
+
+  it('refuses a registry bound off loopback without users, and takes hashed users', () => {
+    expect(() =>
+      loadRegistryConfig({ SCHEMA_REGISTRY_DATA_DIR: '/d', SCHEMA_REGISTRY_HOST: '0.0.0.0' }),
+    ).toThrow(/SCHEMA_REGISTRY_AUTH_USERS: required when SCHEMA_REGISTRY_HOST/);
+    const cfg = loadRegistryConfig({
+      SCHEMA_REGISTRY_DATA_DIR: '/d',
+      SCHEMA_REGISTRY_HOST: '0.0.0.0',
+      SCHEMA_REGISTRY_AUTH_USERS: `admin:${hashPassword('pw')}`,
+    });
+    expect(cfg.auth.users.map((u) => u.username)).toEqual(['admin']);
+    expect(cfg).toMatchObject({ allowPermanentDelete: false, auth: { reads: false } });
   });
 });

@@ -19,7 +19,8 @@ let registry: RunningRegistry;
 
 async function start(): Promise<RunningRegistry> {
   return startRegistry(
-    { port: 0, host: '127.0.0.1', dataDir, defaultCompatibility: 'BACKWARD' },
+    // Hard deletes are off by default; this suite checks Confluent's behaviour of them.
+    { port: 0, host: '127.0.0.1', dataDir, defaultCompatibility: 'BACKWARD', allowPermanentDelete: true },
     { logger: createLogger({ service: 'schema-registry-test', level: 'silent' }) },
   );
 }

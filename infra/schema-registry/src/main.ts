@@ -28,7 +28,13 @@ try {
   // (in-flight requests finish) and then the log loses nothing.
   shutdown.onShutdown('http server and event log', () => registry.close(), 'stop-intake');
   logger.info(
-    { url: registry.url, defaultCompatibility: config.defaultCompatibility },
+    {
+      url: registry.url,
+      defaultCompatibility: config.defaultCompatibility,
+      authUsers: config.auth.users.map((u) => u.username),
+      authReads: config.auth.reads,
+      allowPermanentDelete: config.allowPermanentDelete,
+    },
     'schema registry listening',
   );
 } catch (err) {

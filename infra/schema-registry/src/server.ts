@@ -31,7 +31,8 @@ export interface RegistryDeps {
  * through here, so the test exercises the real startup path, restart included.
  */
 export async function startRegistry(
-  config: Pick<RegistryConfig, 'port' | 'host' | 'dataDir' | 'defaultCompatibility'>,
+  config: Pick<RegistryConfig, 'port' | 'host' | 'dataDir' | 'defaultCompatibility'> &
+    Partial<Pick<RegistryConfig, 'auth' | 'allowPermanentDelete'>>,
   deps: RegistryDeps,
 ): Promise<RunningRegistry> {
   const { logger } = deps;
@@ -48,7 +49,14 @@ export async function startRegistry(
     logger.info({ dataDir: config.dataDir, events: events.length, ...store.stats() }, 'event log replayed');
     const health = deps.health ?? new Health();
     const metrics = deps.metrics ?? createMetricsRegistry(SERVICE, { defaultMetrics: false });
-    const app = createApp({ store, logger, metrics, health });
+    const app = createApp({
+      store,
+      logger,
+      metrics,
+      health,
+      auth: config.auth,
+      allowPermanentDelete: config.allowPermanentDelete,
+    });
     const { server, port } = await listen(app, config.port, config.host).catch(
       (err: NodeJS.ErrnoException) => {
         throw new AppError(

@@ -1,8 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { hashPassword } from '@retail-stream/runtime';
 import { HOST, repoRoot, type InfraConfig } from '../infra-config.ts';
 import { InfraError } from '../infra-error.ts';
 import { isAlive, readPid, spawnDetached, stopPid } from '../process-control.ts';
+import { ensureRegistryPassword, REGISTRY_USER } from '../registry-credentials.ts';
 import { logDir, serviceDir, type LocalService, type ServiceContext } from '../service.ts';
 
 /**
@@ -70,6 +72,7 @@ export const schemaRegistryService: LocalService = {
     const p = paths(cfg);
     fs.mkdirSync(p.data, { recursive: true });
     fs.mkdirSync(logDir(cfg), { recursive: true });
+    ensureRegistryPassword(cfg);
   },
 
   async start({ cfg }: ServiceContext) {
@@ -85,6 +88,8 @@ export const schemaRegistryService: LocalService = {
         SCHEMA_REGISTRY_PORT: String(cfg.SCHEMA_REGISTRY_PORT),
         SCHEMA_REGISTRY_HOST: HOST,
         SCHEMA_REGISTRY_DATA_DIR: p.data,
+        // Changes need basic auth; the registry only ever sees the hash (a fresh salt each start).
+        SCHEMA_REGISTRY_AUTH_USERS: `${REGISTRY_USER}:${hashPassword(ensureRegistryPassword(cfg))}`,
       },
     });
   },

@@ -10,7 +10,7 @@ import {
   gatewayWorld,
   KafkaFaults,
   postBatch,
-  REGISTRY_URL,
+  ENDPOINTS,
   startGateway,
   statusesOf,
   uniqueStoreId,
@@ -25,7 +25,7 @@ const MAX_BODY = 64 * 1024;
 let world: GatewayWorld;
 let gw: InProcessGateway;
 let collector: TopicCollector;
-const serde = AvroSerde.fromUrl(REGISTRY_URL);
+const serde = AvroSerde.fromConfig(ENDPOINTS.registry);
 
 beforeAll(async () => {
   world = await gatewayWorld();

@@ -58,7 +58,7 @@ export function createIngestGateway(deps: IngestGatewayDeps): IngestGateway {
   });
   pool.on('error', (err) => logger.warn({ err }, 'idle database connection failed'));
 
-  const serde = AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL);
+  const serde = AvroSerde.fromConfig(config);
   let schemaIds: Record<string, number> | undefined;
   const sink = new KafkaSink({
     kafka: deps.kafka ?? createKafka(config, 'ingest-gateway', logger),

@@ -75,7 +75,7 @@ export function gatewayTestEnv(topic: string, schema: string, overrides: Record<
     PG_URL,
     GATEWAY_PG_SCHEMA: schema,
     KAFKA_BROKERS: ENDPOINTS.kafkaBrokers,
-    SCHEMA_REGISTRY_URL: REGISTRY_URL,
+    ...ENDPOINTS.registry,
     GATEWAY_TOPIC: topic,
     GATEWAY_REGISTER_SCHEMAS: 'true',
     GATEWAY_KEY_CACHE_TTL_MS: '300',

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
 import { AvroSerde, cpuSeconds, ensureTopics, rssMiB } from '@retail-stream/runtime';
-import { uniqueName } from '@retail-stream/runtime/testing';
+import { registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
 import { registerAll } from '@retail-stream/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -48,7 +48,9 @@ function say(msg: string): void {
 say(
   `relay bench: ${total.toLocaleString('en')} SaleRecorded events, batch ${args.batch}, store ${storeId}, topic ${topic}${args['node-args'] ? `, node ${args['node-args']}` : ''}`,
 );
-await registerAll(AvroSerde.fromUrl(env.SCHEMA_REGISTRY_URL!), { registryUrl: env.SCHEMA_REGISTRY_URL! });
+await registerAll(AvroSerde.fromConfig(registryConfigOf(env.SCHEMA_REGISTRY_URL!, env)), {
+  registryUrl: env.SCHEMA_REGISTRY_URL!,
+});
 await ensureTopics(brokers, [{ topic, numPartitions: 3 }]);
 await prepareStoreDatabase(env.PG_URL!, storeId);
 const db = new pg.Pool({ connectionString: storeDatabaseUrl(env.PG_URL!, storeId), max: 2 });
@@ -85,7 +87,7 @@ const relay = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join
     STORE_ID: storeId,
     PG_URL: env.PG_URL!,
     KAFKA_BROKERS: env.KAFKA_BROKERS!,
-    SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL!,
+    ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
     RELAY_TOPIC: topic,
     RELAY_BATCH_SIZE: args.batch,
     OPS_PORT: '0',

@@ -31,7 +31,7 @@ import {
   freePort,
   insertOutbox,
   PG_URL,
-  REGISTRY_URL,
+  REGISTRY,
   registerCatalogue,
   testRelayEnv,
   TopicCollector,
@@ -48,7 +48,7 @@ import { startOutboxRelay, type OutboxRelayService } from './relay-service.ts';
  * HttpPublisher as its Publisher, exactly what RELAY_SYNC_PROTOCOL=http wires.
  */
 
-const serde = AvroSerde.fromUrl(REGISTRY_URL);
+const serde = AvroSerde.fromConfig(REGISTRY);
 const gatewaySchema = uniqueName('gw_relay_test').replace(/-/g, '_');
 const cleanup: (() => Promise<unknown>)[] = [];
 let topic: string;
@@ -83,7 +83,7 @@ async function startGateway(
     PG_URL,
     GATEWAY_PG_SCHEMA: gatewaySchema,
     KAFKA_BROKERS: ENV.KAFKA_BROKERS,
-    SCHEMA_REGISTRY_URL: REGISTRY_URL,
+    ...REGISTRY,
     GATEWAY_TOPIC: topic,
     LOG_LEVEL: 'error',
   });

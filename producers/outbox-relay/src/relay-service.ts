@@ -79,7 +79,7 @@ export async function startOutboxRelay(deps: RelayServiceDeps): Promise<OutboxRe
     }
   }
 
-  const serde = AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL);
+  const serde = AvroSerde.fromConfig(config);
   const schemaIds = new SchemaIdCache({
     registryUrl: config.SCHEMA_REGISTRY_URL,
     db: pool,

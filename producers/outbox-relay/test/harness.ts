@@ -9,6 +9,7 @@ import {
   deleteTestTopic,
   freePort,
   KafkaNetworkFaults,
+  registryConfigOf,
   ServiceProcess,
   startInProcess,
   testPgDatabase,
@@ -29,6 +30,8 @@ export const ENV = serviceEnv();
 export const BROKERS = ENV.KAFKA_BROKERS!.split(',');
 export const REGISTRY_URL = ENV.SCHEMA_REGISTRY_URL!;
 export const PG_URL = ENV.PG_URL!;
+/** The registry URL with the stack's credentials (registering needs them once the registry has users). */
+export const REGISTRY = registryConfigOf(REGISTRY_URL, ENV);
 export const PACKAGE_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const REPO_ROOT = path.resolve(PACKAGE_DIR, '../..');
 
@@ -122,8 +125,9 @@ export async function relayStatusRow(db: pg.Pool, storeId: string) {
 let registered: Promise<Record<string, number>> | undefined;
 /** Registers the catalogue once per process (idempotent on the registry). */
 export function registerCatalogue(url = REGISTRY_URL): Promise<Record<string, number>> {
-  if (url !== REGISTRY_URL) return registerAll(AvroSerde.fromUrl(url), { registryUrl: url });
-  registered ??= registerAll(AvroSerde.fromUrl(url), { registryUrl: url });
+  const serde = AvroSerde.fromConfig(registryConfigOf(url, ENV));
+  if (url !== REGISTRY_URL) return registerAll(serde, { registryUrl: url });
+  registered ??= registerAll(serde, { registryUrl: url });
   return registered;
 }
 
@@ -193,7 +197,7 @@ export function testRelayEnv(
     STORE_ID: storeId,
     PG_URL,
     KAFKA_BROKERS: ENV.KAFKA_BROKERS!,
-    SCHEMA_REGISTRY_URL: REGISTRY_URL,
+    ...REGISTRY,
     RELAY_TOPIC: topic,
     RELAY_BATCH_SIZE: '500',
     RELAY_POLL_INTERVAL_MS: '500',

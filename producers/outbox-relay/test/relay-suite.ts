@@ -8,7 +8,7 @@ import { checkDelivery, type DeliveryReport } from './delivery-check.ts';
 import {
   decodeAll,
   publishedState,
-  REGISTRY_URL,
+  REGISTRY,
   registerCatalogue,
   setupStoreAndTopic,
   startRelay,
@@ -41,7 +41,7 @@ export interface RelaySuite {
  */
 export function useRelaySuite(): RelaySuite {
   const cleanup: Cleanup = [];
-  const serde = AvroSerde.fromUrl(REGISTRY_URL);
+  const serde = AvroSerde.fromConfig(REGISTRY);
   beforeAll(async () => {
     await registerCatalogue();
   });

@@ -34,6 +34,11 @@ export const storeEdgeConfig = baseServiceConfig.extend({
   EDGE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** terminal_id:sha256hex(token), comma separated; several entries per terminal allow token rotation. */
   EDGE_TERMINAL_TOKENS: terminalTokens,
+  /**
+   * monitor_id:sha256hex(token), comma separated: read-only tokens (the HQ dashboard's) allowed
+   * only on GET /v1/sync/status; any other route answers 403 to them.
+   */
+  EDGE_MONITOR_TOKENS: terminalTokens.optional(),
   EDGE_CUSTOMER_HMAC_KEY: z.string().min(32, 'at least 32 characters'),
   /** `fake` (tests and demos) or a real provider; required, no default (payment-provider-config.ts). */
   EDGE_PAYMENT_PROVIDER: paymentProviderSetting,

@@ -92,7 +92,7 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
   v1.use(traceContext());
   v1.use(requestMetrics(metrics));
   v1.use(qrCallbackRoutes(pool, services, config.EDGE_BODY_LIMIT_BYTES));
-  v1.use(requireTerminal(config.EDGE_TERMINAL_TOKENS));
+  v1.use(requireTerminal(config.EDGE_TERMINAL_TOKENS, config.EDGE_MONITOR_TOKENS));
   v1.use(express.json({ limit: config.EDGE_BODY_LIMIT_BYTES }));
   v1.use(transactionRoutes(pool, services, salesFinalized));
   v1.use(paymentRoutes(pool, services));

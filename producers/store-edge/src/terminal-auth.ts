@@ -46,19 +46,43 @@ declare module 'express-serve-static-core' {
   interface Request {
     /** Set by requireTerminal: the terminal named by the bearer token (never taken from the body). */
     terminalId?: string;
+    /** Set instead of terminalId for a monitor token (read-only: GET /v1/sync/status only). */
+    monitorId?: string;
   }
 }
 
-export function requireTerminal(tokens: readonly TerminalToken[]) {
+/**
+ * What a monitor token (EDGE_MONITOR_TOKENS, e.g. the HQ dashboard's) may do: read the sync
+ * status, nothing else. Matched on the path inside /v1, so no route added later is open to it.
+ */
+const MONITOR_ROUTES = new Set(['GET /sync/status']);
+
+/**
+ * Every /v1 route needs a terminal token; a monitor token is accepted only on MONITOR_ROUTES and
+ * answers 403 anywhere else (it authenticated, it is just not allowed), so it can never sell.
+ */
+export function requireTerminal(tokens: readonly TerminalToken[], monitors: readonly TerminalToken[] = []) {
   const byHash = tokenIndex(tokens);
+  const monitorsByHash = tokenIndex(monitors);
   return (req: Request, res: Response, next: NextFunction): void => {
-    const terminalId = authenticateTerminal(req.get('authorization'), byHash);
-    if (!terminalId) {
-      res.setHeader('WWW-Authenticate', 'Bearer realm="store-edge"');
-      next(new Refusal('UNAUTHENTICATED', 'a valid terminal bearer token is required'));
+    const authorization = req.get('authorization');
+    const terminalId = authenticateTerminal(authorization, byHash);
+    if (terminalId) {
+      req.terminalId = terminalId;
+      next();
       return;
     }
-    req.terminalId = terminalId;
-    next();
+    const monitorId = authenticateTerminal(authorization, monitorsByHash);
+    if (monitorId) {
+      if (!MONITOR_ROUTES.has(`${req.method} ${req.path}`)) {
+        next(new Refusal('MONITOR_SCOPE_FORBIDDEN', 'a monitor token may only read GET /v1/sync/status'));
+        return;
+      }
+      req.monitorId = monitorId;
+      next();
+      return;
+    }
+    res.setHeader('WWW-Authenticate', 'Bearer realm="store-edge"');
+    next(new Refusal('UNAUTHENTICATED', 'a valid terminal bearer token is required'));
   };
 }

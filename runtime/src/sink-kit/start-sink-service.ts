@@ -74,7 +74,7 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
         name: spec.name,
         label: spec.label,
         store,
-        serde: AvroSerde.fromUrl(cfg.SCHEMA_REGISTRY_URL),
+        serde: AvroSerde.fromConfig(cfg),
         deadLetters,
         metrics,
         logger,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SchemaRegistryConfig } from '../service-config.ts';
 
 /**
  * The local services as tests reach them. Built from `serviceEnv()` of @retail-stream/infra (the
@@ -13,6 +14,8 @@ export interface TestEndpoints {
   readonly kafkaBrokers: string;
   readonly brokers: string[];
   readonly registryUrl: string;
+  /** URL plus the registry credentials when the stack has them: for AvroSerde.fromConfig. */
+  readonly registry: SchemaRegistryConfig;
   readonly pgUrl: string;
   readonly clickhouseUrl: string;
 }
@@ -41,6 +44,9 @@ export function testEndpoints(env: Record<string, string | undefined>): TestEndp
     get registryUrl() {
       return need('SCHEMA_REGISTRY_URL', /^https?:\/\//);
     },
+    get registry(): SchemaRegistryConfig {
+      return registryConfigOf(need('SCHEMA_REGISTRY_URL', /^https?:\/\//), env);
+    },
     // An empty URL would make pg fall back to port 5432: the system cluster tests must never touch.
     get pgUrl() {
       return need('PG_URL', /^postgres(ql)?:\/\//);
@@ -49,6 +55,14 @@ export function testEndpoints(env: Record<string, string | undefined>): TestEndp
       return need('CLICKHOUSE_URL', /^https?:\/\//);
     },
   };
+}
+
+/** A registry at `url` (the shared one, or a test's own) with the stack's credentials, if any. */
+export function registryConfigOf(url: string, env: Record<string, string | undefined>): SchemaRegistryConfig {
+  const { SCHEMA_REGISTRY_USERNAME, SCHEMA_REGISTRY_PASSWORD } = env;
+  return SCHEMA_REGISTRY_USERNAME && SCHEMA_REGISTRY_PASSWORD
+    ? { SCHEMA_REGISTRY_URL: url, SCHEMA_REGISTRY_USERNAME, SCHEMA_REGISTRY_PASSWORD }
+    : { SCHEMA_REGISTRY_URL: url };
 }
 
 /** The package a test file belongs to (nearest package.json) and the repository root (the workspaces one). */

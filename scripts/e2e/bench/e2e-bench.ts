@@ -301,7 +301,10 @@ async function main(): Promise<void> {
         };
       };
       const post = async (what: 'offline' | 'online') => {
-        const res = await fetch(`${host}/control/stores/${store}/${what}`, { method: 'POST' });
+        const res = await fetch(`${host}/control/stores/${store}/${what}`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${run.secrets.hostControlToken}` },
+        });
         if (!res.ok) throw new Error(`host ${what}: HTTP ${res.status}`);
       };
       await post('offline');

@@ -97,7 +97,7 @@ const summary = async (states: readonly ChildState[]): Promise<string | undefine
   }
   const [hq, sim, national] = await Promise.all([
     getJson<Status>(`http://127.0.0.1:${p.reports}/v1/status`, secrets.reportsToken),
-    getJson<SimStatus>(`http://127.0.0.1:${p.simulator}/api/status`),
+    getJson<SimStatus>(`http://127.0.0.1:${p.simulator}/api/status`, secrets.simControlToken),
     getJson<NationalStatus>(`http://127.0.0.1:${p.nationalSyncOps}/v1/national-sync/status`),
   ]);
   const byStatus = (status: string) =>
@@ -127,7 +127,7 @@ const lines = [
   '',
   `retail-stream demo: ${stores} stores x ${terminals} tills selling ~${rate} sales/s`,
   dashboard ? `  dashboard          http://127.0.0.1:${p.dashboard}` : undefined,
-  `  simulator control  http://127.0.0.1:${p.simulator}`,
+  `  simulator control  http://127.0.0.1:${p.simulator}/#token=${secrets.simControlToken}`,
   `  reports API        http://127.0.0.1:${p.reports}/v1/status  (Authorization: Bearer ${secrets.reportsToken})`,
   `  metrics            http://127.0.0.1:{${p.storeHostOps}..${p.nationalSyncOps}}/metrics (stores, ingest, kpi, sink-pg, sink-ch, sink-cass, national sync)`,
   `  national sync      http://127.0.0.1:${p.nationalSyncOps}/v1/national-sync/status  (retail sync status; the mock authority on :${p.nationalMock})`,

@@ -94,7 +94,7 @@ export class SinkTestBed {
     this.teardowns.add(topics, (t) => t.drop());
     [this.topic, this.dlqTopic] = [topics.enriched, topics.dlq];
     this.teardowns.push(() => deleteTestGroups(this.brokers, [...this.groups]));
-    this.serde = AvroSerde.fromUrl(this.endpoints.registryUrl);
+    this.serde = AvroSerde.fromConfig(this.endpoints.registry);
     this.ids = await registerAll(this.serde, { registryUrl: this.endpoints.registryUrl });
     this.producer = this.teardowns.add(await TestProducer.connect(this.brokers, 'cs-sink-test'), (p) =>
       p.close(),

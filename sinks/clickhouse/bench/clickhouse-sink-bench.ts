@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
 import { cpuSeconds, ensureTopics, rssMiB, seededRandom } from '@retail-stream/runtime';
-import { freePort, uniqueName } from '@retail-stream/runtime/testing';
+import { freePort, registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { Kafka, logLevel } from 'kafkajs';
@@ -126,7 +126,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', path.join(packageDir, 
   env: {
     PATH: process.env.PATH ?? '',
     KAFKA_BROKERS: brokers.join(','),
-    SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL!,
+    ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
     CLICKHOUSE_URL: chUrl,
     CLICKHOUSE_DATABASE: sinkDb,
     SINK_GROUP_ID: uniqueName('chsink-bench'),

@@ -70,7 +70,7 @@ export async function salesTotalsByStore(
 // ── Kafka input ───────────────────────────────────────────────────────────────────────────────
 
 let ids: Promise<Record<string, number>> | undefined;
-const serde = AvroSerde.fromUrl(REGISTRY_URL);
+const serde = AvroSerde.fromConfig(ENDPOINTS.registry);
 
 /** Registry ids of the catalogue's schemas (registered once; idempotent). */
 export function schemaIds(): Promise<Record<string, number>> {
@@ -126,7 +126,7 @@ export function sinkEnv(
 ): Record<string, string> {
   return {
     KAFKA_BROKERS: ENDPOINTS.kafkaBrokers,
-    SCHEMA_REGISTRY_URL: REGISTRY_URL,
+    ...ENDPOINTS.registry,
     CLICKHOUSE_URL,
     CLICKHOUSE_DATABASE: db,
     SINK_GROUP_ID: uniqueName('chsink-group'),

@@ -100,7 +100,7 @@ export class SyncTestBed {
     this.teardowns.add(topics, (t) => t.drop());
     [this.topic, this.dlqTopic] = [topics.enriched, topics.dlq];
     this.teardowns.push(() => deleteTestGroups(this.brokers, [this.groupId]));
-    this.serde = AvroSerde.fromUrl(this.endpoints.registryUrl);
+    this.serde = AvroSerde.fromConfig(this.endpoints.registry);
     this.ids = await registerAll(this.serde, { registryUrl: this.endpoints.registryUrl });
     this.producer = this.teardowns.add(await TestProducer.connect(this.brokers, 'np-sync-test'), (p) =>
       p.close(),

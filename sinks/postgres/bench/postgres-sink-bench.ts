@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
 import { AvroSerde, cpuSeconds, ensureTopics, rssMiB, seededRandom } from '@retail-stream/runtime';
-import { uniqueName } from '@retail-stream/runtime/testing';
+import { registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
 import { posEventRecord, registerAll, type StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { Kafka, logLevel, type Message } from 'kafkajs';
@@ -80,7 +80,7 @@ console.log(
 );
 
 // ── preload the topic ─────────────────────────────────────────────────────────
-const serde = AvroSerde.fromUrl(env.SCHEMA_REGISTRY_URL!);
+const serde = AvroSerde.fromConfig(registryConfigOf(env.SCHEMA_REGISTRY_URL!, env));
 const ids = await registerAll(serde, { registryUrl: env.SCHEMA_REGISTRY_URL! });
 await ensureTopics(brokers, [{ topic, numPartitions: Number(args.partitions) }]);
 const kafka = new Kafka({ clientId: 'pgsink-bench', brokers, logLevel: logLevel.NOTHING });
@@ -111,7 +111,7 @@ const sumEvents = async (schema: string) =>
     env: {
       PATH: process.env.PATH ?? '',
       KAFKA_BROKERS: env.KAFKA_BROKERS!,
-      SCHEMA_REGISTRY_URL: env.SCHEMA_REGISTRY_URL!,
+      ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
       PG_URL,
       HQ_PG_SCHEMA: schemas.sink,
       SINK_EVENTS_TOPIC: topic,

@@ -150,7 +150,7 @@ export interface Encoder {
 }
 
 export async function createEncoder(): Promise<Encoder> {
-  const serde = AvroSerde.fromUrl(REGISTRY_URL);
+  const serde = AvroSerde.fromConfig(ENDPOINTS.registry);
   const ids = await registerAll(serde, { registryUrl: REGISTRY_URL });
   return {
     serde,
@@ -200,7 +200,7 @@ export function spawnSink(env: Record<string, string>): ServiceProcess {
     MAIN,
     {
       KAFKA_BROKERS: ENDPOINTS.kafkaBrokers,
-      SCHEMA_REGISTRY_URL: REGISTRY_URL,
+      ...ENDPOINTS.registry,
       PG_URL,
       LOG_LEVEL: 'warn',
       SHUTDOWN_TIMEOUT_S: '20',

@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { serviceEnv } from '@retail-stream/infra';
 import { AvroSerde, cpuSeconds, ensureTopics, rssMiB, seededRandom } from '@retail-stream/runtime';
-import { freePort, uniqueName } from '@retail-stream/runtime/testing';
+import { freePort, registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
 import { eventSchema, posEventRecord, registerAll } from '@retail-stream/schemas';
 import { FACTORY_PRODUCTS, StoreEventFactory } from '@retail-stream/schemas/testing';
 import { Kafka, logLevel, type Message } from 'kafkajs';
@@ -53,7 +53,7 @@ const say = (msg: string) => process.stdout.write(`${msg}\n`);
 say(
   `ingest bench: ${total.toLocaleString('en')} SaleRecorded events, ${storeCount} stores, ${partitions} partitions`,
 );
-const serde = AvroSerde.fromUrl(registryUrl);
+const serde = AvroSerde.fromConfig(registryConfigOf(registryUrl, env));
 const ids = await registerAll(serde, { registryUrl });
 await ensureTopics(brokers, [{ topic: topics.INGEST_INPUT_TOPIC, numPartitions: partitions }]);
 
@@ -161,7 +161,7 @@ const child = spawn(
       ...process.env,
       ...topics,
       KAFKA_BROKERS: brokers.join(','),
-      SCHEMA_REGISTRY_URL: registryUrl,
+      ...registryConfigOf(registryUrl, env),
       INGEST_GROUP_ID: groupId,
       INGEST_FAST_ENCODE: args['slow-encode'] ? 'false' : 'true',
       OPS_PORT: String(opsPort),

@@ -17,8 +17,7 @@ const kafka = createKafka(config, PROCESSOR_NAME, rt.logger);
 // Consumer stop waits for the batch in flight, whose transaction (outputs + state + offsets) commits.
 await runService(
   rt,
-  (deps) =>
-    startIngestProcessor({ ...deps, config, kafka, serde: AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL) }),
+  (deps) => startIngestProcessor({ ...deps, config, kafka, serde: AvroSerde.fromConfig(config) }),
   {
     name: 'ingest processor',
     opsPort: config.OPS_PORT,

@@ -29,7 +29,7 @@ const args = parseCliOrExit({
 });
 const config = loadConfigOrExit(ingestConfig);
 const logger = createLogger({ service: 'publish-refs', level: 'warn' });
-const serde = AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL);
+const serde = AvroSerde.fromConfig(config);
 const ids =
   args.register || config.INGEST_REGISTER_SCHEMAS
     ? await registerAll(serde, { registryUrl: config.SCHEMA_REGISTRY_URL })

@@ -45,7 +45,7 @@ export interface IngestTestBed {
  */
 export function useIngestTestBed(overrides: Record<string, string> = {}): IngestTestBed {
   const config = testConfig(overrides);
-  const serde = AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL);
+  const serde = AvroSerde.fromConfig(config);
   // Registered first, run last: the topics and the group go once everything using them stopped.
   const teardowns = new Teardowns({ ignoreErrors: true });
   teardowns.push(

@@ -28,7 +28,7 @@ export function testConfig(overrides: Record<string, string> = {}): IngestConfig
   const name = uniqueName('ingest-it');
   return parseConfig(ingestConfig, {
     KAFKA_BROKERS: endpoints.kafkaBrokers,
-    SCHEMA_REGISTRY_URL: endpoints.registryUrl,
+    ...endpoints.registry,
     LOG_LEVEL: 'warn',
     INGEST_GROUP_ID: `${name}-group`,
     ...ingestTopicNames(name),
@@ -75,7 +75,7 @@ export async function startProcessor(c: IngestConfig, name = 'a'): Promise<Runni
       startIngestProcessor({
         config: c,
         kafka: createKafka(c, `ingest-test-${name}`, logger),
-        serde: AvroSerde.fromUrl(c.SCHEMA_REGISTRY_URL),
+        serde: AvroSerde.fromConfig(c),
         logger,
         metrics,
         onFatal,

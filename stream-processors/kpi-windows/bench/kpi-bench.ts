@@ -12,7 +12,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
 import { AvroSerde, rssMiB, seededRandom } from '@retail-stream/runtime';
-import { createTestTopic, deleteTestTopic, uniqueName } from '@retail-stream/runtime/testing';
+import {
+  createTestTopic,
+  deleteTestTopic,
+  registryConfigOf,
+  uniqueName,
+} from '@retail-stream/runtime/testing';
 import { registerAll } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
@@ -28,7 +33,7 @@ const kafka = new Kafka({ clientId: 'kpi-bench', brokers, logLevel: logLevel.NOT
 const zones = ['Asia/Ho_Chi_Minh', 'Asia/Bangkok', 'Asia/Kolkata', 'America/New_York'];
 
 async function preload(topic: string): Promise<void> {
-  const serde = AvroSerde.fromUrl(registryUrl);
+  const serde = AvroSerde.fromConfig(registryConfigOf(registryUrl, env));
   const ids = await registerAll(serde, { registryUrl });
   const producer = kafka.producer({
     idempotent: true,
@@ -143,7 +148,7 @@ async function main(): Promise<void> {
         env: {
           PATH: process.env.PATH ?? '',
           KAFKA_BROKERS: env.KAFKA_BROKERS!,
-          SCHEMA_REGISTRY_URL: registryUrl,
+          ...registryConfigOf(registryUrl, env),
           LOG_LEVEL: 'warn',
           KPI_INPUT_TOPIC: input,
           ...names,

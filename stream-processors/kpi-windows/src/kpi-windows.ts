@@ -30,7 +30,7 @@ export interface KpiWindows extends RunningService {
  */
 export async function startKpiWindows(deps: KpiWindowsDeps): Promise<KpiWindows> {
   const { config } = deps;
-  const serde = AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL);
+  const serde = AvroSerde.fromConfig(config);
   await ensureKpiTopics(config, deps.kafka);
   const schema = await kpiSchema(config, serde);
   const stageDeps = {

@@ -16,7 +16,7 @@ export async function recomputeWindows(
   onRead?: (records: number) => void,
 ): Promise<RecomputeSummary> {
   const config = parseConfig(kpiConfig, env);
-  const serde = AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL);
+  const serde = AvroSerde.fromConfig(config);
   const schema = await kpiSchema(config, serde);
   return runRecompute({
     config,

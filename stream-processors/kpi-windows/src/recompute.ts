@@ -12,7 +12,7 @@ const config = loadConfigOrExit(kpiConfig);
 const logger = createLogger({ service: 'kpi-recompute', level: config.LOG_LEVEL });
 try {
   const args = parseRecomputeArgs(process.argv.slice(2));
-  const serde = AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL);
+  const serde = AvroSerde.fromConfig(config);
   const schema = await kpiSchema(config, serde);
   const summary = await runRecompute({
     config,

@@ -27,7 +27,7 @@ import { recomputeExact, type ExactWindow } from '../src/recompute-exact.ts';
 export const { packageDir: PACKAGE_DIR } = packageDirs(import.meta.url);
 export const ENDPOINTS = testEndpoints(serviceEnv());
 export const { brokers: BROKERS, registryUrl: REGISTRY_URL } = ENDPOINTS;
-export const serde = AvroSerde.fromUrl(REGISTRY_URL);
+export const serde = AvroSerde.fromConfig(ENDPOINTS.registry);
 export const TZ = 'Asia/Ho_Chi_Minh';
 
 let registered: Promise<Record<string, number>> | undefined;
@@ -103,7 +103,7 @@ async function setupKpi(
   });
   const env = {
     KAFKA_BROKERS: ENDPOINTS.kafkaBrokers,
-    SCHEMA_REGISTRY_URL: REGISTRY_URL,
+    ...ENDPOINTS.registry,
     LOG_LEVEL: 'warn',
     KPI_INPUT_TOPIC: topics.in,
     KPI_OUTPUT_TOPIC: topics.out,

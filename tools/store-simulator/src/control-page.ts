@@ -1,4 +1,9 @@
-/** The simulator's built-in control page: plain HTML and fetch against /api/*, no build step. */
+/**
+ * The simulator's built-in control page: plain HTML and fetch against /api/*, no build step.
+ * The API token comes in the URL fragment (`/#token=…`, printed by the demo): a fragment is never
+ * sent to a server or written to its access log. The page moves it to sessionStorage (this tab
+ * only), removes it from the address bar, and sends it as `Authorization: Bearer`.
+ */
 export const CONTROL_PAGE = `<!doctype html>
 <html lang="en">
 <head>
@@ -27,10 +32,16 @@ export const CONTROL_PAGE = `<!doctype html>
 <table id="stores"><thead><tr><th>store</th><th>name</th><th>tills</th><th>open</th><th>link to HQ</th><th></th></tr></thead><tbody></tbody></table>
 <script>
 const $ = (id) => document.getElementById(id);
+const fromUrl = new URLSearchParams(location.hash.slice(1)).get('token');
+if (fromUrl) { sessionStorage.setItem('sim-token', fromUrl); history.replaceState(null, '', location.pathname); }
+const token = sessionStorage.getItem('sim-token');
 async function call(method, path, body) {
-  const res = await fetch(path, { method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+  const headers = { 'content-type': 'application/json' };
+  if (token) headers.authorization = 'Bearer ' + token;
+  const res = await fetch(path, { method, headers, body: body ? JSON.stringify(body) : undefined });
   const json = await res.json().catch(() => ({}));
-  $('msg').textContent = res.ok ? '' : (json.error && json.error.message) || res.statusText;
+  $('msg').textContent = res.status === 401 ? 'unauthorised: open the control page link with #token=… that the demo printed'
+    : res.ok ? '' : (json.error && json.error.message) || res.statusText;
   return json;
 }
 function text(v) { return document.createTextNode(String(v)); }

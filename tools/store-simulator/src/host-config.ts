@@ -4,6 +4,7 @@ import {
   csv,
   kafkaConfig,
   schemaRegistryConfig,
+  tokenHashList,
 } from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
 import { STORE_ID } from '@retail-stream/schemas';
@@ -33,6 +34,16 @@ export const hostConfig = baseServiceConfig
     CUSTOMER_HMAC_KEY: z.string().min(32, 'at least 32 characters'),
     QR_CALLBACK_SECRET: z.string().min(16, 'at least 16 characters'),
     PG_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// URL'),
+    /**
+     * sha256 hex of the bearer token(s) the control API (/control/*) requires; several allow a
+     * rotation overlap. Required when HTTP_HOST is not loopback (the host refuses to start).
+     */
+    STORE_HOST_CONTROL_TOKEN_SHA256: tokenHashList.optional(),
+    /**
+     * sha256 hex of the read-only monitor token(s) every store edge accepts on GET /v1/sync/status
+     * only (EDGE_MONITOR_TOKENS): the HQ dashboard's STORE_EDGE_MONITOR_TOKEN.
+     */
+    STORE_MONITOR_TOKEN_SHA256: tokenHashList.optional(),
     /** Per store: the edge's pool and the relay's pool (plus one lease session); 20 stores ≈ 7 × 20 connections. */
     EDGE_PG_POOL_MAX: z.coerce.number().int().min(2).max(50).default(4),
     RELAY_PG_POOL_MAX: z.coerce.number().int().min(2).max(20).default(2),

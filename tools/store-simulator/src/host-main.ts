@@ -1,4 +1,4 @@
-import { createServiceRuntime, loadConfigOrExit } from '@retail-stream/runtime';
+import { assertCredentialsOffLoopback, createServiceRuntime, loadConfigOrExit } from '@retail-stream/runtime';
 import { hostConfig } from './host-config.ts';
 import { hostControlRoutes } from './host-routes.ts';
 import { StoreHost } from './store-host.ts';
@@ -8,6 +8,16 @@ import { StoreHost } from './store-host.ts';
  * `npm run host -w @retail-stream/store-simulator` (see README.md for the environment).
  */
 const config = loadConfigOrExit(hostConfig);
+try {
+  assertCredentialsOffLoopback(
+    config.HTTP_HOST,
+    !!config.STORE_HOST_CONTROL_TOKEN_SHA256,
+    'STORE_HOST_CONTROL_TOKEN_SHA256',
+  );
+} catch (err) {
+  process.stderr.write(`store-host: ${(err as Error).message}\n`);
+  process.exit(78); // EX_CONFIG
+}
 const rt = createServiceRuntime('store-host', config);
 
 let host: StoreHost | undefined;
@@ -28,7 +38,7 @@ try {
 }
 const started = host;
 if (started && !rt.shutdown.isShuttingDown) {
-  rt.app.use(hostControlRoutes(started));
+  rt.app.use(hostControlRoutes(started, { tokenSha256: config.STORE_HOST_CONTROL_TOKEN_SHA256 }));
   rt.shutdown.onShutdown(
     'store APIs: stop accepting, finish requests',
     () => started.stopIntake(),

@@ -1,13 +1,17 @@
+import { requireControlToken } from '@retail-stream/runtime';
 import { Router, type Request, type Response } from 'express';
 import type { StoreHost } from './store-host.ts';
 
 /**
- * Control API of the multi-store host, on its ops port beside /metrics, /healthz and /readyz:
+ * Control API of the multi-store host, on its ops port beside /metrics, /healthz and /readyz
+ * (which stay open); every /control route needs the STORE_HOST_CONTROL_TOKEN bearer token:
  * GET /control/stores, GET /control/stores/backlog, GET /control/stores/:id/lots,
  * POST /control/stores/:id/offline | /online.
  */
-export function hostControlRoutes(host: StoreHost): Router {
+export function hostControlRoutes(host: StoreHost, opts: { tokenSha256?: readonly string[] } = {}): Router {
   const r = Router();
+  // Without hashes the host is on loopback (host-main.ts refuses otherwise) and the API is open.
+  if (opts.tokenSha256) r.use('/control', requireControlToken(opts.tokenSha256, 'store-host'));
   r.get('/control/stores', (_req, res) => {
     res.json({ stores: host.list() });
   });

@@ -328,7 +328,7 @@ describe('pharmacy stores in the simulator against the real store edge, Postgres
         what: "the pharmacy's events",
       });
       const events = await decodeAll<StoreEvent>(
-        AvroSerde.fromUrl(endpoints.registryUrl),
+        AvroSerde.fromConfig(endpoints.registry),
         collector.of(pharmacyId),
       );
       const recorded = events.flatMap((e) => (e.event_type === 'SaleRecorded' ? [e] : []));

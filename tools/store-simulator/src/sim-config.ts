@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { baseServiceConfig, ValidationError } from '@retail-stream/runtime';
+import { baseServiceConfig, tokenHashList, ValidationError } from '@retail-stream/runtime';
 import { z } from 'zod';
 import { everyCaseScript } from './customer-plan.ts';
 import { parseOfflineSchedule } from './offline-schedule.ts';
@@ -12,6 +12,16 @@ export const simEnvConfig = baseServiceConfig.extend({
   STORE_HOST_URL: z.url().default('http://127.0.0.1:18090'),
   TERMINAL_TOKEN_SECRET: z.string().min(32, 'at least 32 characters'),
   QR_CALLBACK_SECRET: z.string().min(16, 'at least 16 characters'),
+  /** The bearer token of the host's control API (its STORE_HOST_CONTROL_TOKEN_SHA256), when it has one. */
+  STORE_HOST_CONTROL_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,512}$/, '16-512 printable ASCII characters')
+    .optional(),
+  /**
+   * sha256 hex of the bearer token(s) this simulator's /api/* requires (the control page takes the
+   * token from its URL fragment, #token=…). Required when HTTP_HOST is not loopback.
+   */
+  SIM_CONTROL_TOKEN_SHA256: tokenHashList.optional(),
   /** Control page and API; OPS_PORT is the same thing under the runtime's name. */
   SIM_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),

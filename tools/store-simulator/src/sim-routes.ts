@@ -1,3 +1,4 @@
+import { requireControlToken } from '@retail-stream/runtime';
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { CONTROL_PAGE } from './control-page.ts';
@@ -6,14 +7,18 @@ import type { Simulator } from './simulator.ts';
 const rateBody = z.strictObject({ rate: z.number().positive().max(10_000) });
 
 /**
+ * Every /api route needs the SIM_CONTROL_TOKEN bearer token when one is configured.
  * GET / (control page), GET /api/status, POST /api/start | /api/pause | /api/stop,
  * POST /api/rate {rate}, POST /api/stores/:id/offline | /online.
  */
-export function simulatorRoutes(sim: Simulator): Router {
+export function simulatorRoutes(sim: Simulator, opts: { tokenSha256?: readonly string[] } = {}): Router {
   const r = Router();
+  // The page itself holds no data or secret: it is open, and sends the token from its URL fragment.
   r.get('/', (_req, res) => {
     res.type('html').send(CONTROL_PAGE);
   });
+  // Without hashes the simulator is on loopback (simulate-main.ts refuses otherwise) and /api is open.
+  if (opts.tokenSha256) r.use('/api', requireControlToken(opts.tokenSha256, 'store-simulator'));
   r.get('/api/status', (_req, res) => {
     res.json(sim.status());
   });

@@ -1,6 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createServiceRuntime, loadConfigOrExit, ValidationError } from '@retail-stream/runtime';
+import {
+  assertCredentialsOffLoopback,
+  createServiceRuntime,
+  loadConfigOrExit,
+  ValidationError,
+} from '@retail-stream/runtime';
 import { LedgerWriter } from './ledger.ts';
 import { formatSummary, ProgressReporter } from './progress.ts';
 import { parseSimArgs, simEnvConfig, USAGE, type SimCli } from './sim-config.ts';
@@ -25,6 +30,16 @@ if (cli.help) {
   process.exit(0);
 }
 const config = loadConfigOrExit(simEnvConfig);
+try {
+  assertCredentialsOffLoopback(
+    config.HTTP_HOST,
+    !!config.SIM_CONTROL_TOKEN_SHA256,
+    'SIM_CONTROL_TOKEN_SHA256',
+  );
+} catch (err) {
+  process.stderr.write(`store-simulator: ${(err as Error).message}\n`);
+  process.exit(78); // EX_CONFIG
+}
 const rt = createServiceRuntime('store-simulator', config);
 const ledgerFile =
   cli.ledger ??
@@ -40,6 +55,7 @@ let sim: Simulator;
 try {
   sim = await Simulator.prepare(cli.options, {
     hostUrl: cli.hostUrl ?? config.STORE_HOST_URL,
+    hostToken: config.STORE_HOST_CONTROL_TOKEN,
     tokenSecret: config.TERMINAL_TOKEN_SECRET,
     qrSecret: config.QR_CALLBACK_SECRET,
     ledger,
@@ -53,11 +69,11 @@ try {
   throw err;
 }
 
-rt.app.use(simulatorRoutes(sim));
+rt.app.use(simulatorRoutes(sim, { tokenSha256: config.SIM_CONTROL_TOKEN_SHA256 }));
 const port = await rt.serve(cli.port ?? config.SIM_PORT ?? config.OPS_PORT, { isApi: true });
 process.stdout.write(
   `store simulator: ${sim.status().stores.length} store(s) × ${cli.options.terminals} till(s), ` +
-    `control page http://${config.HTTP_HOST}:${port}/, ledger ${ledgerFile}\n`,
+    `control page http://${config.HTTP_HOST}:${port}/${config.SIM_CONTROL_TOKEN_SHA256 ? '#token=<SIM_CONTROL_TOKEN>' : ''}, ledger ${ledgerFile}\n`,
 );
 const progress = new ProgressReporter(() => sim.status(), process.stdout);
 progress.start();

@@ -215,7 +215,7 @@ describe('multi-store host + simulator against real Postgres, Kafka and registry
       const total = stores.reduce((n, id) => n + last[id]!.last_store_seq, 0);
       await collector.waitForCount(total, 20_000);
       await collector.settled(500);
-      const serde = AvroSerde.fromUrl(endpoints.registryUrl);
+      const serde = AvroSerde.fromConfig(endpoints.registry);
       for (const storeId of stores) {
         const events = await decodeAll<StoreEvent>(serde, collector.of(storeId));
         const seqs = [...new Set(events.map((e) => Number(e.store_seq)))].sort((a, b) => a - b);

@@ -45,6 +45,8 @@ export interface SimOptions {
 
 export interface SimDeps {
   hostUrl: string;
+  /** Bearer token of the host's control API, when it requires one. */
+  hostToken?: string;
   tokenSecret: string;
   qrSecret: string;
   ledger: LedgerWriter;
@@ -97,7 +99,7 @@ export class Simulator {
 
   /** Reads the host's stores and each store's catalogue (through its API), builds the tills. */
   static async prepare(opts: SimOptions, deps: SimDeps): Promise<Simulator> {
-    const listed = await hostRequest<{ stores: HostedStoreInfo[] }>(deps.hostUrl, 'GET', '/control/stores');
+    const listed = await hostRequest<{ stores: HostedStoreInfo[] }>(deps, 'GET', '/control/stores');
     const chosen =
       opts.storeIds.length > 0
         ? opts.storeIds.map((id) => {
@@ -119,7 +121,7 @@ export class Simulator {
       chosen.map((info) =>
         buildSimStore(info, opts, deps, stats, behaviour, drugs, async (storeId) => {
           const res = await hostRequest<{ lots: LotOnHand[] }>(
-            deps.hostUrl,
+            deps,
             'GET',
             `/control/stores/${encodeURIComponent(storeId)}/lots`,
           );
@@ -210,7 +212,7 @@ export class Simulator {
   async setStoreOnline(storeId: string, online: boolean): Promise<HostedStoreInfo> {
     try {
       const info = await hostRequest<HostedStoreInfo>(
-        this.deps.hostUrl,
+        this.deps,
         'POST',
         `/control/stores/${encodeURIComponent(storeId)}/${online ? 'online' : 'offline'}`,
       );
@@ -317,8 +319,16 @@ export class Simulator {
   }
 }
 
-async function hostRequest<T>(hostUrl: string, method: string, path: string): Promise<T> {
-  const res = await fetch(`${hostUrl}${path}`, { method, signal: AbortSignal.timeout(10_000) });
+async function hostRequest<T>(
+  host: Pick<SimDeps, 'hostUrl' | 'hostToken'>,
+  method: string,
+  path: string,
+): Promise<T> {
+  const res = await fetch(`${host.hostUrl}${path}`, {
+    method,
+    headers: host.hostToken ? { authorization: `Bearer ${host.hostToken}` } : {},
+    signal: AbortSignal.timeout(10_000),
+  });
   const body = (await res.json()) as T & { error?: { message?: string } };
   if (!res.ok) throw new Error(`host ${method} ${path}: ${res.status} ${body.error?.message ?? ''}`);
   return body;

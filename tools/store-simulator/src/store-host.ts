@@ -224,6 +224,7 @@ export class StoreHost {
       EDGE_TERMINAL_TOKENS: tokens.join(','),
       EDGE_CUSTOMER_HMAC_KEY: config.CUSTOMER_HMAC_KEY,
       EDGE_QR_CALLBACK_SECRET: config.QR_CALLBACK_SECRET,
+      EDGE_MONITOR_TOKENS: config.STORE_MONITOR_TOKEN_SHA256?.map((h, i) => `monitor${i + 1}:${h}`).join(','),
       // The simulator's tills pay through the built-in fakes: it is a test and demo tool.
       EDGE_PAYMENT_PROVIDER: 'fake',
     });
@@ -233,6 +234,8 @@ export class StoreHost {
       SCHEMA_REGISTRY_URL: config.SCHEMA_REGISTRY_URL,
       PG_POOL_MAX: String(config.RELAY_PG_POOL_MAX),
       RELAY_TOPIC: config.RELAY_TOPIC,
+      SCHEMA_REGISTRY_USERNAME: config.SCHEMA_REGISTRY_USERNAME,
+      SCHEMA_REGISTRY_PASSWORD: config.SCHEMA_REGISTRY_PASSWORD,
       RELAY_REGISTER_SCHEMAS: String(config.RELAY_REGISTER_SCHEMAS),
       RELAY_BACKOFF_MAX_MS: String(config.RELAY_BACKOFF_MAX_MS),
       RELAY_HEALTH_INTERVAL_MS: String(config.RELAY_HEALTH_INTERVAL_MS),

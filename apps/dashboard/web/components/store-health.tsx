@@ -19,6 +19,11 @@ export function StoreHealth({
     <section className="panel" aria-label="Stores">
       <h2>Stores offline / backlog</h2>
       {backlogError ? <p className="warn">store edges: {backlogError}</p> : null}
+      {backlogs?.some((b) => b.status === 'UNAUTHORISED') ? (
+        <p className="warn" data-testid="backlog-unauthorised">
+          some store edges refuse the dashboard&apos;s monitor token: check STORE_EDGE_MONITOR_TOKEN
+        </p>
+      ) : null}
       {backlogs && backlogs.length > 0 ? (
         <table data-testid="store-backlogs">
           <thead>
@@ -33,7 +38,8 @@ export function StoreHealth({
             {(troubled.length > 0 ? troubled : backlogs).map((b) => (
               <tr key={b.store_id} className={b.status === 'ONLINE' ? '' : 'bad'}>
                 <td>{b.store_id}</td>
-                <td>{b.status}</td>
+                {/* UNAUTHORISED (the edge refused our monitor token) is not UNREACHABLE (no answer): the error says which. */}
+                <td title={b.error ?? undefined}>{b.status}</td>
                 <td className="num">{formatCount(b.backlog)}</td>
                 <td className="num">
                   {b.oldest_unpublished_age_seconds ? formatAge(b.oldest_unpublished_age_seconds) : '—'}

@@ -34,3 +34,46 @@ export const securityErrors = {
   // ── authenticated HTTP surfaces ──
   // ── bounded resources and PII ──
 } as const satisfies ErrorSection;
+  REGISTRY_UNAUTHENTICATED: {
+    retriable: false,
+    http: 401,
+    meaning:
+      'Registry: a change (register, config, delete) without valid basic-auth credentials (Confluent error_code 401).',
+    action:
+      'Give the client SCHEMA_REGISTRY_USERNAME/PASSWORD (clientEnv() reads them from <RS_DATA_DIR>/secrets/schema-registry.password).',
+  },
+  REGISTRY_PERMANENT_DELETE_DISABLED: {
+    retriable: false,
+    http: 403,
+    meaning:
+      'Registry: a hard delete (?permanent=true) while SCHEMA_REGISTRY_ALLOW_PERMANENT_DELETE is off (error_code 40301).',
+    action:
+      'Soft-delete instead; enable hard deletes on the registry only for a deliberate clean-up, then turn them off.',
+  },
+  DASHBOARD_LOGIN_REQUIRED: {
+    retriable: false,
+    http: 401,
+    meaning: 'Dashboard: no or wrong login (basic auth against DASHBOARD_USERS).',
+    action:
+      'Log in with a user of DASHBOARD_USERS; an operator adds users with a password hash (docs/security.md).',
+  },
+  CONTROL_TOKEN_REQUIRED: {
+    retriable: false,
+    http: 401,
+    meaning: 'Store simulator or store host control API: no or wrong bearer token.',
+    action:
+      'Send Authorization: Bearer <SIM_CONTROL_TOKEN / STORE_HOST_CONTROL_TOKEN> (the demo prints the control page URL with it).',
+  },
+  MONITOR_SCOPE_FORBIDDEN: {
+    retriable: false,
+    http: 403,
+    meaning:
+      'Store edge: a monitor token (read-only, EDGE_MONITOR_TOKENS) used on a route other than GET /v1/sync/status.',
+    action: 'Use a terminal token for sales; monitor tokens only read the sync status.',
+  },
+  HTTP_AUTH_NOT_CONFIGURED: {
+    retriable: false,
+    meaning: 'An HTTP surface bound off loopback has no credentials configured, so it refuses to start.',
+    action:
+      'Configure the credential named in the message (DASHBOARD_USERS, SIM_CONTROL_TOKEN_SHA256, …) or bind to 127.0.0.1.',
+  },

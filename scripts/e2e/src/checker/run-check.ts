@@ -224,7 +224,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     );
 
     // --- Kafka: enriched topic once per event, KPIs against the exact recomputation, DLQ ---
-    const serde = AvroSerde.fromUrl(e.SCHEMA_REGISTRY_URL);
+    const serde = AvroSerde.fromConfig(e);
     const enriched = await readTopicToEnd(brokers, names.topics.enriched);
     const events = new Map<string, StoreEvent>();
     let copies = 0;

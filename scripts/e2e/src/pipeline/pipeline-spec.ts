@@ -18,6 +18,9 @@ export interface ServiceEndpoints {
   KAFKA_BROKERS: string;
   SCHEMA_REGISTRY_URL: string;
   PG_URL: string;
+  /** Registry basic-auth user, when the registry has users (clientEnv() of the local stack). */
+  SCHEMA_REGISTRY_USERNAME?: string;
+  SCHEMA_REGISTRY_PASSWORD?: string;
   CLICKHOUSE_URL: string;
   CASSANDRA_CONTACT_POINTS: string;
   CASSANDRA_LOCAL_DC: string;
@@ -90,6 +93,14 @@ export function generateSecrets(): PipelineSecrets {
   const hex = (n: number) => crypto.randomBytes(n).toString('hex');
   return {
     terminalTokenSecret: hex(32),
+  /** Read-only store-edge token of the dashboard (GET /v1/sync/status only). */
+  monitorToken: string;
+  /** Bearer token of the store host's /control API. */
+  hostControlToken: string;
+  /** Bearer token of the simulator's /api (the control page gets it in its URL fragment). */
+  simControlToken: string;
+  /** HQ's store-signing master keys (SIGNING_MASTER_KEYS of ingest and the store host). */
+  signingMasterKeys: string;
     customerHmacKey: hex(32),
     qrCallbackSecret: hex(24),
     reportsToken: `rpt_${hex(24)}`,
@@ -99,6 +110,10 @@ export function generateSecrets(): PipelineSecrets {
 /** Every name a run owns. */
 export interface PipelineNames {
   storePrefix: string;
+    monitorToken: `mon_${hex(24)}`,
+    hostControlToken: `hct_${hex(24)}`,
+    simControlToken: `sct_${hex(24)}`,
+    signingMasterKeys: `v1:${hex(32)}`,
   topics: {
     pos: string;
     enriched: string;
@@ -354,6 +369,8 @@ export function pipelineGroups(opts: PipelineOptions): {
         DASHBOARD_CONSUMER_GROUPS: Object.values(names.groups).join(','),
         DLQ_TOPIC: T.dlq,
         KPI_LATE_TOPIC: T.kpiLate,
+        STORE_MONITOR_TOKEN_SHA256: sha256Hex(secrets.monitorToken),
+        STORE_HOST_CONTROL_TOKEN_SHA256: sha256Hex(secrets.hostControlToken),
       },
       readyUrl: ready(p.dashboard),
     });
@@ -376,6 +393,7 @@ export function pipelineGroups(opts: PipelineOptions): {
           String(s.rate),
           '--duration',
           String(s.duration),
+        STORE_EDGE_MONITOR_TOKEN: secrets.monitorToken,
           '--seed',
           String(s.seed),
           '--ledger',
@@ -398,3 +416,5 @@ export function pipelineGroups(opts: PipelineOptions): {
   }
   return { groups, names, secrets };
 }
+          STORE_HOST_CONTROL_TOKEN: secrets.hostControlToken,
+          SIM_CONTROL_TOKEN_SHA256: sha256Hex(secrets.simControlToken),

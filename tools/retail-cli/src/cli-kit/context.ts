@@ -113,7 +113,7 @@ export class CliContext {
   }
 
   serde(): AvroSerde {
-    this.serdeClient ??= AvroSerde.fromUrl(this.config.SCHEMA_REGISTRY_URL);
+    this.serdeClient ??= AvroSerde.fromConfig(this.config);
     return this.serdeClient;
   }
 

@@ -57,7 +57,7 @@ function dead(
 const cli = (...args: string[]) =>
   runCli(args, {
     KAFKA_BROKERS: endpoints.kafkaBrokers,
-    SCHEMA_REGISTRY_URL: endpoints.registryUrl,
+    ...endpoints.registry,
     PG_URL: db.url,
     LOG_LEVEL: 'error',
   });
@@ -87,7 +87,7 @@ beforeAll(async () => {
     t.drop(),
   );
   db = teardowns.add(await testPgDatabase(endpoints.pgUrl, { prefix: 'dlq_cmd_it' }), (d) => d.drop());
-  const serde = AvroSerde.fromUrl(endpoints.registryUrl);
+  const serde = AvroSerde.fromConfig(endpoints.registry);
   const ids = await registerAll(serde, { registryUrl: endpoints.registryUrl });
   const decodable = posEventRecord(serde, (t) => ids[t], sale).value as Buffer;
   const unknownId = Buffer.from([0, 0x7f, 0xff, 0xff, 0x01, 2, 4, 6]);

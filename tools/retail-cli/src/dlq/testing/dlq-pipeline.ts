@@ -36,7 +36,7 @@ export class DlqPipeline {
   readonly ingestGroup = `${this.name}-ingest`;
   readonly sinkGroup = `${this.name}-pg-sink`;
   readonly hqSchema = 'hq';
-  readonly serde = AvroSerde.fromUrl(this.endpoints.registryUrl);
+  readonly serde = AvroSerde.fromConfig(this.endpoints.registry);
   db!: TestPgDatabase;
   private readonly teardowns = new Teardowns({ ignoreErrors: true });
   private ingestStop: (() => Promise<void>) | undefined;
@@ -54,7 +54,7 @@ export class DlqPipeline {
     await this.startIngest();
     const sink = parseConfig(sinkConfig, {
       KAFKA_BROKERS: kafkaBrokers,
-      SCHEMA_REGISTRY_URL: this.endpoints.registryUrl,
+      ...this.endpoints.registry,
       PG_URL: this.db.url,
       HQ_PG_SCHEMA: this.hqSchema,
       SINK_GROUP_ID: this.sinkGroup,
@@ -74,7 +74,7 @@ export class DlqPipeline {
   async startIngest(): Promise<void> {
     const config = parseConfig(ingestConfig, {
       KAFKA_BROKERS: this.endpoints.kafkaBrokers,
-      SCHEMA_REGISTRY_URL: this.endpoints.registryUrl,
+      ...this.endpoints.registry,
       LOG_LEVEL: 'warn',
       INGEST_GROUP_ID: this.ingestGroup,
       INGEST_INPUT_TOPIC: this.topics.pos,
@@ -94,7 +94,7 @@ export class DlqPipeline {
         startIngestProcessor({
           config,
           kafka: createKafka(config, 'ingest-processor', logger),
-          serde: AvroSerde.fromUrl(config.SCHEMA_REGISTRY_URL),
+          serde: AvroSerde.fromConfig(config),
           logger,
           metrics,
           onFatal,
@@ -134,7 +134,7 @@ export class DlqPipeline {
   cliEnv(): Record<string, string> {
     return {
       KAFKA_BROKERS: this.endpoints.kafkaBrokers,
-      SCHEMA_REGISTRY_URL: this.endpoints.registryUrl,
+      ...this.endpoints.registry,
       PG_URL: this.db.url,
       LOG_LEVEL: 'error',
       RETAIL_ACTOR: 'dlq-it',

@@ -163,7 +163,7 @@ export class PipelineWorld {
         }),
     });
     this.keyspace = this.teardowns.add(ks, (k) => k.drop()).name;
-    this.serde = AvroSerde.fromUrl(registryUrl);
+    this.serde = AvroSerde.fromConfig(this.endpoints.registry);
     this.ids = await registerAll(this.serde, { registryUrl });
     this.kafka = createKafka(
       { KAFKA_BROKERS: brokers, KAFKA_CONNECTION_TIMEOUT_MS: 3_000, KAFKA_REQUEST_TIMEOUT_MS: 30_000 },
