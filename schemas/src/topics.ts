@@ -27,6 +27,8 @@ export const TOPICS = {
   ingestDuplicates: 'retail.ingest.duplicates',
   /** Operational alerts (sequence gaps from the ingest processor), key `store_id`. */
   opsAlerts: 'retail.ops.alerts',
+  /** Compacted, key `store_id`, JSON: the epoch an operator started for a store (`retail store epoch`). */
+  storeEpochs: 'retail.ops.store-epochs',
 } as const;
 
 export type Topic = (typeof TOPICS)[keyof typeof TOPICS];

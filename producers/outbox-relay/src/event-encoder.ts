@@ -25,6 +25,8 @@ export class EventEncoder {
     private readonly storeId: string,
     private readonly serde: Pick<AvroSerde, 'encodeWith'>,
     private readonly schemaIds: SchemaIdLookup,
+    /** The store database's epoch, put on every event (store-epoch.ts). */
+    private readonly storeEpoch?: string,
   ) {}
 
   encode(row: OutboxRow): OutboundEvent {
@@ -73,6 +75,7 @@ export class EventEncoder {
       traceId: row.traceId,
       value,
       payload: p,
+      ...(this.storeEpoch === undefined ? {} : { storeEpoch: this.storeEpoch }),
     };
   }
 

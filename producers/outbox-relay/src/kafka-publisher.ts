@@ -6,6 +6,7 @@ import {
   kafkaProtocolType,
   kafkaTimeout,
   TransientError,
+  STORE_EPOCH_HEADER,
   type Logger,
 } from '@retail-stream/runtime';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
@@ -146,8 +147,9 @@ export class KafkaPublisher implements Publisher {
 const eventTypeHeaders = new Map<string, Buffer>();
 
 /**
- * Key store_id; headers event_type, event_id, trace_id. Keys and event types repeat within a batch,
- * so their bytes are made once instead of once per record (kafkajs converts strings per record).
+ * Key store_id; headers event_type, event_id, trace_id, store.epoch. Keys and event types repeat
+ * within a batch, so their bytes are made once instead of once per record (kafkajs converts strings
+ * per record).
  */
 function toMessages(events: readonly OutboundEvent[]): Message[] {
   const keys = new Map<string, Buffer>();
@@ -159,7 +161,13 @@ function toMessages(events: readonly OutboundEvent[]): Message[] {
     return {
       key,
       value: e.value,
-      headers: { event_type: eventType, event_id: e.eventId, trace_id: e.traceId },
+      headers: {
+        event_type: eventType,
+        event_id: e.eventId,
+        trace_id: e.traceId,
+        // Ingest keeps one dedup state per (store, epoch): a rebuilt database is told apart by it.
+        ...(e.storeEpoch === undefined ? {} : { [STORE_EPOCH_HEADER]: e.storeEpoch }),
+      },
     };
   });
 }

@@ -11,6 +11,8 @@ export interface OutboundEvent {
   value: Buffer;
   /** The row's payload as stored, for destinations that want JSON rather than Avro. */
   payload: Record<string, unknown>;
+  /** The store database's epoch (store-epoch.ts), sent in the store.epoch header; absent in old tests. */
+  storeEpoch?: string;
 }
 
 /**

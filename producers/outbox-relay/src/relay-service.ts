@@ -19,6 +19,7 @@ import { OutboxRelay } from './relay-loop.ts';
 import { createRelayMetrics, type RelayMetrics } from './relay-metrics.ts';
 import { deletePublishedBefore } from './retention.ts';
 import { SchemaIdCache } from './schema-id-cache.ts';
+import { readStoreEpoch } from './store-epoch.ts';
 import { StoreLease } from './store-lease.ts';
 import { migrateStoreDatabase, storeDatabaseUrl } from '@retail-stream/store-edge';
 
@@ -89,6 +90,7 @@ export async function startOutboxRelay(deps: RelayServiceDeps): Promise<OutboxRe
     register: config.RELAY_REGISTER_SCHEMAS,
   });
   await schemaIds.init();
+  const storeEpoch = await readStoreEpoch(pool);
 
   const publisher = deps.publisher ?? createPublisher(config, logger, { kafka: deps.kafka });
   const lease = new StoreLease({
@@ -113,7 +115,7 @@ export async function startOutboxRelay(deps: RelayServiceDeps): Promise<OutboxRe
     lease,
     pool,
     publisher,
-    encoder: new EventEncoder(config.STORE_ID, serde, schemaIds.idFor),
+    encoder: new EventEncoder(config.STORE_ID, serde, schemaIds.idFor, storeEpoch),
     schemaIds,
     connectivity: health,
     metrics,

@@ -1,3 +1,4 @@
+import { STORE_EPOCH_HEADER } from '@retail-stream/runtime';
 import { waitFor } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { describe, expect, it } from 'vitest';
@@ -33,11 +34,15 @@ describe('outbox relay → Kafka (real Postgres, broker, registry)', () => {
     const { decoded, report } = await delivery(got, events.length);
     expect(report).toMatchObject({ ok: true, duplicates: 0 });
     expect(decoded).toEqual(events);
+    // Every record carries the store database's epoch (drawn by migration 0005 when it was created).
+    const { rows } = await db.pool.query<{ e: string }>('SELECT epoch_id::text AS e FROM store_epoch');
+    expect(rows[0]!.e).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-/);
     got.forEach((m, i) => {
-      expect(m.headers).toEqual({
+      expect(m.headers).toMatchObject({
         event_type: events[i]!.event_type,
         event_id: events[i]!.event_id,
         trace_id: events[i]!.trace_id,
+        [STORE_EPOCH_HEADER]: rows[0]!.e,
       });
     });
     expect(new Set(events.map((e) => e.event_type)).size).toBe(7);

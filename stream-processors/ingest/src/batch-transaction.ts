@@ -2,6 +2,7 @@ import {
   errorCode,
   schemaIdOf,
   produceRequests,
+  storeEpochOf,
   TransientError,
   type AvroSerde,
   type ConsumedBatch,
@@ -16,13 +17,15 @@ import type { PartitionWorker } from './partition-worker.ts';
 import { PROCESSOR_NAME } from './processor-name.ts';
 import { runPipeline } from './record-pipeline.ts';
 import type { ReferenceLookup } from './reference-data.ts';
-import { serializeState } from './store-sequence.ts';
+import { serializeState } from './store-epoch-state.ts';
+import type { StoreEpochsFeed } from './store-epochs-feed.ts';
 
 export interface BatchTransactionDeps {
   config: IngestConfig;
   serde: AvroSerde;
   schemas: EventSchemas;
   refs: ReferenceLookup;
+  epochs: Pick<StoreEpochsFeed, 'approvedEpoch' | 'waitCaughtUp'>;
   metrics: IngestMetrics;
   logger: Logger;
 }
@@ -53,6 +56,10 @@ export async function runBatchTransaction(
   }
   try {
     await deps.schemas.prepare(schemaIdsOf(messages));
+    // A record of another epoch than its store's may have been started by an operator moments ago
+    // (then redriven): read the decisions to their end first, so it is not held once more.
+    if (hasOtherEpoch(messages, w))
+      await deps.epochs.waitCaughtUp({ timeoutMs: c.INGEST_CATCH_UP_TIMEOUT_MS });
     const now = Date.now();
     const result = runPipeline(messages, {
       topic: batch.topic,
@@ -60,6 +67,8 @@ export async function runBatchTransaction(
       schemas: deps.schemas,
       refs: deps.refs,
       stateOf: (store) => w.stateOf(store),
+      setState: (store, state) => w.setState(store, state),
+      approvedEpoch: (store) => deps.epochs.approvedEpoch(store),
       processor: PROCESSOR_NAME,
       now,
       maxFutureSkewMs: c.INGEST_MAX_FUTURE_SKEW_MS,
@@ -103,6 +112,9 @@ export async function runBatchTransaction(
     await txn.commit();
 
     recordCommittedBatch(metrics, result, reports);
+    for (const e of result.epochChanges) {
+      logger.info({ store_id: e.storeId, from: e.from ?? null, to: e.to }, 'store epoch started at ingest');
+    }
     const seconds = endTimer();
     logger.debug(
       {
@@ -134,6 +146,15 @@ function classifyFailure(err: unknown, partition: number): unknown {
 function isFencing(err: unknown): boolean {
   const type = (err as { type?: string }).type ?? '';
   return /FENCED|INVALID_PRODUCER_EPOCH|INVALID_TXN_STATE|PRODUCER_FENCED|CONCURRENT_TRANSACTIONS/.test(type);
+}
+
+/** Some record's epoch (header, or legacy) differs from its store's current one (key = store_id). */
+function hasOtherEpoch(messages: readonly KafkaMessage[], w: PartitionWorker): boolean {
+  return messages.some((m) => {
+    const store = m.key?.toString();
+    const state = store === undefined ? undefined : w.stateOf(store);
+    return state !== undefined && state.epoch !== storeEpochOf(m.headers);
+  });
 }
 
 /** The writer schema ids a batch needs (fetched before the synchronous pipeline runs). */

@@ -24,13 +24,15 @@ export const ingestConfig = baseServiceConfig
     INGEST_DUPLICATES_TOPIC: z.string().default(TOPICS.ingestDuplicates),
     INGEST_REF_STORES_TOPIC: topic(TOPICS.refStores),
     INGEST_REF_PRODUCTS_TOPIC: topic(TOPICS.refProducts),
+    /** Compacted, key store_id: the epoch an operator started per store (`retail store epoch`). */
+    INGEST_STORE_EPOCHS_TOPIC: topic(TOPICS.storeEpochs),
     /** Partitions for topics this service creates when they are missing (the state topic copies the input's). */
     INGEST_TOPIC_PARTITIONS: int(6),
     /** `occurred_at` may be at most this far in the future (store clock drift) before BUSINESS_INVALID. */
     INGEST_MAX_FUTURE_SKEW_MS: int(5 * 60_000, 0),
     /** A store_seq gap open longer than this raises the gap gauge and an OPEN alert record. */
     INGEST_GAP_ALERT_AFTER_MS: int(60_000, 0),
-    /** Sequences per store remembered above the contiguous mark; past it the lowest gap is given up. */
+    /** Sequences per store accepted above the contiguous mark; a record further above is held (DLQ). */
     INGEST_DEDUP_WINDOW: int(10_000),
     /** Register the catalogue at startup (demos, dev) instead of only looking its ids up. */
     INGEST_REGISTER_SCHEMAS: boolFromEnv.default(false),

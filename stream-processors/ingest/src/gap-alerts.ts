@@ -2,7 +2,8 @@ import type { AvroSerde } from '@retail-stream/runtime';
 import { catalogue, type SequenceGapDetected } from '@retail-stream/schemas';
 import type { Message } from 'kafkajs';
 import { PROCESSOR_NAME } from './processor-name.ts';
-import { ageGap, isGapOlderThan, type GapReport, type StoreSeqState } from './store-sequence.ts';
+import type { StoreState } from './store-epoch-state.ts';
+import { ageGap, isGapOlderThan, type GapReport } from './store-sequence.ts';
 
 export interface StoreGapReport {
   storeId: string;
@@ -15,14 +16,14 @@ export interface StoreGapReport {
  * the store's state changed, so it joins `touched` and its changelog record is written.
  */
 export function ageOpenGaps(
-  states: ReadonlyMap<string, StoreSeqState>,
+  states: ReadonlyMap<string, StoreState>,
   now: number,
   afterMs: number,
   reports: StoreGapReport[],
   touched: Set<string>,
 ): void {
   for (const [store, state] of states) {
-    const aged = ageGap(state, now, afterMs);
+    const aged = ageGap(state.seq, now, afterMs);
     if (aged) {
       reports.push({ storeId: store, report: aged });
       touched.add(store);
@@ -47,13 +48,13 @@ export function gapAlertMessage(serde: AvroSerde, schemaId: number, r: StoreGapR
 
 /** Stores whose gap is open longer than `afterMs`, over every partition's state (for the gauge). */
 export function countOpenGaps(
-  partitions: Iterable<ReadonlyMap<string, StoreSeqState>>,
+  partitions: Iterable<ReadonlyMap<string, StoreState>>,
   now: number,
   afterMs: number,
 ): number {
   let n = 0;
   for (const states of partitions) {
-    for (const s of states.values()) if (isGapOlderThan(s, now, afterMs)) n++;
+    for (const s of states.values()) if (isGapOlderThan(s.seq, now, afterMs)) n++;
   }
   return n;
 }

@@ -29,10 +29,16 @@ export function ingestMetrics(r: Registry, openGaps: () => number) {
     gapAlerts: counter(r, 'retail_ingest_gap_alerts_total', 'Sequence gap alert records written, by status', [
       'status',
     ]),
-    gapsGivenUp: counter(
+    held: counter(
       r,
-      'retail_ingest_gaps_given_up_total',
-      'Gaps given up because the dedup window overflowed',
+      'retail_ingest_records_held_total',
+      'Records held in the DLQ (retriable) instead of moving the dedup mark: out of window, unapproved epoch',
+      ['code'],
+    ),
+    epochChanges: counter(
+      r,
+      'retail_ingest_store_epoch_changes_total',
+      'Stores that started an epoch (new store, legacy adopted, operator switch)',
     ),
     openGaps: gaps,
     batchSeconds: histogram(
@@ -56,7 +62,13 @@ export function recordCommittedBatch(
   m: IngestMetrics,
   result: Pick<
     PipelineResult,
-    'enriched' | 'duplicates' | 'deadLetters' | 'deadLetterCodes' | 'unknownStores' | 'unknownProducts'
+    | 'enriched'
+    | 'duplicates'
+    | 'deadLetters'
+    | 'deadLetterCodes'
+    | 'unknownStores'
+    | 'unknownProducts'
+    | 'epochChanges'
   >,
   reports: readonly StoreGapReport[],
 ): void {
@@ -64,11 +76,12 @@ export function recordCommittedBatch(
   m.records.inc({ outcome: 'duplicate' }, result.duplicates);
   m.records.inc({ outcome: 'dead_lettered' }, result.deadLetters.length);
   m.duplicates.inc(result.duplicates);
-  for (const code of result.deadLetterCodes) m.deadLetters.inc({ code });
+  for (const code of result.deadLetterCodes) {
+    m.deadLetters.inc({ code });
+    if (code === 'SEQUENCE_OUT_OF_WINDOW' || code === 'STORE_EPOCH_UNAPPROVED') m.held.inc({ code });
+  }
+  m.epochChanges.inc(result.epochChanges.length);
   m.unknownRefs.inc({ kind: 'store' }, result.unknownStores);
   m.unknownRefs.inc({ kind: 'product' }, result.unknownProducts);
-  for (const r of reports) {
-    m.gapAlerts.inc({ status: r.report.status });
-    if (r.report.status === 'GIVEN_UP') m.gapsGivenUp.inc();
-  }
+  for (const r of reports) m.gapAlerts.inc({ status: r.report.status });
 }

@@ -10,6 +10,7 @@ import { ingestMetrics } from './ingest-metrics.ts';
 import { PartitionWorker } from './partition-worker.ts';
 import type { ReferenceData } from './reference-data.ts';
 import { ReferenceFeed } from './reference-feed.ts';
+import { StoreEpochsFeed } from './store-epochs-feed.ts';
 import { ensureIngestTopics } from './topic-setup.ts';
 
 export { PROCESSOR_NAME } from './processor-name.ts';
@@ -61,6 +62,7 @@ export async function startIngestProcessor(deps: IngestProcessorDeps): Promise<I
     topic: c.INGEST_STATE_TOPIC,
     catchUpTimeoutMs: c.INGEST_CATCH_UP_TIMEOUT_MS,
   });
+  const epochs = new StoreEpochsFeed({ kafka, logger, topic: c.INGEST_STORE_EPOCHS_TOPIC });
   const workers = new Map<number, PartitionWorker>();
   const metrics = ingestMetrics(deps.metrics, () =>
     countOpenGaps(
@@ -74,6 +76,7 @@ export async function startIngestProcessor(deps: IngestProcessorDeps): Promise<I
     serde: deps.serde,
     schemas,
     refs: feed.refs,
+    epochs,
     metrics,
     logger,
   };
@@ -126,7 +129,12 @@ export async function startIngestProcessor(deps: IngestProcessorDeps): Promise<I
   });
 
   const close = async () => {
-    await Promise.all([...[...workers.values()].map((w) => w.reset()), feed.stop(), changelog.stop()]);
+    await Promise.all([
+      ...[...workers.values()].map((w) => w.reset()),
+      feed.stop(),
+      epochs.stop(),
+      changelog.stop(),
+    ]);
     await admin.disconnect().catch(() => undefined);
   };
 
@@ -136,9 +144,11 @@ export async function startIngestProcessor(deps: IngestProcessorDeps): Promise<I
     await schemas.init();
     await feed.start();
     await changelog.start();
+    await epochs.start();
     const catchUp = { timeoutMs: c.INGEST_CATCH_UP_TIMEOUT_MS, signal: deps.signal };
     await feed.waitCaughtUp(catchUp);
     await changelog.waitCaughtUp(catchUp);
+    await epochs.waitCaughtUp(catchUp);
     caughtUp = true;
     logger.info(
       { stores: feed.refs.storeCount, products: feed.refs.productCount, dedupStates: changelog.size },

@@ -1,6 +1,6 @@
 import { TransientError } from '@retail-stream/runtime';
 import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
-import { emptyState, parseState, type StoreSeqState } from './store-sequence.ts';
+import { parseState, type StoreState } from './store-epoch-state.ts';
 
 export interface PartitionWorkerOptions {
   kafka: Kafka;
@@ -27,7 +27,7 @@ export class PartitionWorker {
   private generation = -1;
   /** Input records below this offset were committed by an earlier owner; known after restore. */
   private committedOffset = -1n;
-  readonly states = new Map<string, StoreSeqState>();
+  readonly states = new Map<string, StoreState>();
 
   constructor(private readonly opts: PartitionWorkerOptions) {}
 
@@ -77,14 +77,20 @@ export class PartitionWorker {
     }
   }
 
-  stateOf(storeId: string): StoreSeqState {
+  /** The store's state (restored from the changelog on first use), undefined for a store never seen. */
+  stateOf(storeId: string): StoreState | undefined {
     let s = this.states.get(storeId);
     if (!s) {
       const text = this.opts.changelogState(storeId);
-      s = text === undefined ? emptyState() : parseState(text);
+      if (text === undefined) return undefined;
+      s = parseState(text);
       this.states.set(storeId, s);
     }
     return s;
+  }
+
+  setState(storeId: string, state: StoreState): void {
+    this.states.set(storeId, state);
   }
 
   /** Forgets the producer and the state (after a failed transaction or on losing the partition). */

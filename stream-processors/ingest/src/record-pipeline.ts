@@ -1,4 +1,10 @@
-import { bodyOf, deadLetterMessage, NOT_WIRE_FORMAT_MESSAGE, schemaIdOf } from '@retail-stream/runtime';
+import {
+  bodyOf,
+  deadLetterMessage,
+  NOT_WIRE_FORMAT_MESSAGE,
+  schemaIdOf,
+  storeEpochOf,
+} from '@retail-stream/runtime';
 import type { StoreEvent } from '@retail-stream/schemas';
 import type { KafkaMessage, Message } from 'kafkajs';
 import { businessRuleViolation } from './business-rules.ts';
@@ -6,19 +12,31 @@ import { encodeEnriched } from './enriched-encoder.ts';
 import { buildEnrichment } from './enrichment.ts';
 import type { EventSchemas } from './event-schemas.ts';
 import type { ReferenceLookup } from './reference-data.ts';
-import { observe, type GapReport, type StoreSeqState } from './store-sequence.ts';
+import { admitEpoch, type StoreState } from './store-epoch-state.ts';
+import { observe, type GapReport } from './store-sequence.ts';
 import { duplicateRecord, withSourceHeaders } from './trace-headers.ts';
 
 export type DeadLetterCode =
-  'NOT_WIRE_FORMAT' | 'UNKNOWN_SCHEMA_ID' | 'UNDECODABLE' | 'UNKNOWN_EVENT_TYPE' | 'BUSINESS_INVALID';
+  | 'NOT_WIRE_FORMAT'
+  | 'UNKNOWN_SCHEMA_ID'
+  | 'UNDECODABLE'
+  | 'UNKNOWN_EVENT_TYPE'
+  | 'BUSINESS_INVALID'
+  | 'SEQUENCE_OUT_OF_WINDOW'
+  | 'STORE_EPOCH_UNAPPROVED'
+  | 'STORE_EPOCH_RETIRED';
 
 export interface PipelineContext {
   topic: string;
   partition: number;
   schemas: EventSchemas;
   refs: ReferenceLookup;
-  /** The store's dedup state, created when absent; mutated in place. */
-  stateOf(storeId: string): StoreSeqState;
+  /** The store's dedup state (its current epoch's), undefined for a store never seen; mutated in place. */
+  stateOf(storeId: string): StoreState | undefined;
+  /** Replaces the store's state (a new store, or a new epoch: store-epoch-state.ts). */
+  setState(storeId: string, state: StoreState): void;
+  /** The epoch an operator last started for the store (store-epochs topic), undefined if none. */
+  approvedEpoch(storeId: string): string | undefined;
   processor: string;
   now: number;
   maxFutureSkewMs: number;
@@ -38,6 +56,8 @@ export interface PipelineResult {
   /** Stores whose dedup state changed (their changelog record must be written). */
   touchedStores: Set<string>;
   gapReports: { storeId: string; report: GapReport }[];
+  /** Stores whose epoch changed in this batch (new store, legacy adopted, operator's switch). */
+  epochChanges: { storeId: string; from: string | undefined; to: string }[];
 }
 
 /**
@@ -56,7 +76,10 @@ export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineCont
     unknownProducts: 0,
     touchedStores: new Set(),
     gapReports: [],
+    epochChanges: [],
   };
+  // One HELD alert per store and batch is enough to page; every held record is a dead letter.
+  const heldAlerted = new Set<string>();
   const reject = (m: KafkaMessage, code: DeadLetterCode, message: string) => {
     out.deadLetters.push(
       deadLetterMessage(
@@ -118,8 +141,33 @@ export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineCont
       continue;
     }
 
-    const state = ctx.stateOf(event.store_id);
-    const seen = observe(state, event.store_seq, ctx.now, ctx.dedupWindow);
+    const current = ctx.stateOf(event.store_id);
+    const epoch = storeEpochOf(m.headers);
+    const admission = admitEpoch(current, epoch, ctx.approvedEpoch(event.store_id), event.store_seq);
+    if (!admission.ok) {
+      reject(m, admission.code, `store ${event.store_id} store_seq ${event.store_seq}: ${admission.message}`);
+      continue;
+    }
+    if (admission.changed) {
+      ctx.setState(event.store_id, admission.state);
+      out.touchedStores.add(event.store_id);
+      out.epochChanges.push({ storeId: event.store_id, from: current?.epoch, to: epoch });
+    }
+    const seen = observe(admission.state.seq, event.store_seq, ctx.now, ctx.dedupWindow);
+    if (seen.held) {
+      const mark = admission.state.seq.contiguous;
+      reject(
+        m,
+        'SEQUENCE_OUT_OF_WINDOW',
+        `store ${event.store_id} store_seq ${event.store_seq} is beyond the contiguous mark ${mark} + window ` +
+          `${ctx.dedupWindow}: held until the sequences below arrive`,
+      );
+      if (!heldAlerted.has(event.store_id)) {
+        heldAlerted.add(event.store_id);
+        for (const report of seen.reports) out.gapReports.push({ storeId: event.store_id, report });
+      }
+      continue;
+    }
     if (seen.duplicate) {
       out.duplicates++;
       out.duplicateRecords.push(duplicateRecord(m, ctx.partition, event, ctx.now));

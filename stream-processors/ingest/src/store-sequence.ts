@@ -1,12 +1,16 @@
 /**
- * Per-store deduplication and gap tracking over `store_seq` (gap-free from 1 at the store). Instead
- * of a growing set of event ids it keeps the highest contiguous sequence seen plus a bounded, sorted
- * list of sequences above it (records that arrived past a gap). Pure: callers own the clock.
+ * Per-store deduplication and gap tracking over `store_seq` (gap-free from 1 at the store, within
+ * one store epoch: store-epoch-state.ts). Instead of a growing set of event ids it keeps the highest
+ * contiguous sequence seen plus a bounded, sorted list of sequences above it (records that arrived
+ * past a gap). The contiguous mark only moves when the next sequence really arrives: a record too
+ * far above it is HELD (dead-lettered, retriable) rather than letting it push the mark over events
+ * that have not arrived yet, so a forged or rebuilt high store_seq can never make the store's real
+ * events look like duplicates. Pure: callers own the clock.
  */
 export interface StoreSeqState {
   /** Every sequence 1..contiguous has been seen. */
   contiguous: number;
-  /** Seen sequences above contiguous + 1, ascending; never longer than the window. */
+  /** Seen sequences above contiguous + 1, ascending; all within contiguous + window. */
   above: number[];
   /** When the lowest open gap was first seen (processing time), or null without a gap. */
   gapOpenedAt: number | null;
@@ -14,7 +18,8 @@ export interface StoreSeqState {
   alertedFrom: number | null;
 }
 
-export type GapStatus = 'OPEN' | 'CLOSED' | 'GIVEN_UP';
+/** HELD: a record beyond contiguous + window was refused (dead-lettered) instead of placed. */
+export type GapStatus = 'OPEN' | 'CLOSED' | 'HELD';
 
 export interface GapReport {
   status: GapStatus;
@@ -26,7 +31,9 @@ export interface GapReport {
 
 export interface Observation {
   duplicate: boolean;
-  /** CLOSED when an alerted gap filled, GIVEN_UP when the window overflowed. */
+  /** Not placed: the caller dead-letters it (SEQUENCE_OUT_OF_WINDOW); the state is unchanged. */
+  held: boolean;
+  /** CLOSED when an alerted gap filled; HELD (one per held record) when held. */
   reports: GapReport[];
 }
 
@@ -44,13 +51,14 @@ export function lowestGap(s: StoreSeqState): [number, number] | undefined {
 }
 
 /**
- * Records `seq` (mutating `s`). A sequence at or below the contiguous mark or already in the
- * window is a duplicate. Past a gap the record is new (forwarded) and the gap stays open until the
- * missing sequences arrive; when the window would exceed `window` entries, the lowest gap is given
- * up (the mark jumps over it) and reported.
+ * Records `seq` (mutating `s`, except when held). A sequence at or below the contiguous mark or
+ * already in the window is a duplicate. The next sequence moves the mark (and over the window
+ * entries that now follow it). A sequence past a gap but within `window` of the mark is new
+ * (forwarded) and the gap stays open until the missing sequences arrive. Anything further is held:
+ * nothing is given up, the mark never jumps, and the record can be redriven once the gap filled.
  */
 export function observe(s: StoreSeqState, seq: number, now: number, window: number): Observation {
-  if (seq <= s.contiguous) return { duplicate: true, reports: [] };
+  if (seq <= s.contiguous) return { duplicate: true, held: false, reports: [] };
   const reports: GapReport[] = [];
   if (seq === s.contiguous + 1) {
     const gap = lowestGap(s);
@@ -59,20 +67,25 @@ export function observe(s: StoreSeqState, seq: number, now: number, window: numb
       if (s.alertedFrom !== null) reports.push(report(s, 'CLOSED', [s.alertedFrom, gap[1]]));
       restartGapClock(s, now);
     }
-    return { duplicate: false, reports };
+    return { duplicate: false, held: false, reports };
   }
   const at = insertionPoint(s.above, seq);
-  if (s.above[at] === seq) return { duplicate: true, reports };
+  if (s.above[at] === seq) return { duplicate: true, held: false, reports };
+  // Entries stay within contiguous + window, so this also bounds the list (even after the window
+  // was configured smaller than an older state's list: such a state only shrinks).
+  if (seq > s.contiguous + window || s.above.length >= window) {
+    reports.push({
+      status: 'HELD',
+      firstMissing: s.contiguous + 1,
+      lastMissing: seq - 1,
+      highestSeen: seq,
+      openedAt: s.gapOpenedAt ?? now,
+    });
+    return { duplicate: false, held: true, reports };
+  }
   s.above.splice(at, 0, seq);
   s.gapOpenedAt ??= now;
-  while (s.above.length > window) {
-    const gap = lowestGap(s)!;
-    reports.push(report(s, 'GIVEN_UP', gap));
-    s.contiguous = gap[1];
-    absorb(s);
-    restartGapClock(s, now);
-  }
-  return { duplicate: false, reports };
+  return { duplicate: false, held: false, reports };
 }
 
 /** An OPEN report when the lowest gap is older than `openAfterMs` and not yet reported (marks it). */
@@ -86,31 +99,6 @@ export function ageGap(s: StoreSeqState, now: number, openAfterMs: number): GapR
 
 export function isGapOlderThan(s: StoreSeqState, now: number, ms: number): boolean {
   return s.gapOpenedAt !== null && now - s.gapOpenedAt >= ms;
-}
-
-/** Compact JSON for the changelog topic; `v` lets a later build read older state. */
-export function serializeState(s: StoreSeqState): string {
-  return JSON.stringify({ v: 1, c: s.contiguous, a: s.above, g: s.gapOpenedAt, al: s.alertedFrom });
-}
-
-export function parseState(text: string): StoreSeqState {
-  const o = JSON.parse(text) as { v?: number; c?: unknown; a?: unknown; g?: unknown; al?: unknown };
-  if (
-    o.v !== 1 ||
-    typeof o.c !== 'number' ||
-    !Array.isArray(o.a) ||
-    !o.a.every((n) => typeof n === 'number') ||
-    (o.g !== null && typeof o.g !== 'number') ||
-    (o.al !== null && typeof o.al !== 'number')
-  ) {
-    throw new Error(`unreadable dedup state: ${text.slice(0, 200)}`);
-  }
-  return {
-    contiguous: o.c,
-    above: o.a as number[],
-    gapOpenedAt: o.g as number | null,
-    alertedFrom: o.al as number | null,
-  };
 }
 
 // ── helpers ──────────────────────────────────────────────────────────────────

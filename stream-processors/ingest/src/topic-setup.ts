@@ -29,6 +29,7 @@ export async function ensureIngestTopics(c: IngestConfig, admin: Admin): Promise
     { topic: c.INGEST_STATE_TOPIC, numPartitions: inputPartitions, configEntries: COMPACTED },
     { topic: c.INGEST_REF_STORES_TOPIC, numPartitions: 1, configEntries: COMPACTED },
     { topic: c.INGEST_REF_PRODUCTS_TOPIC, numPartitions: 1, configEntries: COMPACTED },
+    { topic: c.INGEST_STORE_EPOCHS_TOPIC, numPartitions: 1, configEntries: COMPACTED },
   ]);
   const statePartitions = (await admin.fetchTopicOffsets(c.INGEST_STATE_TOPIC)).length;
   if (statePartitions < inputPartitions) {

@@ -19,6 +19,7 @@ export function ingestTopicNames(name: string) {
     INGEST_DUPLICATES_TOPIC: `${name}-duplicates`,
     INGEST_REF_STORES_TOPIC: `${name}-ref-stores`,
     INGEST_REF_PRODUCTS_TOPIC: `${name}-ref-products`,
+    INGEST_STORE_EPOCHS_TOPIC: `${name}-store-epochs`,
   };
 }
 
@@ -49,6 +50,7 @@ export function topicsOf(c: IngestConfig): string[] {
     c.INGEST_DUPLICATES_TOPIC,
     c.INGEST_REF_STORES_TOPIC,
     c.INGEST_REF_PRODUCTS_TOPIC,
+    c.INGEST_STORE_EPOCHS_TOPIC,
   ];
 }
 

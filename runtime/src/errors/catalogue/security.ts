@@ -9,6 +9,27 @@ export const securityErrors = {
   // ── kafka authentication and ACLs ──
   // ── signed store events ──
   // ── store sequence and epochs ──
+  SEQUENCE_OUT_OF_WINDOW: {
+    retriable: true,
+    meaning:
+      "Dead letter (held): the record's store_seq is more than INGEST_DEDUP_WINDOW above the store's contiguous mark, so ingest cannot place it without giving up the events below (a forged or rebuilt high store_seq).",
+    action:
+      'Check the HELD alert on retail.ops.alerts: once the missing events arrived, redrive (retail dlq redrive --code SEQUENCE_OUT_OF_WINDOW); a forged record stays held.',
+  },
+  STORE_EPOCH_UNAPPROVED: {
+    retriable: true,
+    meaning:
+      "Dead letter (held): the record's store epoch (store.epoch header) is not the store's current epoch and no operator started it (a rebuilt store database, or a forged epoch).",
+    action:
+      'If the store database was really rebuilt: retail store epoch --store S --start <epoch> --reason …, then retail dlq redrive --code STORE_EPOCH_UNAPPROVED --store S.',
+  },
+  STORE_EPOCH_RETIRED: {
+    retriable: false,
+    meaning:
+      'Dead letter: the record belongs to an epoch the store has left (an operator started a newer one); its store_seq no longer means anything.',
+    action:
+      'Find who still sends with the old epoch (an old relay or database copy still running, or a replay); stop it. Do not redrive.',
+  },
   // ── cross-store writes and production config ──
   CROSS_STORE_EVENT_ID: {
     retriable: false,

@@ -6,6 +6,7 @@ import { registerReconcile } from './reconcile.ts';
 import { registerRecompute } from './recompute.ts';
 import { registerReplay } from './replay.ts';
 import { registerShadow } from './shadow.ts';
+import { registerStore } from './store.ts';
 import { registerSync } from './sync.ts';
 import { registerTrace } from './trace.ts';
 
@@ -19,4 +20,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerReconcile(program, ctx);
   registerJobs(program, ctx);
   registerSync(program, ctx);
+  registerStore(program, ctx);
 }

@@ -32,6 +32,8 @@ export class DlqPipeline {
     dlq: `${this.name}-dlq`,
     parking: `${this.name}-parking`,
     kpi: `${this.name}-kpi`,
+    /** Operators' store epoch decisions (`retail store epoch --start --topic`). */
+    epochs: `${this.name}-store-epochs`,
   };
   readonly ingestGroup = `${this.name}-ingest`;
   readonly sinkGroup = `${this.name}-pg-sink`;
@@ -84,6 +86,7 @@ export class DlqPipeline {
       INGEST_STATE_TOPIC: `${this.name}-state`,
       INGEST_REF_STORES_TOPIC: `${this.name}-ref-stores`,
       INGEST_REF_PRODUCTS_TOPIC: `${this.name}-ref-products`,
+      INGEST_STORE_EPOCHS_TOPIC: this.topics.epochs,
       INGEST_TOPIC_PARTITIONS: '2',
       INGEST_SESSION_TIMEOUT_MS: '6000',
       INGEST_REGISTER_SCHEMAS: 'true',
