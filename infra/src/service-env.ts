@@ -6,5 +6,11 @@ import { clientEnv, loadInfraConfig } from './infra-config.ts';
  */
 export function serviceEnv(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const local = clientEnv(loadInfraConfig(env));
-  return Object.fromEntries(Object.entries(local).map(([k, v]) => [k, env[k] || v]));
+  const merged = Object.fromEntries(Object.entries(local).map(([k, v]) => [k, env[k] || v]));
+  // Registry credentials the caller brings for a registry infra:up did not start (CI against
+  // docker-compose, a registry of one's own) pass on even when the local stack has none.
+  for (const k of ['SCHEMA_REGISTRY_USERNAME', 'SCHEMA_REGISTRY_PASSWORD']) {
+    if (env[k] && !merged[k]) merged[k] = env[k];
+  }
+  return merged;
 }
