@@ -31,6 +31,7 @@ export * from './seeded-random.ts';
 export * from './proc-stats.ts';
 export * from './dead-letter.ts';
 export * from './trace-headers.ts';
+export * from './store-signature.ts';
 export * from './store-epoch.ts';
 export * from './child-registries.ts';
 export * from './map-bounded.ts';

@@ -235,7 +235,8 @@ export const STORE_SERVICES: readonly ServiceSpec[] = [
     port: 9400,
     kafkaPrincipal: 'store-relay',
     env: { ...REGISTRY, STORE_ID: 'store_example' },
-    secretEnv: ['KAFKA_SASL_PASSWORD', ...REGISTRY_SECRETS, 'PG_URL'],
+    // RELAY_SIGNING_KEY: this store's own key only (`retail keys derive --store <id>`), never the master.
+    secretEnv: ['KAFKA_SASL_PASSWORD', ...REGISTRY_SECRETS, 'PG_URL', 'RELAY_SIGNING_KEY'],
     memoryMiB: 300,
     cpuMilli: 500,
     // One relay per store: it holds the store's outbox lease, a second would only wait.

@@ -1,11 +1,14 @@
 import { parseConfig } from '@retail-stream/runtime';
-import { refusedSettings } from '@retail-stream/runtime/testing';
+import { refusedSettings, TEST_SIGNING_MASTER_KEYS } from '@retail-stream/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { gatewayConfig } from './config.ts';
 
 describe('gatewayConfig', () => {
   it('defaults: 1 MiB / 500 events, retail.pos.events, schema ingest_gateway', () => {
-    const c = parseConfig(gatewayConfig, { PG_URL: 'postgres://retail@127.0.0.1:55432/retail_hq' });
+    const c = parseConfig(gatewayConfig, {
+      PG_URL: 'postgres://retail@127.0.0.1:55432/retail_hq',
+      SIGNING_MASTER_KEYS: TEST_SIGNING_MASTER_KEYS,
+    });
     expect(c).toMatchObject({
       PORT: 8090,
       GATEWAY_TOPIC: 'retail.pos.events',
@@ -24,6 +27,6 @@ describe('gatewayConfig', () => {
       GATEWAY_PG_SCHEMA: 'Bad-Name',
       GATEWAY_MAX_EVENTS: '0',
     });
-    expect(refused).toEqual(['PG_URL', 'GATEWAY_PG_SCHEMA', 'GATEWAY_MAX_EVENTS']);
+    expect(refused).toEqual(['PG_URL', 'GATEWAY_PG_SCHEMA', 'SIGNING_MASTER_KEYS', 'GATEWAY_MAX_EVENTS']);
   });
 });

@@ -4,6 +4,7 @@ import {
   kafkaConfig,
   PG_SCHEMA_NAME,
   schemaRegistryConfig,
+  signingMasterKeys,
 } from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
@@ -32,6 +33,11 @@ export const gatewayConfig = baseServiceConfig
     PORT: z.coerce.number().int().min(0).max(65535).default(8090),
     PG_POOL_MAX: z.coerce.number().int().min(2).max(200).default(20),
     GATEWAY_TOPIC: z.string().min(1).default(TOPICS.posEvents),
+    /**
+     * Versioned signing master keys, `v2:<secret>,v1:<secret>` (same setting as ingest): the gateway
+     * signs each store's records with that store's key derived from the first (current) one.
+     */
+    SIGNING_MASTER_KEYS: signingMasterKeys,
     /** Request body limit in bytes (413 above it). */
     GATEWAY_MAX_BODY_BYTES: z.coerce
       .number()

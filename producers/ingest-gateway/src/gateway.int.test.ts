@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AvroSerde } from '@retail-stream/runtime';
+import { AvroSerde, STORE_HEADERS } from '@retail-stream/runtime';
 import { decodeAll, metricValue, waitFor, type TopicCollector } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -79,7 +79,13 @@ describe('ingest gateway (real Postgres, Kafka, registry)', () => {
 
     const got = await collector.waitForKey(s.storeId, 6);
     expect(got.map((m) => m.headers)).toEqual(
-      events.map((e) => ({ event_type: e.event_type, event_id: e.event_id, trace_id: e.trace_id })),
+      events.map((e) => ({
+        event_type: e.event_type,
+        event_id: e.event_id,
+        trace_id: e.trace_id,
+        // Signed for the authenticated store (signing.int.test.ts verifies it).
+        [STORE_HEADERS.signature]: expect.stringMatching(/^v1:v1:[A-Za-z0-9_-]{43}$/),
+      })),
     );
     expect(new Set(got.map((m) => m.key))).toEqual(new Set([s.storeId]));
     expect(await decodeAll<StoreEvent>(serde, got)).toEqual(events);

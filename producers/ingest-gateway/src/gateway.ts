@@ -18,6 +18,7 @@ import { createGatewayMetrics } from './gateway-metrics.ts';
 import { IngestService } from './ingest-service.ts';
 import { ingestionRoutes } from './ingestion-routes.ts';
 import { KafkaSink } from './kafka-sink.ts';
+import { StoreSigner } from './store-signer.ts';
 import { KeyAuthenticator } from './key-auth.ts';
 
 export interface IngestGatewayDeps {
@@ -77,6 +78,7 @@ export function createIngestGateway(deps: IngestGatewayDeps): IngestGateway {
     schemaIdOf: (eventType) => schemaIds?.[eventType],
     lockTimeoutMs: config.GATEWAY_LOCK_TIMEOUT_MS,
     logger,
+    signer: new StoreSigner(config.SIGNING_MASTER_KEYS),
   });
 
   let phase: string | undefined = 'starting: database migrations';

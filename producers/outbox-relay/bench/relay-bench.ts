@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
 import { AvroSerde, cpuSeconds, ensureTopics, rssMiB } from '@retail-stream/runtime';
-import { registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
+import { registryConfigOf, testRelaySigningKey, uniqueName } from '@retail-stream/runtime/testing';
 import { registerAll } from '@retail-stream/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -89,6 +89,7 @@ const relay = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join
     KAFKA_BROKERS: env.KAFKA_BROKERS!,
     ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
     RELAY_TOPIC: topic,
+    RELAY_SIGNING_KEY: testRelaySigningKey(storeId),
     RELAY_BATCH_SIZE: args.batch,
     OPS_PORT: '0',
     LOG_LEVEL: 'info',

@@ -1,11 +1,15 @@
 import { createLogger, parseConfig } from '@retail-stream/runtime';
-import { configError, refusedSettings } from '@retail-stream/runtime/testing';
+import { configError, refusedSettings, testRelaySigningKey } from '@retail-stream/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { relayConfig } from './config.ts';
 import { HttpPublisher } from './http-publisher.ts';
 import { createPublisher } from './publisher-factory.ts';
 
-const minimal = { STORE_ID: 'hcm_001', PG_URL: 'postgres://retail@127.0.0.1:55432/retail_hq' };
+const minimal = {
+  STORE_ID: 'hcm_001',
+  PG_URL: 'postgres://retail@127.0.0.1:55432/retail_hq',
+  RELAY_SIGNING_KEY: testRelaySigningKey('hcm_001'),
+};
 
 describe('relay config', () => {
   it('needs only the store and the database; the rest has production defaults', () => {
@@ -19,6 +23,14 @@ describe('relay config', () => {
       RELAY_REGISTER_SCHEMAS: false,
       KAFKA_BROKERS: ['127.0.0.1:19092'],
     });
+  });
+
+  it('refuses to publish to Kafka without the store signing key, and never echoes a bad one', () => {
+    const { RELAY_SIGNING_KEY: _key, ...unsigned } = minimal;
+    expect(refusedSettings(relayConfig, unsigned)).toEqual(['RELAY_SIGNING_KEY']);
+    const err = configError(relayConfig, { ...minimal, RELAY_SIGNING_KEY: 'v1:too-short-secret' });
+    expect(err.problems.map((p) => p.split(':')[0])).toEqual(['RELAY_SIGNING_KEY']);
+    expect(err.message).not.toContain('too-short-secret');
   });
 
   it('lists every problem at once', () => {

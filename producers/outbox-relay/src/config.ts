@@ -1,4 +1,10 @@
-import { baseServiceConfig, boolFromEnv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
+import {
+  baseServiceConfig,
+  boolFromEnv,
+  kafkaConfig,
+  schemaRegistryConfig,
+  storeSigningKey,
+} from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
 import { STORE_ID } from '@retail-stream/schemas';
@@ -23,6 +29,12 @@ export const relayConfig = baseServiceConfig
     /** kafka: straight to the brokers. http: through the ingest gateway (publisher not built yet). */
     RELAY_SYNC_PROTOCOL: z.enum(['kafka', 'http']).default('kafka'),
     RELAY_TOPIC: z.string().min(1).default(TOPICS.posEvents),
+    /**
+     * This store's signing key, `<version>:<key>` as `retail keys derive --store <id>` prints it;
+     * every record sent to Kafka is signed with it (ingest dead-letters unsigned ones). Required
+     * for RELAY_SYNC_PROTOCOL=kafka; over http the gateway signs after checking the store's API key.
+     */
+    RELAY_SIGNING_KEY: storeSigningKey.optional(),
     /** Rows read (and published) per batch. */
     RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2_000),
     /** Upper bound of one produce request; below the broker's message.max.bytes (1 MiB by default). */
@@ -75,6 +87,13 @@ export const relayConfig = baseServiceConfig
     RELAY_HTTP_MAX_BODY_BYTES: bytes(1_048_576, 1024, 16 * 1024 * 1024),
   })
   .superRefine((c, ctx) => {
+    if (c.RELAY_SYNC_PROTOCOL === 'kafka' && !c.RELAY_SIGNING_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RELAY_SIGNING_KEY'],
+        message: 'required when RELAY_SYNC_PROTOCOL=kafka (retail keys derive --store <id>)',
+      });
+    }
     if (c.RELAY_SYNC_PROTOCOL !== 'http') return;
     for (const key of ['RELAY_HTTP_URL', 'RELAY_HTTP_API_KEY'] as const) {
       if (!c[key])

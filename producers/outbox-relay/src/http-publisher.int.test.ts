@@ -38,6 +38,7 @@ import {
   type StoreDb,
 } from '../test/harness.ts';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
+import { signedByStores, TEST_SIGNING_MASTER_KEYS } from '@retail-stream/runtime/testing';
 import { relayConfig } from './config.ts';
 import { HttpPublisher } from './http-publisher.ts';
 import { startOutboxRelay, type OutboxRelayService } from './relay-service.ts';
@@ -85,6 +86,7 @@ async function startGateway(
     KAFKA_BROKERS: ENV.KAFKA_BROKERS,
     ...REGISTRY,
     GATEWAY_TOPIC: topic,
+    SIGNING_MASTER_KEYS: TEST_SIGNING_MASTER_KEYS,
     LOG_LEVEL: 'error',
   });
   const gateway = createIngestGateway({
@@ -180,10 +182,12 @@ describe('outbox relay → ingest gateway → Kafka (RELAY_SYNC_PROTOCOL=http)',
     ).toMatchObject({ ok: true, duplicates: 0 });
     expect(decoded).toEqual(events);
     got.forEach((m, i) => {
-      const expected = posEventRecord(serde, (t) => schemaIds[t], events[i]!);
-      expect(m.key).toBe(expected.key);
-      expect(m.headers).toEqual(expected.headers);
-      expect(m.value.equals(expected.value)).toBe(true);
+      // As the relay signs on the Kafka path: the gateway signs with the same store key.
+      const r = posEventRecord(serde, (t) => schemaIds[t], events[i]!);
+      const [expected] = signedByStores([{ key: r.key, value: r.value, headers: { ...r.headers } }]);
+      expect(m.key).toBe(expected!.key);
+      expect(m.headers).toEqual(expected!.headers);
+      expect(m.value.equals(expected!.value as Buffer)).toBe(true);
     });
     await waitFor(async () => (await httpState(db)).status === 'ONLINE', {
       what: 'relay_status http ONLINE',

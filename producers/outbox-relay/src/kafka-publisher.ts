@@ -7,7 +7,9 @@ import {
   kafkaTimeout,
   TransientError,
   STORE_EPOCH_HEADER,
+  withStoreSignature,
   type Logger,
+  type SigningKey,
 } from '@retail-stream/runtime';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import type { OutboundEvent, PublishOutcome, Publisher } from './publisher.ts';
@@ -20,6 +22,8 @@ export interface KafkaPublisherOptions {
   maxRequestBytes: number;
   /** kafkajs' own retries inside one send; the relay's backoff is the outer retry. */
   sendRetries: number;
+  /** The store's own signing key (RELAY_SIGNING_KEY): every record is signed with it. */
+  signingKey: SigningKey;
   logger: Logger;
 }
 
@@ -64,7 +68,11 @@ export class KafkaPublisher implements Publisher {
       const producer = await this.connected();
       for (const chunk of chunks) {
         this.unacked = chunk;
-        await producer.send({ topic: this.opts.topic, acks: -1, messages: toMessages(chunk) });
+        await producer.send({
+          topic: this.opts.topic,
+          acks: -1,
+          messages: signed(toMessages(chunk), this.opts.signingKey),
+        });
         this.unacked = undefined;
         acked += chunk.length;
       }
@@ -170,6 +178,14 @@ function toMessages(events: readonly OutboundEvent[]): Message[] {
       },
     };
   });
+}
+
+/**
+ * Signs each record last, over its final key, value and headers (store-signature.ts): ingest refuses
+ * a raw record without its store's signature. HMAC is deterministic, so a re-sent chunk is identical.
+ */
+function signed(messages: Message[], key: SigningKey): Message[] {
+  return messages.map((m) => withStoreSignature(m, key));
 }
 
 function startsWith(events: readonly OutboundEvent[], prefix: readonly OutboundEvent[]): boolean {

@@ -23,6 +23,8 @@ export function createPublisher(
         topic: config.RELAY_TOPIC,
         maxRequestBytes: config.RELAY_MAX_REQUEST_BYTES,
         sendRetries: config.RELAY_KAFKA_SEND_RETRIES,
+        // config.ts requires it when RELAY_SYNC_PROTOCOL=kafka.
+        signingKey: config.RELAY_SIGNING_KEY!,
         logger: logger.child({ component: 'kafka-publisher' }),
       });
     case 'http':

@@ -13,6 +13,7 @@ import {
   ServiceProcess,
   startInProcess,
   testPgDatabase,
+  testRelaySigningKey,
   TopicCollector as SharedTopicCollector,
   uniqueName,
   type LogLine,
@@ -199,6 +200,8 @@ export function testRelayEnv(
     KAFKA_BROKERS: ENV.KAFKA_BROKERS!,
     ...REGISTRY,
     RELAY_TOPIC: topic,
+    // The store's key derived from the test kit's master (what ingest tests verify against).
+    RELAY_SIGNING_KEY: testRelaySigningKey(storeId),
     RELAY_BATCH_SIZE: '500',
     RELAY_POLL_INTERVAL_MS: '500',
     RELAY_BACKOFF_INITIAL_MS: '100',

@@ -26,3 +26,4 @@ export * from './latency-stats.ts';
 export * from './sole-dead-letter.ts';
 export * from './shutdown-steps.ts';
 export * from './config-problems.ts';
+export * from './test-signing.ts';

@@ -20,7 +20,13 @@ import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { serviceEnv } from '@retail-stream/infra';
 import { AvroSerde, cpuSeconds, ensureTopics, rssMiB, seededRandom } from '@retail-stream/runtime';
-import { freePort, registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
+import {
+  signedByStores,
+  TEST_SIGNING_MASTER_KEYS,
+  freePort,
+  registryConfigOf,
+  uniqueName,
+} from '@retail-stream/runtime/testing';
 import { eventSchema, posEventRecord, registerAll } from '@retail-stream/schemas';
 import { FACTORY_PRODUCTS, StoreEventFactory } from '@retail-stream/schemas/testing';
 import { Kafka, logLevel, type Message } from 'kafkajs';
@@ -111,7 +117,8 @@ for (let done = 0; done < total;) {
     bytes += r.value.length;
     messages.push({ key: r.key, value: r.value, headers: { ...r.headers } });
   }
-  await producer.send({ topic: topics.INGEST_INPUT_TOPIC, messages, acks: -1 });
+  // Signed as the stores' relays sign: ingest verifies every record (part of what is measured).
+  await producer.send({ topic: topics.INGEST_INPUT_TOPIC, messages: signedByStores(messages), acks: -1 });
   done += n;
 }
 await producer.disconnect();
@@ -163,6 +170,7 @@ const child = spawn(
       KAFKA_BROKERS: brokers.join(','),
       ...registryConfigOf(registryUrl, env),
       INGEST_GROUP_ID: groupId,
+      SIGNING_MASTER_KEYS: TEST_SIGNING_MASTER_KEYS,
       INGEST_FAST_ENCODE: args['slow-encode'] ? 'false' : 'true',
       OPS_PORT: String(opsPort),
       LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',

@@ -16,6 +16,7 @@ import { recordCommittedBatch, type IngestMetrics } from './ingest-metrics.ts';
 import type { PartitionWorker } from './partition-worker.ts';
 import { PROCESSOR_NAME } from './processor-name.ts';
 import { runPipeline } from './record-pipeline.ts';
+import type { SignatureGate } from './signature-check.ts';
 import type { ReferenceLookup } from './reference-data.ts';
 import { serializeState } from './store-epoch-state.ts';
 import type { StoreEpochsFeed } from './store-epochs-feed.ts';
@@ -28,6 +29,7 @@ export interface BatchTransactionDeps {
   epochs: Pick<StoreEpochsFeed, 'approvedEpoch' | 'waitCaughtUp'>;
   metrics: IngestMetrics;
   logger: Logger;
+  signatures: SignatureGate;
 }
 
 /**
@@ -74,6 +76,7 @@ export async function runBatchTransaction(
       maxFutureSkewMs: c.INGEST_MAX_FUTURE_SKEW_MS,
       dedupWindow: c.INGEST_DEDUP_WINDOW,
       fastEncode: c.INGEST_FAST_ENCODE,
+      signatures: deps.signatures,
     });
     const tPipeline = Date.now();
     const reports = result.gapReports;
@@ -112,6 +115,7 @@ export async function runBatchTransaction(
     await txn.commit();
 
     recordCommittedBatch(metrics, result, reports);
+    deps.signatures.committed(result.badSignatures);
     for (const e of result.epochChanges) {
       logger.info({ store_id: e.storeId, from: e.from ?? null, to: e.to }, 'store epoch started at ingest');
     }

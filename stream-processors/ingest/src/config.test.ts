@@ -1,11 +1,11 @@
 import { parseConfig } from '@retail-stream/runtime';
-import { configError } from '@retail-stream/runtime/testing';
+import { configError, TEST_SIGNING_MASTER_KEYS } from '@retail-stream/runtime/testing';
 import { describe, expect, it } from 'vitest';
 import { ingestConfig } from './config.ts';
 
 describe('ingest config', () => {
   it('has working defaults for every setting', () => {
-    const c = parseConfig(ingestConfig, {});
+    const c = parseConfig(ingestConfig, { SIGNING_MASTER_KEYS: TEST_SIGNING_MASTER_KEYS });
     expect(c).toMatchObject({
       INGEST_INPUT_TOPIC: 'retail.pos.events',
       INGEST_OUTPUT_TOPIC: 'retail.events.enriched',
@@ -16,6 +16,10 @@ describe('ingest config', () => {
       INGEST_FAST_ENCODE: true,
       INGEST_MAX_REQUEST_BYTES: 900_000,
     });
+  });
+
+  it('refuses to start without signing master keys (deny by default)', () => {
+    expect(configError(ingestConfig, {}).problems.join('\n')).toContain('SIGNING_MASTER_KEYS');
   });
 
   it('lists every invalid value at once', () => {

@@ -1,4 +1,10 @@
-import { baseServiceConfig, boolFromEnv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
+import {
+  baseServiceConfig,
+  boolFromEnv,
+  kafkaConfig,
+  schemaRegistryConfig,
+  signingMasterKeys,
+} from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
 
@@ -10,6 +16,12 @@ export const ingestConfig = baseServiceConfig
   .extend(kafkaConfig.shape)
   .extend(schemaRegistryConfig.shape)
   .extend({
+    /**
+     * Versioned signing master keys, `v2:<secret>,v1:<secret>` (runtime/src/store-signature.ts):
+     * raw records signed with a store key derived from any of them pass. Required: an unsigned or
+     * wrongly signed record is dead-lettered BAD_SIGNATURE.
+     */
+    SIGNING_MASTER_KEYS: signingMasterKeys,
     INGEST_GROUP_ID: z.string().min(1).default('ingest-processor'),
     INGEST_INPUT_TOPIC: topic(TOPICS.posEvents),
     INGEST_OUTPUT_TOPIC: topic(TOPICS.enrichedEvents),

@@ -10,6 +10,7 @@ import { ingestMetrics } from './ingest-metrics.ts';
 import { PartitionWorker } from './partition-worker.ts';
 import type { ReferenceData } from './reference-data.ts';
 import { ReferenceFeed } from './reference-feed.ts';
+import { SignatureGate } from './signature-check.ts';
 import { StoreEpochsFeed } from './store-epochs-feed.ts';
 import { ensureIngestTopics } from './topic-setup.ts';
 
@@ -79,6 +80,7 @@ export async function startIngestProcessor(deps: IngestProcessorDeps): Promise<I
     epochs,
     metrics,
     logger,
+    signatures: new SignatureGate(c.SIGNING_MASTER_KEYS, deps.metrics, logger, feed.refs),
   };
   const admin: Admin = kafka.admin();
   let generation = 0;

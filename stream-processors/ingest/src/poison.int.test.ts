@@ -1,5 +1,5 @@
 import { readDeadLetter } from '@retail-stream/runtime';
-import { decodeAll } from '@retail-stream/runtime/testing';
+import { decodeAll, signedByStores } from '@retail-stream/runtime/testing';
 import type { SaleRecorded, StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import type { Message } from 'kafkajs';
@@ -99,7 +99,8 @@ describe('ingest processor: poison records', () => {
     });
     expect(expectedDead).toHaveLength(poisons.length);
 
-    await (await bed.feed()).send(config.INGEST_INPUT_TOPIC, records);
+    // Poison from a provisioned store: signed, so each reaches the check it is meant to fail.
+    await (await bed.feed()).send(config.INGEST_INPUT_TOPIC, signedByStores(records));
     const running = await bed.start();
     const enriched = await bed.collect(config.INGEST_OUTPUT_TOPIC, 'ingest-it-enr');
     const dlq = await bed.collect(config.INGEST_DLQ_TOPIC, 'ingest-it-dlq');

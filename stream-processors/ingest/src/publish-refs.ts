@@ -27,7 +27,8 @@ const args = parseCliOrExit({
   options: { ...SEED_FLAG_OPTIONS, register: { type: 'boolean', default: false } },
   schema: seedFlagSchema.extend({ register: z.boolean() }),
 });
-const config = loadConfigOrExit(ingestConfig);
+// Publishes reference data only: it verifies no store signatures, so it needs no signing keys.
+const config = loadConfigOrExit(ingestConfig.omit({ SIGNING_MASTER_KEYS: true }));
 const logger = createLogger({ service: 'publish-refs', level: 'warn' });
 const serde = AvroSerde.fromConfig(config);
 const ids =

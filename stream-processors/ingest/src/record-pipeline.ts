@@ -13,6 +13,7 @@ import { buildEnrichment } from './enrichment.ts';
 import type { EventSchemas } from './event-schemas.ts';
 import type { ReferenceLookup } from './reference-data.ts';
 import { admitEpoch, type StoreState } from './store-epoch-state.ts';
+import type { BadSignature, SignatureGate } from './signature-check.ts';
 import { observe, type GapReport } from './store-sequence.ts';
 import { duplicateRecord, withSourceHeaders } from './trace-headers.ts';
 
@@ -24,7 +25,8 @@ export type DeadLetterCode =
   | 'BUSINESS_INVALID'
   | 'SEQUENCE_OUT_OF_WINDOW'
   | 'STORE_EPOCH_UNAPPROVED'
-  | 'STORE_EPOCH_RETIRED';
+  | 'STORE_EPOCH_RETIRED'
+  | 'BAD_SIGNATURE';
 
 export interface PipelineContext {
   topic: string;
@@ -42,6 +44,8 @@ export interface PipelineContext {
   maxFutureSkewMs: number;
   dedupWindow: number;
   fastEncode: boolean;
+  /** Store signatures, checked before anything of a record is read (signature-check.ts). */
+  signatures: Pick<SignatureGate, 'check'>;
 }
 
 export interface PipelineResult {
@@ -58,6 +62,8 @@ export interface PipelineResult {
   gapReports: { storeId: string; report: GapReport }[];
   /** Stores whose epoch changed in this batch (new store, legacy adopted, operator's switch). */
   epochChanges: { storeId: string; from: string | undefined; to: string }[];
+  /** Records refused for their store signature (counted and logged after commit). */
+  badSignatures: BadSignature[];
 }
 
 /**
@@ -77,6 +83,7 @@ export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineCont
     touchedStores: new Set(),
     gapReports: [],
     epochChanges: [],
+    badSignatures: [],
   };
   // One HELD alert per store and batch is enough to page; every held record is a dead letter.
   const heldAlerted = new Set<string>();
@@ -100,6 +107,12 @@ export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineCont
   };
 
   for (const m of messages) {
+    const badSignature = ctx.signatures.check(m, ctx.partition);
+    if (badSignature) {
+      out.badSignatures.push(badSignature);
+      reject(m, 'BAD_SIGNATURE', badSignature.message);
+      continue;
+    }
     const raw = m.value;
     const schemaId = schemaIdOf(raw);
     if (schemaId === undefined || !raw) {

@@ -8,6 +8,7 @@ import {
   Teardowns,
   TestProducer,
   TopicCollector,
+  TEST_SIGNING_MASTER_KEYS,
 } from '@retail-stream/runtime/testing';
 import { afterAll, expect } from 'vitest';
 import type { IngestConfig } from '../src/config.ts';
@@ -84,6 +85,8 @@ export function useIngestTestBed(overrides: Record<string, string> = {}): Ingest
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(config)) env[k] = Array.isArray(v) ? v.join(',') : String(v);
       env.OPS_PORT = '0';
+      // Parsed into key objects in `config`; the child gets the setting as written.
+      env.SIGNING_MASTER_KEYS = overrides.SIGNING_MASTER_KEYS ?? TEST_SIGNING_MASTER_KEYS;
       // Its logs stay in child.output (for a failure message) rather than flooding the test's.
       const child = new ServiceProcess('stream-processors/ingest/src/main.ts', env, { cwd: ROOT });
       return teardowns.add(child, (c) => (c.running ? c.kill9() : undefined));

@@ -1,7 +1,14 @@
 import { serviceEnv } from '@retail-stream/infra';
 import { AvroSerde, createKafka, ensureTopics, parseConfig, seededRandom } from '@retail-stream/runtime';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
-import { deleteTestTopics, startInProcess, testEndpoints, uniqueName } from '@retail-stream/runtime/testing';
+import {
+  deleteTestTopics,
+  signedByStores,
+  startInProcess,
+  TEST_SIGNING_MASTER_KEYS,
+  testEndpoints,
+  uniqueName,
+} from '@retail-stream/runtime/testing';
 import { eventSchema, posEventRecord, registerAll, type StoreEvent } from '@retail-stream/schemas';
 import type { Message } from 'kafkajs';
 import type { Registry } from 'prom-client';
@@ -31,6 +38,7 @@ export function testConfig(overrides: Record<string, string> = {}): IngestConfig
     KAFKA_BROKERS: endpoints.kafkaBrokers,
     ...endpoints.registry,
     LOG_LEVEL: 'warn',
+    SIGNING_MASTER_KEYS: TEST_SIGNING_MASTER_KEYS,
     INGEST_GROUP_ID: `${name}-group`,
     ...ingestTopicNames(name),
     INGEST_TOPIC_PARTITIONS: '3',
@@ -97,10 +105,10 @@ export async function metricValue(
   return found?.value ?? 0;
 }
 
-/** The record the relay would write for `event`. */
+/** The record the relay would write for `event`, signed with its store's test key. */
 export function posMessage(serde: AvroSerde, ids: Record<string, number>, event: StoreEvent): Message {
   const r = posEventRecord(serde, (t) => ids[t], event);
-  return { key: r.key, value: r.value, headers: { ...r.headers } };
+  return signedByStores([{ key: r.key, value: r.value, headers: { ...r.headers } }])[0]!;
 }
 
 /**
@@ -122,7 +130,7 @@ export function interleavedStores(
   return { stores, records };
 }
 
-/** A record with a valid wire header and schema of `eventType` but a hand-made value (poison). */
+/** A record with a valid wire header and schema of `eventType` but a hand-made value (poison), unsigned. */
 export function rawRecord(
   serde: AvroSerde,
   ids: Record<string, number>,

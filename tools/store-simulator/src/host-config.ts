@@ -4,6 +4,7 @@ import {
   csv,
   kafkaConfig,
   schemaRegistryConfig,
+  signingMasterKeys,
   tokenHashList,
 } from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
@@ -48,6 +49,12 @@ export const hostConfig = baseServiceConfig
     EDGE_PG_POOL_MAX: z.coerce.number().int().min(2).max(50).default(4),
     RELAY_PG_POOL_MAX: z.coerce.number().int().min(2).max(20).default(2),
     RELAY_TOPIC: z.string().min(1).default(TOPICS.posEvents),
+    /**
+     * HQ's signing master keys (as ingest's SIGNING_MASTER_KEYS). The host plays every store, so it
+     * derives each store's RELAY_SIGNING_KEY itself; a real store gets only its own derived key
+     * (`retail keys derive --store <id>`).
+     */
+    SIGNING_MASTER_KEYS: signingMasterKeys,
     RELAY_REGISTER_SCHEMAS: boolFromEnv.default(false),
     /** Short for a demo: a store coming back online drains within seconds. */
     RELAY_BACKOFF_MAX_MS: z.coerce.number().int().min(100).default(5_000),

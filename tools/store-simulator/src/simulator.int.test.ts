@@ -23,6 +23,7 @@ import {
   TopicCollector,
   waitFor,
   type TestTopics,
+  TEST_SIGNING_MASTER_KEYS,
 } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 // The test seeds as `npm run seed` does.
@@ -77,6 +78,7 @@ describe('multi-store host + simulator against real Postgres, Kafka and registry
       CUSTOMER_HMAC_KEY: crypto.randomBytes(24).toString('hex'),
       QR_CALLBACK_SECRET: QR_SECRET,
       RELAY_TOPIC: topics.pos,
+      SIGNING_MASTER_KEYS: TEST_SIGNING_MASTER_KEYS,
       RELAY_REGISTER_SCHEMAS: 'true',
       RELAY_BACKOFF_MAX_MS: '1000',
       RELAY_HEALTH_INTERVAL_MS: '500',

@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import {
   ChildRegistries,
   closeServer,
+  deriveStoreKey,
+  formatSigningKey,
   listen,
   parseConfig,
   withTransaction,
@@ -234,6 +236,7 @@ export class StoreHost {
       SCHEMA_REGISTRY_URL: config.SCHEMA_REGISTRY_URL,
       PG_POOL_MAX: String(config.RELAY_PG_POOL_MAX),
       RELAY_TOPIC: config.RELAY_TOPIC,
+      RELAY_SIGNING_KEY: formatSigningKey(deriveStoreKey(config.SIGNING_MASTER_KEYS[0]!, storeId)),
       SCHEMA_REGISTRY_USERNAME: config.SCHEMA_REGISTRY_USERNAME,
       SCHEMA_REGISTRY_PASSWORD: config.SCHEMA_REGISTRY_PASSWORD,
       RELAY_REGISTER_SCHEMAS: String(config.RELAY_REGISTER_SCHEMAS),

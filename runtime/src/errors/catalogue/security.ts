@@ -8,6 +8,13 @@ import type { ErrorSection } from './entry.ts';
 export const securityErrors = {
   // ── kafka authentication and ACLs ──
   // ── signed store events ──
+  BAD_SIGNATURE: {
+    retriable: false,
+    meaning:
+      'Dead letter: a raw record has no store signature, a malformed one, one made with a key version HQ does not accept, or one that does not match its store key (forged, altered or re-labelled).',
+    action:
+      'Treat as an attack or a misprovisioned relay: check the store (record key) and the producing principal; re-provision the relay with `retail keys derive --store <id>`.',
+  },
   // ── store sequence and epochs ──
   SEQUENCE_OUT_OF_WINDOW: {
     retriable: true,

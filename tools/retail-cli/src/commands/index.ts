@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../cli-kit/context.ts';
 import { registerDlq } from './dlq.ts';
 import { registerJobs } from './jobs.ts';
+import { registerKeys } from './keys.ts';
 import { registerReconcile } from './reconcile.ts';
 import { registerRecompute } from './recompute.ts';
 import { registerReplay } from './replay.ts';
@@ -20,5 +21,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerReconcile(program, ctx);
   registerJobs(program, ctx);
   registerSync(program, ctx);
+  registerKeys(program, ctx);
   registerStore(program, ctx);
 }

@@ -1,5 +1,5 @@
 import { REDRIVE_HEADERS, frame, readDeadLetter } from '@retail-stream/runtime';
-import { decodeAll } from '@retail-stream/runtime/testing';
+import { decodeAll, signedByStores } from '@retail-stream/runtime/testing';
 import { posEventRecord, registerAll, type SaleRecorded, type StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import type { Message } from 'kafkajs';
@@ -45,14 +45,16 @@ beforeAll(async () => {
 });
 afterAll(() => pipe.stop());
 
-const message = (e: StoreEvent): Message => {
+const unsigned = (e: StoreEvent): Message => {
   const r = posEventRecord(pipe.serde, (t) => ids[t], e);
   return { key: r.key, value: r.value, headers: { ...r.headers } };
 };
-const lateMessage = (e: SaleRecorded): Message => ({
-  ...message(e),
-  value: frame(late.id, late.type.toBuffer({ ...e, [late.field]: '' })),
-});
+/** As the store's relay writes it: signed with the store's (test) key. */
+const message = (e: StoreEvent): Message => signedByStores([unsigned(e)])[0]!;
+const lateMessage = (e: SaleRecorded): Message =>
+  signedByStores([
+    { ...unsigned(e), value: frame(late.id, late.type.toBuffer({ ...e, [late.field]: '' })) },
+  ])[0]!;
 
 describe('retail dlq redrive through the real ingest processor and Postgres sink', () => {
   it('redrives records dead-lettered for a schema id registered late: each arrives once downstream', async () => {

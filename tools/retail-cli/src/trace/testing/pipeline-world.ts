@@ -38,6 +38,8 @@ import {
   metricValue,
   type InProcessService,
   type TestPgDatabase,
+  signedByStores,
+  TEST_SIGNING_MASTER_KEYS,
 } from '@retail-stream/runtime/testing';
 import { posEventRecord, registerAll, type StoreEvent } from '@retail-stream/schemas';
 import { prepareStoreDatabase, storeDatabaseName } from '@retail-stream/store-edge';
@@ -185,6 +187,7 @@ export class PipelineWorld {
       CLICKHOUSE_DATABASE: this.chDatabase,
       CASSANDRA_KEYSPACE: this.keyspace,
       INGEST_DUPLICATES_TOPIC: t.dups,
+      SIGNING_MASTER_KEYS: TEST_SIGNING_MASTER_KEYS,
     };
   }
 
@@ -317,9 +320,10 @@ export class PipelineWorld {
     );
   }
 
+  /** The record the store's relay writes: signed with the store's (test) key. */
   record(e: StoreEvent): Message {
     const r = posEventRecord(this.serde, (type) => this.ids[type], e);
-    return { key: r.key, value: r.value, headers: { ...r.headers } };
+    return signedByStores([{ key: r.key, value: r.value, headers: { ...r.headers } }])[0]!;
   }
 
   /** The relay's work: publish (`copies` times: a re-send after a lost ack) and mark published. */
