@@ -192,7 +192,9 @@ export const SERVICES: readonly ServiceSpec[] = [
     port: 8088,
     kafkaPrincipal: 'dashboard',
     env: { REPORTS_API_URL: 'http://reports-api:8090' },
-    secretEnv: ['KAFKA_SASL_PASSWORD', 'REPORTS_API_TOKEN'],
+    // Bound to 0.0.0.0 it refuses to start without a login (DASHBOARD_USERS); the store panel reads
+    // the edges with a read-only monitor token.
+    secretEnv: ['KAFKA_SASL_PASSWORD', 'REPORTS_API_TOKEN', 'DASHBOARD_USERS', 'STORE_EDGE_MONITOR_TOKEN'],
     memoryMiB: 150,
     cpuMilli: 250,
     replicas: 1,
@@ -216,6 +218,7 @@ export const STORE_SERVICES: readonly ServiceSpec[] = [
     secretEnv: [
       'PG_URL',
       'EDGE_TERMINAL_TOKENS',
+      'EDGE_MONITOR_TOKENS',
       'EDGE_CUSTOMER_HMAC_KEY',
       'EDGE_QR_CALLBACK_SECRET',
       'EDGE_PAYMENT_PROVIDER',
