@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { parseConfig } from '@retail-stream/runtime';
+import { boolFromEnv, parseConfig } from '@retail-stream/runtime';
 import { registryClientEnv } from './registry-credentials.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -24,6 +25,8 @@ export const infraConfigSchema = z.object({
     .int()
     .refine((n) => n === 1 || n === 3, 'must be 1 or 3')
     .default(1),
+  /** SASL_SSL instead of SASL_PLAINTEXT on the client listener, with a CA and certificate made locally. */
+  KAFKA_TLS: boolFromEnv.default(false),
   KAFKA_HEAP: z
     .string()
     .regex(/^\d+[mMgG]$/, 'like 512m or 1g')
@@ -57,8 +60,45 @@ export function kafkaNodePorts(cfg: InfraConfig, node: number): { broker: number
   return { broker: cfg.KAFKA_PORT + node * 10, controller: cfg.KAFKA_CONTROLLER_PORT + node * 10 };
 }
 
+/** Generated SCRAM passwords of the local stack, one per principal of kafka-principals.ts (0600, never committed). */
+export const kafkaUsersFile = (cfg: InfraConfig) => path.join(cfg.RS_DATA_DIR, 'secrets', 'kafka-users.json');
+/** The CA clients trust when the local broker runs with KAFKA_TLS=true. */
+export const kafkaCaFile = (cfg: InfraConfig) => path.join(cfg.RS_DATA_DIR, 'secrets', 'kafka-tls', 'ca.pem');
+/** Where a Kafka mode's data lives; its security.json says the storage was formatted with SASL. */
+export const kafkaModeDir = (cfg: InfraConfig, mode: 'single' | 'cluster') =>
+  path.join(cfg.RS_DATA_DIR, 'kafka', mode);
+
+/**
+ * The SASL settings (and CA) of a principal of the local Kafka, or nothing when the broker of the
+ * configured mode was not set up with SASL (a data folder formatted before issue 13 still runs
+ * PLAINTEXT until it is reset).
+ */
+export function kafkaPrincipalEnv(cfg: InfraConfig, principal: string): Record<string, string> {
+  const mode = cfg.KAFKA_CLUSTER_SIZE === 3 ? 'cluster' : 'single';
+  let marker: { tls?: boolean };
+  let passwords: Record<string, string>;
+  try {
+    marker = JSON.parse(fs.readFileSync(path.join(kafkaModeDir(cfg, mode), 'security.json'), 'utf8')) as {
+      tls?: boolean;
+    };
+    passwords = JSON.parse(fs.readFileSync(kafkaUsersFile(cfg), 'utf8')) as Record<string, string>;
+  } catch {
+    return {};
+  }
+  const password = passwords[principal];
+  if (!password) throw new Error(`${kafkaUsersFile(cfg)} has no password for Kafka principal '${principal}'`);
+  return {
+    KAFKA_SASL_MECHANISM: 'scram-sha-512',
+    KAFKA_SASL_USERNAME: principal,
+    KAFKA_SASL_PASSWORD: password,
+    ...(marker.tls ? { KAFKA_SSL_CA_FILE: kafkaCaFile(cfg) } : {}),
+  };
+}
+
 /**
  * What applications and tests need to reach the stack: the env names every service's config reads.
+ * Kafka as the admin principal when the stack runs with SASL: tests and tools set up topics and
+ * groups of every role.
  */
 export function clientEnv(cfg: InfraConfig): Record<string, string> {
   const brokers = Array.from(
@@ -67,12 +107,13 @@ export function clientEnv(cfg: InfraConfig): Record<string, string> {
   );
   return {
     KAFKA_BROKERS: brokers.join(','),
+    ...kafkaPrincipalEnv(cfg, 'admin'),
     SCHEMA_REGISTRY_URL: `http://${HOST}:${cfg.SCHEMA_REGISTRY_PORT}`,
+    // Only once infra:up generated them (<RS_DATA_DIR>/secrets/): an open registry needs none.
+    ...registryClientEnv(cfg),
     PG_URL: `postgres://${PG_USER}@${HOST}:${cfg.PG_PORT}/${PG_HQ_DATABASE}`,
     CLICKHOUSE_URL: `http://${HOST}:${cfg.CLICKHOUSE_HTTP_PORT}`,
     CASSANDRA_CONTACT_POINTS: `${HOST}:${cfg.CASSANDRA_PORT}`,
     CASSANDRA_LOCAL_DC: CASSANDRA_DC,
   };
 }
-    // Only once infra:up generated them (<RS_DATA_DIR>/secrets/): an open registry needs none.
-    ...registryClientEnv(cfg),

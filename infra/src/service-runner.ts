@@ -22,6 +22,7 @@ export async function bringUp(service: LocalService, ctx: ServiceContext): Promi
 
   if (service.runningPids(ctx).length > 0) {
     await waitHealthy(service, ctx);
+    await service.afterHealthy?.(ctx);
     return { name: service.name, outcome: 'already-running', seconds: elapsed() };
   }
 
@@ -39,6 +40,7 @@ export async function bringUp(service: LocalService, ctx: ServiceContext): Promi
   ctx.say(`${service.name}: starting (usually ~${service.expectedStartSeconds}s)…`);
   await service.start(ctx);
   await waitHealthy(service, ctx);
+  await service.afterHealthy?.(ctx);
   return { name: service.name, outcome: 'started', seconds: elapsed() };
 }
 

@@ -28,6 +28,8 @@ export interface LocalService {
   runningPids(ctx: ServiceContext): number[];
   /** A real client round-trip, not just an open port. */
   isHealthy(ctx: ServiceContext): Promise<boolean>;
+  /** Idempotent setup a running, healthy server needs on every infra:up (Kafka: users and ACLs). Throws InfraError. */
+  afterHealthy?(ctx: ServiceContext): Promise<void>;
   stop(ctx: ServiceContext): Promise<void>;
   logFiles(ctx: ServiceContext): string[];
   /** Rough guess of first-start time, to print while waiting. */

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
+import { logLevel, type Admin, type ITopicConfig } from 'kafkajs';
 import { TransientError } from './errors.ts';
+import { newKafkaClient, type KafkaSecurityConfig } from './kafka-security-config.ts';
 
 /**
  * Creates missing topics and returns once every broker can serve them. kafkajs' `waitForLeaders`
@@ -14,16 +15,21 @@ export async function ensureTopics(
   brokers: string[],
   topics: ITopicConfig[],
   timeoutMs = 30_000,
+  /** The caller's credentials (a service passes its config); process.env's otherwise. */
+  security?: KafkaSecurityConfig,
 ): Promise<boolean> {
   // One client per broker so each metadata answer comes from that broker, and no retries of its
   // own: the loop below is the retry.
   const admins: Admin[] = brokers.map((b) =>
-    new Kafka({
-      clientId: 'ensure-topics',
-      brokers: [b],
-      logLevel: logLevel.NOTHING,
-      retry: { retries: 0 },
-    }).admin(),
+    newKafkaClient(
+      {
+        clientId: 'ensure-topics',
+        brokers: [b],
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+      },
+      security,
+    ).admin(),
   );
   try {
     await Promise.all(admins.map((a) => a.connect()));

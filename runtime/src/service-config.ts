@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { csv, logLevel } from './config.ts';
+import { kafkaSecurityConfig } from './kafka-security-config.ts';
 
 /**
  * Settings every long-running service shares. Services extend this with their own keys and parse
@@ -18,6 +19,7 @@ export const kafkaConfig = z.object({
   KAFKA_CLIENT_ID: z.string().min(1).optional(),
   KAFKA_CONNECTION_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
   KAFKA_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  ...kafkaSecurityConfig.shape,
 });
 
 export const schemaRegistryConfig = z.object({

@@ -15,7 +15,7 @@ import {
   uniqueName,
   waitFor,
 } from '@retail-stream/runtime/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import type pg from 'pg';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ import { formatCount, formatMoney, formatPercent, formatRatePerMin } from '../we
 import { currentWindow, kpiRange } from '../web/lib/kpi-cards.ts';
 import { checkWebBuild } from '../src/web-assets.ts';
 import { KPI_NUMBERS, kpiFixture, STORE_NAMES, storeEventFixture } from './hq-fixture.ts';
+import { newKafkaClient } from '@retail-stream/runtime';
 
 /**
  * The dashboard end to end in a real browser: the real reports API (sinks/postgres) on a fresh
@@ -174,7 +175,7 @@ beforeAll(async () => {
   const dlq = await createTestTopic(brokers, 'dash-dlq');
   const late = await createTestTopic(brokers, 'dash-late');
   topics.push(source, dlq, late);
-  const kafka = new Kafka({ clientId: 'dashboard-test', brokers, logLevel: logLevel.NOTHING });
+  const kafka = newKafkaClient({ clientId: 'dashboard-test', brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   await producer.connect();
   const records = (n: number) => Array.from({ length: n }, (_, i) => ({ key: 'k', value: `v${i}` }));
@@ -231,7 +232,7 @@ afterAll(async () => {
   await pool?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => undefined);
   await pool?.query(`DROP SCHEMA IF EXISTS "${syncSchema}" CASCADE`).catch(() => undefined);
   await pool?.end();
-  const kafka = new Kafka({ clientId: 'dashboard-test', brokers, logLevel: logLevel.NOTHING });
+  const kafka = newKafkaClient({ clientId: 'dashboard-test', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   await admin.deleteGroups([group]).catch(() => undefined);

@@ -4,16 +4,16 @@
  */
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kafka, logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
+import { logLevel, type Admin, type Consumer, type KafkaMessage, type Producer } from 'kafkajs';
 import { serviceEnv } from '../service-env.ts';
-import { ensureTopics } from '@retail-stream/runtime';
+import { ensureTopics, newKafkaClient } from '@retail-stream/runtime';
 
 const brokers = serviceEnv().KAFKA_BROKERS!.split(',');
 const run = `${Date.now()}-${crypto.randomBytes(3).toString('hex')}`;
 // kafkajs logs retriable broker answers (NOT_COORDINATOR while __transaction_state is created,
 // CONCURRENT_TRANSACTIONS right after a commit) at ERROR before retrying them; real failures still
 // reject the awaited call, so its log would only be noise here.
-const kafka = new Kafka({
+const kafka = newKafkaClient({
   clientId: `smoke-kafka-${run}`,
   brokers,
   logLevel: logLevel.NOTHING,

@@ -7,17 +7,21 @@ import { execFile, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
+import { logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { serviceEnv } from '../service-env.ts';
-import { ensureTopics } from '@retail-stream/runtime';
+import { kcatSecurityArgs } from './kcat-auth.ts';
+import { ensureTopics, newKafkaClient } from '@retail-stream/runtime';
 
-const brokerList = serviceEnv().KAFKA_BROKERS!;
+const env = serviceEnv();
+const brokerList = env.KAFKA_BROKERS!;
+// The admin principal when the stack runs with SASL, like the kafkajs side.
+const kcatAuth = kcatSecurityArgs(env);
 const brokers = brokerList.split(',');
 const run = `${Date.now()}-${crypto.randomBytes(3).toString('hex')}`;
 const topic = `smoke.kcat.${run}`;
 const reverseTopic = `${topic}.from-kcat`;
 // Failures reject the awaited kafkajs calls; its retry chatter would only clutter the output.
-const kafka = new Kafka({
+const kafka = newKafkaClient({
   clientId: `smoke-kcat-${run}`,
   brokers,
   logLevel: logLevel.NOTHING,
@@ -27,7 +31,9 @@ const kafka = new Kafka({
 /** Runs kcat with optional stdin; rejects with its stderr so a failure says what librdkafka saw. */
 function kcat(args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-b', brokerList, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn('kcat', ['-b', brokerList, ...kcatAuth, ...args], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);

@@ -15,10 +15,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
-import { AvroSerde, cpuSeconds, ensureTopics, rssMiB } from '@retail-stream/runtime';
+import { AvroSerde, cpuSeconds, ensureTopics, newKafkaClient, rssMiB } from '@retail-stream/runtime';
 import { registryConfigOf, testRelaySigningKey, uniqueName } from '@retail-stream/runtime/testing';
 import { registerAll } from '@retail-stream/schemas';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import pg from 'pg';
 import { prepareStoreDatabase, storeDatabaseName, storeDatabaseUrl } from '@retail-stream/store-edge';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
@@ -149,7 +149,7 @@ if (!doneAt) {
   process.exitCode = 1;
 } else {
   const elapsed = (doneAt - leaseAt) / 1000;
-  const admin = new Kafka({ clientId: 'relay-bench', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = newKafkaClient({ clientId: 'relay-bench', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   const offsets = await admin.fetchTopicOffsets(topic);
   await admin.disconnect();
@@ -186,7 +186,7 @@ if (!args.keep) {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${storeDatabaseName(storeId)}" WITH (FORCE)`);
   await admin.end();
-  const kadmin = new Kafka({ clientId: 'relay-bench', brokers, logLevel: logLevel.NOTHING }).admin();
+  const kadmin = newKafkaClient({ clientId: 'relay-bench', brokers, logLevel: logLevel.NOTHING }).admin();
   await kadmin.connect();
   await kadmin.deleteTopics({ topics: [topic] }).catch(() => undefined);
   await kadmin.disconnect();

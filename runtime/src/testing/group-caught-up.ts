@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { waitFor } from './wait-for.ts';
+import { newKafkaClient } from '../kafka-security-config.ts';
 
 /**
  * True once the consumer group has committed the end of every partition of the topics (an empty
@@ -30,7 +31,7 @@ export async function groupCaughtUp(
 /** A test passes its own Kafka client or just the brokers. */
 function kafkaOf(kafka: Kafka | readonly string[]): Kafka {
   if (!Array.isArray(kafka)) return kafka as Kafka;
-  return new Kafka({ clientId: 'test-group-offsets', brokers: [...kafka], logLevel: logLevel.NOTHING });
+  return newKafkaClient({ clientId: 'test-group-offsets', brokers: [...kafka], logLevel: logLevel.NOTHING });
 }
 
 /** A committed offset (-1: none) has reached the high watermark, or the partition holds nothing. */

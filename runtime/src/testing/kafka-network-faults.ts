@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { Kafka, logLevel, type ISocketFactory, type RetryOptions } from 'kafkajs';
+import { newKafkaClient } from '../kafka-security-config.ts';
 
 export interface KafkaNetworkFaultsOptions {
   brokers: string[];
@@ -64,7 +65,7 @@ export class KafkaNetworkFaults {
 
   /** A Kafka client whose connections go through this fault injector. */
   kafka(opts: { requestTimeoutMs?: number } = {}): Kafka {
-    return new Kafka({
+    return newKafkaClient({
       clientId: this.opts.clientId,
       brokers: this.opts.brokers,
       socketFactory: this.socketFactory,

@@ -1,4 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { newKafkaClient } from '../kafka-security-config.ts';
 
 /**
  * Deletes consumer groups a test created (collectors, injectors, services under test), so runs do
@@ -7,7 +8,11 @@ import { Kafka, logLevel } from 'kafkajs';
  */
 export async function deleteTestGroups(brokers: string[], groupIds: readonly string[]): Promise<void> {
   if (groupIds.length === 0) return;
-  const admin = new Kafka({ clientId: 'test-groups-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = newKafkaClient({
+    clientId: 'test-groups-cleanup',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     await admin.deleteGroups([...groupIds]).catch(() => undefined);

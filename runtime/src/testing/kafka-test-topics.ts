@@ -1,6 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { ensureTopics } from '../kafka-topics.ts';
 import { uniqueName } from './unique-name.ts';
+import { newKafkaClient } from '../kafka-security-config.ts';
 
 /** A topic with a never-colliding name (`<prefix>-…`) on the given brokers. */
 export async function createTestTopic(brokers: string[], prefix: string, partitions = 1): Promise<string> {
@@ -15,7 +16,11 @@ export async function createTestTopic(brokers: string[], prefix: string, partiti
  */
 export async function deleteTestTopics(brokers: string[], topics: readonly string[]): Promise<void> {
   if (topics.length === 0) return;
-  const admin = new Kafka({ clientId: 'test-topics-cleanup', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = newKafkaClient({
+    clientId: 'test-topics-cleanup',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());

@@ -13,6 +13,17 @@ const KEEP_CHARS = 20_000;
 /** The line the runtime's serve() logs for every port it binds (service-runtime.ts). */
 const LISTENING = 'http listening';
 
+/** KAFKA_SASL_* and KAFKA_SSL* of this process. */
+function kafkaCredentials(): Record<string, string> {
+  // eslint-disable-next-line no-restricted-properties
+  const own = process.env;
+  return Object.fromEntries(
+    Object.entries(own).filter(
+      (e): e is [string, string] => /^KAFKA_(SASL_|SSL)/.test(e[0]) && Boolean(e[1]),
+    ),
+  );
+}
+
 /**
  * A service entry point (`src/main.ts`) run with tsx as a real child process, so a test can
  * SIGKILL it mid-batch. The env is exactly what is passed plus PATH: nothing of the test
@@ -35,9 +46,11 @@ export class ServiceProcess {
   ) {
     this.child = spawn(process.execPath, ['--import', 'tsx', script], {
       cwd: opts.cwd,
-      // Test-only helper: the child needs PATH to find node's tools, and nothing else of ours.
+      // Test-only helper: the child needs PATH to find node's tools and the test kit's Kafka
+      // credentials (serviceEnv() put them in process.env; a SASL broker admits no one without),
+      // nothing else of ours. A test that runs the child as a given principal passes its own.
       // eslint-disable-next-line no-restricted-properties
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', ...kafkaCredentials(), ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const keep = (chunk: Buffer) => {

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { serviceEnv } from '../../../infra/src/service-env.ts';
@@ -9,13 +9,14 @@ import { testPgDatabase } from './test-pg-database.ts';
 import { testPgSchema } from './test-pg-schema.ts';
 import { TestProducer } from './test-producer.ts';
 import { TopicCollector } from './topic-collector.ts';
+import { newKafkaClient } from '../kafka-security-config.ts';
 
 const env = serviceEnv();
 const BROKERS = env.KAFKA_BROKERS!.split(',');
 const PG_URL = env.PG_URL!;
 
 async function topicExists(name: string): Promise<boolean> {
-  const admin = new Kafka({
+  const admin = newKafkaClient({
     clientId: 'fixtures-test',
     brokers: BROKERS,
     logLevel: logLevel.NOTHING,

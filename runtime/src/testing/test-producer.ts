@@ -1,5 +1,6 @@
-import { Kafka, logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
+import { logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
 import { sendInChunks } from './send-in-chunks.ts';
+import { newKafkaClient } from '../kafka-security-config.ts';
 
 /**
  * Feeds a test's input topics as the pipeline's own producers do: idempotent, one request in
@@ -18,7 +19,7 @@ export class TestProducer {
     clientId = 'test-producer',
     opts: { autoCreateTopics?: boolean } = {},
   ): Promise<TestProducer> {
-    const producer = new Kafka({ clientId, brokers, logLevel: logLevel.NOTHING }).producer({
+    const producer = newKafkaClient({ clientId, brokers, logLevel: logLevel.NOTHING }).producer({
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: opts.autoCreateTopics ?? false,

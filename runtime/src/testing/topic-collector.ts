@@ -1,8 +1,9 @@
-import { Kafka, logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
+import { logLevel, type Consumer, type KafkaMessage } from 'kafkajs';
 import type { AvroSerde } from '../avro-serde.ts';
 import { deleteTestGroups } from './kafka-test-groups.ts';
 import { uniqueName } from './unique-name.ts';
 import { waitFor } from './wait-for.ts';
+import { newKafkaClient } from '../kafka-security-config.ts';
 
 /** One record as a test reads it back: headers as strings, the value still encoded. */
 export interface Received {
@@ -38,7 +39,11 @@ export class TopicCollector {
   }
 
   async start(): Promise<this> {
-    const kafka = new Kafka({ clientId: this.clientId, brokers: this.brokers, logLevel: logLevel.NOTHING });
+    const kafka = newKafkaClient({
+      clientId: this.clientId,
+      brokers: this.brokers,
+      logLevel: logLevel.NOTHING,
+    });
     this.consumer = kafka.consumer({ groupId: this.groupId, sessionTimeout: 10_000 });
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: this.topic, fromBeginning: true });

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { deleteTestGroups, uniqueName } from '@retail-stream/runtime/testing';
-import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
+import { logLevel, type Consumer, type Producer } from 'kafkajs';
+import { newKafkaClient } from '@retail-stream/runtime';
 
 /**
  * Re-sends a fraction of a topic's records with the same key, value and headers, as a relay that
@@ -33,7 +34,7 @@ export class DuplicateInjector {
   }
 
   async start(): Promise<this> {
-    const kafka = new Kafka({
+    const kafka = newKafkaClient({
       clientId: 'e2e-duplicator',
       brokers: this.brokers,
       logLevel: logLevel.NOTHING,

@@ -20,11 +20,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
-import { cpuSeconds, ensureTopics, rssMiB, seededRandom } from '@retail-stream/runtime';
+import { cpuSeconds, ensureTopics, newKafkaClient, rssMiB, seededRandom } from '@retail-stream/runtime';
 import { freePort, registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { connectClickhouse } from '../src/clickhouse-connection.ts';
 import { chunk } from '../src/flush-policy.ts';
 import { ensureDatabase, migrate } from '../src/migrator.ts';
@@ -103,7 +103,7 @@ say(
 );
 
 await ensureTopics(brokers, [{ topic, numPartitions: 3 }, { topic: kpiTopic }, { topic: dlqTopic }]);
-const kafka = new Kafka({ clientId: 'chsink-bench', brokers, logLevel: logLevel.NOTHING });
+const kafka = newKafkaClient({ clientId: 'chsink-bench', brokers, logLevel: logLevel.NOTHING });
 const producer = kafka.producer();
 await producer.connect();
 const loadStarted = Date.now();

@@ -19,11 +19,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
-import { AvroSerde, cpuSeconds, ensureTopics, rssMiB, seededRandom } from '@retail-stream/runtime';
+import {
+  AvroSerde,
+  cpuSeconds,
+  ensureTopics,
+  newKafkaClient,
+  rssMiB,
+  seededRandom,
+} from '@retail-stream/runtime';
 import { registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
 import { posEventRecord, registerAll, type StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { logLevel, type Message } from 'kafkajs';
 import pg from 'pg';
 import { applyStoreEvents, inTransaction } from '../src/batch-writer.ts';
 import { hqPool, prepareDatabase } from '../src/db.ts';
@@ -83,7 +90,7 @@ console.log(
 const serde = AvroSerde.fromConfig(registryConfigOf(env.SCHEMA_REGISTRY_URL!, env));
 const ids = await registerAll(serde, { registryUrl: env.SCHEMA_REGISTRY_URL! });
 await ensureTopics(brokers, [{ topic, numPartitions: Number(args.partitions) }]);
-const kafka = new Kafka({ clientId: 'pgsink-bench', brokers, logLevel: logLevel.NOTHING });
+const kafka = newKafkaClient({ clientId: 'pgsink-bench', brokers, logLevel: logLevel.NOTHING });
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 await producer.connect();
 const messages = events.map((e) => posEventRecord(serde, (t) => ids[t], e) as unknown as Message);

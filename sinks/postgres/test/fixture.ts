@@ -9,6 +9,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import type pg from 'pg';
 import { afterAll, beforeAll } from 'vitest';
 import { BROKERS, createEncoder, createSchema, PG_URL, type Encoder, type SinkTopics } from './harness.ts';
+import { newKafkaClient } from '@retail-stream/runtime';
 
 // Apart from harness.ts because it registers vitest hooks: the benchmark imports the harness.
 
@@ -40,7 +41,7 @@ export function usePgSinkFixture(opts: {
   const groups: string[] = [];
   const f = {
     schema: schema.name,
-    kafka: new Kafka({ clientId: 'pg-sink-test', brokers: BROKERS, logLevel: logLevel.NOTHING }),
+    kafka: newKafkaClient({ clientId: 'pg-sink-test', brokers: BROKERS, logLevel: logLevel.NOTHING }),
     group: (suffix: string) => {
       groups.push(`${schema.name}-${suffix}`);
       return `${schema.name}-${suffix}`;

@@ -19,17 +19,24 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import os from 'node:os';
 import { serviceEnv } from '@retail-stream/infra';
-import { AvroSerde, cpuSeconds, ensureTopics, rssMiB, seededRandom } from '@retail-stream/runtime';
 import {
-  signedByStores,
-  TEST_SIGNING_MASTER_KEYS,
+  AvroSerde,
+  cpuSeconds,
+  ensureTopics,
+  newKafkaClient,
+  rssMiB,
+  seededRandom,
+} from '@retail-stream/runtime';
+import {
   freePort,
   registryConfigOf,
+  signedByStores,
+  TEST_SIGNING_MASTER_KEYS,
   uniqueName,
 } from '@retail-stream/runtime/testing';
 import { eventSchema, posEventRecord, registerAll } from '@retail-stream/schemas';
 import { FACTORY_PRODUCTS, StoreEventFactory } from '@retail-stream/schemas/testing';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { logLevel, type Message } from 'kafkajs';
 import { ingestTopicNames } from '../test/ingest-harness.ts';
 
 const { values: args } = parseArgs({
@@ -53,7 +60,7 @@ const name = uniqueName('ingest-bench');
 const topics = ingestTopicNames(name);
 const groupId = `${name}-group`;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-const kafka = new Kafka({ clientId: 'ingest-bench', brokers, logLevel: logLevel.NOTHING });
+const kafka = newKafkaClient({ clientId: 'ingest-bench', brokers, logLevel: logLevel.NOTHING });
 const say = (msg: string) => process.stdout.write(`${msg}\n`);
 
 say(

@@ -1,6 +1,7 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { useIngestTestBed } from '../test/fixture.ts';
+import { newKafkaClient } from '@retail-stream/runtime';
 
 const bed = useIngestTestBed();
 const { config } = bed;
@@ -8,7 +9,7 @@ const { config } = bed;
 describe('ingest processor: consumer groups', () => {
   it('reads reference data and the dedup changelog by assignment: restarts add no consumer group', async () => {
     await bed.prepare(2);
-    const admin = new Kafka({
+    const admin = newKafkaClient({
       clientId: 'ingest-it-groups',
       brokers: config.KAFKA_BROKERS,
       logLevel: logLevel.NOTHING,

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
-import { AvroSerde, rssMiB, seededRandom } from '@retail-stream/runtime';
+import { AvroSerde, newKafkaClient, rssMiB, seededRandom } from '@retail-stream/runtime';
 import {
   createTestTopic,
   deleteTestTopic,
@@ -20,7 +20,7 @@ import {
 } from '@retail-stream/runtime/testing';
 import { registerAll } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { logLevel, Partitioners } from 'kafkajs';
 
 const env = serviceEnv();
 const brokers = env.KAFKA_BROKERS!.split(',');
@@ -29,7 +29,7 @@ const N = Number(process.env.KPI_BENCH_EVENTS ?? 200_000);
 const STORES = Number(process.env.KPI_BENCH_STORES ?? 500);
 const PARTITIONS = Number(process.env.KPI_BENCH_PARTITIONS ?? 6);
 const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const kafka = new Kafka({ clientId: 'kpi-bench', brokers, logLevel: logLevel.NOTHING });
+const kafka = newKafkaClient({ clientId: 'kpi-bench', brokers, logLevel: logLevel.NOTHING });
 const zones = ['Asia/Ho_Chi_Minh', 'Asia/Bangkok', 'Asia/Kolkata', 'America/New_York'];
 
 async function preload(topic: string): Promise<void> {

@@ -23,24 +23,29 @@ export async function ensureKpiTopics(c: KpiConfig, kafka: Kafka): Promise<void>
       });
     }
     if (c.KPI_CREATE_TOPICS) {
-      await ensureTopics(c.KAFKA_BROKERS, [
-        { topic: c.KPI_OUTPUT_TOPIC, numPartitions: c.KPI_OUTPUT_PARTITIONS },
-        { topic: c.KPI_LATE_TOPIC, numPartitions: c.KPI_OUTPUT_PARTITIONS },
-        { topic: c.KPI_DLQ_TOPIC, numPartitions: c.KPI_OUTPUT_PARTITIONS },
-        {
-          topic: c.KPI_STORE_WINDOWS_TOPIC,
-          numPartitions: 1,
-          configEntries: [
-            { name: 'cleanup.policy', value: 'compact,delete' },
-            { name: 'retention.ms', value: String(3 * DAY_MS) },
-          ],
-        },
-        {
-          topic: c.KPI_CHANGELOG_TOPIC,
-          numPartitions: inputPartitions,
-          configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
-        },
-      ]);
+      await ensureTopics(
+        c.KAFKA_BROKERS,
+        [
+          { topic: c.KPI_OUTPUT_TOPIC, numPartitions: c.KPI_OUTPUT_PARTITIONS },
+          { topic: c.KPI_LATE_TOPIC, numPartitions: c.KPI_OUTPUT_PARTITIONS },
+          { topic: c.KPI_DLQ_TOPIC, numPartitions: c.KPI_OUTPUT_PARTITIONS },
+          {
+            topic: c.KPI_STORE_WINDOWS_TOPIC,
+            numPartitions: 1,
+            configEntries: [
+              { name: 'cleanup.policy', value: 'compact,delete' },
+              { name: 'retention.ms', value: String(3 * DAY_MS) },
+            ],
+          },
+          {
+            topic: c.KPI_CHANGELOG_TOPIC,
+            numPartitions: inputPartitions,
+            configEntries: [{ name: 'cleanup.policy', value: 'compact' }],
+          },
+        ],
+        undefined,
+        c,
+      );
     }
     const cl = await admin.fetchTopicMetadata({ topics: [c.KPI_CHANGELOG_TOPIC] });
     const changelogPartitions = cl.topics[0]?.partitions.length ?? 0;

@@ -21,7 +21,7 @@ import {
 import { clickhouseSinkSpec, sinkConfig as clickhouseSinkConfig } from '@retail-stream/clickhouse-sink';
 import { postgresSinkSpec, sinkConfig as postgresSinkConfig } from '@retail-stream/postgres-sink';
 import { serviceEnv } from '@retail-stream/infra';
-import { parseConfig, seededRandom } from '@retail-stream/runtime';
+import { newKafkaClient, parseConfig, seededRandom } from '@retail-stream/runtime';
 import { startSinkService, type SinkSpec } from '@retail-stream/runtime/sink-kit';
 import {
   deleteTestGroups,
@@ -37,7 +37,7 @@ import {
   waitForGroupCaughtUp,
 } from '@retail-stream/runtime/testing';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { logLevel, type Message } from 'kafkajs';
 import pg from 'pg';
 import { createEncoder, enrich } from '../../../sinks/postgres/test/harness.ts';
 import type { ReplaySummary } from '../src/replay/run-replay.ts';
@@ -172,7 +172,11 @@ async function main(): Promise<void> {
 
 /** A consumer group reading the topic from the beginning, counting only: what Kafka + kafkajs give. */
 async function rawConsume(topic: string, want: number): Promise<number> {
-  const kafka = new Kafka({ clientId: 'replay-bench-raw', brokers: BROKERS, logLevel: logLevel.NOTHING });
+  const kafka = newKafkaClient({
+    clientId: 'replay-bench-raw',
+    brokers: BROKERS,
+    logLevel: logLevel.NOTHING,
+  });
   const groupId = uniqueName('replay-bench-raw');
   const consumer = kafka.consumer({ groupId, maxBytesPerPartition: 16 << 20 });
   await consumer.connect();

@@ -7,6 +7,20 @@ import type { ErrorSection } from './entry.ts';
  */
 export const securityErrors = {
   // ── kafka authentication and ACLs ──
+  KAFKA_NOT_SASL: {
+    retriable: false,
+    meaning:
+      'Local stack: the Kafka data folder was formatted before SASL/ACLs existed (no admin SCRAM credential in its metadata), so a SASL broker cannot start on it.',
+    action:
+      'Reformat it (local topics are disposable): `npm run infra:down -- kafka && npm run infra:reset -- kafka && npm run infra:up`.',
+  },
+  KAFKA_SECURITY_SETUP_FAILED: {
+    retriable: false,
+    meaning:
+      'infra:up could not create the Kafka SCRAM users or ACLs of infra/src/kafka-principals.ts (the admin principal was refused, or the AdminClient failed).',
+    action:
+      'Read the lines after the error; check <RS_DATA_DIR>/secrets/kafka-users.json is the one the data was formatted with, else reset Kafka (infra:reset -- kafka).',
+  },
   // ── signed store events ──
   BAD_SIGNATURE: {
     retriable: false,

@@ -1,5 +1,6 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { newKafkaClient } from '@retail-stream/runtime';
 
 /**
  * "The pipeline has drained": every consumer group has read its topics to the end, the stores'
@@ -16,7 +17,7 @@ export async function groupLag(
   brokers: string[],
   groups: readonly GroupTopics[],
 ): Promise<Map<string, number>> {
-  const admin = new Kafka({ clientId: 'e2e-checker', brokers, logLevel: logLevel.NOTHING }).admin();
+  const admin = newKafkaClient({ clientId: 'e2e-checker', brokers, logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
     const lag = new Map<string, number>();

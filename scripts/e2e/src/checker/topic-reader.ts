@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
+import { newKafkaClient } from '@retail-stream/runtime';
 
 /** One committed record as the checker reads it back (headers as strings, value still encoded). */
 export interface TopicRecord {
@@ -22,7 +23,7 @@ export async function readTopicToEnd(
   topic: string,
   opts: { quietMs?: number; timeoutMs?: number } = {},
 ): Promise<TopicRecord[]> {
-  const kafka = new Kafka({ clientId: 'e2e-checker', brokers, logLevel: logLevel.NOTHING });
+  const kafka = newKafkaClient({ clientId: 'e2e-checker', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const groupId = `e2e-checker-${Date.now().toString(36)}-${crypto.randomBytes(3).toString('hex')}`;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import crypto from 'node:crypto';
 import net from 'node:net';
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import cassandra from 'cassandra-driver';
 import { dropClickHouseDatabase, dropPgDatabase, dropPgSchema } from '@retail-stream/runtime/testing';
 import { storeDatabaseName } from '@retail-stream/store-edge';
@@ -14,6 +14,7 @@ import {
   type PipelineSecrets,
   type ServiceEndpoints,
 } from './pipeline-spec.ts';
+import { newKafkaClient } from '@retail-stream/runtime';
 
 /**
  * One isolated pipeline run for the end-to-end test and benchmark: a random run suffix, free
@@ -123,7 +124,7 @@ export async function teardownIsolated(run: IsolatedRun, e: ServiceEndpoints): P
   };
   await attempt('stop supervisor', () => run.supervisor.stop('teardown'));
   const n = run.names;
-  const admin = new Kafka({
+  const admin = newKafkaClient({
     clientId: 'e2e-teardown',
     brokers: e.KAFKA_BROKERS.split(','),
     logLevel: logLevel.NOTHING,

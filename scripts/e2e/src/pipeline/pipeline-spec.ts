@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildSpec } from '@retail-stream/scripts/supervisor';
+import { kafkaPrincipalEnv, loadInfraConfig } from '@retail-stream/infra';
 import * as pharmacy from './national-spec.ts';
 
 /**
@@ -17,10 +18,10 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export interface ServiceEndpoints {
   KAFKA_BROKERS: string;
   SCHEMA_REGISTRY_URL: string;
-  PG_URL: string;
   /** Registry basic-auth user, when the registry has users (clientEnv() of the local stack). */
   SCHEMA_REGISTRY_USERNAME?: string;
   SCHEMA_REGISTRY_PASSWORD?: string;
+  PG_URL: string;
   CLICKHOUSE_URL: string;
   CASSANDRA_CONTACT_POINTS: string;
   CASSANDRA_LOCAL_DC: string;
@@ -80,6 +81,11 @@ export interface PipelineOptions {
   logLevel: string;
   /** Per-run secrets; generated when not given. */
   secrets?: PipelineSecrets;
+  /**
+   * KAFKA_SASL_* of one principal of infra/src/kafka-principals.ts, so each service runs as its
+   * own role (least privilege, issue 13); the local stack's by default ({} when it has no SASL).
+   */
+  kafkaAuth?: (principal: string) => Record<string, string>;
 }
 
 export interface PipelineSecrets {
@@ -87,12 +93,6 @@ export interface PipelineSecrets {
   customerHmacKey: string;
   qrCallbackSecret: string;
   reportsToken: string;
-}
-
-export function generateSecrets(): PipelineSecrets {
-  const hex = (n: number) => crypto.randomBytes(n).toString('hex');
-  return {
-    terminalTokenSecret: hex(32),
   /** Read-only store-edge token of the dashboard (GET /v1/sync/status only). */
   monitorToken: string;
   /** Bearer token of the store host's /control API. */
@@ -101,19 +101,25 @@ export function generateSecrets(): PipelineSecrets {
   simControlToken: string;
   /** HQ's store-signing master keys (SIGNING_MASTER_KEYS of ingest and the store host). */
   signingMasterKeys: string;
+}
+
+export function generateSecrets(): PipelineSecrets {
+  const hex = (n: number) => crypto.randomBytes(n).toString('hex');
+  return {
+    terminalTokenSecret: hex(32),
     customerHmacKey: hex(32),
     qrCallbackSecret: hex(24),
     reportsToken: `rpt_${hex(24)}`,
+    monitorToken: `mon_${hex(24)}`,
+    hostControlToken: `hct_${hex(24)}`,
+    simControlToken: `sct_${hex(24)}`,
+    signingMasterKeys: `v1:${hex(32)}`,
   };
 }
 
 /** Every name a run owns. */
 export interface PipelineNames {
   storePrefix: string;
-    monitorToken: `mon_${hex(24)}`,
-    hostControlToken: `hct_${hex(24)}`,
-    simControlToken: `sct_${hex(24)}`,
-    signingMasterKeys: `v1:${hex(32)}`,
   topics: {
     pos: string;
     enriched: string;
@@ -178,6 +184,9 @@ export function pipelineNames(runSuffix: string): PipelineNames {
   };
 }
 
+/** Each principal's credentials as the local stack generated them (infra:up). */
+const localKafkaAuth = (principal: string) => kafkaPrincipalEnv(loadInfraConfig(), principal);
+
 export const sha256Hex = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
 const tsx = (file: string, args: string[] = []): Pick<ChildSpec, 'command' | 'args' | 'cwd'> => ({
   command: process.execPath,
@@ -199,6 +208,7 @@ export function pipelineGroups(opts: PipelineOptions): {
   const p = opts.ports;
   const T = names.topics;
   const base: Record<string, string> = { ...e, LOG_LEVEL: opts.logLevel };
+  const kafkaAs = opts.kafkaAuth ?? localKafkaAuth;
   const storeArgs = [
     '--stores',
     String(opts.stores),
@@ -209,6 +219,7 @@ export function pipelineGroups(opts: PipelineOptions): {
   ];
 
   const national = pharmacy.nationalChildren({ names, ports: p, base, storeArgs, run: tsx, ready });
+  national.sync.env = { ...national.sync.env, ...kafkaAs('national-pharmacy-sync') };
   const setup: ChildSpec[] = [
     {
       name: 'migrate-pg',
@@ -233,7 +244,12 @@ export function pipelineGroups(opts: PipelineOptions): {
     {
       name: 'publish-refs',
       ...tsx('stream-processors/ingest/src/publish-refs.ts', [...storeArgs, '--register']),
-      env: { ...base, INGEST_REF_STORES_TOPIC: T.refStores, INGEST_REF_PRODUCTS_TOPIC: T.refProducts },
+      env: {
+        ...base,
+        ...kafkaAs('ref-publisher'),
+        INGEST_REF_STORES_TOPIC: T.refStores,
+        INGEST_REF_PRODUCTS_TOPIC: T.refProducts,
+      },
       oneShot: true,
     },
   ];
@@ -244,6 +260,7 @@ export function pipelineGroups(opts: PipelineOptions): {
       ...tsx('stream-processors/ingest/src/main.ts'),
       env: {
         ...base,
+        ...kafkaAs('ingest'),
         OPS_PORT: String(p.ingestOps),
         INGEST_GROUP_ID: names.groups.ingest,
         INGEST_INPUT_TOPIC: T.pos,
@@ -264,6 +281,7 @@ export function pipelineGroups(opts: PipelineOptions): {
       ...tsx('stream-processors/kpi-windows/src/main.ts'),
       env: {
         ...base,
+        ...kafkaAs('kpi-windows'),
         OPS_PORT: String(p.kpiOps),
         KPI_STAGE: 'all',
         KPI_GROUP_ID: names.groups.kpi,
@@ -284,6 +302,7 @@ export function pipelineGroups(opts: PipelineOptions): {
       ...tsx('sinks/postgres/src/main.ts'),
       env: {
         ...base,
+        ...kafkaAs('postgres-sink'),
         OPS_PORT: String(p.postgresSinkOps),
         HQ_PG_SCHEMA: names.pgSchema,
         SINK_GROUP_ID: names.groups.postgres,
@@ -298,6 +317,7 @@ export function pipelineGroups(opts: PipelineOptions): {
       ...tsx('sinks/clickhouse/src/main.ts'),
       env: {
         ...base,
+        ...kafkaAs('clickhouse-sink'),
         OPS_PORT: String(p.clickhouseSinkOps),
         CLICKHOUSE_DATABASE: names.clickhouseDatabase,
         SINK_GROUP_ID: names.groups.clickhouse,
@@ -312,6 +332,7 @@ export function pipelineGroups(opts: PipelineOptions): {
       ...tsx('sinks/cassandra/src/main.ts'),
       env: {
         ...base,
+        ...kafkaAs('cassandra-sink'),
         OPS_PORT: String(p.cassandraSinkOps),
         CASSANDRA_KEYSPACE: names.cassandraKeyspace,
         SINK_GROUP_ID: names.groups.cassandra,
@@ -339,6 +360,7 @@ export function pipelineGroups(opts: PipelineOptions): {
       ...tsx('tools/store-simulator/src/host-main.ts'),
       env: {
         ...base,
+        ...kafkaAs('store-relay'),
         OPS_PORT: String(p.storeHostOps),
         STORE_COUNT: String(opts.stores),
         STORE_PREFIX: names.storePrefix,
@@ -347,6 +369,8 @@ export function pipelineGroups(opts: PipelineOptions): {
         TERMINAL_TOKEN_SECRET: secrets.terminalTokenSecret,
         CUSTOMER_HMAC_KEY: secrets.customerHmacKey,
         QR_CALLBACK_SECRET: secrets.qrCallbackSecret,
+        STORE_MONITOR_TOKEN_SHA256: sha256Hex(secrets.monitorToken),
+        STORE_HOST_CONTROL_TOKEN_SHA256: sha256Hex(secrets.hostControlToken),
         RELAY_TOPIC: T.pos,
         SIGNING_MASTER_KEYS: secrets.signingMasterKeys,
       },
@@ -364,15 +388,15 @@ export function pipelineGroups(opts: PipelineOptions): {
       ...tsx('apps/dashboard/src/main.ts'),
       env: {
         ...base,
+        ...kafkaAs('dashboard'),
         DASHBOARD_PORT: String(p.dashboard),
         REPORTS_API_URL: `http://127.0.0.1:${p.reports}`,
         REPORTS_API_TOKEN: secrets.reportsToken,
         STORE_EDGE_URLS: storeUrls.join(','),
+        STORE_EDGE_MONITOR_TOKEN: secrets.monitorToken,
         DASHBOARD_CONSUMER_GROUPS: Object.values(names.groups).join(','),
         DLQ_TOPIC: T.dlq,
         KPI_LATE_TOPIC: T.kpiLate,
-        STORE_MONITOR_TOKEN_SHA256: sha256Hex(secrets.monitorToken),
-        STORE_HOST_CONTROL_TOKEN_SHA256: sha256Hex(secrets.hostControlToken),
       },
       readyUrl: ready(p.dashboard),
     });
@@ -395,7 +419,6 @@ export function pipelineGroups(opts: PipelineOptions): {
           String(s.rate),
           '--duration',
           String(s.duration),
-        STORE_EDGE_MONITOR_TOKEN: secrets.monitorToken,
           '--seed',
           String(s.seed),
           '--ledger',
@@ -410,6 +433,8 @@ export function pipelineGroups(opts: PipelineOptions): {
           STORE_HOST_URL: `http://127.0.0.1:${p.storeHostOps}`,
           TERMINAL_TOKEN_SECRET: secrets.terminalTokenSecret,
           QR_CALLBACK_SECRET: secrets.qrCallbackSecret,
+          STORE_HOST_CONTROL_TOKEN: secrets.hostControlToken,
+          SIM_CONTROL_TOKEN_SHA256: sha256Hex(secrets.simControlToken),
         },
         // The simulator ends after its duration; that is not a failure of the pipeline.
         required: false,
@@ -418,5 +443,3 @@ export function pipelineGroups(opts: PipelineOptions): {
   }
   return { groups, names, secrets };
 }
-          STORE_HOST_CONTROL_TOKEN: secrets.hostControlToken,
-          SIM_CONTROL_TOKEN_SHA256: sha256Hex(secrets.simControlToken),

@@ -1,5 +1,5 @@
 import { serviceEnv } from '@retail-stream/infra';
-import { AvroSerde, deadLetterMessage, type ErrorCode } from '@retail-stream/runtime';
+import { AvroSerde, deadLetterMessage, type ErrorCode, newKafkaClient } from '@retail-stream/runtime';
 import {
   Teardowns,
   testEndpoints,
@@ -11,7 +11,7 @@ import {
 } from '@retail-stream/runtime/testing';
 import { posEventRecord, registerAll } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
-import { Kafka, logLevel, type Message } from 'kafkajs';
+import { logLevel, type Message } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DlqSummary } from './dlq-summary.ts';
 import { RedriveLog } from './redrive-log.ts';
@@ -67,7 +67,7 @@ const list = async (...args: string[]): Promise<DlqSummary> => {
   return run.json<DlqSummary>();
 };
 const lows = async (): Promise<string[]> => {
-  const admin = new Kafka({
+  const admin = newKafkaClient({
     brokers: endpoints.brokers,
     clientId: 'dlq-cmd-it',
     logLevel: logLevel.NOTHING,
@@ -301,7 +301,11 @@ describe('retail dlq: bad input', () => {
     const stop = new AbortController();
     stop.abort();
     const result = await redrive({
-      kafka: new Kafka({ brokers: endpoints.brokers, clientId: 'dlq-cmd-it', logLevel: logLevel.NOTHING }),
+      kafka: newKafkaClient({
+        brokers: endpoints.brokers,
+        clientId: 'dlq-cmd-it',
+        logLevel: logLevel.NOTHING,
+      }),
       dlqTopic: topics.dlq,
       parkingTopic: `${topics.dlq}-parking`,
       filter: { codes: ['BUSINESS_INVALID'] },

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -10,6 +10,7 @@ import {
 } from '../../../../stream-processors/kpi-windows/test/harness.ts';
 import { storeEvents } from '../../../../stream-processors/kpi-windows/test/store-events.ts';
 import { cliEnv, ENDPOINTS, runCli } from '../../test/cli-harness.ts';
+import { newKafkaClient } from '@retail-stream/runtime';
 
 const kpi = useKpiTestBed();
 const T0 = Date.parse('2026-03-10T03:00:00Z');
@@ -39,7 +40,11 @@ describe('retail recompute', () => {
       '--to',
       new Date(to).toISOString(),
     ];
-    const kafka = new Kafka({ clientId: 'cli-recompute-test', brokers: BROKERS, logLevel: logLevel.NOTHING });
+    const kafka = newKafkaClient({
+      clientId: 'cli-recompute-test',
+      brokers: BROKERS,
+      logLevel: logLevel.NOTHING,
+    });
     const admin = kafka.admin();
     await admin.connect();
     const ends = async () => (await admin.fetchTopicOffsets(output)).map((o) => o.high).join(',');
