@@ -35,6 +35,7 @@ const TOKEN_SECRET = crypto.randomBytes(24).toString('hex');
 const QR_SECRET = crypto.randomBytes(12).toString('hex');
 const hostToken = `hct_${crypto.randomBytes(18).toString('hex')}`;
 const simToken = `sct_${crypto.randomBytes(18).toString('hex')}`;
+const monitorToken = `mon_${crypto.randomBytes(18).toString('hex')}`;
 const storeId = `ctl${crypto.randomBytes(3).toString('hex')}_001`;
 const teardowns = new Teardowns({ ignoreErrors: true });
 let hostUrl = '';
@@ -75,6 +76,7 @@ beforeAll(async () => {
       RELAY_TOPIC: topics.pos,
       SIGNING_MASTER_KEYS: TEST_SIGNING_MASTER_KEYS,
       STORE_HOST_CONTROL_TOKEN_SHA256: sha256Hex(hostToken),
+      STORE_MONITOR_TOKEN_SHA256: sha256Hex(monitorToken),
     },
     { readyTimeoutMs: 120_000 },
   );
@@ -107,6 +109,26 @@ describe('store host control API', () => {
     expect(off).toMatchObject({ status: 200, body: { store_id: storeId, online: false } });
     const on = await call(`${hostUrl}/control/stores/${storeId}/online`, 'POST', bearer(hostToken));
     expect(on).toMatchObject({ status: 200, body: { online: true } });
+  });
+
+  it("gives every store edge the dashboard's monitor token: it reads the sync status, it cannot sell", async () => {
+    const listed = await call(`${hostUrl}/control/stores`, 'GET', bearer(hostToken));
+    const storeUrl = listed.body.stores[0].url as string;
+    const status = await call(`${storeUrl}/v1/sync/status`, 'GET', bearer(monitorToken));
+    expect(status.status).toBe(200);
+    expect(status.body.status).toMatch(/^(ONLINE|OFFLINE|UNKNOWN)$/);
+    const backlogBefore = status.body.backlog;
+    const sale = await call(
+      `${storeUrl}/v1/transactions`,
+      'POST',
+      { ...bearer(monitorToken), 'idempotency-key': crypto.randomUUID() },
+      { cashier_id: 'C1' },
+    );
+    expect(sale.status).toBe(403);
+    expect(sale.body.error.code).toBe('MONITOR_SCOPE_FORBIDDEN');
+    const after = await call(`${storeUrl}/v1/sync/status`, 'GET', bearer(monitorToken));
+    expect(after.body.last_store_seq).toBe(status.body.last_store_seq);
+    expect(after.body.backlog).toBeLessThanOrEqual(backlogBefore);
   });
 
   it('refuses to start off loopback without STORE_HOST_CONTROL_TOKEN_SHA256 (exit 78)', async () => {
