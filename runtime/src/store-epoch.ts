@@ -10,6 +10,9 @@ import type { IHeaders } from 'kafkajs';
  */
 export const STORE_EPOCH_HEADER = 'store.epoch';
 
+/** The same epoch on the HTTP path: the relay's request header to the ingest gateway. */
+export const STORE_EPOCH_HTTP_HEADER = 'x-store-epoch';
+
 /**
  * The epoch of a record without the header (relays older than epochs) and of dedup state written
  * before epochs existed: every store has one implicit legacy epoch, continued by the first header

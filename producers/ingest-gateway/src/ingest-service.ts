@@ -1,4 +1,10 @@
-import { AppError, TransientError, type AvroSerde, type Logger } from '@retail-stream/runtime';
+import {
+  AppError,
+  LEGACY_STORE_EPOCH,
+  TransientError,
+  type AvroSerde,
+  type Logger,
+} from '@retail-stream/runtime';
 import { encodeChecked, type PosEventRecord, type SchemaIdOf } from '@retail-stream/schemas';
 import type pg from 'pg';
 import {
@@ -9,6 +15,13 @@ import {
   type EventResult,
   type EventStatus,
 } from './batch-plan.ts';
+import {
+  advanceEpochCursor,
+  firstSeqOf,
+  lockEpochCursor,
+  readEpochCursor,
+  withEpochHeader,
+} from './epoch-cursor.ts';
 import type { StoreSigner } from './store-signer.ts';
 
 export interface IngestServiceOptions {
@@ -60,32 +73,30 @@ export class IngestService {
     this.check = opts.check ?? strictCheck;
   }
 
-  async ingest(storeId: string, events: readonly unknown[]): Promise<IngestOutcome> {
+  /** `epoch`: the store database's epoch (X-Store-Epoch), legacy when the relay sends none (epoch-cursor.ts). */
+  async ingest(
+    storeId: string,
+    events: readonly unknown[],
+    epoch: string = LEGACY_STORE_EPOCH,
+  ): Promise<IngestOutcome> {
     const { sink, serde, schemaIdOf } = this.opts;
     const client = await this.connect();
     let broken = false;
     try {
       await client.query('BEGIN');
       await client.query("SELECT set_config('lock_timeout', $1, true)", [`${this.opts.lockTimeoutMs}ms`]);
-      await client.query(
-        'INSERT INTO ingest_store_cursors (store_id) VALUES ($1) ON CONFLICT (store_id) DO NOTHING',
-        [storeId],
-      );
-      const { rows } = await client.query<{ last_seq: string }>(
-        'SELECT last_seq FROM ingest_store_cursors WHERE store_id = $1 FOR UPDATE',
-        [storeId],
-      );
-      const plan = planBatch(events, Number(rows[0]!.last_seq), this.check);
+      const lastSeq = await lockEpochCursor(client, storeId, epoch, firstSeqOf(events));
+      const plan = planBatch(events, lastSeq, this.check);
       if (plan.accepted.length > 0) {
         const records = this.opts.signer.sign(
           storeId,
-          plan.accepted.map((a) => encodeChecked(serde, schemaIdOf, a.schema, a.event)),
+          withEpochHeader(
+            plan.accepted.map((a) => encodeChecked(serde, schemaIdOf, a.schema, a.event)),
+            epoch,
+          ),
         );
         await sink.send(records);
-        await client.query(
-          'UPDATE ingest_store_cursors SET last_seq = $2, updated_at = now() WHERE store_id = $1',
-          [storeId, plan.lastSeq],
-        );
+        await advanceEpochCursor(client, storeId, epoch, plan.lastSeq);
       }
       await client.query('COMMIT');
       return { storeId, lastSeq: plan.lastSeq, results: plan.results, counts: countByStatus(plan.results) };
@@ -100,14 +111,10 @@ export class IngestService {
     }
   }
 
-  /** The store's cursor (0 when the gateway has seen nothing of it). */
-  async cursor(storeId: string): Promise<number> {
+  /** The store's cursor in `epoch` (0 when the gateway has seen nothing of it). */
+  async cursor(storeId: string, epoch: string = LEGACY_STORE_EPOCH): Promise<number> {
     try {
-      const { rows } = await this.opts.pool.query<{ last_seq: string }>(
-        'SELECT last_seq FROM ingest_store_cursors WHERE store_id = $1',
-        [storeId],
-      );
-      return rows[0] ? Number(rows[0].last_seq) : 0;
+      return await readEpochCursor(this.opts.pool, storeId, epoch);
     } catch (err) {
       throw toServiceError(err);
     }

@@ -4,11 +4,13 @@ import {
   errorMiddleware,
   newTraceId,
   runWithTrace,
+  STORE_EPOCH_HTTP_HEADER,
   type ErrorBody,
   type Logger,
 } from '@retail-stream/runtime';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { checkBatchShape, checkStore, type BatchRefusal } from './batch-shape.ts';
+import { epochOfRequest } from './epoch-cursor.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { IngestService } from './ingest-service.ts';
 import type { KeyAuthenticator } from './key-auth.ts';
@@ -105,7 +107,11 @@ export function ingestionRoutes(deps: IngestionRoutesDeps): Router {
       throw refusalError(mismatch);
     }
     const started = performance.now();
-    const outcome = await ingest.ingest(storeId, shape.events);
+    const outcome = await ingest.ingest(
+      storeId,
+      shape.events,
+      epochOfRequest(req.get(STORE_EPOCH_HTTP_HEADER)),
+    );
     for (const [result, n] of Object.entries(outcome.counts)) if (n > 0) metrics.events.inc({ result }, n);
     const firstError = outcome.results.find((r) => r.status === 'error');
     logger.info(
@@ -128,9 +134,12 @@ export function ingestionRoutes(deps: IngestionRoutesDeps): Router {
     });
   });
 
-  router.get(CURSOR_PATH, ready, authenticate, async (_req: Request, res: Response) => {
+  router.get(CURSOR_PATH, ready, authenticate, async (req: Request, res: Response) => {
     const { storeId } = res.locals.auth as Authenticated;
-    res.json({ store_id: storeId, last_seq: await ingest.cursor(storeId) });
+    res.json({
+      store_id: storeId,
+      last_seq: await ingest.cursor(storeId, epochOfRequest(req.get(STORE_EPOCH_HTTP_HEADER))),
+    });
   });
 
   router.use('/v1/ingestion', (req: Request, _res: Response, next: NextFunction) =>

@@ -1,13 +1,16 @@
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
+import { isStoreEpochId, LEGACY_STORE_EPOCH } from '@retail-stream/runtime';
 import { STORE_ID } from '@retail-stream/schemas';
 import { issueKey, listKeys, revokeKey } from './api-keys.ts';
+import { advanceEpochCursor, lockEpochCursor } from './epoch-cursor.ts';
 
 export const USAGE = `usage: keys-cli <command>
   issue  --store <store_id>          issue a key for a store; the key is printed once (stdout)
   revoke --key-id <key_id>           revoke a key (effective within GATEWAY_KEY_CACHE_TTL_MS)
   list   [--store <store_id>] [--json]   keys (never secrets), newest last
-  cursor --store <store_id> [--set <n>]  show, or set, the store's last store_seq in Kafka
+  cursor --store <store_id> [--set <n>] [--epoch <id>]  show the store's last store_seq in Kafka per
+                                     store database epoch, or set it for one (default legacy)
 env: PG_URL (HQ database), GATEWAY_PG_SCHEMA (default ingest_gateway)`;
 
 export interface CliIo {
@@ -18,7 +21,7 @@ export interface CliIo {
 /** The CLI's commands against a migrated pool; returns the exit code. */
 export async function runKeysCommand(argv: readonly string[], pool: pg.Pool, io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
-  let values: { store?: string; 'key-id'?: string; set?: string; json?: boolean };
+  let values: { store?: string; 'key-id'?: string; set?: string; epoch?: string; json?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...rest],
@@ -26,6 +29,7 @@ export async function runKeysCommand(argv: readonly string[], pool: pg.Pool, io:
         store: { type: 'string' },
         'key-id': { type: 'string' },
         set: { type: 'string' },
+        epoch: { type: 'string' },
         json: { type: 'boolean' },
       },
       strict: true,
@@ -84,17 +88,20 @@ export async function runKeysCommand(argv: readonly string[], pool: pg.Pool, io:
     }
     case 'cursor': {
       if (!store) return usage(io, 'cursor needs --store');
+      const epoch = values.epoch ?? LEGACY_STORE_EPOCH;
+      if (!isStoreEpochId(epoch)) return usage(io, '--epoch needs an epoch id (a UUID) or legacy');
       if (values.set === undefined) {
-        const { rows } = await pool.query<{ last_seq: string }>(
-          'SELECT last_seq FROM ingest_store_cursors WHERE store_id = $1',
+        const { rows } = await pool.query<{ epoch: string; last_seq: string }>(
+          'SELECT epoch, last_seq FROM ingest_store_cursors WHERE store_id = $1 ORDER BY updated_at',
           [store],
         );
-        io.out(`${store} last_seq ${rows[0]?.last_seq ?? '0 (nothing received yet)'}`);
+        if (rows.length === 0) io.out(`${store} last_seq 0 (nothing received yet)`);
+        for (const r of rows) io.out(`${store}${epochLabel(r.epoch)} last_seq ${r.last_seq}`);
         return 0;
       }
       if (!/^\d{1,15}$/.test(values.set)) return usage(io, '--set needs a non-negative integer');
-      const previous = await setCursor(pool, store, Number(values.set));
-      io.out(`${store} last_seq ${previous} -> ${values.set}`);
+      const previous = await setCursor(pool, store, epoch, Number(values.set));
+      io.out(`${store}${epochLabel(epoch)} last_seq ${previous} -> ${values.set}`);
       return 0;
     }
     default:
@@ -102,25 +109,18 @@ export async function runKeysCommand(argv: readonly string[], pool: pg.Pool, io:
   }
 }
 
+/** The legacy epoch (no epoch header) prints as before epochs existed. */
+const epochLabel = (epoch: string) => (epoch === LEGACY_STORE_EPOCH ? '' : ` epoch ${epoch}`);
+
 /** Sets a store's cursor under its row lock (so no request of the store is half-way); returns the old value. */
-async function setCursor(pool: pg.Pool, storeId: string, lastSeq: number): Promise<number> {
+async function setCursor(pool: pg.Pool, storeId: string, epoch: string, lastSeq: number): Promise<number> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
-    await client.query(
-      'INSERT INTO ingest_store_cursors (store_id) VALUES ($1) ON CONFLICT (store_id) DO NOTHING',
-      [storeId],
-    );
-    const { rows } = await client.query<{ last_seq: string }>(
-      'SELECT last_seq FROM ingest_store_cursors WHERE store_id = $1 FOR UPDATE',
-      [storeId],
-    );
-    await client.query(
-      'UPDATE ingest_store_cursors SET last_seq = $2, updated_at = now() WHERE store_id = $1',
-      [storeId, lastSeq],
-    );
+    const previous = await lockEpochCursor(client, storeId, epoch, undefined);
+    await advanceEpochCursor(client, storeId, epoch, lastSeq);
     await client.query('COMMIT');
-    return Number(rows[0]!.last_seq);
+    return previous;
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw err;

@@ -14,6 +14,7 @@ import {
   createMetricsRegistry,
   listen,
   parseConfig,
+  STORE_EPOCH_HEADER,
 } from '@retail-stream/runtime';
 import { tolerateDroppedConnections, uniqueName, waitFor } from '@retail-stream/runtime/testing';
 import { posEventRecord } from '@retail-stream/schemas';
@@ -181,10 +182,15 @@ describe('outbox relay → ingest gateway → Kafka (RELAY_SYNC_PROTOCOL=http)',
       ),
     ).toMatchObject({ ok: true, duplicates: 0 });
     expect(decoded).toEqual(events);
+    // The relay sends its database's epoch; the gateway puts it on every record, as the Kafka path does.
+    const { rows: epochRows } = await db.pool.query<{ e: string }>(
+      'SELECT epoch_id::text AS e FROM store_epoch',
+    );
     got.forEach((m, i) => {
       // As the relay signs on the Kafka path: the gateway signs with the same store key.
       const r = posEventRecord(serde, (t) => schemaIds[t], events[i]!);
-      const [expected] = signedByStores([{ key: r.key, value: r.value, headers: { ...r.headers } }]);
+      const headers = { ...r.headers, [STORE_EPOCH_HEADER]: epochRows[0]!.e };
+      const [expected] = signedByStores([{ key: r.key, value: r.value, headers }]);
       expect(m.key).toBe(expected!.key);
       expect(m.headers).toEqual(expected!.headers);
       expect(m.value.equals(expected!.value as Buffer)).toBe(true);

@@ -1,4 +1,4 @@
-import { AppError, TransientError, type Logger } from '@retail-stream/runtime';
+import { AppError, STORE_EPOCH_HTTP_HEADER, TransientError, type Logger } from '@retail-stream/runtime';
 import type { OutboundEvent, PublishOutcome, Publisher } from './publisher.ts';
 
 export interface HttpPublisherOptions {
@@ -112,13 +112,14 @@ export class HttpPublisher implements Publisher {
 
   private async send(chunk: readonly OutboundEvent[]): Promise<PublishOutcome> {
     const body = `{"events":[${chunk.map((e) => JSON.stringify(e.payload)).join(',')}]}`;
+    // The store database's epoch (one per relay): the gateway keeps a cursor per epoch and puts it
+    // on the records, so a rebuilt database is not answered "duplicate" (runtime/src/store-epoch.ts).
+    const epoch = chunk[0]?.storeEpoch;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (epoch !== undefined) headers[STORE_EPOCH_HTTP_HEADER] = epoch;
     let res: Response;
     try {
-      res = await this.request(
-        this.endpoint,
-        { method: 'POST', headers: { 'content-type': 'application/json' }, body },
-        this.opts.timeoutMs,
-      );
+      res = await this.request(this.endpoint, { method: 'POST', headers, body }, this.opts.timeoutMs);
     } catch (err) {
       return { acked: 0, error: err as AppError };
     }

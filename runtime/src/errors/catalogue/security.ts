@@ -51,6 +51,13 @@ export const securityErrors = {
     action:
       'Find who still sends with the old epoch (an old relay or database copy still running, or a replay); stop it. Do not redrive.',
   },
+  STORE_EPOCH_INVALID: {
+    retriable: false,
+    http: 400,
+    meaning: 'Ingest gateway: the X-Store-Epoch header is not an epoch id (a UUID).',
+    action:
+      "Check the relay: it sends its store database's store_epoch.epoch_id; a hand-made request sends none.",
+  },
   // ── cross-store writes and production config ──
   CROSS_STORE_EVENT_ID: {
     retriable: false,
