@@ -2,6 +2,7 @@
 export * from './wait-for.ts';
 export * from './unique-name.ts';
 export * from './test-endpoints.ts';
+export * from './own-registry.ts';
 export * from './teardowns.ts';
 export * from './kafka-test-topics.ts';
 export * from './kafka-test-groups.ts';

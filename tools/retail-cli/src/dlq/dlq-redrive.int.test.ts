@@ -1,5 +1,5 @@
 import { REDRIVE_HEADERS, frame, readDeadLetter } from '@retail-stream/runtime';
-import { decodeAll, signedByStores } from '@retail-stream/runtime/testing';
+import { decodeAll, OwnRegistry, signedByStores } from '@retail-stream/runtime/testing';
 import { posEventRecord, registerAll, type SaleRecorded, type StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import type { Message } from 'kafkajs';
@@ -9,6 +9,11 @@ import { DlqPipeline } from './testing/dlq-pipeline.ts';
 import { runCli } from './testing/run-cli.ts';
 import { withdrawnSchema, type WithdrawnSchema } from './testing/withdrawn-schema.ts';
 
+// A registry of this test's own: a schema is withdrawn by a hard delete, which the local stack's
+// registry refuses (SCHEMA_REGISTRY_ALLOW_PERMANENT_DELETE is off there). serviceEnv() takes the
+// URL from the environment, so the pipeline, its services and the CLI all use this one.
+const ownRegistry = await OwnRegistry.start({ SCHEMA_REGISTRY_ALLOW_PERMANENT_DELETE: 'true' });
+process.env.SCHEMA_REGISTRY_URL = ownRegistry.url;
 const pipe = new DlqPipeline();
 let ids: Record<string, number>;
 let late: WithdrawnSchema;
@@ -43,7 +48,10 @@ beforeAll(async () => {
   late = await withdrawnSchema(pipe.endpoints.registryUrl, 'SaleRecorded', pipe.name);
   pipe.onTeardown(() => late.drop());
 });
-afterAll(() => pipe.stop());
+afterAll(async () => {
+  await pipe.stop();
+  await ownRegistry.stop();
+});
 
 const unsigned = (e: StoreEvent): Message => {
   const r = posEventRecord(pipe.serde, (t) => ids[t], e);
