@@ -1,5 +1,6 @@
 import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import type avro from 'avsc';
+import { BoundedCache } from './bounded-cache.ts';
 import { AppError, ConfigError, TransientError, ValidationError } from './errors.ts';
 import type { SchemaRegistryConfig } from './service-config.ts';
 import { bodyOf, frame, readSchemaId } from './wire-format.ts';
@@ -30,7 +31,22 @@ export interface Decoded<T = unknown> {
  * is down for schemas already seen (the relay must keep publishing through a registry outage).
  */
 export class AvroSerde {
-  private readonly types = new Map<number, avro.Type>();
+  /**
+   * Schema ids come from record bytes anyone able to write a topic chooses, so both caches are
+   * bounded: resolvable ids are limited by what the registry holds (far below the bound), and ids
+   * the registry does not know are remembered briefly so a flood of forged ids costs one registry
+   * call per id per TTL, not one per record, and never grows memory past the bound.
+   */
+  static readonly MAX_CACHED_TYPES: number = 10_000;
+  static readonly MAX_UNKNOWN_IDS: number = 10_000;
+  static readonly UNKNOWN_ID_TTL_MS: number = 5_000;
+  // Read through the constructor so a subclass (a test) can lower the bounds.
+  private readonly bounds = this.constructor as typeof AvroSerde;
+  private readonly types = new BoundedCache<number, avro.Type>({ max: this.bounds.MAX_CACHED_TYPES });
+  private readonly unknownIds = new BoundedCache<number, AppError>({
+    max: this.bounds.MAX_UNKNOWN_IDS,
+    ttlMs: this.bounds.UNKNOWN_ID_TTL_MS,
+  });
   private readonly pending = new Map<number, Promise<avro.Type>>();
 
   /**
@@ -42,25 +58,8 @@ export class AvroSerde {
     readonly authorization?: string,
   ) {}
 
-  static fromUrl(url: string): AvroSerde {
-    return new AvroSerde(
-      new SchemaRegistry({
-        host: config.SCHEMA_REGISTRY_URL,
-        ...(auth ? { auth } : {}),
-        retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 },
-      }),
-    );
-  }
-
-  /**
-   * Registers (or finds) the schema under subject and returns its global id. The client checks
-   * that the subject's configured level equals `compatibility` (and sets it on first registration),
-   * so pass the level the subject is meant to have.
-   */
-  async register(
-    schema: object,
   /** A registry without authentication (reads, or a registry of a test's own). */
-    subject: string,
+  static fromUrl(url: string): AvroSerde {
     return AvroSerde.fromConfig({ SCHEMA_REGISTRY_URL: url });
   }
 
@@ -71,12 +70,29 @@ export class AvroSerde {
       throw new ConfigError(['SCHEMA_REGISTRY_USERNAME and SCHEMA_REGISTRY_PASSWORD: set both or neither']);
     }
     const auth = username && password ? { username, password } : undefined;
+    return new AvroSerde(
+      new SchemaRegistry({
+        host: config.SCHEMA_REGISTRY_URL,
+        ...(auth ? { auth } : {}),
+        retry: { retries: 2, initialRetryTimeInSecs: 0.1, maxRetryTimeInSecs: 1 },
+      }),
+      auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : undefined,
+    );
+  }
+
+  /**
+   * Registers (or finds) the schema under subject and returns its global id. The client checks
+   * that the subject's configured level equals `compatibility` (and sets it on first registration),
+   * so pass the level the subject is meant to have.
+   */
+  async register(
+    schema: object,
+    subject: string,
     opts: { references?: SchemaReference[]; compatibility?: keyof typeof COMPATIBILITY } = {},
   ): Promise<number> {
     try {
       const { id } = await this.registry.register(
         { type: SchemaType.AVRO, schema: JSON.stringify(schema), references: opts.references },
-      auth ? `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` : undefined,
         { subject, compatibility: COMPATIBILITY[opts.compatibility ?? 'BACKWARD'] },
       );
       return id;
@@ -88,6 +104,8 @@ export class AvroSerde {
   async typeFor(schemaId: number): Promise<avro.Type> {
     const known = this.types.get(schemaId);
     if (known) return known;
+    const refused = this.unknownIds.get(schemaId);
+    if (refused) throw refused;
     let inflight = this.pending.get(schemaId);
     if (!inflight) {
       inflight = this.registry
@@ -98,12 +116,19 @@ export class AvroSerde {
           return type;
         })
         .catch((err: unknown) => {
-          throw toSerdeError(err, `schema id ${schemaId}`);
+          const serdeError = toSerdeError(err, `schema id ${schemaId}`);
+          if (serdeError.code === 'UNKNOWN_SCHEMA') this.unknownIds.set(schemaId, serdeError);
+          throw serdeError;
         })
         .finally(() => this.pending.delete(schemaId));
       this.pending.set(schemaId, inflight);
     }
     return inflight;
+  }
+
+  /** Entries held, for tests and gauges: both stay at or below their bounds whatever ids arrive. */
+  cacheSizes(): { types: number; unknownIds: number } {
+    return { types: this.types.size, unknownIds: this.unknownIds.size };
   }
 
   /** Encodes with a schema id whose type is already loaded (see typeFor); throws on invalid values. */
@@ -143,6 +168,14 @@ function toSerdeError(err: unknown, what: string): AppError {
   if (err instanceof AppError) return err;
   const status = (err as { status?: number }).status;
   const message = (err as Error).message ?? String(err);
+  // Retrying with the same credentials cannot help: stop with the cause named, not as an outage.
+  if (status === 401 || status === 403) {
+    return new AppError(
+      'REGISTRY_UNAUTHENTICATED',
+      `${what}: the registry refused the credentials (${message}); check SCHEMA_REGISTRY_USERNAME/PASSWORD`,
+      { cause: err },
+    );
+  }
   if (status === 404 || /not found/i.test(message)) {
     return new ValidationError('UNKNOWN_SCHEMA', `${what}: ${message}`);
   }
@@ -154,11 +187,3 @@ function toSerdeError(err: unknown, what: string): AppError {
   }
   return new TransientError('REGISTRY_UNAVAILABLE', `${what}: ${message}`, err);
 }
-  // Retrying with the same credentials cannot help: stop with the cause named, not as an outage.
-  if (status === 401 || status === 403) {
-    return new AppError(
-      'REGISTRY_UNAUTHENTICATED',
-      `${what}: the registry refused the credentials (${message}); check SCHEMA_REGISTRY_USERNAME/PASSWORD`,
-      { cause: err },
-    );
-  }

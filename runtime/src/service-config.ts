@@ -12,6 +12,21 @@ export const baseServiceConfig = z.object({
   OPS_PORT: z.coerce.number().int().min(0).max(65535).default(0),
   HTTP_HOST: z.string().default('127.0.0.1'),
   SHUTDOWN_TIMEOUT_S: z.coerce.number().positive().default(30),
+  /**
+   * How many times in a row a retry loop retries an error nothing recognises (a bug, not an
+   * outage: unknown-error-budget.ts) before the service stops with exit code 1 and a fatal log
+   * naming the error and the count. Outages are waited out regardless.
+   */
+  MAX_UNKNOWN_ERROR_RETRIES: z.coerce.number().int().min(0).default(10),
+  /**
+   * Largest request body any HTTP endpoint of the service reads (413 above it, answered without
+   * reading the body: body-limit.ts). Above every route's own limit (gateway, store edge ≤ 16 MiB).
+   */
+  HTTP_MAX_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(16 * 1024 * 1024),
 });
 
 export const kafkaConfig = z.object({
@@ -24,11 +39,6 @@ export const kafkaConfig = z.object({
 
 export const schemaRegistryConfig = z.object({
   SCHEMA_REGISTRY_URL: z.url().default('http://127.0.0.1:18081'),
-});
-
-export type BaseServiceConfig = z.infer<typeof baseServiceConfig>;
-export type KafkaConfig = z.infer<typeof kafkaConfig>;
-export type SchemaRegistryConfig = z.infer<typeof schemaRegistryConfig>;
   /**
    * Basic-auth user for the registry's changes (registering schemas); reads need none unless the
    * registry says so. Both or neither (AvroSerde.fromConfig checks). The local stack's are in
@@ -36,3 +46,8 @@ export type SchemaRegistryConfig = z.infer<typeof schemaRegistryConfig>;
    */
   SCHEMA_REGISTRY_USERNAME: z.string().min(1).optional(),
   SCHEMA_REGISTRY_PASSWORD: z.string().min(1).optional(),
+});
+
+export type BaseServiceConfig = z.infer<typeof baseServiceConfig>;
+export type KafkaConfig = z.infer<typeof kafkaConfig>;
+export type SchemaRegistryConfig = z.infer<typeof schemaRegistryConfig>;

@@ -81,8 +81,6 @@ export const securityErrors = {
       'Client bug or typo: check the unit amounts and quantities; split a very large delivery into several receipts.',
   },
   // ── authenticated HTTP surfaces ──
-  // ── bounded resources and PII ──
-} as const satisfies ErrorSection;
   REGISTRY_UNAUTHENTICATED: {
     retriable: false,
     http: 401,
@@ -126,3 +124,34 @@ export const securityErrors = {
     action:
       'Configure the credential named in the message (DASHBOARD_USERS, SIM_CONTROL_TOKEN_SHA256, …) or bind to 127.0.0.1.',
   },
+  // ── bounded resources and PII ──
+  UNKNOWN_ERROR_LIMIT: {
+    retriable: false,
+    meaning:
+      'An error no classifier recognises (a bug, not an outage) failed the same work MAX_UNKNOWN_ERROR_RETRIES times in a row; the service stops instead of retrying it forever.',
+    action:
+      'Read the fatal log line (it names the error and the count), fix the cause, restart; raise MAX_UNKNOWN_ERROR_RETRIES only if the error is really transient.',
+  },
+  NEGATIVE_AMOUNT: {
+    retriable: false,
+    meaning:
+      'Dead letter: a price, discount, cost or amount of the event is negative (a forged or corrupted event: no till writes one).',
+    action:
+      'Find the producing store (store_id) and check its edge and relay; the event is not replayed as is.',
+  },
+  EVENT_TOO_OLD: {
+    retriable: false,
+    meaning:
+      "Dead letter: the event's occurred_at is older than INGEST_MAX_EVENT_AGE_MS (a replayed or forged old event).",
+    action:
+      'If it is a genuine backfill (a store offline longer than the limit), raise INGEST_MAX_EVENT_AGE_MS for the redrive, then redrive the dead letters.',
+  },
+  CUSTOMER_REF_NOT_PSEUDONYM: {
+    retriable: false,
+    http: 400,
+    meaning:
+      'customer_ref is not a pseudonym of the store edge (lowercase hex HMAC, optionally key-id prefixed): it may be a raw phone or card number (personal data).',
+    action:
+      'Fix the producer to send pseudonymiseCustomer() output; purge the dead letter, it may hold personal data.',
+  },
+} as const satisfies ErrorSection;
