@@ -5,6 +5,7 @@ import { backoffDelayMs, defaultBackoff, type BackoffOptions } from './backoff.t
 import { errorCode, isRetriable } from './errors.ts';
 import type { Logger } from './logger.ts';
 import { counter, gauge, histogram } from './metric-factory.ts';
+import { DEFAULT_MAX_UNKNOWN_ERROR_RETRIES, UnknownErrorBudget } from './unknown-error-budget.ts';
 
 export interface ConsumedBatch {
   topic: string;
@@ -38,6 +39,12 @@ export interface ConsumerRunnerOptions {
   readCommitted?: boolean;
   retry?: BackoffOptions;
   partitionsConsumedConcurrently?: number;
+  /**
+   * A retriable-looking failure whose root cause nothing recognises (a bug wrapped as an outage,
+   * isUnclassifiedError) is retried this many times in a row, then handled as fatal; the config
+   * key is MAX_UNKNOWN_ERROR_RETRIES.
+   */
+  maxUnknownErrorRetries?: number;
   maxBytesPerPartition?: number;
   sessionTimeoutMs?: number;
   /**
@@ -148,6 +155,10 @@ export class ConsumerRunner {
     const labels = { group: groupId, topic: batch.topic };
     const endTimer = this.metrics.duration.startTimer(labels);
     let resume: (() => void) | undefined;
+    const unknownErrors = new UnknownErrorBudget(
+      this.opts.maxUnknownErrorRetries ?? DEFAULT_MAX_UNKNOWN_ERROR_RETRIES,
+      `consumer group ${groupId}, ${batch.topic}[${batch.partition}]`,
+    );
     try {
       for (let attempt = 1; ; attempt++) {
         if (!isRunning() || isStale()) return;
@@ -161,14 +172,18 @@ export class ConsumerRunner {
             isStale,
           });
           break;
-        } catch (err) {
-          if (!isRetriable(err)) {
+        } catch (caught) {
+          const exhausted = isRetriable(caught) ? unknownErrors.record(caught) : undefined;
+          const err = exhausted ?? caught;
+          if (exhausted || !isRetriable(err)) {
             this.fatal = true;
             // Stop fetching everything: nothing more may be handled (or committed) until a restart.
             this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
             logger.fatal(
-              { err, ...labels, partition: batch.partition },
-              'non-retriable handler error: stopping without commit',
+              { err, code: errorCode(err), ...labels, partition: batch.partition, attempt },
+              exhausted
+                ? `unknown handler error retried ${unknownErrors.attempts} times: stopping without commit`
+                : 'non-retriable handler error: stopping without commit',
             );
             this.opts.onFatal(err);
             return;

@@ -25,4 +25,17 @@ describe('Health.readiness', () => {
     ok.markShuttingDown();
     expect((await ok.readiness()).ready).toBe(false);
   });
+
+  it('publicReadiness keeps the reason (driver text) out of the answer and in details', async () => {
+    const h = new Health();
+    h.addCheck('database', () => {
+      throw new Error('password authentication failed for user "retail" at 10.0.0.7:5432');
+    });
+    h.addCheck('kafka', () => 'broker kafka-1.internal:9092 unreachable');
+    h.addCheck('slow', () => new Promise<boolean>(() => undefined));
+    const r = await h.publicReadiness(50);
+    expect(r.checks).toEqual({ database: 'failed', kafka: 'not ready', slow: 'timed out' });
+    expect(JSON.stringify(r.checks)).not.toMatch(/password|10\.0\.0\.7|kafka-1/);
+    expect(r.details.database).toMatch(/password authentication failed/);
+  });
 });

@@ -100,6 +100,8 @@ export function sendError(
   policy: HttpErrorPolicy = {},
 ): void {
   if (res.headersSent) {
+    // The body-limit guard answered 413 and closed the connection: the parser's abort is expected.
+    if (res.locals?.bodyLimitRefused) return;
     logger.error({ err, path: req.path }, 'error after the response started');
     return;
   }

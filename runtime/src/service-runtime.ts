@@ -4,6 +4,7 @@ import { Health } from './health.ts';
 import { closeServer, listen } from './http-server.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { createMetricsRegistry } from './metrics.ts';
+import { bodyLimit } from './body-limit.ts';
 import { mountOpsRoutes } from './ops-routes.ts';
 import type { BaseServiceConfig } from './service-config.ts';
 import { Shutdown } from './shutdown.ts';
@@ -32,7 +33,9 @@ export function createServiceRuntime(service: string, config: BaseServiceConfig)
   shutdown.onShutdown('mark not ready', () => health.markShuttingDown(), 'stop-intake');
   const app = express();
   app.disable('x-powered-by');
-  mountOpsRoutes(app, { metrics, health });
+  // First, before any route or parser: a body over the limit is refused unread (body-limit.ts).
+  app.use(bodyLimit(config.HTTP_MAX_BODY_BYTES, { logger }));
+  mountOpsRoutes(app, { metrics, health, logger });
 
   return {
     service,

@@ -7,7 +7,13 @@ import type { ErrorCode } from '@retail-stream/runtime';
 export interface BatchRefusal {
   code: Extract<
     ErrorCode,
-    'INVALID_BODY' | 'UNKNOWN_FIELD' | 'EMPTY_BATCH' | 'TOO_MANY_EVENTS' | 'INVALID_EVENT' | 'STORE_MISMATCH'
+    | 'INVALID_BODY'
+    | 'UNKNOWN_FIELD'
+    | 'EMPTY_BATCH'
+    | 'TOO_MANY_EVENTS'
+    | 'INVALID_EVENT'
+    | 'STORE_MISMATCH'
+    | 'CUSTOMER_REF_NOT_PSEUDONYM'
   >;
   message: string;
   field: string | null;

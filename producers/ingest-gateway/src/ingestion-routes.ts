@@ -1,4 +1,5 @@
 import {
+  bodyLimit,
   AppError,
   errorCode,
   errorMiddleware,
@@ -10,6 +11,7 @@ import {
 } from '@retail-stream/runtime';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { checkBatchShape, checkStore, type BatchRefusal } from './batch-shape.ts';
+import { checkCustomerRefs } from './customer-ref-check.ts';
 import { epochOfRequest } from './epoch-cursor.ts';
 import type { GatewayMetrics } from './gateway-metrics.ts';
 import type { IngestService } from './ingest-service.ts';
@@ -46,8 +48,9 @@ const TRACE_ID = /^[0-9a-f]{16,64}$/i;
 
 /**
  * POST /v1/ingestion/events and GET /v1/ingestion/cursor. Order of checks, each answering before
- * the next runs: ready (503) → API key (401) → body size and JSON (413/400) → shape and count
- * (400/413) → every event of the key's store (403) → per-event processing (200 with results).
+ * the next runs: body over the limit (413, unread) → ready (503) → API key (401) → body size and
+ * JSON (413/400) → shape and count (400/413) → every event of the key's store (403) → customer_ref
+ * a pseudonym (400) → per-event processing (200 with results).
  */
 export function ingestionRoutes(deps: IngestionRoutesDeps): Router {
   const { auth, ingest, metrics, logger } = deps;
@@ -90,7 +93,14 @@ export function ingestionRoutes(deps: IngestionRoutesDeps): Router {
 
   const json = express.json({ limit: deps.maxBodyBytes, type: ['application/json', 'application/*+json'] });
 
-  router.post(INGEST_PATH, ready, authenticate, json, async (req: Request, res: Response) => {
+  // Before anything else: a body over the limit is answered 413 unread and the connection closed
+  // (runtime body-limit.ts), so neither an anonymous caller nor a key holder can stream 50 MB in.
+  const sizeGuard = bodyLimit(deps.maxBodyBytes, {
+    logger,
+    policy: { withRetriable: true, retriableAsUnavailable: true },
+  });
+
+  router.post(INGEST_PATH, sizeGuard, ready, authenticate, json, async (req: Request, res: Response) => {
     const { storeId, keyId } = res.locals.auth as Authenticated;
     if (!req.is(['application/json', 'application/*+json'])) {
       throw new AppError('UNSUPPORTED_MEDIA_TYPE', 'send the batch as Content-Type: application/json');
@@ -105,6 +115,14 @@ export function ingestionRoutes(deps: IngestionRoutesDeps): Router {
         'batch refused: event of another store',
       );
       throw refusalError(mismatch);
+    }
+    const notPseudonym = checkCustomerRefs(shape.events);
+    if (notPseudonym) {
+      logger.warn(
+        { store_id: storeId, key_id: keyId, field: notPseudonym.field, code: notPseudonym.code },
+        'batch refused: customer_ref is not a pseudonym',
+      );
+      throw refusalError(notPseudonym);
     }
     const started = performance.now();
     const outcome = await ingest.ingest(

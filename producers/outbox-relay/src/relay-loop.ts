@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   backoffDelayMs,
+  DEFAULT_MAX_UNKNOWN_ERROR_RETRIES,
   errorCode,
+  UnknownErrorBudget,
   type AppError,
   type BackoffOptions,
   type Logger,
@@ -38,6 +40,10 @@ export interface OutboxRelayOptions {
   pollIntervalMs: number;
   backoff: BackoffOptions;
   blockedRecheckMs: number;
+  /** MAX_UNKNOWN_ERROR_RETRIES: lease rounds ended by an unrecognised error before giving up. */
+  maxUnknownErrorRetries?: number;
+  /** Called once the budget is spent; the service stops (exit 1). Without it the relay just stops publishing. */
+  onFatal?: (err: unknown) => void;
 }
 
 interface Batch {
@@ -81,8 +87,14 @@ export class OutboxRelay {
   private running: Promise<void> | undefined;
   private attempt = 0;
   private currentStall: Stall | undefined;
+  private readonly unknownErrors: UnknownErrorBudget;
 
-  constructor(private readonly opts: OutboxRelayOptions) {}
+  constructor(private readonly opts: OutboxRelayOptions) {
+    this.unknownErrors = new UnknownErrorBudget(
+      opts.maxUnknownErrorRetries ?? DEFAULT_MAX_UNKNOWN_ERROR_RETRIES,
+      `outbox relay of store ${opts.storeId}`,
+    );
+  }
 
   /** This instance holds the lease and publishes (the others stand by). */
   get active(): boolean {
@@ -122,6 +134,16 @@ export class OutboxRelay {
       } catch (err) {
         // Database trouble (the lease session or a mark failed): give the lease up and start over
         // from the first unpublished row; anything published but not marked is sent again, in order.
+        // An error nothing recognises (a bug) gets only a bounded number of such rounds.
+        const exhausted = this.unknownErrors.record(err);
+        if (exhausted) {
+          logger.fatal(
+            { err: exhausted, code: exhausted.code, attempts: this.unknownErrors.attempts },
+            `publishing failed ${this.unknownErrors.attempts} times in a row with an unknown error: stopping`,
+          );
+          this.opts.onFatal?.(exhausted);
+          break; // the finally below gives the lease up
+        }
         logger.error(
           { err, code: errorCode(err) },
           'publishing interrupted; releasing the lease and starting over',
@@ -205,6 +227,7 @@ export class OutboxRelay {
         return this.failed(rows[outcome.acked]!, outcome.error);
       }
       this.attempt = 0;
+      this.unknownErrors.reset();
       this.opts.connectivity.success();
     }
     if (stopped) {

@@ -5,6 +5,7 @@ import {
   type Logger,
   type RunningService,
   type ServiceRuntime,
+  UnknownErrorBudget,
 } from '@retail-stream/runtime';
 import type { Kafka } from 'kafkajs';
 import pg from 'pg';
@@ -29,6 +30,8 @@ export interface RelayServiceDeps {
   metrics: ServiceRuntime['metrics'];
   /** Aborts startup waits (database not reachable yet) on shutdown. */
   signal?: AbortSignal;
+  /** An unknown error exhausted MAX_UNKNOWN_ERROR_RETRIES: the process stops (runService exits 1). */
+  onFatal?: (err: unknown) => void;
   /** Tests: a Kafka client with a fault-injecting socket, or a whole publisher. */
   kafka?: Kafka;
   publisher?: Publisher;
@@ -66,14 +69,17 @@ export async function startOutboxRelay(deps: RelayServiceDeps): Promise<OutboxRe
   // The store database may come up after the relay (box boot): wait for it rather than crash-loop.
   // The relay's tables come with the store database's migrations, which it runs too (whichever of
   // store edge and relay starts first migrates).
+  const unknownErrors = new UnknownErrorBudget(config.MAX_UNKNOWN_ERROR_RETRIES, 'store database migration');
   for (let attempt = 1; ; attempt++) {
     try {
       await migrateStoreDatabase(pool, logger);
       break;
     } catch (err) {
-      if (deps.signal?.aborted) {
+      // A database not up yet is waited for; a failing migration (a bug) is not retried forever.
+      const exhausted = unknownErrors.record(err);
+      if (deps.signal?.aborted || exhausted) {
         await pool.end();
-        throw err;
+        throw exhausted ?? err;
       }
       logger.warn({ err, code: errorCode(err), attempt }, 'store database not ready; retrying');
       await sleep(Math.min(10_000, 500 * attempt), undefined, { signal: deps.signal }).catch(() => undefined);
@@ -128,6 +134,8 @@ export async function startOutboxRelay(deps: RelayServiceDeps): Promise<OutboxRe
       jitter: config.RELAY_BACKOFF_JITTER,
     },
     blockedRecheckMs: config.RELAY_BLOCKED_RECHECK_MS,
+    maxUnknownErrorRetries: config.MAX_UNKNOWN_ERROR_RETRIES,
+    onFatal: deps.onFatal,
   });
   health.attach(relay);
 

@@ -1,4 +1,11 @@
-import { counter, errorMiddleware, gauge, type Logger, type RunningService } from '@retail-stream/runtime';
+import {
+  bodyLimit,
+  counter,
+  errorMiddleware,
+  gauge,
+  type Logger,
+  type RunningService,
+} from '@retail-stream/runtime';
 import express, { Router, type Express } from 'express';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
@@ -91,6 +98,8 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
   const v1 = Router();
   v1.use(traceContext());
   v1.use(requestMetrics(metrics));
+  // Any body over the limit, on any route (QR callbacks included): 413 unread, connection closed.
+  v1.use(bodyLimit(config.EDGE_BODY_LIMIT_BYTES, { logger }));
   v1.use(qrCallbackRoutes(pool, services, config.EDGE_BODY_LIMIT_BYTES));
   v1.use(requireTerminal(config.EDGE_TERMINAL_TOKENS, config.EDGE_MONITOR_TOKENS));
   v1.use(express.json({ limit: config.EDGE_BODY_LIMIT_BYTES }));

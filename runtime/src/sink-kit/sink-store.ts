@@ -46,4 +46,9 @@ export interface SinkContext {
   meter: WriteMeter;
   /** Aborted when the process shuts down (for connect-retry loops at startup). */
   signal: AbortSignal;
+  /**
+   * A background loop of the sink (not the consumer) hit a bug it must not retry forever: stop the
+   * process. The sink service passes it; a one-shot tool (replay) may not, the loop then only stops.
+   */
+  onFatal?: (err: unknown) => void;
 }

@@ -5,7 +5,7 @@ import { createKafka } from '../kafka-client.ts';
 import { ensureTopics } from '../kafka-topics.ts';
 import type { Logger } from '../logger.ts';
 import type { RunningService } from '../running-service.ts';
-import type { KafkaConfig, SchemaRegistryConfig } from '../service-config.ts';
+import type { BaseServiceConfig, KafkaConfig, SchemaRegistryConfig } from '../service-config.ts';
 import { sinkMetrics } from '../sink-metrics.ts';
 import { DeadLetterProducer } from './dead-letter-producer.ts';
 import type { SinkKitConfig } from './sink-config.ts';
@@ -21,7 +21,10 @@ export interface SinkSpec<T> {
   label: string;
   /** Input topics (all handled by the same store). */
   topics: string[];
-  config: SinkKitConfig & KafkaConfig & SchemaRegistryConfig;
+  config: SinkKitConfig &
+    KafkaConfig &
+    SchemaRegistryConfig &
+    Partial<Pick<BaseServiceConfig, 'MAX_UNKNOWN_ERROR_RETRIES'>>;
   /** Connects to the store (and migrates it if the sink does that); called before consuming. */
   open(ctx: SinkContext): Promise<SinkStore<T>>;
 }
@@ -49,6 +52,7 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
     metrics,
     meter: new WriteMeter(metrics, spec.label),
     signal: deps.signal ?? new AbortController().signal,
+    onFatal: deps.onFatal,
   });
   let deadLetters: DeadLetterProducer | undefined;
   try {
@@ -68,6 +72,7 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
       partitionsConsumedConcurrently: cfg.SINK_PARTITIONS_CONCURRENTLY,
       maxBytesPerPartition: cfg.SINK_MAX_BYTES_PER_PARTITION,
       sessionTimeoutMs: cfg.SINK_SESSION_TIMEOUT_MS,
+      maxUnknownErrorRetries: cfg.MAX_UNKNOWN_ERROR_RETRIES,
       retry: { initialMs: cfg.SINK_RETRY_INITIAL_MS, maxMs: cfg.SINK_RETRY_MAX_MS, jitter: 0.5 },
       onFatal: deps.onFatal,
       handle: createSinkHandler({

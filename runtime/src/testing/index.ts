@@ -28,3 +28,4 @@ export * from './sole-dead-letter.ts';
 export * from './shutdown-steps.ts';
 export * from './config-problems.ts';
 export * from './test-signing.ts';
+export * from './stream-post.ts';

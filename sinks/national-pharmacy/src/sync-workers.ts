@@ -1,4 +1,4 @@
-import type { Logger } from '@retail-stream/runtime';
+import { UnknownErrorBudget, type BaseServiceConfig, type Logger } from '@retail-stream/runtime';
 import type pg from 'pg';
 import type { Registry } from 'prom-client';
 import { loadAccounts, type AccountSources } from './authority/accounts.ts';
@@ -33,9 +33,13 @@ export class SyncWorkers {
 
   constructor(
     private readonly pool: pg.Pool,
-    private readonly config: SyncWorkerConfig & AccountSources,
+    private readonly config: SyncWorkerConfig &
+      AccountSources &
+      Pick<BaseServiceConfig, 'MAX_UNKNOWN_ERROR_RETRIES'>,
     private readonly logger: Logger,
     registry: Registry,
+    /** A dispatcher's unknown-error budget is spent (a bug): the sink process stops. */
+    onFatal: (err: unknown) => void = () => undefined,
   ) {
     this.accounts = loadAccounts(config);
     this.queue = new DocumentQueue(pool);
@@ -80,6 +84,11 @@ export class SyncWorkers {
           logger,
           accounts: () => [...this.accounts.keys()],
           work: (doc) => this.work(doc, deps),
+          unknownErrors: new UnknownErrorBudget(
+            config.MAX_UNKNOWN_ERROR_RETRIES,
+            `national sync ${flow} flow`,
+          ),
+          onFatal,
         }),
     );
   }

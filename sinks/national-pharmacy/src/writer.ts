@@ -43,12 +43,12 @@ export function nationalSyncSpec(
     label: SINK_LABEL,
     topics: [config.SINK_EVENTS_TOPIC],
     config,
-    async open({ logger, meter, metrics, registry }): Promise<SinkStore<SyncItem>> {
+    async open({ logger, meter, metrics, registry, onFatal }): Promise<SinkStore<SyncItem>> {
       const pool = syncPool(config, SINK_NAME);
       let workers: SyncWorkers;
       try {
         await prepareSyncDatabase(pool, config.NATIONAL_SYNC_PG_SCHEMA, logger as Logger);
-        workers = new SyncWorkers(pool, config, logger, registry);
+        workers = new SyncWorkers(pool, config, logger, registry, onFatal);
         await workers.start();
       } catch (err) {
         await pool.end();

@@ -74,6 +74,7 @@ export async function runBatchTransaction(
       processor: PROCESSOR_NAME,
       now,
       maxFutureSkewMs: c.INGEST_MAX_FUTURE_SKEW_MS,
+      maxEventAgeMs: c.INGEST_MAX_EVENT_AGE_MS,
       dedupWindow: c.INGEST_DEDUP_WINDOW,
       fastEncode: c.INGEST_FAST_ENCODE,
       signatures: deps.signatures,
@@ -115,10 +116,10 @@ export async function runBatchTransaction(
     await txn.commit();
 
     recordCommittedBatch(metrics, result, reports);
-    deps.signatures.committed(result.badSignatures);
     for (const e of result.epochChanges) {
       logger.info({ store_id: e.storeId, from: e.from ?? null, to: e.to }, 'store epoch started at ingest');
     }
+    deps.signatures.committed(result.badSignatures);
     const seconds = endTimer();
     logger.debug(
       {

@@ -42,6 +42,13 @@ export const ingestConfig = baseServiceConfig
     INGEST_TOPIC_PARTITIONS: int(6),
     /** `occurred_at` may be at most this far in the future (store clock drift) before BUSINESS_INVALID. */
     INGEST_MAX_FUTURE_SKEW_MS: int(5 * 60_000, 0),
+    /**
+     * An event whose `occurred_at` is older than this is dead-lettered EVENT_TOO_OLD (a replay of
+     * old sales into today's figures). 30 days by default: longer than a store is expected to stay
+     * offline and keep its outbox, so real backlogs pass; a backfill of older data raises it for the
+     * run. 0 turns the check off.
+     */
+    INGEST_MAX_EVENT_AGE_MS: int(30 * 86_400_000, 0),
     /** A store_seq gap open longer than this raises the gap gauge and an OPEN alert record. */
     INGEST_GAP_ALERT_AFTER_MS: int(60_000, 0),
     /** Sequences per store accepted above the contiguous mark; a record further above is held (DLQ). */

@@ -35,14 +35,40 @@ describe('writer schemas', () => {
   });
 
   it('lets a registry that cannot answer fail the batch as retriable, marking nothing', async () => {
-    const { schemas } = schemasWith({
+    const { schemas, calls } = schemasWith({
       5: () => {
         throw new TransientError('REGISTRY_UNAVAILABLE', 'connect ECONNREFUSED');
       },
     });
     const err = await schemas.prepare([5]).catch((e: unknown) => e);
     expect(isRetriable(err)).toBe(true);
-    expect(schemas.writer(5)).toBeUndefined();
+    // Not remembered as unknown: the retried batch asks the registry again.
+    await schemas.prepare([5]).catch(() => undefined);
+    expect(calls).toEqual([5, 5]);
+  });
+
+  it('a flood of forged ids keeps both caches at their bound and every one of them reads as unknown', async () => {
+    const calls: number[] = [];
+    const serde = {
+      typeFor: async (id: number) => {
+        calls.push(id);
+        if (id === 4) return eventSchema('SaleVoided').type;
+        throw new ValidationError('UNKNOWN_SCHEMA', `schema id ${id}: not found`);
+      },
+    } as unknown as AvroSerde;
+    const schemas = new EventSchemas({
+      serde,
+      registryUrl: 'http://unused',
+      register: false,
+      timeoutMs: 1,
+      maxCachedIds: 100,
+    });
+    const forged = Array.from({ length: 5_000 }, (_, i) => 1_000_000 + i);
+    await schemas.prepare([4, ...forged]);
+    expect(schemas.cacheSizes()).toEqual({ known: 1, unknown: 100 });
+    expect(forged.every((id) => schemas.writer(id)?.ok === false)).toBe(true);
+    expect(schemas.writer(forged[0]!)).toMatchObject({ code: 'UNKNOWN_SCHEMA_ID' });
+    expect(schemas.writer(4)).toMatchObject({ ok: true });
   });
 
   it('refuses a schema that is not a store event, and reads an unknown-to-catalogue id through a resolver', async () => {

@@ -1,4 +1,4 @@
-import { AppError, errorCode, type AvroSerde } from '@retail-stream/runtime';
+import { AppError, BoundedCache, errorCode, type AvroSerde } from '@retail-stream/runtime';
 import {
   catalogue,
   eventTypeOfFullName,
@@ -30,6 +30,8 @@ export interface EventSchemasOptions {
   timeoutMs: number;
   /** How long a registry 404 for an id is remembered (a poison flood must not hammer the registry). */
   unknownIdTtlMs?: number;
+  /** Most schema ids remembered, known and unknown each (ids come from record bytes: bounded). */
+  maxCachedIds?: number;
 }
 
 /**
@@ -39,10 +41,22 @@ export interface EventSchemasOptions {
  */
 export class EventSchemas {
   private readonly ids = new Map<string, number>();
-  private readonly writers = new Map<number, WriterLookup>();
-  private readonly unknownUntil = new Map<number, number>();
+  // Ids the registry resolved: bounded by what the registry holds, the bound only guards it.
+  private readonly writers: BoundedCache<number, WriterLookup>;
+  // Ids the registry does not know: chosen freely by whoever writes the topic, so bounded and
+  // expiring. An id evicted here during a flood reads as unknown too (see writer()).
+  private readonly unknownUntil: BoundedCache<number, number>;
 
-  constructor(private readonly opts: EventSchemasOptions) {}
+  constructor(private readonly opts: EventSchemasOptions) {
+    const max = opts.maxCachedIds ?? 10_000;
+    this.writers = new BoundedCache({ max });
+    this.unknownUntil = new BoundedCache({ max });
+  }
+
+  /** Entries held (tests): each stays at or below maxCachedIds whatever ids arrive. */
+  cacheSizes(): { known: number; unknown: number } {
+    return { known: this.writers.size, unknown: this.unknownUntil.size };
+  }
 
   /** Registers or looks up the catalogue (throws on failure; the caller retries). */
   async init(): Promise<void> {
@@ -65,8 +79,7 @@ export class EventSchemas {
    */
   async prepare(ids: Iterable<number>, now = Date.now()): Promise<void> {
     for (const id of ids) {
-      if (this.writers.has(id) && this.writers.get(id)!.ok) continue;
-      if ((this.unknownUntil.get(id) ?? 0) > now) continue;
+      if (this.writers.has(id) || (this.unknownUntil.get(id) ?? 0) > now) continue;
       try {
         const type = await this.opts.serde.typeFor(id);
         this.writers.set(id, this.describe(id, type));
@@ -74,18 +87,23 @@ export class EventSchemas {
       } catch (err) {
         if (errorCode(err) !== 'UNKNOWN_SCHEMA') throw err;
         this.unknownUntil.set(id, now + (this.opts.unknownIdTtlMs ?? 60_000));
-        this.writers.set(id, {
-          ok: false,
-          code: 'UNKNOWN_SCHEMA_ID',
-          message: `schema id ${id} is not in the registry`,
-        });
       }
     }
   }
 
-  /** Synchronous after prepare(); undefined only for an id prepare() was not given. */
+  /**
+   * Synchronous after prepare(). An id not resolved is unknown: prepare() found no schema for it
+   * (a registry that could not answer throws there, so the batch never gets here), or it was
+   * evicted from the bounded negative cache by a flood of other forged ids in the same batch.
+   */
   writer(id: number): WriterLookup | undefined {
-    return this.writers.get(id);
+    return (
+      this.writers.get(id) ?? {
+        ok: false,
+        code: 'UNKNOWN_SCHEMA_ID',
+        message: `schema id ${id} is not in the registry`,
+      }
+    );
   }
 
   private describe(id: number, type: avro.Type): WriterLookup {

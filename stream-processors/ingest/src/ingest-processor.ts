@@ -10,8 +10,8 @@ import { ingestMetrics } from './ingest-metrics.ts';
 import { PartitionWorker } from './partition-worker.ts';
 import type { ReferenceData } from './reference-data.ts';
 import { ReferenceFeed } from './reference-feed.ts';
-import { SignatureGate } from './signature-check.ts';
 import { StoreEpochsFeed } from './store-epochs-feed.ts';
+import { SignatureGate } from './signature-check.ts';
 import { ensureIngestTopics } from './topic-setup.ts';
 
 export { PROCESSOR_NAME } from './processor-name.ts';
@@ -115,6 +115,7 @@ export async function startIngestProcessor(deps: IngestProcessorDeps): Promise<I
     partitionsConsumedConcurrently: c.INGEST_PARTITIONS_CONCURRENTLY,
     maxBytesPerPartition: c.INGEST_MAX_BYTES_PER_PARTITION,
     sessionTimeoutMs: c.INGEST_SESSION_TIMEOUT_MS,
+    maxUnknownErrorRetries: c.MAX_UNKNOWN_ERROR_RETRIES,
     onGroupJoin: (assignment) => {
       const partitions = assignment[c.INGEST_INPUT_TOPIC] ?? [];
       generation++;

@@ -10,6 +10,7 @@ import type { KafkaMessage, Message } from 'kafkajs';
 import { businessRuleViolation } from './business-rules.ts';
 import { encodeEnriched } from './enriched-encoder.ts';
 import { buildEnrichment } from './enrichment.ts';
+import { boundsViolation, type BoundsCode } from './input-bounds.ts';
 import type { EventSchemas } from './event-schemas.ts';
 import type { ReferenceLookup } from './reference-data.ts';
 import { admitEpoch, type StoreState } from './store-epoch-state.ts';
@@ -26,7 +27,8 @@ export type DeadLetterCode =
   | 'SEQUENCE_OUT_OF_WINDOW'
   | 'STORE_EPOCH_UNAPPROVED'
   | 'STORE_EPOCH_RETIRED'
-  | 'BAD_SIGNATURE';
+  | 'BAD_SIGNATURE'
+  | BoundsCode;
 
 export interface PipelineContext {
   topic: string;
@@ -42,6 +44,8 @@ export interface PipelineContext {
   processor: string;
   now: number;
   maxFutureSkewMs: number;
+  /** INGEST_MAX_EVENT_AGE_MS (input-bounds.ts); absent or 0: no age limit. */
+  maxEventAgeMs?: number;
   dedupWindow: number;
   fastEncode: boolean;
   /** Store signatures, checked before anything of a record is read (signature-check.ts). */
@@ -151,6 +155,11 @@ export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineCont
     });
     if (violation !== undefined) {
       reject(m, 'BUSINESS_INVALID', violation);
+      continue;
+    }
+    const outOfBounds = boundsViolation(event, { now: ctx.now, maxEventAgeMs: ctx.maxEventAgeMs ?? 0 });
+    if (outOfBounds !== undefined) {
+      reject(m, outOfBounds.code, outOfBounds.message);
       continue;
     }
 

@@ -7,6 +7,17 @@
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 const validity = new Map<string, boolean>();
+/**
+ * Zone names come from reference data, i.e. from outside: past this many distinct zones (there are
+ * ~600 IANA zones) a cache is dropped and refilled, so junk zone names cannot grow memory forever.
+ * A plain clear keeps the hot path a single Map lookup.
+ */
+const MAX_ZONES = 1_000;
+
+function remember<V>(cache: Map<string, V>, zone: string, value: V): void {
+  if (cache.size >= MAX_ZONES && !cache.has(zone)) cache.clear();
+  cache.set(zone, value);
+}
 
 function formatter(timeZone: string): Intl.DateTimeFormat {
   let f = formatters.get(timeZone);
@@ -17,7 +28,7 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
       month: '2-digit',
       day: '2-digit',
     });
-    formatters.set(timeZone, f);
+    remember(formatters, timeZone, f);
   }
   return f;
 }
@@ -32,7 +43,7 @@ export function isValidTimeZone(timeZone: string): boolean {
     } catch {
       ok = false;
     }
-    validity.set(timeZone, ok);
+    remember(validity, timeZone, ok);
   }
   return ok;
 }
@@ -97,6 +108,6 @@ export function localDayBounds(ms: number, timeZone: string): DayBounds {
   const list = cached ?? [];
   list.unshift(bounds);
   if (list.length > RECENT_PER_ZONE) list.pop();
-  recent.set(timeZone, list);
+  remember(recent, timeZone, list);
   return bounds;
 }

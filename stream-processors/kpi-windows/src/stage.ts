@@ -48,6 +48,7 @@ export abstract class Stage {
       logger,
       metrics: registry,
       sessionTimeoutMs: config.KPI_SESSION_TIMEOUT_MS,
+      maxUnknownErrorRetries: config.MAX_UNKNOWN_ERROR_RETRIES,
       commitMode: 'by-handler',
       onFatal,
       ...intake,

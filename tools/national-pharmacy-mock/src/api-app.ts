@@ -1,3 +1,4 @@
+import { bodyLimit } from '@retail-stream/runtime';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { gatewayAnswer, writeAnswer } from './answers.ts';
 import { documentHandlers } from './document-routes.ts';
@@ -10,6 +11,8 @@ import type { MockContext } from './mock-context.ts';
 export function createApiApp(ctx: MockContext): Express {
   const app = express();
   app.disable('x-powered-by');
+  // A body over the limit is refused unread (413) instead of being read to its end first.
+  app.use(bodyLimit(2 * 1024 * 1024));
   // Clients do not all send Content-Type: application/json; the authority reads the body anyway.
   app.use(express.json({ limit: '2mb', type: () => true }));
 

@@ -10,6 +10,13 @@ export function dayToYmd(days: number): string {
 }
 
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** Zones and currencies come from records: past this many distinct keys a cache is dropped and refilled. */
+const MAX_CACHED = 1_000;
+
+function remember<V>(cache: Map<string, V>, key: string, value: V): void {
+  if (cache.size >= MAX_CACHED && !cache.has(key)) cache.clear();
+  cache.set(key, value);
+}
 
 /**
  * The calendar day of an instant at the store (yyyyMMdd): a sale at 00:30 in Hanoi is that day's
@@ -31,7 +38,7 @@ function formatterFor(zone: string): Intl.DateTimeFormat {
     } catch {
       fmt = new Intl.DateTimeFormat('en-CA', { ...options, timeZone: 'UTC' });
     }
-    dateFormats.set(zone, fmt);
+    remember(dateFormats, zone, fmt);
   }
   return fmt;
 }
@@ -49,7 +56,7 @@ export function toWholeUnits(minor: number, currency: string): number {
     } catch {
       digits = 0;
     }
-    fractionDigits.set(currency, digits);
+    remember(fractionDigits, currency, digits);
   }
   return Math.round(minor / 10 ** digits);
 }

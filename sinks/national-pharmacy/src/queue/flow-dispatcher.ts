@@ -1,4 +1,4 @@
-import type { Logger } from '@retail-stream/runtime';
+import type { Logger, UnknownErrorBudget } from '@retail-stream/runtime';
 import type { Flow } from '../mapping/national-documents.ts';
 import type { DocumentQueue, LeasedDocument } from './document-queue.ts';
 
@@ -13,6 +13,12 @@ export interface FlowDispatcherOptions {
   accounts: () => string[];
   /** Works one leased document to its settlement (sync-workers.ts). */
   work: (doc: LeasedDocument) => Promise<void>;
+  /**
+   * Lease and work failures nothing recognises (a bug, not the database or authority being away)
+   * in a row; once spent the dispatcher stops and calls onFatal instead of cycling forever.
+   */
+  unknownErrors?: UnknownErrorBudget;
+  onFatal?: (err: unknown) => void;
 }
 
 /**
@@ -77,7 +83,9 @@ export class FlowDispatcher {
           const docs = await this.o.queue.lease(this.o.flow, want, this.o.accounts(), this.o.leaseMs);
           this.ahead.push(...docs);
           leased = docs.length;
+          this.o.unknownErrors?.reset();
         } catch (err) {
+          if (this.giveUp(err)) return;
           this.o.logger.warn({ err, flow: this.o.flow }, 'national sync: lease failed, retrying');
         }
         this.fill();
@@ -89,6 +97,21 @@ export class FlowDispatcher {
       }
       await this.nap(this.o.pollMs);
     }
+  }
+
+  /** True (and the dispatcher stopped, onFatal told) once the unknown-error budget is spent. */
+  private giveUp(err: unknown): boolean {
+    const exhausted = this.o.unknownErrors?.record(err);
+    if (!exhausted) return false;
+    if (this.running) {
+      this.running = false;
+      this.o.logger.fatal(
+        { err: exhausted, code: exhausted.code, flow: this.o.flow },
+        `national sync: unknown error ${this.o.unknownErrors!.attempts} times in a row: stopping`,
+      );
+      this.o.onFatal?.(exhausted);
+    }
+    return true;
   }
 
   /** Sleeps until woken (a slot freed, documents recorded, stop) or `ms` passed. */
@@ -107,7 +130,9 @@ export class FlowDispatcher {
     this.active++;
     const p = this.o
       .work(doc)
+      .then(() => this.o.unknownErrors?.reset())
       .catch((err: unknown) => {
+        if (this.giveUp(err)) return;
         // The lease expires and the sweeper hands the document out again, marked outcome unknown.
         this.o.logger.error(
           { err, document: doc.id, flow: this.o.flow },

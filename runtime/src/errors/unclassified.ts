@@ -1,0 +1,36 @@
+import { AppError } from './app-error.ts';
+
+/**
+ * Messages of foreign errors that carry no code but mean "the other side is away" (pg's
+ * "Connection terminated unexpectedly", a pool's "timeout exceeded when trying to connect", a
+ * socket closed mid-request): outages, which retry loops may wait out however long they last.
+ */
+const OUTAGE_MESSAGE =
+  /connect|connection|terminat|timed? ?out|timeout|socket|closed|ECONN|EPIPE|unavailable|shutting down|not ready/i;
+
+/** The innermost `cause` of an error chain (bounded, in case of a cycle). */
+export function rootCause(err: unknown): unknown {
+  let e = err;
+  for (let depth = 0; depth < 10; depth++) {
+    const cause = (e as { cause?: unknown } | null)?.cause;
+    if (cause === undefined || cause === null || cause === e) return e;
+    e = cause;
+  }
+  return e;
+}
+
+/**
+ * True for an error nothing recognises: its root cause is not one of ours (AppError), carries no
+ * code (a system error's ECONNREFUSED, a SQLSTATE, kafkajs' own), is not flagged retriable by its
+ * library and does not read as an outage. That is a bug (a TypeError, a broken invariant), and
+ * retrying it forever only hides it; retry loops bound it with UnknownErrorBudget.
+ */
+export function isUnclassifiedError(err: unknown): boolean {
+  const root = rootCause(err);
+  if (root instanceof AppError) return false;
+  if (typeof root !== 'object' || root === null) return true;
+  const r = root as { code?: unknown; retriable?: unknown; message?: unknown };
+  if (typeof r.code === 'string' && r.code !== '') return false;
+  if (r.retriable === true) return false;
+  return !(typeof r.message === 'string' && OUTAGE_MESSAGE.test(r.message));
+}
