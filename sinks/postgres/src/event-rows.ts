@@ -57,7 +57,7 @@ export function mapEvents(sourced: SourcedEvent[]): HqRows {
     payments: paymentRows(events),
     refunds: refundRows(events),
     refundLines: refundLineRows(events),
-    inventory: inventoryRows(events),
+    inventory: inventoryRows(sourced),
     goodsReceipts: goodsReceiptRows(events),
     adjustments: adjustmentRows(events),
   };

@@ -1,4 +1,4 @@
-import { isRetriable, type ConsumedBatch, type Decoded } from '@retail-stream/runtime';
+import { isRetriable, storeEpochOf, type ConsumedBatch, type Decoded } from '@retail-stream/runtime';
 import type { SinkSpec, SinkStore, WriteFailure } from '@retail-stream/runtime/sink-kit';
 import type { KpiWindowUpdated } from '@retail-stream/schemas';
 import type { KafkaMessage } from 'kafkajs';
@@ -62,6 +62,7 @@ export function postgresSinkSpec(config: SinkConfig): SinkSpec<PgSinkItem> {
             offset: message.offset,
             timestamp: Number(message.timestamp),
             raw: rawSourceOf(message.headers),
+            epoch: storeEpochOf(message.headers),
           };
         },
         async write(items, batch) {

@@ -20,6 +20,8 @@ export interface SourcedEvent {
   timestamp?: number;
   /** The raw record it came from, when the enriched record names it. */
   raw?: RawSource;
+  /** The store database's epoch (store.epoch header, runtime/src/store-epoch.ts); legacy when absent. */
+  epoch?: string;
 }
 
 /** hq_inbox: one row per store event ever applied, the idempotency ledger. */
