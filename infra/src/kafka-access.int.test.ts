@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { logLevel, type Admin, type Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kafkaSecurityFromEnv, newKafkaClient } from '@retail-stream/runtime';
+import { ensureTopics, kafkaSecurityFromEnv, newKafkaClient } from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
 import { kafkaPrincipalEnv, loadInfraConfig } from './infra-config.ts';
 import { serviceEnv } from './service-env.ts';
@@ -87,10 +87,13 @@ beforeAll(async () => {
   // The checks' own client retries: a fresh 3-node cluster still moves group coordinators (NOT_COORDINATOR).
   admin = as('admin', undefined, 8).admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: Object.values(t).map((topic) => ({ topic, numPartitions: 1 })),
-    waitForLeaders: true,
-  });
+  // ensureTopics waits until every broker serves them (KRaft brokers learn a new topic apart).
+  await ensureTopics(
+    brokers,
+    Object.values(t).map((topic) => ({ topic, numPartitions: 1 })),
+    30_000,
+    kafkaSecurityFromEnv(kafkaPrincipalEnv(cfg, 'admin')),
+  );
   const p = as('admin').producer();
   await p.connect();
   await p.send({ topic: t.enriched, messages: [{ key: 's001', value: 'enriched-1' }] });
