@@ -8,6 +8,10 @@ import { AppError } from './app-error.ts';
 const OUTAGE_MESSAGE =
   /connect|connection|terminat|timed? ?out|timeout|socket|closed|ECONN|EPIPE|unavailable|shutting down|not ready/i;
 
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+// 3D: the database does not exist yet (a store box booting: another service creates it).
+const PG_TRANSIENT_CLASSES = new Set(['08', '53', '57', '40', '3D']);
+
 /** The innermost `cause` of an error chain (bounded, in case of a cycle). */
 export function rootCause(err: unknown): unknown {
   let e = err;
@@ -30,7 +34,12 @@ export function isUnclassifiedError(err: unknown): boolean {
   if (root instanceof AppError) return false;
   if (typeof root !== 'object' || root === null) return true;
   const r = root as { code?: unknown; retriable?: unknown; message?: unknown };
-  if (typeof r.code === 'string' && r.code !== '') return false;
+  if (typeof r.code === 'string' && r.code !== '') {
+    // A SQLSTATE says exactly what happened: only connection, resource, operator and rollback
+    // classes pass on their own; a syntax error or a missing table (42…) retried is a bug looping.
+    if (SQLSTATE.test(r.code)) return !(PG_TRANSIENT_CLASSES.has(r.code.slice(0, 2)) || r.code === '55P03');
+    return false;
+  }
   if (r.retriable === true) return false;
   return !(typeof r.message === 'string' && OUTAGE_MESSAGE.test(r.message));
 }
