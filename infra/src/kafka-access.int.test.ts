@@ -227,6 +227,32 @@ describe('each role can do its own work', () => {
     expect(values).toEqual(['enriched-1', 'enriched-by-ingest']);
   });
 
+  it("the dashboard reads a sink group's lag and topic sizes, but not one record", async () => {
+    const dash = as('dashboard').admin();
+    await dash.connect();
+    try {
+      expect((await dash.fetchTopicOffsets(t.enriched)).map((p) => Number(p.high) > 0)).toEqual([true]);
+      const lag = await dash.fetchOffsets({ groupId: `postgres-sink.${run}`, topics: [t.enriched] });
+      expect(lag[0]!.topic).toBe(t.enriched);
+    } finally {
+      await dash.disconnect();
+    }
+    const c = as('dashboard').consumer({ groupId: `postgres-sink.${run}` });
+    let consumed = 0;
+    const why = await refusal(async () => {
+      await c.connect();
+      await c.subscribe({ topics: [t.enriched], fromBeginning: true });
+      await new Promise<void>((resolve, reject) => {
+        c.on(c.events.CRASH, (e) => reject((e.payload as { error: Error }).error));
+        void c.run({ eachMessage: async () => void consumed++ }).catch(reject);
+        setTimeout(resolve, 8_000);
+      });
+    });
+    await c.disconnect().catch(() => undefined);
+    expect(why).toMatch(/GROUP_AUTHORIZATION_FAILED|TOPIC_AUTHORIZATION_FAILED/);
+    expect(consumed).toBe(0);
+  });
+
   it('a store relay writes the raw topic', async () => {
     const before = Number((await admin.fetchTopicOffsets(t.raw))[0]!.high);
     const p = as('store-relay').producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 3 } });
