@@ -1,6 +1,7 @@
 #!/usr/bin/env tsx
 /**
- * npm run infra:up | infra:down | infra:status | infra:logs | infra:reset  [service…] [--cluster 3] [-n N] [-f]
+ * npm run infra:up | infra:down | infra:status | infra:logs | infra:reset  [service…] [--cluster 3]
+ *   [--registry builtin|apicurio] [-n N] [-f]
  * One entry point for the whole local stack; see infra/README.md.
  */
 import { spawn } from 'node:child_process';
@@ -10,7 +11,8 @@ import { clientEnv, loadInfraConfig, type InfraConfig } from './infra-config.ts'
 import { InfraError } from './infra-error.ts';
 import { bringUp, logTails } from './service-runner.ts';
 import { logDir, serviceDir, type LocalService, type ServiceContext } from './service.ts';
-import { allServices, pickServices } from './services/index.ts';
+import { isRegistryImpl, rememberRegistry, REGISTRY_IMPLS } from './registry-choice.ts';
+import { defaultServices, knownServices, pickServices } from './services/index.ts';
 
 interface Args {
   command: string;
@@ -18,14 +20,23 @@ interface Args {
   lines: number;
   follow: boolean;
   cluster: string | undefined;
+  registry: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
   const [command = 'status', ...rest] = argv;
-  const args: Args = { command, services: [], lines: 50, follow: false, cluster: undefined };
+  const args: Args = {
+    command,
+    services: [],
+    lines: 50,
+    follow: false,
+    cluster: undefined,
+    registry: undefined,
+  };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!;
     if (a === '--cluster') args.cluster = rest[++i];
+    else if (a === '--registry') args.registry = rest[++i];
     else if (a === '-n' || a === '--lines') args.lines = Number(rest[++i]);
     else if (a === '-f' || a === '--follow') args.follow = true;
     else if (a.startsWith('-'))
@@ -46,7 +57,7 @@ async function up(ctx: ServiceContext, services: LocalService[]): Promise<boolea
     const name = services[i]!.name;
     if (r.status === 'fulfilled') {
       console.log(
-        `✓ ${name.padEnd(16)} ${r.value.outcome === 'started' ? `started in ${r.value.seconds}s` : 'already running'}`,
+        `✓ ${name.padEnd(17)} ${r.value.outcome === 'started' ? `started in ${r.value.seconds}s` : 'already running'}`,
       );
     } else {
       ok = false;
@@ -69,14 +80,14 @@ async function down(ctx: ServiceContext, services: LocalService[]): Promise<bool
   for (const s of [...services].reverse()) {
     const wasRunning = s.runningPids(ctx).length > 0;
     await s.stop(ctx);
-    console.log(`■ ${s.name.padEnd(16)} ${wasRunning ? 'stopped' : 'was not running'}`);
+    console.log(`■ ${s.name.padEnd(17)} ${wasRunning ? 'stopped' : 'was not running'}`);
   }
   return true;
 }
 
 async function status(ctx: ServiceContext, services: LocalService[]): Promise<boolean> {
   let allHealthy = true;
-  console.log(`${'service'.padEnd(16)} ${'state'.padEnd(9)} ${'rss'.padStart(8)}  endpoints`);
+  console.log(`${'service'.padEnd(17)} ${'state'.padEnd(9)} ${'rss'.padStart(8)}  endpoints`);
   for (const s of services) {
     const pids = s.runningPids(ctx);
     const healthy = pids.length > 0 && (await s.isHealthy(ctx).catch(() => false));
@@ -84,7 +95,7 @@ async function status(ctx: ServiceContext, services: LocalService[]): Promise<bo
     if (!healthy) allHealthy = false;
     const rss = pids.reduce((sum, p) => sum + (rssMiB(p) ?? 0), 0);
     console.log(
-      `${s.name.padEnd(16)} ${state.padEnd(9)} ${(pids.length ? `${rss} MiB` : '-').padStart(8)}  ${s.endpoints(ctx).join(', ')}`,
+      `${s.name.padEnd(17)} ${state.padEnd(9)} ${(pids.length ? `${rss} MiB` : '-').padStart(8)}  ${s.endpoints(ctx).join(', ')}`,
     );
   }
   return allHealthy;
@@ -110,7 +121,7 @@ async function reset(ctx: ServiceContext, services: LocalService[]): Promise<boo
   await down(ctx, services);
   for (const s of services) {
     fs.rmSync(serviceDir(ctx.cfg, s.name), { recursive: true, force: true });
-    console.log(`⌫ ${s.name.padEnd(16)} data removed (downloaded artifacts in the cache are kept)`);
+    console.log(`⌫ ${s.name.padEnd(17)} data removed (downloaded artifacts in the cache are kept)`);
   }
   return true;
 }
@@ -119,6 +130,13 @@ async function main(): Promise<number> {
   const args = parseArgs(process.argv.slice(2));
   const env = { ...process.env };
   if (args.cluster) env.KAFKA_CLUSTER_SIZE = args.cluster;
+  if (args.registry !== undefined) {
+    if (!isRegistryImpl(args.registry)) {
+      console.error(`--registry must be one of: ${REGISTRY_IMPLS.join(', ')}`);
+      return 64;
+    }
+    env.SCHEMA_REGISTRY_IMPL = args.registry;
+  }
   let cfg: InfraConfig;
   try {
     cfg = loadInfraConfig(env);
@@ -130,13 +148,22 @@ async function main(): Promise<number> {
     throw err;
   }
   const ctx: ServiceContext = { cfg, say };
-  const services = args.services.length ? pickServices(args.services) : allServices;
+  const named = args.services.length ? pickServices(args.services) : undefined;
+  // Without names: up starts the stack with the chosen registry; status and logs also show an
+  // optional service that runs (e.g. Apicurio beside ours); down and reset cover everything.
+  const shown = () =>
+    named ?? knownServices.filter((s) => defaultServices(cfg).includes(s) || s.runningPids(ctx).length > 0);
   const commands: Record<string, () => Promise<boolean>> = {
-    up: () => up(ctx, services),
-    down: () => down(ctx, services),
-    status: () => status(ctx, services),
-    logs: () => logs(ctx, services, args.lines, args.follow),
-    reset: () => reset(ctx, services),
+    up: async () => {
+      const ok = await up(ctx, named ?? defaultServices(cfg));
+      // Remembered for later commands (npm test, the demo) once the registry it names is up.
+      if (ok && isRegistryImpl(args.registry)) rememberRegistry(cfg, args.registry);
+      return ok;
+    },
+    down: () => down(ctx, named ?? knownServices),
+    status: () => status(ctx, shown()),
+    logs: () => logs(ctx, shown(), args.lines, args.follow),
+    reset: () => reset(ctx, named ?? knownServices),
   };
   const command = commands[args.command];
   if (!command) {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { boolFromEnv, parseConfig } from '@retail-stream/runtime';
-import { registryClientEnv } from './registry-credentials.ts';
+import { registryEnv } from './registry-choice.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -32,6 +32,20 @@ export const infraConfigSchema = z.object({
     .regex(/^\d+[mMgG]$/, 'like 512m or 1g')
     .default('512m'),
   SCHEMA_REGISTRY_PORT: port(18081),
+  /** Which registry clients use; unset = the one `infra:up --registry` remembered (see registry-choice.ts). */
+  SCHEMA_REGISTRY_IMPL: z.enum(['builtin', 'apicurio']).optional(),
+  /** Apicurio Registry (optional, `infra:up --registry apicurio`): HTTP API and its management (health, metrics). */
+  APICURIO_PORT: port(18085),
+  APICURIO_MANAGEMENT_PORT: port(18086),
+  /** Its database in the local Postgres (PG_PORT). */
+  APICURIO_DATABASE: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _')
+    .default('apicurio_registry'),
+  APICURIO_HEAP: z
+    .string()
+    .regex(/^\d+[mMgG]$/, 'like 512m or 1g')
+    .default('384m'),
   PG_PORT: port(55432),
   CLICKHOUSE_HTTP_PORT: port(18123),
   CLICKHOUSE_TCP_PORT: port(19000),
@@ -108,9 +122,8 @@ export function clientEnv(cfg: InfraConfig): Record<string, string> {
   return {
     KAFKA_BROKERS: brokers.join(','),
     ...kafkaPrincipalEnv(cfg, 'admin'),
-    SCHEMA_REGISTRY_URL: `http://${HOST}:${cfg.SCHEMA_REGISTRY_PORT}`,
-    // Only once infra:up generated them (<RS_DATA_DIR>/secrets/): an open registry needs none.
-    ...registryClientEnv(cfg),
+    // The registry infra:up was told to use (builtin unless --registry apicurio), with its credentials.
+    ...registryEnv(cfg),
     PG_URL: `postgres://${PG_USER}@${HOST}:${cfg.PG_PORT}/${PG_HQ_DATABASE}`,
     CLICKHOUSE_URL: `http://${HOST}:${cfg.CLICKHOUSE_HTTP_PORT}`,
     CASSANDRA_CONTACT_POINTS: `${HOST}:${cfg.CASSANDRA_PORT}`,

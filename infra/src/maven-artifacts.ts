@@ -88,3 +88,50 @@ export async function javaAndJars(
   const libDir = await ensureMavenLib(pomFile, cacheDir, say);
   return { java, libDir };
 }
+
+/**
+ * Downloads one Maven Central archive (`group:artifact:version:type:classifier`) with the
+ * dependency plugin and unpacks it into `<cacheDir>/<name>`, once: a `.complete` marker makes the
+ * next call free, and a half-finished unpack (interrupted download, full disk) is redone.
+ */
+export async function ensureMavenArchive(
+  coordinates: string,
+  cacheDir: string,
+  name: string,
+  say: (m: string) => void,
+): Promise<string> {
+  const dir = path.join(cacheDir, name);
+  const marker = path.join(dir, '.complete');
+  if (fs.existsSync(marker)) return dir;
+
+  await requireCommand('mvn', 'install Maven: sudo apt-get install -y maven');
+  await requireCommand('tar', 'install tar: sudo apt-get install -y tar');
+  say(`downloading ${coordinates} from Maven Central (first run only)…`);
+  const download = `${dir}.download`;
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(download, { recursive: true, force: true });
+  fs.mkdirSync(download, { recursive: true });
+  fs.mkdirSync(dir, { recursive: true });
+  try {
+    await run(
+      'mvn',
+      ['-B', '-q', 'dependency:copy', `-Dartifact=${coordinates}`, `-DoutputDirectory=${download}`],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    const [archive] = fs.readdirSync(download);
+    if (!archive) throw new Error(`mvn dependency:copy left nothing in ${download}`);
+    await run('tar', ['-xzf', path.join(download, archive), '-C', dir]);
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new InfraError(
+      'MAVEN_RESOLVE_FAILED',
+      `could not download or unpack ${coordinates}`,
+      'check network access to Maven Central, ~/.m2/settings.xml and free disk space, then run infra:up again',
+      `${e.stdout ?? ''}${e.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n') || e.message,
+    );
+  } finally {
+    fs.rmSync(download, { recursive: true, force: true });
+  }
+  fs.writeFileSync(marker, new Date().toISOString());
+  return dir;
+}

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import type { InfraConfig } from './infra-config.ts';
 
-export type ServiceName = 'postgres' | 'clickhouse' | 'kafka' | 'schema-registry' | 'cassandra';
+export type ServiceName =
+  'postgres' | 'clickhouse' | 'kafka' | 'schema-registry' | 'apicurio-registry' | 'cassandra';
 
 export interface ServiceContext {
   cfg: InfraConfig;

@@ -2,7 +2,14 @@
  * Drives the real registry server over real HTTP with the client the producers and consumers use
  * (@kafkajs/confluent-schema-registry 3.9), plus raw requests for the parts of Confluent's API the
  * client does not cover. What it pins down is meant to be exactly what Confluent's registry does.
+ *
+ * REGISTRY_CONFORMANCE_URL=<base url> runs the same suite against another running registry
+ * (scripts/registry-conformance.sh: Apicurio's /apis/ccompat/v7) instead of an in-process one;
+ * subjects and type names then carry this run's tag, so a registry with other data works. Where
+ * Apicurio answers differently from Confluent, the test asserts Apicurio's answer explicitly (each
+ * one is listed in infra/README.md), so the documented differences stay true.
  */
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,11 +20,21 @@ import { createLogger } from '@retail-stream/runtime';
 import { startRegistry, type RunningRegistry } from './server.ts';
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+const external = process.env.REGISTRY_CONFORMANCE_URL?.replace(/\/+$/, '') || undefined;
+/** Apicurio Registry's Confluent-compatible API lives under /apis/ccompat/. */
+const apicurio = external?.includes('/apis/ccompat/') ?? false;
+/** Against a shared registry every subject and type name is this run's own. */
+const tag = external ? `c${Date.now().toString(36)}${crypto.randomBytes(2).toString('hex')}` : '';
+const sub = (name: string) => (tag ? `${tag}.${name}` : name);
+const NS = tag ? `retail.${tag}` : 'retail';
+/** Confluent answers in its own media type; Apicurio in plain application/json. */
+const RESPONSE_TYPE = apicurio ? 'application/json' : CONTENT_TYPE;
 
 let dataDir: string;
 let registry: RunningRegistry;
 
 async function start(): Promise<RunningRegistry> {
+  if (external) return { url: external, close: async () => {} } as RunningRegistry;
   return startRegistry(
     // Hard deletes are off by default; this suite checks Confluent's behaviour of them.
     { port: 0, host: '127.0.0.1', dataDir, defaultCompatibility: 'BACKWARD', allowPermanentDelete: true },
@@ -44,7 +61,7 @@ async function api(method: string, urlPath: string, body?: unknown, contentType 
   return { status: res.status, contentType: res.headers.get('content-type'), body: json as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
-const record = (name: string, fields: object[]) => ({ type: 'record', name, namespace: 'retail', fields });
+const record = (name: string, fields: object[]) => ({ type: 'record', name, namespace: NS, fields });
 const saleV1 = record('Sale', [
   { name: 'sku', type: 'string' },
   { name: 'cents', type: 'long' },
@@ -52,18 +69,30 @@ const saleV1 = record('Sale', [
 const saleV2 = record('Sale', [...saleV1.fields, { name: 'qty', type: 'int', default: 1 }]);
 const avro = (schema: object) => ({ type: SchemaType.AVRO as const, schema: JSON.stringify(schema) });
 
+/** The subjects of this run (all of them against our own fresh registry). */
+const ours = (subjects: string[]) => subjects.filter((s) => !tag || s.startsWith(`${tag}.`));
+
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-registry-conformance-'));
   registry = await start();
 });
 
 afterAll(async () => {
+  if (external) {
+    // Best effort, dependants first: a referenced subject refuses deletion until they are gone.
+    for (let pass = 0; pass < 3; pass++) {
+      for (const s of ours((await api('GET', '/subjects?deleted=true')).body as string[])) {
+        await api('DELETE', `/subjects/${encodeURIComponent(s)}`);
+        await api('DELETE', `/subjects/${encodeURIComponent(s)}?permanent=true`);
+      }
+    }
+  }
   await registry?.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('schema registry conformance (Confluent REST API, via @kafkajs/confluent-schema-registry)', () => {
-  const subject = 'retail.sales-value';
+  const subject = sub('retail.sales-value');
   let saleV1Id: number;
   let saleV2Id: number;
   let encodedV1: Buffer;
@@ -105,15 +134,15 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
 
   it('getSchema(id) returns the registered schema', async () => {
     const schema = (await client().getSchema(saleV2Id)) as avsc.Type;
-    expect(schema.name).toBe('retail.Sale');
+    expect(schema.name).toBe(`${NS}.Sale`);
     expect(schema.isValid({ sku: 'x', cents: 1, qty: 2 })).toBe(true);
   });
 
   it('the same schema under another subject gets the same global id', async () => {
-    const { id } = await client().register(avro(saleV1), { subject: 'retail.sales-archive-value' });
+    const { id } = await client().register(avro(saleV1), { subject: sub('retail.sales-archive-value') });
     expect(id).toBe(saleV1Id);
     expect((await api('GET', `/schemas/ids/${saleV1Id}/versions`)).body).toEqual([
-      { subject: 'retail.sales-archive-value', version: 1 },
+      { subject: sub('retail.sales-archive-value'), version: 1 },
       { subject, version: 1 },
     ]);
   });
@@ -121,7 +150,7 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
   it('answers GET /subjects/:subject/versions/:version like Confluent (no schemaType for Avro)', async () => {
     const res = await api('GET', `/subjects/${subject}/versions/latest`);
     expect(res.status).toBe(200);
-    expect(res.contentType).toBe(CONTENT_TYPE);
+    expect(res.contentType).toBe(RESPONSE_TYPE);
     expect(res.body).toEqual({ subject, version: 2, id: saleV2Id, schema: JSON.stringify(saleV2) });
     const raw = await api('GET', `/subjects/${subject}/versions/1/schema`);
     expect(raw.body).toEqual(saleV1);
@@ -137,28 +166,27 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
     const address = {
       type: 'record',
       name: 'Address',
-      namespace: 'retail.common',
+      namespace: `${NS}.common`,
       fields: [{ name: 'city', type: 'string' }],
     };
     const shop = {
       type: 'record',
       name: 'Shop',
-      namespace: 'retail',
+      namespace: NS,
       fields: [
         { name: 'code', type: 'string' },
-        { name: 'address', type: 'retail.common.Address' },
+        { name: 'address', type: `${NS}.common.Address` },
       ],
     };
-    const references = [{ name: 'retail.common.Address', subject: 'retail.common.Address', version: 1 }];
+    const addressSubject = sub('retail.common.Address');
+    const shops = sub('retail.shops-value');
+    const references = [{ name: `${NS}.common.Address`, subject: addressSubject, version: 1 }];
     let shopId: number;
 
     it('registers a schema that uses a named type from another subject', async () => {
-      await client().register(avro(address), { subject: 'retail.common.Address' });
-      ({ id: shopId } = await client().register(
-        { ...avro(shop), references },
-        { subject: 'retail.shops-value' },
-      ));
-      const version = await api('GET', '/subjects/retail.shops-value/versions/1');
+      await client().register(avro(address), { subject: addressSubject });
+      ({ id: shopId } = await client().register({ ...avro(shop), references }, { subject: shops }));
+      const version = await api('GET', `/subjects/${shops}/versions/1`);
       expect(version.body.references).toEqual(references);
       expect((await api('GET', `/schemas/ids/${shopId}`)).body).toEqual({
         schema: JSON.stringify(shop),
@@ -173,22 +201,22 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
     });
 
     it('refuses a schema whose reference is missing (42201) and deleting a referenced subject (42206)', async () => {
-      const missing = await api('POST', '/subjects/retail.other-value/versions', {
+      const missing = await api('POST', `/subjects/${sub('retail.other-value')}/versions`, {
         schema: JSON.stringify(shop),
       });
       expect(missing.status).toBe(422);
       expect(missing.body.error_code).toBe(42201);
-      const del = await api('DELETE', '/subjects/retail.common.Address');
+      const del = await api('DELETE', `/subjects/${addressSubject}`);
       expect(del.status).toBe(422);
       expect(del.body.error_code).toBe(42206);
-      expect((await api('GET', '/subjects/retail.common.Address/versions/1/referencedby')).body).toEqual([
+      expect((await api('GET', `/subjects/${addressSubject}/versions/1/referencedby`)).body).toEqual([
         shopId,
       ]);
     });
   });
 
   describe('BACKWARD_TRANSITIVE', () => {
-    const inventory = 'retail.inventory-value';
+    const inventory = sub('retail.inventory-value');
     const v1 = record('Stock', [{ name: 'sku', type: 'string' }]);
     const v2 = record('Stock', [...v1.fields, { name: 'qty', type: 'int', default: 0 }]);
     // Readable from v2's data (qty present), not from v1's (qty missing, no default).
@@ -201,18 +229,21 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
       expect((await api('GET', `/config/${inventory}`)).body).toEqual({
         compatibilityLevel: 'BACKWARD_TRANSITIVE',
       });
-      const subjectsBefore = (await api('GET', '/subjects')).body;
+      const subjectsBefore = ours((await api('GET', '/subjects')).body);
       const maxIdBefore = await client().getLatestSchemaId(inventory);
 
       await expect(client().register(avro(v3), opts)).rejects.toMatchObject({
         status: 409,
-        message: expect.stringContaining('incompatible with an earlier schema'),
+        // Apicurio's message is its Java exception: "RuleViolationException: Incompatible artifact: …".
+        message: expect.stringContaining(
+          apicurio ? 'Incompatible artifact' : 'incompatible with an earlier schema',
+        ),
       });
       const raw = await api('POST', `/subjects/${inventory}/versions`, { schema: JSON.stringify(v3) });
       expect(raw).toMatchObject({ status: 409, body: { error_code: 409 } });
 
       expect((await api('GET', `/subjects/${inventory}/versions`)).body).toEqual([1, 2]);
-      expect((await api('GET', '/subjects')).body).toEqual(subjectsBefore);
+      expect(ours((await api('GET', '/subjects')).body)).toEqual(subjectsBefore);
       expect((await api('GET', `/schemas/ids/${maxIdBefore + 1}`)).body.error_code).toBe(40403);
     });
 
@@ -225,35 +256,67 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
         is_compatible: false,
       });
       const all = await api('POST', `/compatibility/subjects/${inventory}/versions?verbose=true`, body);
-      expect(all.body.is_compatible).toBe(false);
-      expect(all.body.messages[0]).toContain('version 1');
+      if (apicurio) {
+        // Apicurio ignores verbose=true: no `messages` saying which version breaks.
+        expect(all.body).toEqual({ is_compatible: false });
+      } else {
+        expect(all.body.is_compatible).toBe(false);
+        expect(all.body.messages[0]).toContain('version 1');
+      }
     });
   });
 
   describe('configuration endpoints', () => {
+    const untouched = sub('retail.untouched-value');
     it('GET/PUT /config for the global level', async () => {
       expect((await api('GET', '/config')).body).toEqual({ compatibilityLevel: 'BACKWARD' });
-      expect((await api('PUT', '/config', { compatibility: 'full' })).body).toEqual({
-        compatibility: 'FULL',
-      });
+      if (apicurio) {
+        // Apicurio takes upper case only, and answers with an extra `normalize` field.
+        expect(await api('PUT', '/config', { compatibility: 'full' })).toMatchObject({
+          status: 422,
+          body: { error_code: 42203 },
+        });
+        expect((await api('PUT', '/config', { compatibility: 'FULL' })).body).toEqual({
+          compatibility: 'FULL',
+          normalize: false,
+        });
+      } else {
+        expect((await api('PUT', '/config', { compatibility: 'full' })).body).toEqual({
+          compatibility: 'FULL',
+        });
+      }
       expect((await api('GET', '/config')).body).toEqual({ compatibilityLevel: 'FULL' });
       expect((await api('PUT', '/config', { compatibility: 'BACKWARD' })).body).toEqual({
         compatibility: 'BACKWARD',
+        ...(apicurio ? { normalize: false } : {}),
       });
     });
 
     it('GET/PUT/DELETE /config/:subject, with 40408 when unset and defaultToGlobal', async () => {
-      const unset = await api('GET', '/config/retail.untouched-value');
-      expect(unset).toMatchObject({ status: 404, body: { error_code: 40408 } });
-      expect((await api('GET', '/config/retail.untouched-value?defaultToGlobal=true')).body).toEqual({
-        compatibilityLevel: 'BACKWARD',
-      });
-      expect((await api('PUT', '/config/retail.untouched-value', { compatibility: 'NONE' })).body).toEqual({
+      const unset = await api('GET', `/config/${untouched}`);
+      const global = await api('GET', `/config/${untouched}?defaultToGlobal=true`);
+      if (apicurio) {
+        // Apicurio: a subject without versions is "not found" (40401), even with defaultToGlobal.
+        expect(unset).toMatchObject({ status: 404, body: { error_code: 40401 } });
+        expect(global).toMatchObject({ status: 404, body: { error_code: 40401 } });
+      } else {
+        expect(unset).toMatchObject({ status: 404, body: { error_code: 40408 } });
+        expect(global.body).toEqual({ compatibilityLevel: 'BACKWARD' });
+      }
+      expect((await api('PUT', `/config/${untouched}`, { compatibility: 'NONE' })).body).toEqual({
         compatibility: 'NONE',
+        ...(apicurio ? { normalize: false } : {}),
       });
-      expect((await api('DELETE', '/config/retail.untouched-value')).body).toEqual({
+      expect((await api('DELETE', `/config/${untouched}`)).body).toEqual({
         compatibilityLevel: 'NONE',
       });
+      const afterDelete = await api('GET', `/config/${untouched}`);
+      if (apicurio) {
+        // Apicurio answers the DELETE but keeps the subject's level.
+        expect(afterDelete).toMatchObject({ status: 200, body: { compatibilityLevel: 'NONE' } });
+      } else {
+        expect(afterDelete).toMatchObject({ status: 404, body: { error_code: 40408 } });
+      }
     });
 
     it('rejects an unknown level with 42203', async () => {
@@ -263,11 +326,44 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
 
     it('GET /mode and /schemas/types', async () => {
       expect((await api('GET', '/mode')).body).toEqual({ mode: 'READWRITE' });
-      expect((await api('GET', '/schemas/types')).body).toEqual(['AVRO']);
+      // Apicurio also takes JSON Schema and Protobuf; ours is Avro only.
+      expect((await api('GET', '/schemas/types')).body).toEqual(
+        apicurio ? ['JSON', 'PROTOBUF', 'AVRO'] : ['AVRO'],
+      );
     });
   });
 
   describe('errors use Confluent codes and never 500 on client input', () => {
+    /** Apicurio's answer where it is not Confluent's: status and the whole body ('' = empty). */
+    const differs = (status: number, body: unknown) => ({ status, body });
+    const apicurioAnswers: Record<string, { status: number; body: unknown }> = {
+      [`GET /subjects/${subject}/versions/abc`]: differs(404, {
+        error_code: 40402,
+        message: 'Version abc not found.',
+      }),
+      [`GET /subjects/${subject}/versions/0`]: differs(404, {
+        error_code: 40402,
+        message: 'Version 0 not found.',
+      }),
+      'GET /schemas/ids/not-a-number': differs(404, ''),
+      // A body without `schema` is a Java NullPointerException, answered 500 with error_code 0.
+      [`POST /subjects/${subject}/versions {}`]: differs(500, {
+        error_code: 0,
+        message: expect.stringContaining('null'),
+      }),
+      [`POST /subjects/${subject}/versions {"schema":"\\"int\\"","references":"x"}`]: differs(400, {
+        detail: 'BadRequestException: Not able to deserialize data provided.',
+        title: 'Not able to deserialize data provided.',
+        status: 400,
+        name: 'BadRequestException',
+      }),
+      [`POST /subjects/${subject}/versions "{\\"schema\\": "`]: differs(
+        400,
+        'Not able to deserialize data provided.',
+      ),
+      'GET /nowhere': differs(404, ''),
+      'PATCH /subjects': differs(405, ''),
+    };
     it.each([
       ['GET', '/subjects/nope/versions', undefined, 404, 40401],
       ['GET', '/subjects/nope/versions/1', undefined, 404, 40401],
@@ -287,30 +383,42 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
       ['PATCH', '/subjects', undefined, 405, 405],
     ])('%s %s %j → %i / %i', async (method, url, body, status, errorCode) => {
       const res = await api(method, url, body);
-      expect(res.status).toBe(status);
-      expect(res.contentType).toBe(CONTENT_TYPE);
-      expect(res.body).toEqual({ error_code: errorCode, message: expect.any(String) });
+      const key = `${method} ${url}${body === undefined ? '' : ` ${JSON.stringify(body)}`}`;
+      const want = (apicurio && apicurioAnswers[key]) || {
+        status,
+        body: { error_code: errorCode, message: expect.any(String) },
+      };
+      expect(res.status).toBe(want.status);
+      expect(res.contentType).toBe(RESPONSE_TYPE);
+      expect(res.body).toEqual(want.body);
     });
 
-    it('refuses Protobuf and JSON Schema with a clear 422', async () => {
-      const res = await api('POST', '/subjects/p/versions', {
+    it('refuses Protobuf and JSON Schema with a clear 422 (Apicurio registers them)', async () => {
+      const res = await api('POST', `/subjects/${sub('retail.proto-value')}/versions`, {
         schema: 'syntax = "proto3";',
         schemaType: 'PROTOBUF',
       });
+      if (apicurio) {
+        expect(res).toMatchObject({ status: 200, body: { id: expect.any(Number) } });
+        return;
+      }
       expect(res).toMatchObject({ status: 422, body: { error_code: 42201 } });
       expect(res.body.message).toContain('Avro only');
     });
 
     it('limits request bodies to 1 MB (413) and refuses non-JSON bodies (415)', async () => {
       const huge = await api('POST', `/subjects/${subject}/versions`, { schema: 'x'.repeat(1_100_000) });
-      expect(huge).toMatchObject({ status: 413, body: { error_code: 413 } });
+      // Apicurio's limit is 50 MB (for its import): a 1.1 MB body is parsed and refused as a schema.
+      expect(huge).toMatchObject(
+        apicurio ? { status: 422, body: { error_code: 42201 } } : { status: 413, body: { error_code: 413 } },
+      );
       const form = await api(
         'POST',
         `/subjects/${subject}/versions`,
         'schema=x',
         'application/x-www-form-urlencoded',
       );
-      expect(form).toMatchObject({ status: 415, body: { error_code: 415 } });
+      expect(form).toMatchObject({ status: 415, body: apicurio ? '' : { error_code: 415 } });
       const plainJson = await api(
         'POST',
         `/subjects/${subject}`,
@@ -322,7 +430,7 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
   });
 
   describe('deletes', () => {
-    const doomed = 'retail.doomed-value';
+    const doomed = sub('retail.doomed-value');
 
     it('soft then permanent delete of a version and a subject, with Confluent’s guard codes', async () => {
       const { id } = await client().register(avro(record('Doomed', [{ name: 'a', type: 'int' }])), {
@@ -350,7 +458,8 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
     });
   });
 
-  describe('ops endpoints', () => {
+  // Ours only: Apicurio's health and metrics live on its management port, in its own format.
+  describe.skipIf(external)('ops endpoints (our registry)', () => {
     it('serves /healthz, /readyz and Prometheus /metrics', async () => {
       expect((await api('GET', '/healthz')).status).toBe(200);
       expect((await api('GET', '/readyz')).status).toBe(200);
@@ -362,7 +471,8 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
     });
   });
 
-  describe('restart on the same data directory', () => {
+  // Ours only: the suite cannot restart a registry it did not start.
+  describe.skipIf(external)('restart on the same data directory (our registry)', () => {
     it('keeps subjects, versions and ids, and keeps counting ids', async () => {
       const subjectsBefore = (await api('GET', '/subjects')).body;
       const latestBefore = (await api('GET', `/subjects/${subject}/versions/latest`)).body;
@@ -380,7 +490,7 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
       expect(await client().getRegistryId(subject, 1)).toBe(saleV1Id);
       expect(await client().decode(encodedV1)).toEqual({ sku: 'SKU-1', cents: 1999 });
       const { id } = await client().register(avro(record('AfterRestart', [{ name: 'a', type: 'int' }])), {
-        subject: 'retail.after-restart-value',
+        subject: sub('retail.after-restart-value'),
       });
       expect(id).toBeGreaterThan(maxIdBefore);
     });

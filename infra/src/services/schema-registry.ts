@@ -8,8 +8,8 @@ import { ensureRegistryPassword, REGISTRY_USER } from '../registry-credentials.t
 import { logDir, serviceDir, type LocalService, type ServiceContext } from '../service.ts';
 
 /**
- * Our own Confluent-API-compatible registry (infra/schema-registry): Confluent's is not on Maven
- * Central and Apicurio ships no runnable artifact there. It is a Node process, run through tsx
+ * Our own Confluent-API-compatible registry (infra/schema-registry), the default: Confluent's is
+ * not on Maven Central, and Apicurio (apicurio-registry.ts, optional) needs Java 21+. It is a Node process, run through tsx
  * straight from the workspace sources, keeping its event log under the service's data dir.
  */
 const MAIN = path.join(repoRoot, 'infra', 'schema-registry', 'src', 'main.ts');

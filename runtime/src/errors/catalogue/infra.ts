@@ -120,4 +120,10 @@ export const infraErrors = {
     meaning: 'tsx, needed to run the local schema registry, is not installed.',
     action: 'Run `npm install` at the repository root.',
   },
+  APICURIO_DATABASE_IN_USE: {
+    retriable: false,
+    meaning:
+      'A new Apicurio data dir could not empty its Postgres database: another Apicurio (another RS_DATA_DIR) still uses it.',
+    action: 'Stop that Apicurio, or give this one its own database with APICURIO_DATABASE.',
+  },
 } as const satisfies ErrorSection;
