@@ -1,0 +1,158 @@
+/**
+ * Kafka clients side by side (issue 14, item 1): kafkajs and @platformatic/kafka 1.x on the same
+ * broker, credentials and records.
+ *
+ *   npx tsx bench/kafka-clients/src/main.ts [--records 200000] [--sizes 1024,2560] [--rounds 2]
+ *     [--partitions 6] [--chunk 1000] [--scenarios produce,consume,transform] [--out results.json] [--keep]
+ *
+ * Per value size and round, on fresh topics and groups, each client in its own process,
+ * interleaved (kafkajs, platformatic, kafkajs, platformatic):
+ *  1. produce: N records, idempotent, acks=all, `--chunk` records per send;
+ *  2. consume: the N records of one produce topic (round 1: kafkajs', round 2: platformatic's) from
+ *     a fresh group, no commits;
+ *  3. transform: the same topic → a fresh output topic, read-committed consumer, transactional
+ *     producer, offsets committed inside each transaction (our ingest's exactly-once loop).
+ * Each run is checked (records landed, group offsets at the end), reports records/s, MB/s and its
+ * process's RSS peak; the load average before each run is recorded. Needs `npm run infra:up`.
+ */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { benchKafkaEnv, kafkajsClient } from './bench-kafka-env.ts';
+import { runLine, summaryTable, type Measured } from './bench-report.ts';
+import { BenchTopics } from './bench-topics.ts';
+import { CLIENTS, SCENARIOS, type RunResult, type RunSpec, type ScenarioName } from './scenario.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repoRoot = path.resolve(here, '../../..');
+
+const { values: args } = parseArgs({
+  options: {
+    records: { type: 'string', default: '200000' },
+    sizes: { type: 'string', default: '1024,2560' },
+    rounds: { type: 'string', default: '2' },
+    partitions: { type: 'string', default: '6' },
+    chunk: { type: 'string', default: '1000' },
+    scenarios: { type: 'string', default: SCENARIOS.join(',') },
+    out: { type: 'string' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const records = Number(args.records);
+const sizes = args.sizes.split(',').map(Number);
+const rounds = Number(args.rounds);
+const chunk = Number(args.chunk);
+const scenarios = args.scenarios.split(',') as ScenarioName[];
+
+function runChild(spec: RunSpec): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', path.join(here, 'run-one.ts'), JSON.stringify(spec)],
+      {
+        cwd: repoRoot,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('exit', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('RESULT '));
+      if (code === 0 && line) resolve(JSON.parse(line.slice('RESULT '.length)) as RunResult);
+      else reject(new Error(`${spec.client} ${spec.scenario} exited ${code}: ${out.slice(-500)}`));
+    });
+  });
+}
+
+const env = benchKafkaEnv();
+const admin = kafkajsClient(env, 'bench-kafka-clients-admin').admin();
+await admin.connect();
+const topics = new BenchTopics(admin, Number(args.partitions));
+const measured: Measured[] = [];
+console.log(
+  `kafka-clients bench: ${records} records × ${sizes.join('/')} B, ${rounds} rounds, ${args.partitions} partitions, ` +
+    `chunk ${chunk}, brokers ${env.brokers.join(',')}, SASL ${env.security.KAFKA_SASL_MECHANISM ?? 'off'}, ` +
+    `${os.cpus().length} CPUs, node ${process.version}`,
+);
+
+async function measure(spec: RunSpec, round: number, check: (r: RunResult) => Promise<string | undefined>) {
+  const loadBefore = os.loadavg()[0]!;
+  const result = await runChild(spec);
+  const problem = await check(result);
+  if (problem)
+    throw new Error(`${spec.client} ${spec.scenario} ${spec.valueBytes} B round ${round}: ${problem}`);
+  const m: Measured = {
+    scenario: spec.scenario,
+    valueBytes: spec.valueBytes,
+    round,
+    client: spec.client,
+    loadBefore,
+    result,
+  };
+  measured.push(m);
+  console.log(runLine(m));
+}
+
+try {
+  for (const valueBytes of sizes) {
+    for (let round = 1; round <= rounds; round++) {
+      const base = { records, valueBytes, chunk };
+      const produced: string[] = [];
+      // The consume and transform input must exist even when only those scenarios are asked for.
+      for (const client of CLIENTS) {
+        const topic = await topics.create(valueBytes, round, client, 'produce');
+        produced.push(topic);
+        const spec: RunSpec = { ...base, client, scenario: 'produce', topic };
+        if (scenarios.includes('produce') || produced.length === 1) {
+          await measure(spec, round, async () => {
+            const n = await topics.endOffsetSum(topic);
+            return n === records ? undefined : `topic holds ${n} records`;
+          });
+        }
+      }
+      const input = produced[(round - 1) % produced.length]!;
+      if (!scenarios.includes('produce') && (await topics.endOffsetSum(input)) !== records) {
+        throw new Error(`input topic ${input} was not filled`);
+      }
+      if (scenarios.includes('consume')) {
+        for (const client of CLIENTS) {
+          const groupId = topics.name(valueBytes, round, client, 'consume');
+          await measure({ ...base, client, scenario: 'consume', topic: input, groupId }, round, async (r) =>
+            r.records === records ? undefined : `consumed ${r.records}`,
+          );
+        }
+      }
+      if (scenarios.includes('transform')) {
+        for (const client of CLIENTS) {
+          const outputTopic = await topics.create(valueBytes, round, client, 'transform-out');
+          const groupId = topics.name(valueBytes, round, client, 'transform');
+          const spec: RunSpec = {
+            ...base,
+            client,
+            scenario: 'transform',
+            topic: input,
+            outputTopic,
+            groupId,
+          };
+          await measure(spec, round, async (r) => {
+            if (r.records !== records) return `transformed ${r.records}`;
+            if (!(await topics.groupCaughtUp(groupId, input)))
+              return 'committed offsets short of the input end';
+            const n = await topics.endOffsetSum(outputTopic);
+            return n >= records ? undefined : `output holds only ${n} offsets`;
+          });
+        }
+      }
+    }
+  }
+  console.log(
+    `\nMedians over ${rounds} rounds (ratio > 1: platformatic faster):\n\n${summaryTable(measured)}`,
+  );
+  if (args.out) writeFileSync(args.out, JSON.stringify({ records, sizes, rounds, chunk, measured }, null, 2));
+} finally {
+  if (!args.keep) await topics.dropAll().catch(() => undefined);
+  await admin.disconnect();
+}
