@@ -200,7 +200,7 @@ async function main(): Promise<void> {
       cassandra: async (pending) => {
         await Promise.all(
           pending.map(async (p) => {
-            const v = await transactionById(cass, n.cassandraKeyspace, p.id);
+            const v = await transactionById(cass, n.cassandraKeyspace, p.id, p.store);
             if (v?.totalMinor !== null && v?.totalMinor !== undefined) p.seen.cassandra ??= Date.now();
           }),
         );

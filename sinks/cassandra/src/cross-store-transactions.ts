@@ -1,43 +1,42 @@
-import { AppError } from '@retail-stream/runtime';
 import type { StoreEvent } from '@retail-stream/schemas';
 import type { TransactionState } from './projection-plan.ts';
 
 /**
- * transaction_by_id is keyed by transaction_id alone (reads by id: trace, the end-to-end checker,
- * the shadow diff), and every write to it is a cell update, so an event from store B naming store
- * A's transaction id would overwrite A's cells (store_id, status, payments...) whenever B's
- * store_seq is higher. Before any write, the sink therefore checks each event's transaction id
- * against the store that already owns it (the row planning reads anyway) and, within a batch,
- * against the first store that named it; a mismatch is refused with CROSS_STORE_TRANSACTION_ID,
- * which the sink kit isolates and dead-letters (counted by code in retail_sink_dead_letters_total).
- * The other tables are keyed by store_id first and cannot be reached from another store.
- *
- * Transaction ids are UUIDv7 minted by the owning store: another store learns one only after its
- * first event was published, i.e. after the row exists, so the read-before-write check suffices;
- * two stores' first events for one id in concurrent batches of different partitions are not
- * serialised (see docs/security.md).
+ * Transaction ids are chosen by the store (UUIDv7), so store B can name one of store A's (printed
+ * on A's receipts). transaction_by_id_and_store is keyed by (transaction_id, store_id): B's event
+ * writes B's own row, nothing of A's, whichever of the two reaches HQ first. The sink therefore
+ * refuses nothing (refusing the second store would let B, arriving first, get A's genuine events
+ * dead-lettered), but an id used by two stores is a buggy or compromised store, so it is made
+ * visible: each such event is logged and counted (retail_sink_shared_transaction_ids_total), and a
+ * reader holding only the id sees one row per store.
  */
-export class CrossStoreTransactionError extends AppError<'CROSS_STORE_TRANSACTION_ID'> {
-  constructor(transactionId: string, sender: string, owner: string) {
-    super(
-      'CROSS_STORE_TRANSACTION_ID',
-      `transaction ${transactionId} named by store ${sender} belongs to store ${owner}`,
-      { retriable: false },
-    );
-  }
+export interface SharedTransactionId {
+  transactionId: string;
+  /** The store whose event this is (and whose row it writes). */
+  storeId: string;
+  /** Other stores with a row for this id, or naming it earlier in the same batch. */
+  otherStores: string[];
 }
 
-/** Throws CrossStoreTransactionError for the first event naming a transaction another store owns. */
-export function refuseCrossStoreTransactions(
+/** Every event of the batch naming a transaction id that another store also holds or names. */
+export function sharedTransactionIds(
   events: readonly StoreEvent[],
   known: ReadonlyMap<string, TransactionState>,
-): void {
-  const owners = new Map<string, string>();
-  for (const [id, state] of known) if (state.storeId !== null) owners.set(id, state.storeId);
+): SharedTransactionId[] {
+  const holders = new Map<string, Set<string>>();
+  const hold = (id: string, store: string) => {
+    const set = holders.get(id) ?? new Set<string>();
+    set.add(store);
+    holders.set(id, set);
+  };
+  for (const [key, state] of known) hold(key.slice(state.storeId.length + 1), state.storeId);
+  const out: SharedTransactionId[] = [];
   for (const e of events) {
     if (!('transaction_id' in e)) continue;
-    const owner = owners.get(e.transaction_id);
-    if (owner === undefined) owners.set(e.transaction_id, e.store_id);
-    else if (owner !== e.store_id) throw new CrossStoreTransactionError(e.transaction_id, e.store_id, owner);
+    const others = [...(holders.get(e.transaction_id) ?? [])].filter((s) => s !== e.store_id).sort();
+    if (others.length > 0)
+      out.push({ transactionId: e.transaction_id, storeId: e.store_id, otherStores: others });
+    hold(e.transaction_id, e.store_id);
   }
+  return out;
 }

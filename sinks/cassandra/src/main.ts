@@ -5,7 +5,8 @@ import { cassandraSinkSpec, SINK_NAME } from './writer.ts';
 
 /**
  * Cassandra projections sink: retail.events.enriched → inventory_by_store, sales_by_store_day,
- * transaction_by_id. Run `npm run migrate -w @retail-stream/cassandra-sink` first.
+ * transaction_by_id_and_store. Run `npm run migrate -w @retail-stream/cassandra-sink` first (stop the
+ * previous sink version before migrating: migration 003 drops the table it writes).
  */
 const config = loadConfigOrExit(cassandraSinkConfig);
 const rt = createServiceRuntime(SINK_NAME, config);

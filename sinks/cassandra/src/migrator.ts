@@ -2,6 +2,7 @@ import { AppError } from '@retail-stream/runtime';
 import type cassandra from 'cassandra-driver';
 import { toCassandraError } from './cassandra-errors.ts';
 import { loadMigrations, MIGRATIONS_DIR } from './migration-files.ts';
+import { MIGRATION_STEPS } from './migration-steps.ts';
 import { replicationCql, type Replication } from './replication.ts';
 
 export interface MigrateResult {
@@ -13,7 +14,8 @@ export interface MigrateResult {
  * Creates the keyspace if missing, then applies every numbered migration not yet in the ledger
  * (`<keyspace>.schema_migrations`), in order. Cassandra DDL is not transactional, so each file is
  * written to be re-runnable (IF NOT EXISTS) and is recorded only after all its statements ran: a
- * crash midway re-runs that file. A recorded migration whose file changed is refused.
+ * crash midway re-runs that file. A migration's data step (migration-steps.ts) runs after its
+ * statements, before it is recorded. A recorded migration whose file changed is refused.
  */
 export async function migrate(
   client: cassandra.Client,
@@ -51,6 +53,7 @@ export async function migrate(
       continue;
     }
     for (const statement of m.statements) await run(statement);
+    await MIGRATION_STEPS[m.version]?.(client, keyspace);
     await run(
       `INSERT INTO ${keyspace}.schema_migrations (version, name, checksum, applied_at) VALUES (?, ?, ?, ?)`,
       [m.version, m.name, m.checksum, new Date()],

@@ -43,6 +43,7 @@ describe('cassandra sink: a record Cassandra refuses inside a batch (real Kafka 
         bed.client,
         bed.keyspace,
         good.find((e) => 'transaction_id' in e)!.transaction_id!,
+        'cq_good',
       ),
     ).toBeTruthy();
     const deadLetters = await sink.metrics.getSingleMetricAsString('retail_sink_dead_letters_total');

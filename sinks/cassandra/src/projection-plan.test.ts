@@ -2,7 +2,7 @@ import type { Enrichment, StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { seededRandom } from '@retail-stream/runtime';
 import { describe, expect, it } from 'vitest';
-import { planWrites, transactionIdsOf, type TransactionState } from './projection-plan.ts';
+import { planWrites, transactionIdsOf, transactionKey, type TransactionState } from './projection-plan.ts';
 import type { PaymentCell, RowWrite } from './statements.ts';
 
 // 2026-11-21 18:30 UTC = 2026-11-22 01:30 in Ho Chi Minh City.
@@ -26,7 +26,7 @@ const of = (writes: RowWrite[], statement: RowWrite['statement']) =>
   writes.filter((w) => w.statement === statement);
 
 describe('planWrites', () => {
-  it('writes a sale to transaction_by_id, its store-local day and the inventory, all at its store_seq', () => {
+  it('writes a sale to its store row of transaction_by_id_and_store, its store-local day and the inventory, all at its store_seq', () => {
     const f = factory();
     const sale = enrich(f.sale(3));
     const writes = planWrites([sale], new Map());
@@ -34,11 +34,11 @@ describe('planWrites', () => {
     expect(writes.every((w) => w.params[0] === ts)).toBe(true);
 
     const [tx] = of(writes, 'txSale');
-    expect(tx!.partition).toBe(`transaction_by_id|${sale.transaction_id}`);
-    expect(tx!.params.at(-1)).toBe(sale.transaction_id);
-    expect(tx!.params.slice(1, 4)).toEqual(['s1', '2026-11-22', sale.occurred_at]);
+    expect(tx!.partition).toBe(`transaction_by_id_and_store|${sale.transaction_id}`);
+    expect(tx!.params.slice(-2)).toEqual([sale.transaction_id, 's1']);
+    expect(tx!.params.slice(1, 3)).toEqual(['2026-11-22', sale.occurred_at]);
     expect(tx!.params).toContain(BigInt(sale.total_minor));
-    const lines = tx!.params[12] as { sku: string; line_total_minor: bigint }[];
+    const lines = tx!.params[11] as { sku: string; line_total_minor: bigint }[];
     expect(lines.map((l) => l.sku)).toEqual(sale.lines.map((l) => l.sku));
     expect(lines.map((l) => l.line_total_minor)).toEqual(sale.lines.map((l) => BigInt(l.line_total_minor)));
 
@@ -102,7 +102,7 @@ describe('planWrites', () => {
     const voided = enrich(f.void(sale));
     const known = new Map<string, TransactionState>([
       [
-        sale.transaction_id,
+        transactionKey('s1', sale.transaction_id),
         state({
           storeId: 's1',
           day: '2026-11-22',
@@ -124,7 +124,7 @@ describe('planWrites', () => {
     ]);
   });
 
-  it('only touches transaction_by_id when the sale is not known yet (the sale will copy the state)', () => {
+  it('only touches transaction_by_id_and_store when the sale is not known yet (the sale will copy the state)', () => {
     const f = factory();
     const sale = enrich(f.sale(1));
     const pay = enrich(f.paymentCaptured(sale));
@@ -145,7 +145,7 @@ describe('planWrites', () => {
     };
     const known = new Map([
       [
-        sale.transaction_id,
+        transactionKey('s1', sale.transaction_id),
         state({
           storeId: 's1',
           status: 'VOIDED',
@@ -172,7 +172,7 @@ describe('planWrites', () => {
     const sale = enrich(factory().sale(1));
     const known = new Map([
       [
-        sale.transaction_id,
+        transactionKey('s1', sale.transaction_id),
         state({ storeId: 's1', status: 'PAID', statusTimestamp: BigInt(sale.store_seq) }),
       ],
     ]);
@@ -185,11 +185,14 @@ describe('planWrites', () => {
     const voided = enrich(f.void(sale));
     const known = new Map([
       [
-        sale.transaction_id,
+        transactionKey('s1', sale.transaction_id),
         state({ storeId: 's1', day: '2026-11-22', occurredAt: 1, status: 'PAID', statusTimestamp: 1n }),
       ],
     ]);
-    expect(of(planWrites([voided], known), 'dayStatus')).toHaveLength(0);
+    const writes = planWrites([voided], known);
+    expect(of(writes, 'dayStatus')).toHaveLength(0);
+    // Its own store's row of the id, never s1's.
+    expect(of(writes, 'txVoid').map((w) => w.params.slice(-2))).toEqual([[sale.transaction_id, 's2']]);
   });
 
   it('is deterministic: the same events and state always give the same writes', () => {
@@ -202,7 +205,7 @@ describe('planWrites', () => {
 
 function state(s: Partial<TransactionState>): TransactionState {
   return {
-    storeId: null,
+    storeId: 'store_1',
     day: null,
     occurredAt: null,
     status: null,

@@ -4,14 +4,15 @@ import { storeDay } from './store-day.ts';
 import { writeTimestamp } from './write-timestamp.ts';
 
 /**
- * What transaction_by_id already holds for a transaction (read before planning), so that:
+ * What transaction_by_id_and_store already holds for one store's transaction (read before
+ * planning), so that:
  *  - a payment, void or refund whose sale was written in an earlier batch finds the sale's row in
  *    sales_by_store_day (its day and occurred_at are the sale's, not the later event's);
  *  - a sale written after its payments (the store records payments first), or replayed after its
  *    void, copies their state into its new sales_by_store_day row.
  */
 export interface TransactionState {
-  storeId: string | null;
+  storeId: string;
   day: string | null;
   occurredAt: number | null;
   status: string | null;
@@ -19,6 +20,14 @@ export interface TransactionState {
   statusTimestamp: bigint | null;
   payments: ReadonlyMap<string, PaymentCell>;
   refunds: ReadonlyMap<string, bigint>;
+}
+
+/**
+ * Key of a store's transaction in the state read before planning: transaction ids are the store's
+ * own, so two stores naming one id are two transactions (and two rows).
+ */
+export function transactionKey(storeId: string, transactionId: string): string {
+  return `${storeId}|${transactionId}`;
 }
 
 /** Transaction ids the events of a batch touch: the ones whose state planWrites wants to know. */
@@ -36,26 +45,25 @@ export function planWrites(
   events: readonly StoreEvent[],
   known: ReadonlyMap<string, TransactionState>,
 ): RowWrite[] {
+  // Keyed by store and transaction: an event only ever finds its own store's sale, so no store's
+  // event is written into another store's partition even when both name one transaction id.
   const locations = new Map<string, SaleLocation>();
-  for (const [transactionId, s] of known) {
-    if (s.storeId !== null && s.day !== null && s.occurredAt !== null) {
-      locations.set(transactionId, {
+  for (const [key, s] of known) {
+    if (s.day !== null && s.occurredAt !== null) {
+      locations.set(key, {
         storeId: s.storeId,
         day: s.day,
         occurredAt: s.occurredAt,
-        transactionId,
+        transactionId: key.slice(s.storeId.length + 1),
       });
     }
   }
   for (const e of events) {
-    if (e.event_type === 'SaleRecorded') locations.set(e.transaction_id, saleLocation(e));
+    if (e.event_type === 'SaleRecorded')
+      locations.set(transactionKey(e.store_id, e.transaction_id), saleLocation(e));
   }
-  // A location from another store would be a broken invariant (transaction ids are unique); never
-  // write one store's event into another store's partition.
-  const locationFor = (e: StoreEvent & { transaction_id: string }): SaleLocation | undefined => {
-    const loc = locations.get(e.transaction_id);
-    return loc?.storeId === e.store_id ? loc : undefined;
-  };
+  const locationFor = (e: StoreEvent & { transaction_id: string }): SaleLocation | undefined =>
+    locations.get(transactionKey(e.store_id, e.transaction_id));
 
   const out: RowWrite[] = [];
   for (const e of events) {
@@ -72,8 +80,7 @@ export function planWrites(
       case 'SaleRecorded': {
         const loc = saleLocation(e);
         out.push(
-          txWrite('txSale', ts, e.transaction_id, [
-            e.store_id,
+          txWrite('txSale', ts, e.transaction_id, e.store_id, [
             loc.day,
             e.occurred_at,
             e.terminal_id,
@@ -107,8 +114,8 @@ export function planWrites(
             seq,
           ]),
         );
-        const prior = known.get(e.transaction_id);
-        if (prior && (prior.storeId === null || prior.storeId === e.store_id)) {
+        const prior = known.get(transactionKey(e.store_id, e.transaction_id));
+        if (prior) {
           // Payment and refund entries never change once written, so any timestamp keeps them right;
           // the status is copied with the timestamp of the event that set it.
           for (const [id, p] of prior.payments) out.push(dayWrite('dayPayment', ts, loc, [id, p]));
@@ -127,20 +134,20 @@ export function planWrites(
           status: e.event_type === 'PaymentCaptured' ? 'CAPTURED' : 'FAILED',
           store_seq: seq,
         };
-        out.push(txWrite('txPayment', ts, e.transaction_id, [e.store_id, e.payment_id, cell, seq]));
+        out.push(txWrite('txPayment', ts, e.transaction_id, e.store_id, [e.payment_id, cell, seq]));
         const loc = locationFor(e);
         if (loc) out.push(dayWrite('dayPayment', ts, loc, [e.payment_id, cell]));
         break;
       }
       case 'SaleVoided': {
-        out.push(txWrite('txVoid', ts, e.transaction_id, [e.store_id, e.occurred_at, e.reason, seq]));
+        out.push(txWrite('txVoid', ts, e.transaction_id, e.store_id, [e.occurred_at, e.reason, seq]));
         const loc = locationFor(e);
         if (loc) out.push(dayWrite('dayStatus', ts, loc, ['VOIDED']));
         break;
       }
       case 'SaleRefunded': {
         const amount = BigInt(e.amount_minor);
-        out.push(txWrite('txRefund', ts, e.transaction_id, [e.store_id, e.refund_id, amount, seq]));
+        out.push(txWrite('txRefund', ts, e.transaction_id, e.store_id, [e.refund_id, amount, seq]));
         const loc = locationFor(e);
         if (loc) out.push(dayWrite('dayRefund', ts, loc, [e.refund_id, amount]));
         break;

@@ -2,7 +2,7 @@ import { mapBounded } from '@retail-stream/runtime';
 import type { WriteMeter } from '@retail-stream/runtime/sink-kit';
 import type cassandra from 'cassandra-driver';
 import { toCassandraError } from './cassandra-errors.ts';
-import type { TransactionState } from './projection-plan.ts';
+import { transactionKey, type TransactionState } from './projection-plan.ts';
 import {
   STATEMENT_TABLE,
   statementCql,
@@ -32,11 +32,13 @@ export class ProjectionStore {
     this.cql = statementCql(opts.keyspace);
     this.readCql =
       `SELECT transaction_id, store_id, day, occurred_at, status, writetime(status) AS status_ts, payments, refunds ` +
-      `FROM ${opts.keyspace}.transaction_by_id WHERE transaction_id IN ?`;
+      `FROM ${opts.keyspace}.transaction_by_id_and_store WHERE transaction_id IN ?`;
   }
 
   /**
-   * transaction_by_id state of each id that has a row (ids without one are absent). Ids go in
+   * transaction_by_id_and_store state of each (store, transaction) row of these ids, by
+   * transactionKey: the whole partition, so rows of other stores naming the same id come too (the
+   * sink counts them; planning only ever looks up the event's own store). Ids go in
    * groups of READ_GROUP per `IN` query: most reads find nothing (a new sale), and one round trip
    * per group instead of per id is most of the sink's read cost. Groups are small so a coordinator
    * never fans out far.
@@ -54,9 +56,12 @@ export class ProjectionStore {
           fetchSize: READ_GROUP * 2,
         });
       } catch (err) {
-        throw toCassandraError(err, 'read transaction_by_id');
+        throw toCassandraError(err, 'read transaction_by_id_and_store');
       }
-      for (const row of rs.rows) out.set(row.get('transaction_id') as string, toState(row));
+      for (const row of rs.rows) {
+        const state = toState(row);
+        out.set(transactionKey(state.storeId, row.get('transaction_id') as string), state);
+      }
     });
     return out;
   }
@@ -106,7 +111,7 @@ function toState(row: cassandra.types.Row): TransactionState {
   const day = row.get('day') as cassandra.types.LocalDate | null;
   const occurredAt = row.get('occurred_at') as Date | null;
   return {
-    storeId: (row.get('store_id') as string | null) ?? null,
+    storeId: row.get('store_id') as string,
     day: day ? day.toString() : null,
     occurredAt: occurredAt ? occurredAt.getTime() : null,
     status: (row.get('status') as string | null) ?? null,

@@ -51,7 +51,7 @@ export interface TransactionLine {
 
 export interface TransactionView {
   transactionId: string;
-  storeId: string | null;
+  storeId: string;
   /** Store-local day, YYYY-MM-DD; null until the sale itself was projected. */
   day: string | null;
   occurredAt: number | null;
@@ -165,20 +165,48 @@ export async function salesOfStoreDay(
   });
 }
 
+/**
+ * One store's transaction (transaction_by_id_and_store is keyed by transaction id and store: the
+ * store's own events only ever write its own row).
+ */
 export async function transactionById(
   client: cassandra.Client,
   keyspace: string,
   transactionId: string,
+  storeId: string,
 ): Promise<TransactionView | undefined> {
-  const [r] = await run(client, `SELECT * FROM ${keyspace}.transaction_by_id WHERE transaction_id = ?`, [
-    transactionId,
-  ]);
-  if (!r) return undefined;
+  const [r] = await run(
+    client,
+    `SELECT * FROM ${keyspace}.transaction_by_id_and_store WHERE transaction_id = ? AND store_id = ?`,
+    [transactionId, storeId],
+  );
+  return r ? transactionView(r) : undefined;
+}
+
+/**
+ * Every store's row for a transaction id, by store id: for a caller holding only the id (a
+ * receipt). Normally one; more means another store used the id too (the sink counts it in
+ * retail_sink_shared_transaction_ids_total), and each row holds only that store's events.
+ */
+export async function transactionsById(
+  client: cassandra.Client,
+  keyspace: string,
+  transactionId: string,
+): Promise<TransactionView[]> {
+  const rows = await run(
+    client,
+    `SELECT * FROM ${keyspace}.transaction_by_id_and_store WHERE transaction_id = ?`,
+    [transactionId],
+  );
+  return rows.map(transactionView);
+}
+
+function transactionView(r: cassandra.types.Row): TransactionView {
   const refundMap = refunds(r.get('refunds'));
   const day = r.get('day') as cassandra.types.LocalDate | null;
   return {
-    transactionId,
-    storeId: (r.get('store_id') as string | null) ?? null,
+    transactionId: r.get('transaction_id') as string,
+    storeId: r.get('store_id') as string,
     day: day ? day.toString() : null,
     occurredAt: time(r.get('occurred_at')),
     terminalId: (r.get('terminal_id') as string | null) ?? null,

@@ -33,7 +33,7 @@ describe('cassandra sink: kill -9 mid-stream (real Kafka + Cassandra, sink as a 
     child = new SinkProcess(env);
     const countRows = async () =>
       Number(
-        (await bed.client.execute(`SELECT count(*) FROM ${bed.keyspace}.transaction_by_id`))
+        (await bed.client.execute(`SELECT count(*) FROM ${bed.keyspace}.transaction_by_id_and_store`))
           .first()
           ?.get(0) ?? 0,
       );

@@ -30,6 +30,6 @@ describe('cassandra sink: dead letters (real Kafka + Cassandra)', () => {
       .sort();
     expect(reasons).toEqual(['KEY_MISMATCH', 'NOT_WIRE_FORMAT']);
     expect(dlq.messages.find((m) => m.key === 'd1')?.value.toString()).toBe('not avro at all');
-    expect((await transactionById(bed.client, bed.keyspace, good.transaction_id))?.status).toBe('PAID');
+    expect((await transactionById(bed.client, bed.keyspace, good.transaction_id, 'd1'))?.status).toBe('PAID');
   });
 });

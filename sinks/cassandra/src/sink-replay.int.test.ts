@@ -33,7 +33,7 @@ describe('cassandra sink: replay and out-of-order redelivery (real Kafka + Cassa
     expect(second.length).toBe(first.length);
     expect(second).toEqual(first);
     const rowsWritten = await again.metrics.getSingleMetricAsString('retail_sink_rows_written_total');
-    expect(rowsWritten).toMatch(/table="transaction_by_id"/);
+    expect(rowsWritten).toMatch(/table="transaction_by_id_and_store"/);
   });
 
   it('shows the newest state when older events arrive after newer ones (void before its sale, replays)', async () => {
@@ -67,10 +67,10 @@ describe('cassandra sink: replay and out-of-order redelivery (real Kafka + Cassa
     await sink.close();
 
     expect(await bed.mismatches(expectedProjections(inOrder), ['o1'])).toEqual([]);
-    const a = await transactionById(bed.client, bed.keyspace, saleA.transaction_id);
+    const a = await transactionById(bed.client, bed.keyspace, saleA.transaction_id, 'o1');
     expect(a?.status).toBe('VOIDED');
     expect(a?.totalMinor).toBe(saleA.total_minor);
-    const b = await transactionById(bed.client, bed.keyspace, saleB.transaction_id);
+    const b = await transactionById(bed.client, bed.keyspace, saleB.transaction_id, 'o1');
     expect(b?.status).toBe('PAID');
     expect(b?.refundedMinor).toBe(refundB.amount_minor);
     expect(b?.payments.map((p) => p.status).sort()).toEqual(['CAPTURED', 'FAILED']);

@@ -3,7 +3,7 @@
  * order. All are prepared; all start with `USING TIMESTAMP ?` (write-timestamp.ts). Keyspace names
  * cannot be bind markers; the keyspace is a validated identifier (config.ts).
  */
-export type TableName = 'inventory_by_store' | 'sales_by_store_day' | 'transaction_by_id';
+export type TableName = 'inventory_by_store' | 'sales_by_store_day' | 'transaction_by_id_and_store';
 
 export type StatementName =
   | 'inventory'
@@ -18,10 +18,10 @@ export type StatementName =
 
 export const STATEMENT_TABLE: Record<StatementName, TableName> = {
   inventory: 'inventory_by_store',
-  txSale: 'transaction_by_id',
-  txPayment: 'transaction_by_id',
-  txVoid: 'transaction_by_id',
-  txRefund: 'transaction_by_id',
+  txSale: 'transaction_by_id_and_store',
+  txPayment: 'transaction_by_id_and_store',
+  txVoid: 'transaction_by_id_and_store',
+  txRefund: 'transaction_by_id_and_store',
   daySale: 'sales_by_store_day',
   dayStatus: 'sales_by_store_day',
   dayPayment: 'sales_by_store_day',
@@ -29,22 +29,24 @@ export const STATEMENT_TABLE: Record<StatementName, TableName> = {
 };
 
 const DAY_KEY = 'WHERE store_id = ? AND day = ? AND occurred_at = ? AND transaction_id = ?';
+/** The store is part of the key: one store's events can only ever write that store's row. */
+const TX_KEY = 'WHERE transaction_id = ? AND store_id = ?';
 
 export function statementCql(keyspace: string): Record<StatementName, string> {
   const inv = `${keyspace}.inventory_by_store`;
-  const tx = `${keyspace}.transaction_by_id`;
+  const tx = `${keyspace}.transaction_by_id_and_store`;
   const day = `${keyspace}.sales_by_store_day`;
   return {
     inventory: `UPDATE ${inv} USING TIMESTAMP ? SET on_hand = ?, last_store_seq = ?, updated_at = ? WHERE store_id = ? AND sku = ?`,
     txSale:
-      `UPDATE ${tx} USING TIMESTAMP ? SET store_id = ?, day = ?, occurred_at = ?, terminal_id = ?, ` +
+      `UPDATE ${tx} USING TIMESTAMP ? SET day = ?, occurred_at = ?, terminal_id = ?, ` +
       `cashier_id = ?, currency = ?, subtotal_minor = ?, discount_minor = ?, tax_minor = ?, total_minor = ?, ` +
-      `item_count = ?, lines = ?, status = 'PAID', sale_seq = ?, last_store_seq = ? WHERE transaction_id = ?`,
-    txPayment: `UPDATE ${tx} USING TIMESTAMP ? SET store_id = ?, payments[?] = ?, last_store_seq = ? WHERE transaction_id = ?`,
+      `item_count = ?, lines = ?, status = 'PAID', sale_seq = ?, last_store_seq = ? ${TX_KEY}`,
+    txPayment: `UPDATE ${tx} USING TIMESTAMP ? SET payments[?] = ?, last_store_seq = ? ${TX_KEY}`,
     txVoid:
-      `UPDATE ${tx} USING TIMESTAMP ? SET store_id = ?, status = 'VOIDED', voided_at = ?, void_reason = ?, ` +
-      `last_store_seq = ? WHERE transaction_id = ?`,
-    txRefund: `UPDATE ${tx} USING TIMESTAMP ? SET store_id = ?, refunds[?] = ?, last_store_seq = ? WHERE transaction_id = ?`,
+      `UPDATE ${tx} USING TIMESTAMP ? SET status = 'VOIDED', voided_at = ?, void_reason = ?, ` +
+      `last_store_seq = ? ${TX_KEY}`,
+    txRefund: `UPDATE ${tx} USING TIMESTAMP ? SET refunds[?] = ?, last_store_seq = ? ${TX_KEY}`,
     daySale:
       `UPDATE ${day} USING TIMESTAMP ? SET terminal_id = ?, cashier_id = ?, currency = ?, total_minor = ?, ` +
       `item_count = ?, status = 'PAID', sale_seq = ? ${DAY_KEY}`,
@@ -95,11 +97,12 @@ export function txWrite(
   statement: 'txSale' | 'txPayment' | 'txVoid' | 'txRefund',
   ts: bigint,
   transactionId: string,
+  storeId: string,
   values: unknown[],
 ): RowWrite {
   return {
     statement,
-    partition: `transaction_by_id|${transactionId}`,
-    params: [ts, ...values, transactionId],
+    partition: `transaction_by_id_and_store|${transactionId}`,
+    params: [ts, ...values, transactionId, storeId],
   };
 }

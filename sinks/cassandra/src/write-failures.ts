@@ -1,7 +1,6 @@
 import { AppError, isRetriable } from '@retail-stream/runtime';
 import type { WriteFailure } from '@retail-stream/runtime/sink-kit';
 import cassandra from 'cassandra-driver';
-import { CrossStoreTransactionError } from './cross-store-transactions.ts';
 
 /**
  * Cassandra's answers that blame a value rather than the statement: a key over 64 KiB, a null or
@@ -11,14 +10,12 @@ import { CrossStoreTransactionError } from './cross-store-transactions.ts';
 const DATA_MESSAGES = /key length of \d+ is longer than maximum|invalid (null|unset) value/i;
 
 /**
- * Cassandra refused a value, or the event names another store's transaction → poison (the kit
- * isolates and dead-letters the record); the driver could not encode a value for its column (a
+ * Cassandra refused a value → poison (the kit isolates and dead-letters the record); the driver could not encode a value for its column (a
  * TypeError before anything was sent) → poison as well; down, slow or busy → retriable; anything
  * else → a bug.
  */
 export function classifyCassandraWrite(err: unknown): WriteFailure {
   if (isRetriable(err)) return { kind: 'retriable' };
-  if (err instanceof CrossStoreTransactionError) return { kind: 'poison', code: err.code };
   const cause = err instanceof AppError ? err.cause : err;
   if (cause instanceof TypeError) return { kind: 'poison', code: 'CASSANDRA_DATA_REJECTED' };
   if (

@@ -7,9 +7,9 @@
  *    cell whatever order the writes arrive in (redelivery, replay, a void seen before its sale).
  *  - the same event always writes the same values with the same timestamp, so a replay rewrites
  *    identical cells: no duplicates, no counters, no read-modify-write.
- *  - every key of every table starts with store_id, except transaction_by_id, whose key is the
- *    store-made transaction_id (UUIDv7, never repeated across stores), so cells of different stores
- *    (whose sequences are unrelated) never meet.
+ *  - every key of every table includes store_id (transaction_by_id_and_store: transaction id and
+ *    store), so cells of different stores (whose sequences are unrelated) never meet, even when a
+ *    store names another store's transaction id.
  *  - cells that copy another event's state (a sale picking up a void seen earlier) are written with
  *    that event's timestamp (or hold immutable values), so a copy is the same write again.
  *

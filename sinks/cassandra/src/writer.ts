@@ -1,8 +1,9 @@
+import { counter } from '@retail-stream/runtime';
 import type { SinkSpec, SinkStore } from '@retail-stream/runtime/sink-kit';
 import type { StoreEvent } from '@retail-stream/schemas';
 import type { CassandraSinkConfig } from './config.ts';
 import { connectWithRetry } from './connect-with-retry.ts';
-import { refuseCrossStoreTransactions } from './cross-store-transactions.ts';
+import { sharedTransactionIds } from './cross-store-transactions.ts';
 import { planWrites, transactionIdsOf } from './projection-plan.ts';
 import { ProjectionStore } from './projection-store.ts';
 import { storeEventOf } from './records.ts';
@@ -23,7 +24,7 @@ export function cassandraSinkSpec(config: CassandraSinkConfig): SinkSpec<StoreEv
     label: SINK_LABEL,
     topics: [config.SINK_EVENTS_TOPIC],
     config,
-    async open({ logger, meter, signal }): Promise<SinkStore<StoreEvent>> {
+    async open({ logger, meter, registry, signal }): Promise<SinkStore<StoreEvent>> {
       const client = await connectWithRetry(config, SINK_NAME, logger, signal);
       const store = new ProjectionStore({
         client,
@@ -32,12 +33,21 @@ export function cassandraSinkSpec(config: CassandraSinkConfig): SinkSpec<StoreEv
         maxBatchStatements: config.SINK_MAX_BATCH_STATEMENTS,
         concurrency: config.SINK_WRITE_CONCURRENCY,
       });
+      const shared = counter(
+        registry,
+        'retail_sink_shared_transaction_ids_total',
+        'Events naming a transaction id another store also used (each writes only its own store row)',
+        ['sink'],
+      );
       return {
         toItem: storeEventOf,
         async write(events) {
           const known = await store.readTransactions(transactionIdsOf(events));
-          // Before any write: an event naming another store's transaction is refused (dead-lettered).
-          refuseCrossStoreTransactions(events, known);
+          // Keyed by store, so nothing to refuse; an id two stores use is a store to look at.
+          for (const s of sharedTransactionIds(events, known)) {
+            shared.inc({ sink: SINK_LABEL });
+            logger.warn(s, 'transaction id used by more than one store (each keeps its own row)');
+          }
           await store.write(planWrites(events, known));
         },
         classify: classifyCassandraWrite,

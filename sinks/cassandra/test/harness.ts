@@ -160,7 +160,7 @@ export class SinkTestBed {
   /** Every row of every projection, as JSON lines, sorted: equal snapshots mean equal projections. */
   async snapshot(): Promise<string[]> {
     const out: string[] = [];
-    for (const table of ['inventory_by_store', 'sales_by_store_day', 'transaction_by_id']) {
+    for (const table of ['inventory_by_store', 'sales_by_store_day', 'transaction_by_id_and_store']) {
       const rs = await this.client.execute(`SELECT JSON * FROM ${this.keyspace}.${table}`, [], {
         fetchSize: 100_000,
       });
@@ -209,7 +209,7 @@ export class SinkTestBed {
       }
     }
     for (const [id, w] of expected.transactions) {
-      const t = await transactionById(this.client, this.keyspace, id);
+      const t = await transactionById(this.client, this.keyspace, id, w.storeId);
       if (
         !t ||
         t.status !== w.status ||

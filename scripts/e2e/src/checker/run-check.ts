@@ -190,10 +190,14 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
 
     // --- Cassandra ---
     const ks = names.cassandraKeyspace;
-    const views = await reads.cassTransactions(cass, ks, [...x.sales.keys()]);
+    const views = await reads.cassTransactions(
+      cass,
+      ks,
+      [...x.sales].map(([id, s]) => ({ id, store: s.store_id })),
+    );
     rows.push(
       reconcile(
-        'cassandra transaction_by_id',
+        'cassandra transaction_by_id_and_store',
         wantSales,
         views.filter((v) => v.view).map((v) => ({ key: v.id, value: v.view! })),
         (w, f) => f.storeId === w.store_id && sameCassandraState(w, f),

@@ -262,13 +262,21 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (t: T) => 
   return out;
 }
 
+/**
+ * The ledger's sales as Cassandra holds them: each read by transaction id AND its ledger store
+ * (transaction_by_id_and_store is keyed by both; another store's row for the same id is that
+ * store's, not this sale's).
+ */
 export async function cassTransactions(
   client: cassandra.Client,
   keyspace: string,
-  ids: string[],
+  sales: { id: string; store: string }[],
 ): Promise<{ id: string; view: TransactionView | undefined }[]> {
   const ks = checkIdentifier('cql', keyspace);
-  return mapLimit(ids, 32, async (id) => ({ id, view: await transactionById(client, ks, id) }));
+  return mapLimit(sales, 32, async ({ id, store }) => ({
+    id,
+    view: await transactionById(client, ks, id, store),
+  }));
 }
 
 export async function cassSalesByDay(

@@ -100,7 +100,8 @@ export class SinksWorld {
         }),
     });
     this.keyspace = this.teardowns.add(ks, (k) => k.drop()).name;
-    this.serde = AvroSerde.fromUrl(registryUrl);
+    // With the registry's credentials when the stack has them (registration needs basic auth).
+    this.serde = AvroSerde.fromConfig(this.endpoints.registry);
     this.ids = await registerAll(this.serde, { registryUrl });
     this.producer = this.teardowns.add(await TestProducer.connect(brokers, 'xsw'), (p) => p.close());
     this.teardowns.push(() => this.stopSinks());
@@ -167,6 +168,11 @@ export class SinksWorld {
   async deadLetters(sink: SinkName, code: string): Promise<number> {
     const text = await this.services.get(sink)!.metricsText();
     return metricValue(text, 'retail_sink_dead_letters_total', `code="${code}"`) ?? 0;
+  }
+
+  /** One sample of a sink's metric (0 when absent), e.g. a counter with a label filter. */
+  async metric(sink: SinkName, name: string, labels = ''): Promise<number> {
+    return metricValue(await this.services.get(sink)!.metricsText(), name, labels) ?? 0;
   }
 
   private async stopSinks(): Promise<void> {

@@ -16,8 +16,9 @@ import {
 /**
  * Diff and promote between two Cassandra keyspaces. Cassandra cannot join, so both are read by
  * partition: the partitions of the stores in scope (DISTINCT partition keys, which read no rows),
- * each from both keyspaces, compared row by row in the CLI; transaction_by_id, keyed by
- * transaction id, is read where store_id = each store (ALLOW FILTERING: a scan of that table).
+ * each from both keyspaces, compared row by row in the CLI; transaction_by_id_and_store,
+ * partitioned by transaction id (store_id is its clustering column), is read where store_id = each
+ * store (ALLOW FILTERING: a scan of that table).
  *
  * Promote writes cell by cell with explicit write timestamps, because the sink's last-write-wins
  * scheme uses store_seq as the timestamp (sinks/cassandra/src/write-timestamp.ts): a cell is
@@ -154,7 +155,7 @@ async function tableDiffs(
     }
   };
   if (!t.partitionKey.includes('store_id')) {
-    // Keyed by something else (transaction_by_id): the rows of the stores in scope come from one
+    // Partitioned by something else (transaction_by_id_and_store): the rows of the stores in scope come from one
     // filtered scan per store and keyspace, whole rows at once.
     const read = async (ks: string): Promise<Row[]> =>
       stores

@@ -354,8 +354,8 @@ describe('shadow replay, diff, promote, drop', () => {
 
   it('Cassandra: a cell changed by hand (no USING TIMESTAMP) is the one difference; promote fixes it', async () => {
     await cass.execute(
-      `UPDATE ${liveKs}.transaction_by_id SET total_minor = ? WHERE transaction_id = ?`,
-      [BigInt(firstSale.total_minor + 3), firstSale.transaction_id],
+      `UPDATE ${liveKs}.transaction_by_id_and_store SET total_minor = ? WHERE transaction_id = ? AND store_id = ?`,
+      [BigInt(firstSale.total_minor + 3), firstSale.transaction_id, storeA],
       { prepare: true },
     );
     const d = await diffShadow(ctx(), { name, sinks: ['cassandra'] }, { rowLimit: 10 });
@@ -363,10 +363,10 @@ describe('shadow replay, diff, promote, drop', () => {
     expect(d.rows).toEqual([
       {
         sink: 'cassandra',
-        table: 'transaction_by_id',
+        table: 'transaction_by_id_and_store',
         store_id: storeA,
         kind: 'different',
-        key: { transaction_id: firstSale.transaction_id },
+        key: { transaction_id: firstSale.transaction_id, store_id: storeA },
       },
     ]);
     const p = await promoteShadow(
@@ -378,8 +378,8 @@ describe('shadow replay, diff, promote, drop', () => {
     expect(p.promoted.reduce((s, x) => s + x.upserted, 0)).toBe(1);
     expect(p.remaining).toEqual({ missing: 0, extra: 0, different: 0 });
     const r = await cass.execute(
-      `SELECT total_minor FROM ${liveKs}.transaction_by_id WHERE transaction_id = ?`,
-      [firstSale.transaction_id],
+      `SELECT total_minor FROM ${liveKs}.transaction_by_id_and_store WHERE transaction_id = ? AND store_id = ?`,
+      [firstSale.transaction_id, storeA],
       { prepare: true },
     );
     expect(Number(r.rows[0]!.get('total_minor'))).toBe(firstSale.total_minor);

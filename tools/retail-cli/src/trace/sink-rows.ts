@@ -142,8 +142,11 @@ export async function clickhouseRow(
   };
 }
 
+/** Keyed by (transaction_id, store_id): sinks/cassandra/migrations/002_transaction_by_id_and_store.cql. */
+const TX_TABLE = 'transaction_by_id_and_store';
+
 /**
- * What the Cassandra projections show of the event: transaction_by_id for sales, payments, voids
+ * What the Cassandra projections show of the event: the store's transaction_by_id_and_store row for sales, payments, voids
  * and refunds (each adds its own cells), inventory_by_store for stock-only events (applied when
  * the SKU's last_store_seq reached the event's; a later event may have superseded it).
  */
@@ -178,15 +181,16 @@ export async function cassandraRow(
     };
   }
   const tx = keys.transaction_id;
-  if (!tx)
-    return { sink: 'cassandra', table: 'transaction_by_id', found: false, detail: 'transaction id unknown' };
+  if (!tx) return { sink: 'cassandra', table: TX_TABLE, found: false, detail: 'transaction id unknown' };
+  // The event's own store row: another store's row for the same id holds none of this event.
   const rs = await client.execute(
-    `SELECT status, sale_seq, last_store_seq, payments, refunds FROM ${keyspace}.transaction_by_id WHERE transaction_id = ?`,
-    [tx],
+    `SELECT status, sale_seq, last_store_seq, payments, refunds FROM ${keyspace}.${TX_TABLE} ` +
+      `WHERE transaction_id = ? AND store_id = ?`,
+    [tx, ev.storeId],
     { prepare: true },
   );
   const r = rs.first();
-  if (!r) return { sink: 'cassandra', table: 'transaction_by_id', found: false };
+  if (!r) return { sink: 'cassandra', table: TX_TABLE, found: false };
   const payments = (r.get('payments') ?? {}) as Record<string, unknown>;
   const refunds = (r.get('refunds') ?? {}) as Record<string, unknown>;
   const saleSeq = r.get('sale_seq') == null ? null : Number(r.get('sale_seq'));
@@ -201,7 +205,7 @@ export async function cassandraRow(
           : keys.payment_id !== undefined && keys.payment_id in payments;
   return {
     sink: 'cassandra',
-    table: 'transaction_by_id',
+    table: TX_TABLE,
     found,
     row: { transaction_id: tx, status: r.get('status'), sale_seq: saleSeq, last_store_seq: lastSeq },
   };

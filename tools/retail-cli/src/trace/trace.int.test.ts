@@ -108,7 +108,7 @@ describe('retail trace', () => {
     expect(r.findings.sinks.map((s) => [s.sink, s.table.replace(/^.*\./, ''), s.found])).toEqual([
       ['postgres', 'hq_transactions', true],
       ['clickhouse', 'sales', true],
-      ['cassandra', 'transaction_by_id', true],
+      ['cassandra', 'transaction_by_id_and_store', true],
     ]);
     expect(r.findings.sinks[1]!.row).toMatchObject({ rows: 1, transaction_id: everywhere.transaction_id });
     // Four store windows (M1, M15, H1, D1_LOCAL) and the chain's, each with a revision that counted it.
