@@ -22,10 +22,18 @@ const LINGER_MS = 1_000;
  * before answering: 50 MB from a slow client would hold the connection as long as it likes.
  * Mount it first; routes' own, smaller limits (express.json({limit})) still apply below it.
  */
-export function bodyLimit(
-  maxBytes: number,
-  opts: { logger?: Logger; policy?: HttpErrorPolicy } = {},
-): RequestHandler {
+export interface BodyLimitOptions {
+  logger?: Logger;
+  policy?: HttpErrorPolicy;
+  /**
+   * Answers the refusal another way than the catalogue's body (the schema registry speaks
+   * Confluent's `{error_code, message}`): the error carries body-parser's `type:
+   * 'entity.too.large'`, `status: 413` and `limit`, so the app's own error handler maps it.
+   */
+  answer?: (err: Error, req: Request, res: Response) => void;
+}
+
+export function bodyLimit(maxBytes: number, opts: BodyLimitOptions = {}): RequestHandler {
   return (req, res, next) => {
     let seen = 0;
     const push = req.push.bind(req);
@@ -51,22 +59,16 @@ export function bodyLimit(
   };
 }
 
-function refuse(
-  req: Request,
-  res: Response,
-  maxBytes: number,
-  opts: { logger?: Logger; policy?: HttpErrorPolicy },
-): void {
+function refuse(req: Request, res: Response, maxBytes: number, opts: BodyLimitOptions): void {
   if (res.locals[BODY_LIMIT_REFUSED]) return;
   res.locals[BODY_LIMIT_REFUSED] = true;
   if (!res.headersSent) {
-    sendError(
-      req,
-      res,
+    const err = Object.assign(
       new AppError('PAYLOAD_TOO_LARGE', `the request body exceeds the ${maxBytes}-byte limit`),
-      opts.logger ?? silent,
-      opts.policy,
+      { type: 'entity.too.large', status: 413, limit: maxBytes },
     );
+    if (opts.answer) opts.answer(err, req, res);
+    else sendError(req, res, err, opts.logger ?? silent, opts.policy);
   }
   // The answer is out (or a route answered without reading the body, a 404): drop the rest for a
   // moment so the client can read the answer, then close, whatever it is still sending.

@@ -1,8 +1,14 @@
 import express from 'express';
 import type { Registry } from 'prom-client';
-import { createMetricsRegistry, Health, mountOpsRoutes, type Logger } from '@retail-stream/runtime';
+import {
+  bodyLimit,
+  createMetricsRegistry,
+  Health,
+  mountOpsRoutes,
+  type Logger,
+} from '@retail-stream/runtime';
 import { errorHandler, routeNotFound } from './error-handler.ts';
-import { ACCEPTED_BODY_TYPES, MAX_BODY, requireJsonBody } from './http-json.ts';
+import { ACCEPTED_BODY_TYPES, MAX_BODY, MAX_BODY_BYTES, requireJsonBody } from './http-json.ts';
 import { permanentDeleteGuard, requireCredentials, type RegistryAuthOptions } from './registry-auth.ts';
 import { countRequests, registerStoreGauges } from './registry-metrics.ts';
 import type { RegistryStore } from './registry-store.ts';
@@ -32,6 +38,9 @@ export function createApp(options: AppOptions): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(countRequests(metrics));
+  // A body over the limit is refused 413 (Confluent-shaped, by errorHandler) without being read.
+  const onError = errorHandler(options.logger);
+  app.use(bodyLimit(MAX_BODY_BYTES, { answer: (err, req, res) => onError(err, req, res, () => undefined) }));
   mountOpsRoutes(app, { metrics, health: options.health ?? new Health() });
   app.use(requireCredentials(options.auth ?? { users: [], reads: false }));
   app.use(permanentDeleteGuard(options.allowPermanentDelete ?? false));

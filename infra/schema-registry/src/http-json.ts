@@ -13,6 +13,8 @@ export const ACCEPTED_BODY_TYPES = [
 ];
 
 export const MAX_BODY = '1mb';
+/** MAX_BODY in bytes, for the runtime's unread-body guard (body-limit.ts). */
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 export function sendJson(res: Response, status: number, body: unknown): void {
   sendRaw(res, status, JSON.stringify(body));
