@@ -9,13 +9,17 @@ import {
   StoreSignatureVerifier,
   storeSigningKey,
   withStoreSignature,
+  type SignableRecord,
   type SigningKey,
 } from './store-signature.ts';
 import { z } from 'zod';
 
 const v1: SigningKey = { version: 'v1', key: Buffer.from('master-one-'.padEnd(40, 'x')) };
 const v2: SigningKey = { version: 'v2', key: Buffer.from('master-two-'.padEnd(40, 'y')) };
-const record = (key: string, value = 'body') => ({ key: Buffer.from(key), value: Buffer.from(value) });
+const record = (key: string, value = 'body'): SignableRecord => ({
+  key: Buffer.from(key),
+  value: Buffer.from(value),
+});
 const signedBy = (storeId: string, master: SigningKey, value = 'body') =>
   withStoreSignature(record(storeId, value), deriveStoreKey(master, storeId));
 
@@ -45,7 +49,7 @@ describe('store signatures', () => {
         ok: false,
         reason: 'malformed',
       });
-    const good = signedBy('s001', v1).headers[STORE_HEADERS.signature];
+    const good = signedBy('s001', v1).headers![STORE_HEADERS.signature] as string;
     expect(
       verifier.verify({ ...record('s001'), headers: { [STORE_HEADERS.signature]: [good, good] } }),
     ).toMatchObject({ ok: false, reason: 'malformed' });
