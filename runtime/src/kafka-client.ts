@@ -1,10 +1,6 @@
 import { Kafka, logLevel as KafkaLogLevel, type ISocketFactory, type LogEntry } from 'kafkajs';
 import type { Logger } from './logger.ts';
-import {
-  kafkaSecurityFromEnv,
-  kafkaSecurityOptions,
-  type KafkaSecurityConfig,
-} from './kafka-security-config.ts';
+import { effectiveKafkaSecurity, kafkaSecurityOptions } from './kafka-security-config.ts';
 import type { KafkaConfig } from './service-config.ts';
 
 const levelMap: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -42,14 +38,6 @@ export interface CreateKafkaOptions {
   quiet?: () => boolean;
 }
 
-/**
- * A service parses its config from process.env, so this is the same settings; a config a test or
- * bench builds in code with only KAFKA_BROKERS takes the process's credentials (serviceEnv() puts
- * the local stack's there) instead of silently connecting unauthenticated.
- */
-const hasSecurity = (cfg: KafkaSecurityConfig) =>
-  Boolean(cfg.KAFKA_SASL_MECHANISM || cfg.KAFKA_SASL_USERNAME || cfg.KAFKA_SSL || cfg.KAFKA_SSL_CA_FILE);
-
 /** kafkajs client whose own logs go through the service's pino logger (same JSON, same fields). */
 export function createKafka(
   cfg: KafkaConfig,
@@ -63,7 +51,7 @@ export function createKafka(
     brokers: cfg.KAFKA_BROKERS,
     connectionTimeout: cfg.KAFKA_CONNECTION_TIMEOUT_MS,
     requestTimeout: cfg.KAFKA_REQUEST_TIMEOUT_MS,
-    ...kafkaSecurityOptions(hasSecurity(cfg) ? cfg : kafkaSecurityFromEnv()),
+    ...kafkaSecurityOptions(effectiveKafkaSecurity(cfg)),
     ...(opts.socketFactory ? { socketFactory: opts.socketFactory } : {}),
     logLevel: KafkaLogLevel.WARN,
     logCreator:

@@ -65,6 +65,17 @@ export function kafkaSecurityFromEnv(
 }
 
 /**
+ * The settings to use for a config: its own, or when it has none at all, the process's. A service
+ * parses its config from process.env, so this is the same; a config a test or bench builds in code
+ * with only KAFKA_BROKERS takes the process's credentials (serviceEnv() puts the local stack's
+ * there) instead of silently connecting unauthenticated.
+ */
+export function effectiveKafkaSecurity(cfg: KafkaSecurityConfig): KafkaSecurityConfig {
+  const own = cfg.KAFKA_SASL_MECHANISM || cfg.KAFKA_SASL_USERNAME || cfg.KAFKA_SSL || cfg.KAFKA_SSL_CA_FILE;
+  return own ? cfg : kafkaSecurityFromEnv();
+}
+
+/**
  * The one way tests, benches, tools and scripts build a kafkajs client outside a service's
  * createKafka: the caller's options plus the KAFKA_SASL_* and KAFKA_SSL_* settings given, process.env's by default (what
  * `serviceEnv()` / `clientEnv()` give: the admin principal when the local stack runs with SASL).

@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { logLevel, type Admin, type ITopicConfig } from 'kafkajs';
 import { TransientError } from './errors.ts';
-import { newKafkaClient, type KafkaSecurityConfig } from './kafka-security-config.ts';
+import { effectiveKafkaSecurity, newKafkaClient, type KafkaSecurityConfig } from './kafka-security-config.ts';
 
 /**
  * Creates missing topics and returns once every broker can serve them. kafkajs' `waitForLeaders`
@@ -28,7 +28,7 @@ export async function ensureTopics(
         logLevel: logLevel.NOTHING,
         retry: { retries: 0 },
       },
-      security,
+      security && effectiveKafkaSecurity(security),
     ).admin(),
   );
   try {
