@@ -1,4 +1,5 @@
 import net from 'node:net';
+import tls from 'node:tls';
 import { createKafka, type Logger } from '@retail-stream/runtime';
 import type { ISocketFactory, Kafka } from 'kafkajs';
 import type { HostConfig } from './host-config.ts';
@@ -37,10 +38,13 @@ export class KafkaLink {
     this.up = true;
   }
 
-  socketFactory: ISocketFactory = ({ host, port, onConnect }) => {
-    const socket = this.up
-      ? net.connect({ host, port }, onConnect)
-      : net.connect({ host: '127.0.0.1', port: this.deadPort });
+  socketFactory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+    // With KAFKA_SSL the relay's connections are TLS, as kafkajs' own factory would make them.
+    const socket = !this.up
+      ? net.connect({ host: '127.0.0.1', port: this.deadPort })
+      : ssl
+        ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+        : net.connect({ host, port }, onConnect);
     socket.setKeepAlive(true, 30_000);
     this.sockets.add(socket);
     socket.on('close', () => this.sockets.delete(socket));
