@@ -149,7 +149,7 @@ try {
     }
   }
   console.log(
-    `\nMedians over ${rounds} rounds (ratio > 1: platformatic faster):\n\n${summaryTable(measured)}`,
+    `\nMedians over ${rounds} rounds (both ratios > 1: platformatic better):\n\n${summaryTable(measured)}`,
   );
   if (args.out) writeFileSync(args.out, JSON.stringify({ records, sizes, rounds, chunk, measured }, null, 2));
 } finally {

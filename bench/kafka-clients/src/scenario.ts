@@ -31,6 +31,11 @@ export interface RunResult {
   bytes: number;
   /** Committed transactions (transform only). */
   transactions?: number;
+  /**
+   * CPU (user + system) the client process spent from connect to done, all threads. Unlike records/s
+   * it hardly moves with the machine's load: the figure to compare on a shared box.
+   */
+  cpuSeconds: number;
   /** Peak resident set of the child process (getrusage maxrss), MiB. */
   rssPeakMiB: number;
   /** RSS once the client library and the records are loaded, before the first request, MiB. */
@@ -41,9 +46,12 @@ export interface RunResult {
 
 /** What each client implements: the same three loops, each in the client's own idiom. */
 export interface ClientBench {
-  produce(spec: RunSpec, source: RecordSource): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB'>>;
-  consume(spec: RunSpec): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB'>>;
-  transform(spec: RunSpec): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB'>>;
+  produce(
+    spec: RunSpec,
+    source: RecordSource,
+  ): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB' | 'cpuSeconds'>>;
+  consume(spec: RunSpec): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB' | 'cpuSeconds'>>;
+  transform(spec: RunSpec): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB' | 'cpuSeconds'>>;
 }
 
 export type ClientFactory = (env: BenchKafkaEnv) => ClientBench;
