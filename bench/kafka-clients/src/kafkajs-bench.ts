@@ -2,7 +2,7 @@ import { produceRequests } from '@retail-stream/runtime';
 import { Partitioners, type Message } from 'kafkajs';
 import { transformValue, type RecordSource } from './bench-records.ts';
 import { kafkajsClient, kafkajsLogCounts, type BenchKafkaEnv } from './bench-kafka-env.ts';
-import { elapsedSeconds, JoinClock, type ClientBench, type RunSpec } from './scenario.ts';
+import { JoinClock, type ClientBench, type RunSpec } from './scenario.ts';
 
 /** Same fetch size as the runtime's ConsumerRunner, so the consume numbers are what a service gets. */
 const MAX_BYTES_PER_PARTITION = 4 * 1024 * 1024;
@@ -25,16 +25,17 @@ export function kafkajsBench(env: BenchKafkaEnv): ClientBench {
         createPartitioner: Partitioners.DefaultPartitioner,
       });
       await producer.connect();
-      const start = process.hrtime.bigint();
+      const clock = new JoinClock();
+      clock.started();
       let bytes = 0;
       for (let from = 0; from < spec.records; from += spec.chunk) {
         const messages = source.chunk(from, Math.min(spec.records, from + spec.chunk));
         for (const m of messages) bytes += m.key.length + m.value.length;
         await producer.send({ topic: spec.topic, acks: -1, messages });
       }
-      const seconds = elapsedSeconds(start);
+      const { seconds, cpuSeconds } = clock.stop();
       await producer.disconnect();
-      return { records: spec.records, seconds, bytes };
+      return { records: spec.records, seconds, cpuSeconds, bytes };
     },
 
     async consume(spec: RunSpec) {
@@ -48,20 +49,20 @@ export function kafkajsBench(env: BenchKafkaEnv): ClientBench {
       await consumer.subscribe({ topics: [spec.topic], fromBeginning: true });
       let count = 0;
       let bytes = 0;
-      const done = new Promise<number>((resolve) => {
+      const done = new Promise<{ seconds: number; cpuSeconds: number }>((resolve) => {
         void consumer.run({
           autoCommit: false,
           eachBatch: async ({ batch }) => {
             clock.started();
             for (const m of batch.messages) bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
             count += batch.messages.length;
-            if (count >= spec.records) resolve(clock.seconds());
+            if (count >= spec.records) resolve(clock.stop());
           },
         });
       });
-      const seconds = await done;
+      const { seconds, cpuSeconds } = await done;
       await consumer.disconnect();
-      return { records: count, seconds, bytes };
+      return { records: count, seconds, cpuSeconds, bytes };
     },
 
     async transform(spec: RunSpec) {
@@ -84,7 +85,7 @@ export function kafkajsBench(env: BenchKafkaEnv): ClientBench {
       let bytes = 0;
       let transactions = 0;
       let fail: (err: unknown) => void = () => undefined;
-      const done = new Promise<number>((resolve, reject) => {
+      const done = new Promise<{ seconds: number; cpuSeconds: number }>((resolve, reject) => {
         fail = reject;
         void consumer.run({
           autoCommit: false,
@@ -127,16 +128,17 @@ export function kafkajsBench(env: BenchKafkaEnv): ClientBench {
             transactions++;
             for (const m of out) bytes += (m.key?.length ?? 0) + (m.value as Buffer).length;
             count += batch.messages.length;
-            if (count >= spec.records) resolve(clock.seconds());
+            if (count >= spec.records) resolve(clock.stop());
           },
         });
       });
-      const seconds = await done;
+      const { seconds, cpuSeconds } = await done;
       await consumer.disconnect();
       await producer.disconnect();
       return {
         records: count,
         seconds,
+        cpuSeconds,
         bytes,
         transactions,
         concurrentTxnRetries: kafkajsLogCounts.concurrentTransactions,

@@ -10,7 +10,7 @@ import {
 import { produceRequests } from '@retail-stream/runtime';
 import { transformValue, type RecordSource } from './bench-records.ts';
 import { platformaticConnection, type BenchKafkaEnv } from './bench-kafka-env.ts';
-import { elapsedSeconds, JoinClock, type ClientBench, type RunSpec } from './scenario.ts';
+import { JoinClock, type ClientBench, type RunSpec } from './scenario.ts';
 
 /** Same fetch size per partition as the kafkajs side (the runtime's ConsumerRunner setting). */
 const MAX_BYTES_PER_PARTITION = 4 * 1024 * 1024;
@@ -66,7 +66,8 @@ export function platformaticBench(env: BenchKafkaEnv): ClientBench {
       // kafkajs' connect() fetches metadata and the producer id before its clock starts; do the same.
       await producer.initIdempotentProducer({});
       await producer.metadata({ topics: [spec.topic] });
-      const start = process.hrtime.bigint();
+      const clock = new JoinClock();
+      clock.started();
       let bytes = 0;
       for (let from = 0; from < spec.records; from += spec.chunk) {
         const records = source.chunk(from, Math.min(spec.records, from + spec.chunk));
@@ -74,9 +75,9 @@ export function platformaticBench(env: BenchKafkaEnv): ClientBench {
         for (const m of records) bytes += m.key.length + m.value.length;
         await producer.send({ messages });
       }
-      const seconds = elapsedSeconds(start);
+      const { seconds, cpuSeconds } = clock.stop();
       await producer.close();
-      return { records: spec.records, seconds, bytes };
+      return { records: spec.records, seconds, cpuSeconds, bytes };
     },
 
     async consume(spec: RunSpec) {
@@ -86,17 +87,19 @@ export function platformaticBench(env: BenchKafkaEnv): ClientBench {
       const stream = await consumeStream(consumer, spec.topic, false);
       let count = 0;
       let bytes = 0;
-      const seconds = await new Promise<number>((resolve, reject) => {
-        stream.on('error', reject);
-        stream.on('data', (m: Message) => {
-          clock.started();
-          bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
-          if (++count === spec.records) resolve(clock.seconds());
-        });
-      });
+      const { seconds, cpuSeconds } = await new Promise<{ seconds: number; cpuSeconds: number }>(
+        (resolve, reject) => {
+          stream.on('error', reject);
+          stream.on('data', (m: Message) => {
+            clock.started();
+            bytes += (m.key?.length ?? 0) + (m.value?.length ?? 0);
+            if (++count === spec.records) resolve(clock.stop());
+          });
+        },
+      );
       await stream.close();
       await consumer.close(true);
-      return { records: count, seconds, bytes };
+      return { records: count, seconds, cpuSeconds, bytes };
     },
 
     async transform(spec: RunSpec) {
@@ -149,10 +152,10 @@ export function platformaticBench(env: BenchKafkaEnv): ClientBench {
         for (const m of out) bytes += m.key.length + m.value.length;
         count += batch.length;
       }
-      const seconds = clock.seconds();
+      const { seconds, cpuSeconds } = clock.stop();
       await stream.close();
       await Promise.all([consumer.close(true), producer.close()]);
-      return { records: count, seconds, bytes, transactions };
+      return { records: count, seconds, cpuSeconds, bytes, transactions };
     },
   };
 }

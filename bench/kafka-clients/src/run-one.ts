@@ -18,7 +18,6 @@ const bench = (await FACTORIES[spec.client]())(benchKafkaEnv());
 // Built before the clock starts: record generation is not the client's cost.
 const source = spec.scenario === 'produce' ? new RecordSource(spec.valueBytes) : undefined;
 const rssBaseMiB = process.memoryUsage().rss / 1024 / 1024;
-const cpuBefore = process.cpuUsage();
 try {
   const r =
     spec.scenario === 'produce'
@@ -26,10 +25,8 @@ try {
       : spec.scenario === 'consume'
         ? await bench.consume(spec)
         : await bench.transform(spec);
-  const cpu = process.cpuUsage(cpuBefore);
   const result: RunResult = {
     ...r,
-    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     rssBaseMiB,
     rssPeakMiB: process.resourceUsage().maxRSS / 1024,
   };

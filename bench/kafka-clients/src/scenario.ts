@@ -32,7 +32,7 @@ export interface RunResult {
   /** Committed transactions (transform only). */
   transactions?: number;
   /**
-   * CPU (user + system) the client process spent from connect to done, all threads. Unlike records/s
+   * CPU (user + system) the client process spent over the measured interval, all threads. Unlike records/s
    * it hardly moves with the machine's load: the figure to compare on a shared box.
    */
   cpuSeconds: number;
@@ -46,34 +46,40 @@ export interface RunResult {
 
 /** What each client implements: the same three loops, each in the client's own idiom. */
 export interface ClientBench {
-  produce(
-    spec: RunSpec,
-    source: RecordSource,
-  ): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB' | 'cpuSeconds'>>;
-  consume(spec: RunSpec): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB' | 'cpuSeconds'>>;
-  transform(spec: RunSpec): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB' | 'cpuSeconds'>>;
+  produce(spec: RunSpec, source: RecordSource): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB'>>;
+  consume(spec: RunSpec): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB'>>;
+  transform(spec: RunSpec): Promise<Omit<RunResult, 'rssPeakMiB' | 'rssBaseMiB'>>;
 }
 
 export type ClientFactory = (env: BenchKafkaEnv) => ClientBench;
 
 /**
- * The clock of the consuming loops: it starts when the member has joined its group (or at the first
+ * The clock of every loop. Produce starts it before the first send. The consuming loops start it when the member has joined its group (or at the first
  * record, should that come first), so the first fetch is measured for both clients while the group
  * join (the broker's initial rebalance delay) is not.
  */
 export class JoinClock {
   private start = 0n;
+  private cpuAtStart: NodeJS.CpuUsage | undefined;
 
   started(): void {
-    if (this.start === 0n) this.start = process.hrtime.bigint();
+    if (this.start !== 0n) return;
+    this.start = process.hrtime.bigint();
+    this.cpuAtStart = process.cpuUsage();
   }
 
   seconds(): number {
     return elapsedSeconds(this.start);
   }
+
+  /** Wall and CPU (user + system, all threads) seconds over the same interval. */
+  stop(): { seconds: number; cpuSeconds: number } {
+    const cpu = process.cpuUsage(this.cpuAtStart);
+    return { seconds: this.seconds(), cpuSeconds: (cpu.user + cpu.system) / 1e6 };
+  }
 }
 
-/** The clock of the produce loop: from the first request until the last record is acknowledged. */
+/** Seconds since `start` (hrtime). */
 export function elapsedSeconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
