@@ -13,8 +13,8 @@
  *  3. transform: the same topic → a fresh output topic, read-committed consumer, transactional
  *     producer, offsets committed inside each transaction (our ingest's exactly-once loop).
  * Each run is checked (records landed, group offsets at the end), reports records/s, MB/s, CPU µs per
- * record and its
- * process's RSS peak; the load average before each run is recorded. Needs `npm run infra:up`.
+ * record and its process's RSS peak; the load average before each run is recorded. Needs
+ * `npm run infra:up`.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
