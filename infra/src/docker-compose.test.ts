@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { infraConfigSchema, PG_HQ_DATABASE, PG_USER, repoRoot } from './infra-config.ts';
 import { JETTY_PASSWORDS_FILE } from './registry-credentials.ts';
+import { composeKafkaSetupScript } from './compose-kafka-setup.ts';
+import { KAFKA_PRINCIPALS } from './kafka-principals.ts';
 
 /**
  * docker-compose.yml cannot run here (no Docker engine), so this keeps it honest against the
@@ -22,9 +24,41 @@ const defaults = infraConfigSchema.parse({});
 const portVar = /^127\.0\.0\.1:\$\{([A-Z_]+):-(\d+)\}:/;
 
 describe('infra/docker-compose.yml', () => {
-  it('runs exactly the services infra:up runs', async () => {
+  it('runs exactly the services infra:up runs, plus the one-shot Kafka users and ACLs setup', async () => {
     const { allServices } = await import('./services/index.ts');
-    expect(Object.keys(compose.services).sort()).toEqual(allServices.map((s) => s.name).sort());
+    expect(Object.keys(compose.services).sort()).toEqual(
+      [...allServices.map((s) => s.name), 'kafka-setup'].sort(),
+    );
+  });
+
+  it('runs Kafka deny-by-default: SASL on every listener, the StandardAuthorizer, no ACL = refused', () => {
+    const env = compose.services.kafka!.environment!;
+    expect(
+      String(env.KAFKA_LISTENER_SECURITY_PROTOCOL_MAP)
+        .split(',')
+        .every((l) => l.endsWith(':SASL_PLAINTEXT')),
+    ).toBe(true);
+    expect(env).toMatchObject({
+      KAFKA_AUTHORIZER_CLASS_NAME: 'org.apache.kafka.metadata.authorizer.StandardAuthorizer',
+      KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND: 'false',
+      KAFKA_SUPER_USERS: 'User:admin',
+      KAFKA_LISTENER_NAME_CLIENT_SASL_ENABLED_MECHANISMS: 'SCRAM-SHA-512',
+    });
+    expect(compose.services['schema-registry']!.environment).toMatchObject({
+      SCHEMA_REGISTRY_KAFKASTORE_SECURITY_PROTOCOL: 'SASL_PLAINTEXT',
+      SCHEMA_REGISTRY_KAFKASTORE_SASL_MECHANISM: 'SCRAM-SHA-512',
+    });
+  });
+
+  it('creates the users and ACLs of kafka-principals.ts (run `npm run infra:compose-setup` after changing it)', () => {
+    const script = fs.readFileSync(path.join(repoRoot, 'infra/kafka/compose-setup.sh'), 'utf8');
+    expect(script).toBe(composeKafkaSetupScript());
+    const setup = compose.services['kafka-setup'] as ComposeService & { volumes: string[] };
+    expect(setup.volumes).toContain('./kafka/compose-setup.sh:/setup/compose-setup.sh:ro');
+    expect(
+      setup.volumes.some((v) => v.endsWith('/secrets/kafka-users.json:/secrets/kafka-users.json:ro')),
+    ).toBe(true);
+    for (const p of KAFKA_PRINCIPALS) expect(script).toContain(` ${p.name}`);
   });
 
   it('publishes each port on 127.0.0.1 through the same variable and default as the local config', () => {

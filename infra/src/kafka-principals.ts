@@ -152,6 +152,13 @@ export const KAFKA_PRINCIPALS: readonly KafkaPrincipal[] = [
       writes(TOPICS.storeEpochs),
     ],
   },
+  {
+    // Our own registry keeps schemas on disk; Confluent's (docker-compose, a cluster) keeps them in
+    // a Kafka topic and needs its own principal for it, nothing else.
+    name: 'schema-registry',
+    usedBy: 'the Confluent schema registry of infra/docker-compose.yml or a cluster (its _schemas topic)',
+    grants: [topic('_schemas', 'DESCRIBE_CONFIGS', 'READ', 'WRITE', 'CREATE'), group('schema-registry')],
+  },
 ];
 
 export function principalNamed(name: string): KafkaPrincipal {
