@@ -70,6 +70,14 @@ acl --allow-principal 'User:operator' --operation Describe --operation Write --t
 acl --allow-principal 'User:operator' --operation Describe --operation Write --operation Create --operation Delete --topic 'retail.dlq.parking' --resource-pattern-type prefixed
 acl --allow-principal 'User:operator' --operation Describe --operation Delete --topic 'retail.events.dlq' --resource-pattern-type prefixed
 acl --allow-principal 'User:operator' --operation Describe --operation Write --operation Create --topic 'retail.ops.store-epochs' --resource-pattern-type prefixed
+acl --allow-principal 'User:operator' --operation Describe --group 'ingest-processor' --resource-pattern-type prefixed
+acl --allow-principal 'User:operator' --operation Describe --group 'kpi-windows' --resource-pattern-type prefixed
+acl --allow-principal 'User:operator' --operation Describe --group 'postgres-sink' --resource-pattern-type prefixed
+acl --allow-principal 'User:operator' --operation Describe --group 'clickhouse-sink' --resource-pattern-type prefixed
+acl --allow-principal 'User:operator' --operation Describe --group 'cassandra-sink' --resource-pattern-type prefixed
+acl --allow-principal 'User:operator' --operation Describe --group 'national-pharmacy-sync' --resource-pattern-type prefixed
+acl --allow-principal 'User:operator' --operation Read --operation Describe --group 'console-consumer' --resource-pattern-type prefixed
+acl --allow-principal 'User:operator' --operation Read --operation Describe --group 'operator' --resource-pattern-type prefixed
 acl --allow-principal 'User:schema-registry' --operation Describe --operation DescribeConfigs --operation Read --operation Write --operation Create --topic '_schemas' --resource-pattern-type prefixed
 acl --allow-principal 'User:schema-registry' --operation Read --operation Describe --group 'schema-registry' --resource-pattern-type prefixed
 rm -f "$cfg"

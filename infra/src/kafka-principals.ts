@@ -59,6 +59,16 @@ const sink = (name: string, inputs: string[]): KafkaPrincipal => ({
 
 export const ADMIN_PRINCIPAL = 'admin';
 
+/** Lag and membership of the pipeline's consumer groups, without joining them. */
+const describesPipelineGroups: KafkaGrant[] = [
+  'ingest-processor',
+  'kpi-windows',
+  'postgres-sink',
+  'clickhouse-sink',
+  'cassandra-sink',
+  'national-pharmacy-sync',
+].map((g) => ({ resource: 'group', name: g, operations: ['DESCRIBE'] }));
+
 export const KAFKA_PRINCIPALS: readonly KafkaPrincipal[] = [
   {
     name: ADMIN_PRINCIPAL,
@@ -123,17 +133,7 @@ export const KAFKA_PRINCIPALS: readonly KafkaPrincipal[] = [
   {
     name: 'dashboard',
     usedBy: 'apps/dashboard (consumer lag, DLQ and late-event counts; reads no record)',
-    grants: [
-      topic('retail.'),
-      ...[
-        'ingest-processor',
-        'kpi-windows',
-        'postgres-sink',
-        'clickhouse-sink',
-        'cassandra-sink',
-        'national-pharmacy-sync',
-      ].map((g): KafkaGrant => ({ resource: 'group', name: g, operations: ['DESCRIBE'] })),
-    ],
+    grants: [topic('retail.'), ...describesPipelineGroups],
   },
   {
     name: 'operator',
@@ -150,6 +150,12 @@ export const KAFKA_PRINCIPALS: readonly KafkaPrincipal[] = [
       topic(TOPICS.deadLetters, 'DELETE'),
       // `retail store epoch --start`: the decision record a rebuilt store starts from.
       writes(TOPICS.storeEpochs),
+      // Kafka's own CLI (`npm run kafka-tool`): describe the pipeline's groups (lag), and consume
+      // with a group of its own: the console consumer's default `console-consumer-*`, or `operator*`.
+      // Resetting a pipeline group's offsets stays with admin.
+      ...describesPipelineGroups,
+      group('console-consumer'),
+      group('operator'),
     ],
   },
   {
