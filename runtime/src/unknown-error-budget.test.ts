@@ -20,6 +20,11 @@ describe('isUnclassifiedError', () => {
       false,
     );
     expect(isUnclassifiedError(new TransientError('PG_UNAVAILABLE', 'our own decision'))).toBe(false);
+    // cassandra-driver: every host down, no code, a message that names no connection.
+    const noHost = Object.assign(new Error('All host(s) tried for query failed.'), {
+      name: 'NoHostAvailableError',
+    });
+    expect(isUnclassifiedError(new TransientError('CASSANDRA_UNAVAILABLE', 'read', noHost))).toBe(false);
   });
 
   it('calls a bug a bug, even wrapped as an outage', () => {

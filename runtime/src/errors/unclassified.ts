@@ -8,6 +8,12 @@ import { AppError } from './app-error.ts';
 const OUTAGE_MESSAGE =
   /connect|connection|terminat|timed? ?out|timeout|socket|closed|ECONN|EPIPE|unavailable|shutting down|not ready/i;
 
+/**
+ * Foreign errors without a code whose type says "the other side is away": cassandra-driver's
+ * (every host down or busy, a request timed out).
+ */
+const OUTAGE_ERROR_NAMES = new Set(['NoHostAvailableError', 'OperationTimedOutError', 'BusyConnectionError']);
+
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 // 3D: the database does not exist yet (a store box booting: another service creates it).
 const PG_TRANSIENT_CLASSES = new Set(['08', '53', '57', '40', '3D']);
@@ -33,7 +39,8 @@ export function isUnclassifiedError(err: unknown): boolean {
   const root = rootCause(err);
   if (root instanceof AppError) return false;
   if (typeof root !== 'object' || root === null) return true;
-  const r = root as { code?: unknown; retriable?: unknown; message?: unknown };
+  const r = root as { code?: unknown; retriable?: unknown; message?: unknown; name?: unknown };
+  if (typeof r.name === 'string' && OUTAGE_ERROR_NAMES.has(r.name)) return false;
   if (typeof r.code === 'string' && r.code !== '') {
     // A SQLSTATE says exactly what happened: only connection, resource, operator and rollback
     // classes pass on their own; a syntax error or a missing table (42…) retried is a bug looping.
