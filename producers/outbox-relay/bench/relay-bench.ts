@@ -16,7 +16,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
 import { AvroSerde, cpuSeconds, ensureTopics, newKafkaClient, rssMiB } from '@retail-stream/runtime';
-import { registryConfigOf, testRelaySigningKey, uniqueName } from '@retail-stream/runtime/testing';
+import {
+  kafkaEnvOf,
+  registryConfigOf,
+  testRelaySigningKey,
+  uniqueName,
+} from '@retail-stream/runtime/testing';
 import { registerAll } from '@retail-stream/schemas';
 import { logLevel } from 'kafkajs';
 import pg from 'pg';
@@ -86,7 +91,7 @@ const relay = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join
     PATH: process.env.PATH ?? '',
     STORE_ID: storeId,
     PG_URL: env.PG_URL!,
-    KAFKA_BROKERS: env.KAFKA_BROKERS!,
+    ...kafkaEnvOf(env),
     ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
     RELAY_TOPIC: topic,
     RELAY_SIGNING_KEY: testRelaySigningKey(storeId),

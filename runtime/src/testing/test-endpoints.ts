@@ -82,3 +82,16 @@ export function packageDirs(importMetaUrl: string): { packageDir: string; repoRo
   });
   return { packageDir, repoRoot };
 }
+
+/**
+ * The Kafka connection settings of an environment, for a child service started with an env built
+ * by hand (benches): the brokers plus, when the stack runs with them, its SASL/TLS settings.
+ */
+export function kafkaEnvOf(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter(
+      (e): e is [string, string] =>
+        e[1] !== undefined && (e[0] === 'KAFKA_BROKERS' || /^KAFKA_(SASL|SSL)_?/.test(e[0])),
+    ),
+  );
+}

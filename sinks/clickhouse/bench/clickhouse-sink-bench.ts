@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
 import { cpuSeconds, ensureTopics, newKafkaClient, rssMiB, seededRandom } from '@retail-stream/runtime';
-import { freePort, registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
+import { freePort, kafkaEnvOf, registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { logLevel } from 'kafkajs';
@@ -125,6 +125,7 @@ const child = spawn(process.execPath, ['--import', 'tsx', path.join(packageDir, 
   cwd: repoRoot,
   env: {
     PATH: process.env.PATH ?? '',
+    ...kafkaEnvOf(env),
     KAFKA_BROKERS: brokers.join(','),
     ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
     CLICKHOUSE_URL: chUrl,

@@ -27,7 +27,7 @@ import {
   rssMiB,
   seededRandom,
 } from '@retail-stream/runtime';
-import { registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
+import { kafkaEnvOf, registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
 import { posEventRecord, registerAll, type StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { logLevel, type Message } from 'kafkajs';
@@ -117,7 +117,7 @@ const sumEvents = async (schema: string) =>
     cwd: path.join(here, '..'),
     env: {
       PATH: process.env.PATH ?? '',
-      KAFKA_BROKERS: env.KAFKA_BROKERS!,
+      ...kafkaEnvOf(env),
       ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
       PG_URL,
       HQ_PG_SCHEMA: schemas.sink,

@@ -15,6 +15,7 @@ import { AvroSerde, newKafkaClient, rssMiB, seededRandom } from '@retail-stream/
 import {
   createTestTopic,
   deleteTestTopic,
+  kafkaEnvOf,
   registryConfigOf,
   uniqueName,
 } from '@retail-stream/runtime/testing';
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
         cwd: pkgDir,
         env: {
           PATH: process.env.PATH ?? '',
-          KAFKA_BROKERS: env.KAFKA_BROKERS!,
+          ...kafkaEnvOf(env),
           ...registryConfigOf(registryUrl, env),
           LOG_LEVEL: 'warn',
           KPI_INPUT_TOPIC: input,
