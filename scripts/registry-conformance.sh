@@ -27,6 +27,7 @@ trap dump_threads EXIT
 SCHEMA_REGISTRY_IMPL=apicurio SCHEMA_REGISTRY_URL="$url" REGISTRY_CONFORMANCE_URL="$url" \
   npx vitest run --project integration --no-file-parallelism \
   infra/schema-registry/src/conformance.int.test.ts \
+  infra/schema-registry/src/conformance-errors.int.test.ts \
   infra/schema-registry/src/confluent-client.int.test.ts \
   infra/schema-registry/src/confluent-pipeline-records.int.test.ts \
   infra/schema-registry/src/confluent-topic-check.int.test.ts \

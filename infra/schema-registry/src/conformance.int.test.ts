@@ -9,87 +9,24 @@
  * Apicurio answers differently from Confluent, the test asserts Apicurio's answer explicitly (each
  * one is listed in infra/README.md), so the documented differences stay true.
  */
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import avsc from 'avsc';
-import { COMPATIBILITY, SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '@retail-stream/runtime';
-import { startRegistry, type RunningRegistry } from './server.ts';
+import { COMPATIBILITY, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { describe, expect, it } from 'vitest';
+import {
+  apicurio,
+  avro,
+  external,
+  NS,
+  ours,
+  record,
+  RESPONSE_TYPE,
+  saleV1,
+  saleV2,
+  sub,
+  useConformanceRegistry,
+} from './conformance-harness.ts';
 
-const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
-const external = process.env.REGISTRY_CONFORMANCE_URL?.replace(/\/+$/, '') || undefined;
-/** Apicurio Registry's Confluent-compatible API lives under /apis/ccompat/. */
-const apicurio = external?.includes('/apis/ccompat/') ?? false;
-/** Against a shared registry every subject and type name is this run's own. */
-const tag = external ? `c${Date.now().toString(36)}${crypto.randomBytes(2).toString('hex')}` : '';
-const sub = (name: string) => (tag ? `${tag}.${name}` : name);
-const NS = tag ? `retail.${tag}` : 'retail';
-/** Confluent answers in its own media type; Apicurio in plain application/json. */
-const RESPONSE_TYPE = apicurio ? 'application/json' : CONTENT_TYPE;
-
-let dataDir: string;
-let registry: RunningRegistry;
-
-async function start(): Promise<RunningRegistry> {
-  if (external) return { url: external, close: async () => {} } as RunningRegistry;
-  return startRegistry(
-    // Hard deletes are off by default; this suite checks Confluent's behaviour of them.
-    { port: 0, host: '127.0.0.1', dataDir, defaultCompatibility: 'BACKWARD', allowPermanentDelete: true },
-    { logger: createLogger({ service: 'schema-registry-test', level: 'silent' }) },
-  );
-}
-
-/** A fresh client each time, so nothing is answered from the client's own cache. */
-const client = () => new SchemaRegistry({ host: registry.url });
-
-async function api(method: string, urlPath: string, body?: unknown, contentType = CONTENT_TYPE) {
-  const res = await fetch(`${registry.url}${urlPath}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': contentType },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, contentType: res.headers.get('content-type'), body: json as any }; // eslint-disable-line @typescript-eslint/no-explicit-any
-}
-
-const record = (name: string, fields: object[]) => ({ type: 'record', name, namespace: NS, fields });
-const saleV1 = record('Sale', [
-  { name: 'sku', type: 'string' },
-  { name: 'cents', type: 'long' },
-]);
-const saleV2 = record('Sale', [...saleV1.fields, { name: 'qty', type: 'int', default: 1 }]);
-const avro = (schema: object) => ({ type: SchemaType.AVRO as const, schema: JSON.stringify(schema) });
-
-/** The subjects of this run (all of them against our own fresh registry). */
-const ours = (subjects: string[]) => subjects.filter((s) => !tag || s.startsWith(`${tag}.`));
-
-beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'schema-registry-conformance-'));
-  registry = await start();
-});
-
-afterAll(async () => {
-  if (external) {
-    // Best effort, dependants first: a referenced subject refuses deletion until they are gone.
-    for (let pass = 0; pass < 3; pass++) {
-      for (const s of ours((await api('GET', '/subjects?deleted=true')).body as string[])) {
-        await api('DELETE', `/subjects/${encodeURIComponent(s)}`);
-        await api('DELETE', `/subjects/${encodeURIComponent(s)}?permanent=true`);
-      }
-    }
-  }
-  await registry?.close();
-  fs.rmSync(dataDir, { recursive: true, force: true });
-});
+const { api, client, restart } = useConformanceRegistry();
 
 describe('schema registry conformance (Confluent REST API, via @kafkajs/confluent-schema-registry)', () => {
   const subject = sub('retail.sales-value');
@@ -333,109 +270,6 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
     });
   });
 
-  describe('errors use Confluent codes and never 500 on client input', () => {
-    /** Apicurio's answer where it is not Confluent's: status and the whole body ('' = empty). */
-    const differs = (status: number, body: unknown) => ({ status, body });
-    const apicurioAnswers: Record<string, { status: number; body: unknown }> = {
-      [`GET /subjects/${subject}/versions/abc`]: differs(404, {
-        error_code: 40402,
-        message: 'Version abc not found.',
-      }),
-      [`GET /subjects/${subject}/versions/0`]: differs(404, {
-        error_code: 40402,
-        message: 'Version 0 not found.',
-      }),
-      'GET /schemas/ids/not-a-number': differs(404, ''),
-      // A body without `schema` is a Java NullPointerException, answered 500 with error_code 0.
-      [`POST /subjects/${subject}/versions {}`]: differs(500, {
-        error_code: 0,
-        message: expect.stringContaining('null'),
-      }),
-      [`POST /subjects/${subject}/versions {"schema":"\\"int\\"","references":"x"}`]: differs(400, {
-        detail: 'BadRequestException: Not able to deserialize data provided.',
-        title: 'Not able to deserialize data provided.',
-        status: 400,
-        name: 'BadRequestException',
-      }),
-      [`POST /subjects/${subject}/versions "{\\"schema\\": "`]: differs(
-        400,
-        'Not able to deserialize data provided.',
-      ),
-      'GET /nowhere': differs(404, ''),
-      'PATCH /subjects': differs(405, ''),
-    };
-    it.each([
-      ['GET', '/subjects/nope/versions', undefined, 404, 40401],
-      ['GET', '/subjects/nope/versions/1', undefined, 404, 40401],
-      ['GET', `/subjects/${subject}/versions/99`, undefined, 404, 40402],
-      ['GET', `/subjects/${subject}/versions/abc`, undefined, 422, 42202],
-      ['GET', `/subjects/${subject}/versions/0`, undefined, 422, 42202],
-      ['GET', '/schemas/ids/987654', undefined, 404, 40403],
-      ['GET', '/schemas/ids/not-a-number', undefined, 404, 40403],
-      ['POST', `/subjects/${subject}`, { schema: '"int"' }, 404, 40403],
-      ['POST', '/subjects/nope', { schema: '"int"' }, 404, 40401],
-      ['POST', `/subjects/${subject}/versions`, { schema: '{"type":"record","name":"X"' }, 422, 42201],
-      ['POST', `/subjects/${subject}/versions`, { schema: '{"type":"recurd","name":"X"}' }, 422, 42201],
-      ['POST', `/subjects/${subject}/versions`, {}, 422, 42201],
-      ['POST', `/subjects/${subject}/versions`, { schema: '"int"', references: 'x' }, 422, 422],
-      ['POST', `/subjects/${subject}/versions`, '{"schema": ', 400, 400],
-      ['GET', '/nowhere', undefined, 404, 404],
-      ['PATCH', '/subjects', undefined, 405, 405],
-    ])('%s %s %j → %i / %i', async (method, url, body, status, errorCode) => {
-      const res = await api(method, url, body);
-      const key = `${method} ${url}${body === undefined ? '' : ` ${JSON.stringify(body)}`}`;
-      const want = (apicurio && apicurioAnswers[key]) || {
-        status,
-        body: { error_code: errorCode, message: expect.any(String) },
-      };
-      expect(res.status).toBe(want.status);
-      expect(res.contentType).toBe(RESPONSE_TYPE);
-      expect(res.body).toEqual(want.body);
-    });
-
-    it('refuses Protobuf and JSON Schema with a clear 422 (Apicurio registers them)', async () => {
-      const res = await api('POST', `/subjects/${sub('retail.proto-value')}/versions`, {
-        schema: 'syntax = "proto3";',
-        schemaType: 'PROTOBUF',
-      });
-      if (apicurio) {
-        expect(res).toMatchObject({ status: 200, body: { id: expect.any(Number) } });
-        return;
-      }
-      expect(res).toMatchObject({ status: 422, body: { error_code: 42201 } });
-      expect(res.body.message).toContain('Avro only');
-    });
-
-    // A cold Apicurio on a loaded machine took over a minute to refuse the 1.1 MB body (1.3 s warm).
-    it(
-      'limits request bodies to 1 MB (413) and refuses non-JSON bodies (415)',
-      async () => {
-        const huge = await api('POST', `/subjects/${subject}/versions`, { schema: 'x'.repeat(1_100_000) });
-        // Apicurio's limit is 50 MB (for its import): a 1.1 MB body is parsed and refused as a schema.
-        expect(huge).toMatchObject(
-          apicurio
-            ? { status: 422, body: { error_code: 42201 } }
-            : { status: 413, body: { error_code: 413 } },
-        );
-        const form = await api(
-          'POST',
-          `/subjects/${subject}/versions`,
-          'schema=x',
-          'application/x-www-form-urlencoded',
-        );
-        expect(form).toMatchObject({ status: 415, body: apicurio ? '' : { error_code: 415 } });
-        const plainJson = await api(
-          'POST',
-          `/subjects/${subject}`,
-          { schema: JSON.stringify(saleV1) },
-          'application/json',
-        );
-        expect(plainJson.status).toBe(200);
-      },
-      external ? 180_000 : undefined,
-    );
-  });
-
   describe('deletes', () => {
     const doomed = sub('retail.doomed-value');
 
@@ -488,8 +322,7 @@ describe('schema registry conformance (Confluent REST API, via @kafkajs/confluen
         ...(await Promise.all((subjectsBefore as string[]).map((s) => client().getLatestSchemaId(s)))),
       );
 
-      await registry.close();
-      registry = await start();
+      await restart();
 
       expect((await api('GET', '/subjects')).body).toEqual(subjectsBefore);
       expect((await api('GET', `/subjects/${subject}/versions/latest`)).body).toEqual(latestBefore);
