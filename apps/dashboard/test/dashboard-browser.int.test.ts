@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +22,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KpiWindow, Page as ApiPage, StatusBody, TopProduct, WindowParam } from '../web/api-types.ts';
 import { formatCount, formatMoney, formatPercent, formatRatePerMin } from '../web/lib/format.ts';
 import { currentWindow, kpiRange } from '../web/lib/kpi-cards.ts';
-import { checkWebBuild } from '../src/web-assets.ts';
+import { buildWebIfStale } from './web-build.ts';
 import { KPI_NUMBERS, kpiFixture, STORE_NAMES, storeEventFixture } from './hq-fixture.ts';
 import { newKafkaClient } from '@retail-stream/runtime';
 
@@ -58,29 +58,6 @@ let page: Page;
 let reportsUrl: string;
 let dashboardUrl: string;
 const topics: string[] = [];
-
-function needsBuild(dir: string): boolean {
-  try {
-    return checkWebBuild(dir).stale;
-  } catch {
-    return true;
-  }
-}
-
-/** Runs a build tool with only PATH of the test's environment (vite needs nothing else). */
-function run(cmd: string, args: string[], cwd: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: { PATH: process.env.PATH ?? '' }, stdio: 'pipe' });
-    let output = '';
-    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
-    child.once('exit', (code) =>
-      code === 0
-        ? resolve()
-        : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${output.slice(-3000)}`)),
-    );
-  });
-}
 
 async function reportsApi<T>(pathAndQuery: string, auth = true): Promise<{ status: number; body: T }> {
   const res = await fetch(`${reportsUrl}${pathAndQuery}`, {
@@ -158,13 +135,7 @@ beforeAll(async () => {
   mkdirSync(OUT, { recursive: true });
   // The test serves its own build, so it never depends on (or overwrites) the demo's dist/;
   // rebuilt only when web/ changed since.
-  if (needsBuild(DIST)) {
-    await run(
-      process.execPath,
-      [path.join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', DIST],
-      PKG,
-    );
-  }
+  await buildWebIfStale(PKG, DIST);
   const migrate = new ServiceProcess(MIGRATE, { PG_URL: pgUrl, HQ_PG_SCHEMA: schema }, { cwd: ROOT });
   const migrated = await migrate.exited;
   if (migrated !== 0) throw new Error(`migrate exited ${migrated}: ${migrate.output.slice(-3000)}`);
