@@ -1,23 +1,7 @@
-import {
-  createCassandraClient,
-  cassandraConnectionConfig,
-  migrate as migrateCassandra,
-} from '@retail-stream/cassandra-sink';
-import {
-  connectClickhouse,
-  migrate as migrateClickhouse,
-  clickhouseConfig,
-} from '@retail-stream/clickhouse-sink';
+import { connectClickhouse, clickhouseConfig } from '@retail-stream/clickhouse-sink';
 import { serviceEnv } from '@retail-stream/infra';
 import { AppError, parseConfig, seededRandom } from '@retail-stream/runtime';
-import {
-  Teardowns,
-  testCassandraKeyspace,
-  testClickHouseDatabase,
-  testEndpoints,
-  testPgSchema,
-  uniqueIdentifier,
-} from '@retail-stream/runtime/testing';
+import { Teardowns, testEndpoints, uniqueIdentifier } from '@retail-stream/runtime/testing';
 import type { SaleRecorded, StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import type { ClickHouseClient } from '@clickhouse/client';
@@ -27,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openShadow } from './prepare.ts';
 import { diffShadow, dropShadow, promoteShadow, listShadows } from './shadow-ops.ts';
 import { CH_TABLE_DEFS } from './sink-tables.ts';
+import { openLiveStores } from './testing/live-stores.ts';
 import { enriched, writeCassandra, writeClickhouse, writePostgres } from './testing/sink-writes.ts';
 
 /** The columns the ClickHouse sink writes to sales (its own table definition). */
@@ -67,38 +52,12 @@ const name = uniqueIdentifier('t').slice(0, 30);
 const ctx = () => ({ env, actor: 'shadow-int-test' });
 
 beforeAll(async () => {
-  const base = serviceEnv();
-  const schema = teardowns.add(testPgSchema(endpoints.pgUrl, 'shlive'), (s) => s.drop());
-  liveSchema = schema.name;
-  const chDb = teardowns.add(
-    await testClickHouseDatabase(endpoints.clickhouseUrl, {
-      prefix: 'shlive',
-      migrate: (c) => migrateClickhouse(c),
-    }),
-    (d) => d.drop(),
-  );
-  liveDb = chDb.name;
-  const cassCfg = parseConfig(cassandraConnectionConfig, base);
-  cass = createCassandraClient(cassCfg);
-  teardowns.add(cass, (c) => c.shutdown());
-  const ks = teardowns.add(
-    await testCassandraKeyspace(cass, {
-      prefix: 'shlive',
-      create: (k) => migrateCassandra(cass, { keyspace: k, replication: cassCfg.CASSANDRA_REPLICATION }),
-    }),
-    (k) => k.drop(),
-  );
-  liveKs = ks.name;
-  env = { ...base, HQ_PG_SCHEMA: liveSchema, CLICKHOUSE_DATABASE: liveDb, CASSANDRA_KEYSPACE: liveKs };
-  pgPool = teardowns.add(new pg.Pool({ connectionString: endpoints.pgUrl, max: 2 }), (p) => p.end());
-  ch = teardowns.add(connectClickhouse(parseConfig(clickhouseConfig, env)), (c) => c.close());
+  ({ env, pgPool, ch, cass, liveSchema, liveDb, liveKs } = await openLiveStores(teardowns, [
+    ...inShadow,
+    ...onlyLive,
+  ]));
   // Whatever the test leaves, the shadows go (drop of an already dropped name is a no-op here).
   teardowns.add(null, () => dropShadow(ctx(), { name }, { dryRun: false }).catch(() => undefined));
-
-  // Live: every store, written as the sinks write.
-  await writePostgres(endpoints.pgUrl, liveSchema, [...inShadow, ...onlyLive]);
-  await writeClickhouse(chDb.client, [...inShadow, ...onlyLive]);
-  await writeCassandra(cass, liveKs, [...inShadow, ...onlyLive]);
 });
 
 afterAll(() => teardowns.run());
