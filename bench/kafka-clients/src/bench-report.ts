@@ -4,7 +4,8 @@ export interface Measured {
   scenario: ScenarioName;
   valueBytes: number;
   round: number;
-  client: ClientName;
+  /** kcat: the consume ceiling (kcat-ceiling.ts), not a candidate. */
+  client: ClientName | 'kcat';
   /** 1-minute load average of the machine right before the run (what `uptime` prints first). */
   loadBefore: number;
   result: RunResult;
@@ -47,7 +48,7 @@ export function summaryTable(all: Measured[]): string {
   const keys = [...new Set(all.map((m) => `${m.scenario}|${m.valueBytes}`))];
   for (const key of keys) {
     const [scenario, size] = key.split('|');
-    const of = (client: ClientName) =>
+    const of = (client: ClientName | 'kcat') =>
       all.filter((m) => m.scenario === scenario && String(m.valueBytes) === size && m.client === client);
     const base = of('kafkajs');
     const baseRate = base.length > 0 ? median(base.map((m) => rate(m.result))) : NaN;

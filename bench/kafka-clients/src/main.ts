@@ -19,7 +19,8 @@
  *     producer, offsets committed inside each transaction (our ingest's exactly-once loop).
  * Each run is checked (records landed, group offsets at the end), reports records/s, MB/s, CPU µs per
  * record (all threads of the child: librdkafka's too) and its process's RSS peak; the load average
- * before each run is recorded. Needs `npm run infra:up`.
+ * before each run is recorded. After the consume runs, kcat (librdkafka in C) reads the same topic:
+ * the machine's consume ceiling in the same run (kcat-ceiling.ts). Needs `npm run infra:up`.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -31,6 +32,7 @@ import { benchKafkaEnv, kafkajsClient } from './bench-kafka-env.ts';
 import { runLine, summaryTable, type Measured } from './bench-report.ts';
 import { BenchTopics } from './bench-topics.ts';
 import { CKJS_PATH_ENV, ckjsUnavailable } from './ckjs-load.ts';
+import { kcatConsume, kcatUnavailable } from './kcat-ceiling.ts';
 import {
   CLIENTS,
   SCENARIOS,
@@ -102,6 +104,8 @@ console.log(
     `chunk ${chunk}, brokers ${env.brokers.join(',')}, SASL ${env.security.KAFKA_SASL_MECHANISM ?? 'off'}, ` +
     `${os.cpus().length} CPUs, node ${process.version}, clients ${clients.join(',')}`,
 );
+const kcatSkipped = kcatUnavailable();
+if (kcatSkipped && scenarios.includes('consume')) console.log(`kcat consume ceiling skipped: ${kcatSkipped}`);
 if (ckjsSkipped && args.clients.split(',').includes('ckjs'))
   console.log(`@confluentinc/kafka-javascript skipped: ${ckjsSkipped} (see bench/kafka-clients/README.md)`);
 
@@ -151,6 +155,15 @@ try {
           await measure({ ...base, client, scenario: 'consume', topic: input, groupId }, round, async (r) =>
             r.records === records ? undefined : `consumed ${r.records}`,
           );
+        }
+        if (!kcatSkipped) {
+          // The ceiling, right after the clients, on the same topic: bytes as the clients counted them.
+          const bytes = measured.at(-1)!.result.bytes;
+          const loadBefore = os.loadavg()[0]!;
+          const result = { ...(await kcatConsume(env, input, records, bytes)), rssBaseMiB: 0 };
+          const m: Measured = { scenario: 'consume', valueBytes, round, client: 'kcat', loadBefore, result };
+          measured.push(m);
+          console.log(runLine(m));
         }
       }
       if (scenarios.includes('transform')) {
