@@ -9,6 +9,11 @@ const MAX_BYTES_PER_PARTITION = 4 * 1024 * 1024;
 const ERR_ASSIGN_PARTITIONS = -175;
 /** KafkaJS-compatible log levels: ERROR only (each client's warnings would otherwise go to stderr). */
 const LOG_ERROR = 1;
+/**
+ * librdkafka / js.* properties merged into every consumer's config (JSON), for trying its knobs
+ * without editing the bench, e.g. '{"js.consumer.max.batch.size":-1,"queued.max.messages.kbytes":8192}'.
+ */
+const CONSUMER_OVERRIDES_ENV = 'BENCH_CKJS_CONSUMER_CONFIG';
 
 /**
  * @confluentinc/kafka-javascript through its KafkaJS-compatible API (`require(...).KafkaJS`), loaded
@@ -62,6 +67,7 @@ export function ckjsBench(env: BenchKafkaEnv): ClientBench {
       rebalance_cb: (err: { code: number }) => {
         if (err.code === ERR_ASSIGN_PARTITIONS) clock.started();
       },
+      ...(JSON.parse(process.env[CONSUMER_OVERRIDES_ENV] ?? '{}') as object),
     });
 
   return {
