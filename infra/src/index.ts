@@ -2,3 +2,4 @@ export * from './infra-config.ts';
 export * from './infra-error.ts';
 export * from './service-env.ts';
 export * from './kafka-principals.ts';
+export { kcatSecurityArgs } from './smoke/kcat-auth.ts';

@@ -4,7 +4,8 @@ export interface Measured {
   scenario: ScenarioName;
   valueBytes: number;
   round: number;
-  client: ClientName;
+  /** kcat: the consume ceiling (kcat-ceiling.ts), not a candidate. */
+  client: ClientName | 'kcat';
   /** 1-minute load average of the machine right before the run (what `uptime` prints first). */
   loadBefore: number;
   result: RunResult;
@@ -35,33 +36,36 @@ export function runLine(m: Measured): string {
 }
 
 /**
- * Markdown table: medians per scenario and size, platformatic ÷ kafkajs for throughput and
- * kafkajs ÷ platformatic for CPU per record (both > 1 when platformatic is better).
+ * Markdown table of medians, one row per scenario, size and client: records/s and its ratio to
+ * kafkajs (> 1: faster), CPU µs per record and kafkajs ÷ client (> 1: cheaper), RSS peak.
  */
 export function summaryTable(all: Measured[]): string {
   const rows = [
-    '| scenario | value | kafkajs rec/s | platformatic rec/s | ratio plt÷kjs | kafkajs MB/s | platformatic MB/s | kafkajs CPU µs/rec | platformatic CPU µs/rec | CPU ratio kjs÷plt | kafkajs RSS peak MiB | platformatic RSS peak MiB |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| scenario | value | client | runs | records/s | ÷ kafkajs | MB/s | CPU µs/record | CPU kafkajs ÷ client | RSS peak MiB | load before |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
+  const fmt = (x: number) => Math.round(x).toLocaleString('en');
   const keys = [...new Set(all.map((m) => `${m.scenario}|${m.valueBytes}`))];
   for (const key of keys) {
     const [scenario, size] = key.split('|');
-    const of = (client: ClientName) =>
+    const of = (client: ClientName | 'kcat') =>
       all.filter((m) => m.scenario === scenario && String(m.valueBytes) === size && m.client === client);
-    const k = of('kafkajs');
-    const p = of('platformatic');
-    if (k.length === 0 || p.length === 0) continue;
-    const kr = median(k.map((m) => rate(m.result)));
-    const pr = median(p.map((m) => rate(m.result)));
-    const kc = median(k.map((m) => cpuUs(m.result)));
-    const pc = median(p.map((m) => cpuUs(m.result)));
-    const fmt = (x: number) => Math.round(x).toLocaleString('en');
-    rows.push(
-      `| ${scenario} | ${size} B | ${fmt(kr)} | ${fmt(pr)} | ${(pr / kr).toFixed(2)} | ` +
-        `${median(k.map((m) => mbps(m.result))).toFixed(1)} | ${median(p.map((m) => mbps(m.result))).toFixed(1)} | ` +
-        `${kc.toFixed(1)} | ${pc.toFixed(1)} | ${(kc / pc).toFixed(2)} | ` +
-        `${Math.round(median(k.map((m) => m.result.rssPeakMiB)))} | ${Math.round(median(p.map((m) => m.result.rssPeakMiB)))} |`,
-    );
+    const base = of('kafkajs');
+    const baseRate = base.length > 0 ? median(base.map((m) => rate(m.result))) : NaN;
+    const baseCpu = base.length > 0 ? median(base.map((m) => cpuUs(m.result))) : NaN;
+    for (const client of [...new Set(all.map((m) => m.client))]) {
+      const runs = of(client);
+      if (runs.length === 0) continue;
+      const r = median(runs.map((m) => rate(m.result)));
+      const c = median(runs.map((m) => cpuUs(m.result)));
+      const loads = runs.map((m) => m.loadBefore);
+      rows.push(
+        `| ${scenario} | ${size} B | ${client} | ${runs.length} | ${fmt(r)} | ${(r / baseRate).toFixed(2)} | ` +
+          `${median(runs.map((m) => mbps(m.result))).toFixed(1)} | ${c.toFixed(1)} | ${(baseCpu / c).toFixed(2)} | ` +
+          `${Math.round(median(runs.map((m) => m.result.rssPeakMiB)))} | ` +
+          `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} |`,
+      );
+    }
   }
   return rows.join('\n');
 }

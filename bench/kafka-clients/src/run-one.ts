@@ -11,6 +11,7 @@ import type { ClientFactory, ClientName, RunResult, RunSpec } from './scenario.t
 const FACTORIES: Record<ClientName, () => Promise<ClientFactory>> = {
   kafkajs: async () => (await import('./kafkajs-bench.ts')).kafkajsBench,
   platformatic: async () => (await import('./platformatic-bench.ts')).platformaticBench,
+  ckjs: async () => (await import('./ckjs-bench.ts')).ckjsBench,
 };
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as RunSpec;
