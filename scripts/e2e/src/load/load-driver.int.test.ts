@@ -91,6 +91,13 @@ describe('e2e load driver (real Postgres, relay, broker, registry)', () => {
         mine.map((_, i) => [i === 0 ? 1 : mine[i - 1]!.toSeq + 1, mine[i]!.toSeq]),
       );
       expect(mine.at(-1)!.toSeq).toBe(rows.length);
+      // Each sale's store_seq points at its SaleRecorded row.
+      const bySeq = new Map(rows.map((r) => [Number(r.store_seq), r]));
+      for (const x of mine.flatMap((a) => a.sales))
+        expect(bySeq.get(x.storeSeq)).toMatchObject({
+          event_type: 'SaleRecorded',
+          transaction_id: x.transactionId,
+        });
       expect(sales.map((r) => r.transaction_id)).toEqual(
         mine.flatMap((a) => a.sales.map((s) => s.transactionId)),
       );

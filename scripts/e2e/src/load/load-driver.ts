@@ -28,6 +28,8 @@ export interface LoadStore {
 
 export interface SaleCommit {
   transactionId: string;
+  /** store_seq of the SaleRecorded (how HQ's inbox and trace find it). */
+  storeSeq: number;
   /** The store's n-th sale since this driver started (its KPI `orders` must reach n + before). */
   ordinal: number;
   scheduledAt: number;
@@ -197,12 +199,13 @@ export class LoadDriver {
       let due = k;
       while (due < count && due - k < this.opts.maxSalesPerAppend && at(due) <= now) due++;
       const drafts: EventDraft[] = [];
-      const sales: Omit<SaleCommit, 'committedAt'>[] = [];
+      const sales: (Omit<SaleCommit, 'committedAt' | 'storeSeq'> & { index: number })[] = [];
       for (let j = k; j < due; j++) {
         const sale = s.mix.next();
+        const index = drafts.length + sale.saleIndex;
         for (const a of sale.appends) drafts.push(...a);
         s.sold += 1;
-        sales.push({ transactionId: sale.transactionId, ordinal: s.sold, scheduledAt: at(j) });
+        sales.push({ transactionId: sale.transactionId, ordinal: s.sold, scheduledAt: at(j), index });
       }
       lastAppend = Date.now();
       const range = await appendOutboxEvents(s.client, s.store.storeId, drafts);
@@ -213,7 +216,7 @@ export class LoadDriver {
       result.appends += 1;
       result.firstCommit ||= committedAt;
       result.lastCommit = Math.max(result.lastCommit, committedAt);
-      const done = sales.map((x) => ({ ...x, committedAt }));
+      const done = sales.map(({ index, ...x }) => ({ ...x, storeSeq: range.fromSeq + index, committedAt }));
       for (const x of done) result.lagMs.push(committedAt - x.scheduledAt);
       opts.onAppend?.({ storeId: s.store.storeId, ...range, committedAt, sales: done });
     }

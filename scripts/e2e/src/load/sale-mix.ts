@@ -26,6 +26,8 @@ export interface SaleActions {
   appends: EventDraft[][];
   /** Events over all appends. */
   events: number;
+  /** Position of the SaleRecorded among the sale's events, appends flattened (its store_seq offset). */
+  saleIndex: number;
 }
 
 export class SaleMix {
@@ -124,6 +126,7 @@ export class SaleMix {
         },
       },
     ]);
+    const saleIndex = appends.length;
     appends.push([
       {
         event_type: 'SaleRecorded',
@@ -181,7 +184,8 @@ export class SaleMix {
     // Back-office events to reach eventsPerSale on average (a running credit, so exact over a run).
     this.extraCredit += this.eventsPerSale - CORE_EVENTS_PER_SALE;
     for (; this.extraCredit >= 1; this.extraCredit -= 1) appends.push([this.backOffice()]);
-    return { transactionId, appends, events: appends.reduce((s, a) => s + a.length, 0) };
+    // Every append before the sale holds one event, so its index is its position.
+    return { transactionId, appends, events: appends.reduce((s, a) => s + a.length, 0), saleIndex };
   }
 
   private backOffice(): EventDraft {
