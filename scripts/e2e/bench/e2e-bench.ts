@@ -88,6 +88,11 @@ const load1 = () => Math.round(os.loadavg()[0]! * 100) / 100;
 // Ctrl-C / SIGTERM end the current phase and still tear the run down (topics, databases, keyspace).
 const abort = new AbortController();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => abort.abort());
+// A stray rejection (a client library's socket) must not kill the run before its teardown.
+process.on('unhandledRejection', (err) => {
+  process.stderr.write(`unhandled rejection, ending the run: ${(err as Error)?.stack ?? String(err)}\n`);
+  abort.abort();
+});
 
 async function ratePhase(driver: LoadDriver, probes: SinkProbes, rate: number): Promise<PhaseResult> {
   const loadBefore = load1();
@@ -222,7 +227,14 @@ async function catchUpPhase(
     while (Object.keys(reached).length < SINKS.length + 1 && Date.now() < deadline && !abort.signal.aborted) {
       const t = Date.now();
       if ((await outboxBacklog(storeDb, store)).rows === 0) reached.relay ??= t;
-      const p = await probes.catchUp(store, last);
+      const p = await probes.catchUp(store, last).catch((err: Error) => {
+        process.stderr.write(`catch-up probe failed (retrying): ${err.message}\n`);
+        return undefined;
+      });
+      if (!p) {
+        await sleep(250);
+        continue;
+      }
       // Postgres: every event of the store applied (the inbox holds one row per event).
       if (p.inbox >= lastSeq) reached.postgres ??= t;
       for (const k of ['clickhouse', 'cassandra', 'kpi'] as const) if (p[k]) reached[k] ??= t;
@@ -286,6 +298,7 @@ async function main(): Promise<void> {
     if (problems.length > 0) process.stderr.write(`teardown: ${problems.join('; ')}\n`);
   }
   const report = {
+    pollErrors: probes.pollErrors,
     date: new Date().toISOString(),
     loadAtStart,
     stores: opts.stores,

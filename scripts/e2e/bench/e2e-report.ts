@@ -45,6 +45,8 @@ export interface E2eReport {
   stores: number;
   eventsPerSale: number;
   floor?: LatencySummary | undefined;
+  /** Failed sink polls (retried); each delays when a sample is seen by one poll interval. */
+  pollErrors: Record<Sink, number>;
   phases: PhaseResult[];
   catchUp?: CatchUpResult | undefined;
 }
@@ -100,5 +102,8 @@ export function formatReport(r: E2eReport): string {
       `Completeness after: ${c.sales} sales of the store; ClickHouse ${c.counts.clickhouse}, Cassandra ${c.counts.cassandra}.`,
     );
   }
+  const errors = Object.entries(r.pollErrors).filter(([, n]) => n > 0);
+  if (errors.length > 0)
+    out.push('', `Failed polls (retried): ${errors.map(([k, n]) => `${k} ${n}`).join(', ')}.`);
   return out.join('\n');
 }

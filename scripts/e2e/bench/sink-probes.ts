@@ -58,6 +58,9 @@ export class SinkProbes {
     const ch = createClient({
       ...clickhouseClientOptions(endpoints.CLICKHOUSE_URL),
       database: names.clickhouseDatabase,
+      // On a starved event loop (a loaded machine) an idle socket can outlive the server's
+      // keep-alive; reusing it fails with ECONNRESET.
+      keep_alive: { eagerly_destroy_stale_sockets: true },
     });
     const cass = createCassandraClient(
       cassandraConnectionConfig.parse({
@@ -116,13 +119,22 @@ export class SinkProbes {
     return new Map(rows.map((r) => [r.scope.slice('store:'.length), Number(r.orders)]));
   }
 
+  /** Failed polls per sink (retried at the next interval; a sample is then seen one poll later). */
+  readonly pollErrors: Record<Sink, number> = { postgres: 0, clickhouse: 0, cassandra: 0, kpi: 0 };
+
   /** Polls every sink until `stop.now`: each loop asks only about the samples it has not seen. */
   async pollUntil(samples: Sample[], stop: { now: boolean }): Promise<void> {
     await Promise.all(
       SINKS.map(async (sink) => {
         while (!stop.now) {
           const pending = samples.filter((s) => s.seen[sink] === undefined);
-          if (pending.length > 0) await this.pollers[sink](pending);
+          try {
+            if (pending.length > 0) await this.pollers[sink](pending);
+          } catch (err) {
+            this.pollErrors[sink] += 1;
+            if (this.pollErrors[sink] === 1)
+              process.stderr.write(`${sink} poll failed (retrying): ${(err as Error).message}\n`);
+          }
           await sleep(POLL_MS);
         }
       }),
