@@ -1,9 +1,10 @@
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { z } from 'zod';
 import { parseCliOrExit } from '@retail-stream/runtime';
-import { summarize } from '@retail-stream/runtime/testing';
+import { dropClickHouseDatabase, summarize } from '@retail-stream/runtime/testing';
 import { outboxBacklog, storeDatabaseUrl } from '@retail-stream/store-edge';
 import { parseDuration } from '@retail-stream/store-simulator';
 import { LoadDriver } from '../src/load/load-driver.ts';
@@ -30,7 +31,7 @@ options:
   --stores N             stores, one relay each (default 10)
   --events-per-sale E    average events per sale (default 7, issue 14; 2.2 = the demo's mix)
   --samples-per-s N      sales sampled per second of load (default 20)
-  --drain D              how long to wait after a phase for samples not yet visible (default 60s)
+  --drain D              how long to wait after a phase for samples not yet visible (default 120s)
   --no-floor             skip the Kafka produce->consume hop measured as the floor
   --json                 print the results as JSON
 
@@ -48,7 +49,7 @@ const opts = parseCliOrExit({
     stores: { type: 'string', default: '10' },
     'events-per-sale': { type: 'string', default: '7' },
     'samples-per-s': { type: 'string', default: '20' },
-    drain: { type: 'string', default: '60s' },
+    drain: { type: 'string', default: '120s' },
     'no-floor': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
@@ -96,6 +97,9 @@ process.on('unhandledRejection', (err) => {
 
 async function ratePhase(driver: LoadDriver, probes: SinkProbes, rate: number): Promise<PhaseResult> {
   const loadBefore = load1();
+  // The driver shares this process with the probes: its event-loop delay bounds how late a poll ran.
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const every = Math.max(1, Math.round(rate / opts['samples-per-s']));
   const samples: Sample[] = [];
   const stop = { now: false };
@@ -141,6 +145,7 @@ async function ratePhase(driver: LoadDriver, probes: SinkProbes, rate: number): 
     clearInterval(progress);
     process.stderr.write('\n');
   }
+  loop.disable();
   const stages = await probes.stages(samples);
   const seenBy = (sink: Sink, from: 'committedAt' | 'scheduledAt') =>
     samples.filter((s) => s.seen[sink] !== undefined).map((s) => s.seen[sink]! - s[from]);
@@ -155,6 +160,11 @@ async function ratePhase(driver: LoadDriver, probes: SinkProbes, rate: number): 
     eventsPerSecond: result.events / Math.max(0.001, result.elapsedMs / 1000),
     loadBefore,
     driverLagMs: summarize(result.lagMs),
+    benchLoopDelayMs: {
+      p50: loop.percentile(50) / 1e6,
+      p99: loop.percentile(99) / 1e6,
+      max: loop.max / 1e6,
+    },
     samples: samples.length,
     sinks: Object.fromEntries(
       SINKS.map((k) => [
@@ -295,6 +305,16 @@ async function main(): Promise<void> {
     await driver.close();
     await probes.close();
     const problems = await teardownIsolated(run, endpoints);
+    // A DROP DATABASE on a loaded ClickHouse can outlast the client's timeout: try again.
+    for (let i = 0; i < 3 && problems.some((p) => p.startsWith('clickhouse')); i++) {
+      await sleep(5_000);
+      const again = await dropClickHouseDatabase(endpoints.CLICKHOUSE_URL, run.names.clickhouseDatabase).then(
+        () => undefined,
+        (err: Error) => err.message,
+      );
+      problems.splice(0, problems.length, ...problems.filter((p) => !p.startsWith('clickhouse')));
+      if (again) problems.push(`clickhouse: ${again}`);
+    }
     if (problems.length > 0) process.stderr.write(`teardown: ${problems.join('; ')}\n`);
   }
   const report = {

@@ -11,6 +11,8 @@ export interface PhaseResult {
   loadBefore: number;
   /** Commit − scheduled time of every sale: how far the driver itself fell behind. */
   driverLagMs: LatencySummary;
+  /** This process's event-loop delay during the phase (driver and probes share it), ms. */
+  benchLoopDelayMs: { p50: number; p99: number; max: number };
   samples: number;
   sinks: Record<
     Sink,
@@ -63,14 +65,14 @@ export function formatReport(r: E2eReport): string {
     `\n${r.stores} stores, ${r.eventsPerSale} events/sale, load ${r.loadAtStart} at start` +
       (r.floor ? `; floor (one Kafka hop) p50 ${ms(r.floor.p50)} p99 ${ms(r.floor.p99)} ms` : ''),
     '',
-    '| offered sales/s | achieved | events/s | load before | driver lag p99 | Postgres | ClickHouse | Cassandra | KPI row | p99 max ÷ floor p99 |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| offered sales/s | achieved | events/s | load before | driver lag p99 | bench loop delay p99 | Postgres | ClickHouse | Cassandra | KPI row | p99 max ÷ floor p99 |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   );
   for (const p of r.phases) {
     const unseen = sinks.filter((k) => p.sinks[k].unseen > 0).map((k) => `${k} ${p.sinks[k].unseen} unseen`);
     const worst = Math.max(...sinks.map((k) => p.sinks[k].fromCommit.p99));
     out.push(
-      `| ${p.offeredSalesPerSecond} | ${p.achievedSalesPerSecond.toFixed(0)} | ${p.eventsPerSecond.toFixed(0)} | ${p.loadBefore} | ${ms(p.driverLagMs.p99)} | ` +
+      `| ${p.offeredSalesPerSecond} | ${p.achievedSalesPerSecond.toFixed(0)} | ${p.eventsPerSecond.toFixed(0)} | ${p.loadBefore} | ${ms(p.driverLagMs.p99)} | ${ms(p.benchLoopDelayMs.p99)} | ` +
         sinks.map((k) => trio(p.sinks[k].fromCommit)).join(' | ') +
         ` | ${r.floor ? (worst / r.floor.p99).toFixed(1) : '—'} |` +
         (unseen.length > 0 ? ` (${unseen.join(', ')} of ${p.samples})` : ''),
