@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -11,7 +12,7 @@ import { LoadDriver } from '../src/load/load-driver.ts';
 import { startIsolated, teardownIsolated } from '../src/pipeline/isolated-run.ts';
 import { localEndpoints } from '../src/pipeline/local-endpoints.ts';
 import { measureKafkaHop } from './kafka-hop.ts';
-import { formatReport, type CatchUpResult, type PhaseResult } from './e2e-report.ts';
+import { formatReport, type CatchUpResult, type E2eReport, type PhaseResult } from './e2e-report.ts';
 import { POLL_MS, SINKS, SinkProbes, type Sample, type Sink } from './sink-probes.ts';
 
 const USAGE = `usage: npm run bench:e2e -- [--rates 200,1000,3000] [--duration 2m] [--backlog 100000] [options]
@@ -34,11 +35,13 @@ options:
   --drain D              how long to wait after a phase for samples not yet visible (default 120s)
   --no-floor             skip the Kafka produce->consume hop measured as the floor
   --json                 print the results as JSON
+  --render FILE          print the tables of a saved --json result and exit (runs nothing)
 
 examples:
-  npm run bench:e2e                                          # the full run (quiet machine, ~12 min)
+  npm run bench:e2e                                          # the full run (quiet machine, ~15 min)
   npm run bench:e2e -- --rates 200,1000 --duration 20s --backlog 0
-  npm run bench:e2e -- --rates 1000 --duration 2m --backlog 100000 --json > e2e.json`;
+  npm run bench:e2e -- --rates 1000 --duration 2m --backlog 100000 --json > e2e.json
+  npm run bench:e2e -- --render e2e.json`;
 
 const opts = parseCliOrExit({
   usage: USAGE,
@@ -52,6 +55,7 @@ const opts = parseCliOrExit({
     drain: { type: 'string', default: '120s' },
     'no-floor': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
+    render: { type: 'string' },
   },
   schema: z.object({
     rates: z
@@ -66,6 +70,7 @@ const opts = parseCliOrExit({
     drain: z.string().transform(toMs),
     'no-floor': z.boolean(),
     json: z.boolean(),
+    render: z.string().optional(),
   }),
 });
 
@@ -331,4 +336,5 @@ async function main(): Promise<void> {
   else say(formatReport(report));
 }
 
-await main();
+if (opts.render) say(formatReport(JSON.parse(fs.readFileSync(opts.render, 'utf8')) as E2eReport));
+else await main();

@@ -72,7 +72,7 @@ export function formatReport(r: E2eReport): string {
     const unseen = sinks.filter((k) => p.sinks[k].unseen > 0).map((k) => `${k} ${p.sinks[k].unseen} unseen`);
     const worst = Math.max(...sinks.map((k) => p.sinks[k].fromCommit.p99));
     out.push(
-      `| ${p.offeredSalesPerSecond} | ${p.achievedSalesPerSecond.toFixed(0)} | ${p.eventsPerSecond.toFixed(0)} | ${p.loadBefore} | ${ms(p.driverLagMs.p99)} | ${ms(p.benchLoopDelayMs.p99)} | ` +
+      `| ${p.offeredSalesPerSecond} | ${p.achievedSalesPerSecond.toFixed(0)} | ${p.eventsPerSecond.toFixed(0)} | ${p.loadBefore} | ${ms(p.driverLagMs.p99)} | ${ms(p.benchLoopDelayMs?.p99 ?? Number.NaN)} | ` +
         sinks.map((k) => trio(p.sinks[k].fromCommit)).join(' | ') +
         ` | ${r.floor ? (worst / r.floor.p99).toFixed(1) : '—'} |` +
         (unseen.length > 0 ? ` (${unseen.join(', ')} of ${p.samples})` : ''),
