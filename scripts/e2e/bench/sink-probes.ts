@@ -110,10 +110,13 @@ export class SinkProbes {
     },
   };
 
-  /** D1_LOCAL orders per store (the KPI row a store manager's dashboard shows). */
+  /**
+   * D1_LOCAL orders per store (the KPI row a store manager's dashboard shows), summed over its days:
+   * the run's schema is fresh, so that is every sale of the run, even across a local midnight.
+   */
   async kpiOrders(client: pg.Client = this.kpiHq): Promise<Map<string, number>> {
     const { rows } = await client.query<{ scope: string; orders: string }>(
-      `SELECT scope, max(orders)::text AS orders FROM "${this.names.pgSchema}".kpi_windows
+      `SELECT scope, sum(orders)::text AS orders FROM "${this.names.pgSchema}".kpi_windows
         WHERE window_size = 'D1_LOCAL' AND scope LIKE 'store:%' GROUP BY scope`,
     );
     return new Map(rows.map((r) => [r.scope.slice('store:'.length), Number(r.orders)]));
