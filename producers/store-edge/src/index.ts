@@ -3,6 +3,7 @@ export * from './store-edge.ts';
 export * from './events.ts';
 export * from './db/store-database.ts';
 export { OUTBOX_CHANNEL } from './db/outbox-rows.ts';
+export { appendOutboxEvents, type AppendedRange } from './db/outbox-append.ts';
 export { outboxBacklog, type OutboxBacklog } from './db/outbox-backlog.ts';
 export { signCallback, SIGNATURE_HEADER } from './fake-qr-provider.ts';
 export { hashToken } from './terminal-auth.ts';
