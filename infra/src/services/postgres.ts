@@ -118,11 +118,13 @@ const INCLUDE_LINE = "include = 'retail-stream.conf'";
  * Local development only: trust on the unix socket and on 127.0.0.1, nothing else. The server also
  * listens on 127.0.0.1 only, so no other machine can reach it; never copy this file to a shared host.
  */
-const PG_HBA = [
+export const PG_HBA = [
   '# Written by infra/src/services/postgres.ts — LOCAL DEVELOPMENT ONLY: no passwords, loopback only.',
-  '# TYPE  DATABASE  USER  ADDRESS       METHOD',
-  'local   all       all                 trust',
-  'host    all       all   127.0.0.1/32  trust',
+  '# TYPE  DATABASE     USER  ADDRESS       METHOD',
+  'local   all          all                 trust',
+  'host    all          all   127.0.0.1/32  trust',
+  // `all` does not cover replication connections: a logical-decoding reader (Debezium) needs this line.
+  'host    replication  all   127.0.0.1/32  trust',
   '',
 ].join('\n');
 
