@@ -79,7 +79,7 @@ final class Measures {
   /** The output record, JSON with KpiWindowUpdated's field names so the bench reads both sides alike. */
   String toJson(String storeId, String size, long start, long end) {
     StringBuilder b = new StringBuilder(320);
-    b.append("{\"scope\":\"store\",\"store_id\":\"").append(storeId).append("\",\"window_size\":\"").append(size)
+    b.append("{\"scope\":\"store:").append(storeId).append("\",\"store_id\":\"").append(storeId).append("\",\"window_size\":\"").append(size)
         .append("\",\"window_start\":").append(start).append(",\"window_end\":").append(end)
         .append(",\"gmv_minor\":").append(gmvMinor).append(",\"orders\":").append(orders)
         .append(",\"items\":").append(items).append(",\"refunds_minor\":").append(refundsMinor)
