@@ -85,16 +85,16 @@ export async function preloadEnriched(topic: string, n: number, stores: number):
 export type OnKpiSent = (storeId: string, m1Start: number, sentAt: number) => void;
 
 /**
- * Live traffic at `rate` events/s for `seconds`: occurred_at = the send time, so both jobs see
+ * Live traffic at `rate` events/s while `keepGoing()`: occurred_at = the send time, so both jobs see
  * in-order, on-time events. Sent in 20 ms ticks; every KPI event is reported to `onSent` with the
  * time its batch was handed to the producer (also the record's timestamp).
  */
 export async function paceEnriched(
   topic: string,
   rate: number,
-  seconds: number,
   stores: number,
   onSent: OnKpiSent,
+  keepGoing: () => boolean,
 ): Promise<{ sent: number }> {
   const encode = await encoder();
   const producer = idempotentProducer();
@@ -105,7 +105,7 @@ export async function paceEnriched(
   const started = Date.now();
   let sent = 0;
   let store = 0;
-  while (Date.now() - started < seconds * 1000) {
+  while (keepGoing()) {
     // At most 500 per send (the broker's message size limit) when the loop fell behind.
     const due = Math.min(500, Math.floor(((Date.now() - started) / 1000) * rate) - sent);
     if (due > 0) {

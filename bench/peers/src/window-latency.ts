@@ -29,6 +29,8 @@ export class WindowLatency {
   private readonly seen = new Map<string, number>();
   private samples: number[] = [];
   private measuring = false;
+  /** Window updates read so far (any store, any window): the job is up once this moves. */
+  updates = 0;
   private consumer: Consumer | undefined;
 
   constructor(
@@ -59,9 +61,12 @@ export class WindowLatency {
         const readAt = Date.now();
         if (!message.value) return;
         const u = (
-          this.format === 'avro' ? await serde.decode(message.value) : JSON.parse(message.value.toString())
+          this.format === 'avro'
+            ? (await serde.decode(message.value)).value
+            : JSON.parse(message.value.toString())
         ) as WindowUpdate;
         // Ours: scope `store:<id>` or `chain`; the peer has store windows only.
+        this.updates++;
         if (u.scope === 'chain' || u.window_size !== 'M1' || !u.store_id) return;
         this.seenUpTo(`${u.store_id}|${Number(u.window_start)}`, this.kpiCount(u), readAt);
       },
