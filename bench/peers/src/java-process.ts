@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { rssMiB } from '@retail-stream/runtime';
+import { cpuSeconds, rssMiB } from '@retail-stream/runtime';
 
 /** A benchmark process (a Java peer or one of our services) with its peak RSS sampled while it runs. */
 export class BenchProcess {
   peakRssMiB = 0;
+  private lastCpuS = 0;
   private readonly sampler: NodeJS.Timeout;
 
   constructor(
@@ -13,6 +14,12 @@ export class BenchProcess {
     this.sampler = setInterval(() => {
       if (child.pid) this.peakRssMiB = Math.max(this.peakRssMiB, rssMiB(child.pid) ?? 0);
     }, 250);
+  }
+
+  /** CPU seconds (user + system, all threads) used so far: less sensitive to a busy box than wall time. */
+  cpuS(): number {
+    this.lastCpuS = (this.child.pid ? cpuSeconds(this.child.pid) : undefined) ?? this.lastCpuS;
+    return this.lastCpuS;
   }
 
   get exited(): boolean {

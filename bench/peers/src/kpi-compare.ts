@@ -28,6 +28,8 @@ const kpiDir = path.resolve(peersDir, '../../stream-processors/kpi-windows');
 
 export interface JobResult {
   rate: number;
+  /** CPU µs per event from the first commit to the last (start-up excluded). */
+  cpuUsPerEvent: number;
   rateAfterFirstCommit: number;
   startupS: number;
   peakRssMiB: number;
@@ -147,12 +149,17 @@ async function throughput(job: Job, input: string) {
   const { proc, group } = await job.start(input);
   let first = 0;
   let atFirst = 0;
+  let cpuAtFirst = 0;
+  let cpuAtEnd = 0;
   try {
     for (;;) {
       await new Promise((r) => setTimeout(r, 250));
       const done = await committed(group, input).catch(() => 0);
-      if (done > 0 && first === 0) [first, atFirst] = [performance.now(), done];
-      if (done >= N) break;
+      if (done > 0 && first === 0) [first, atFirst, cpuAtFirst] = [performance.now(), done, proc.cpuS()];
+      if (done >= N) {
+        cpuAtEnd = proc.cpuS();
+        break;
+      }
       proc.assertAlive();
       if (performance.now() - t > 900_000) throw new Error(`${job.name} timed out`);
     }
@@ -164,6 +171,7 @@ async function throughput(job: Job, input: string) {
     rate: N / total,
     rateAfterFirstCommit: (N - atFirst) / ((performance.now() - first) / 1000),
     startupS: (first - t) / 1000,
+    cpuUsPerEvent: ((cpuAtEnd - cpuAtFirst) / (N - atFirst)) * 1e6,
     peakRssMiB: proc.peakRssMiB,
   };
 }
@@ -210,7 +218,7 @@ export async function compareKpi(): Promise<{ raw: number; ours: JobResult; thei
     for (const job of [ours, kafkaStreams]) {
       const tp = await throughput(job, input);
       say(
-        `kpi: ${job.name}: ${Math.round(tp.rate)} events/s from process start (${Math.round(tp.rateAfterFirstCommit)}/s after the first commit at ${tp.startupS.toFixed(1)} s), peak RSS ${tp.peakRssMiB.toFixed(0)} MiB`,
+        `kpi: ${job.name}: ${Math.round(tp.rate)} events/s from process start (${Math.round(tp.rateAfterFirstCommit)}/s after the first commit at ${tp.startupS.toFixed(1)} s; ${tp.cpuUsPerEvent.toFixed(0)} µs CPU per event after it), peak RSS ${tp.peakRssMiB.toFixed(0)} MiB`,
       );
       const lat = await latency(job);
       say(

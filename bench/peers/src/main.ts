@@ -39,6 +39,7 @@ if (!args.only || args.only === 'kpi') {
   lines.push(
     `KPI windows ÷ Kafka Streams: throughput ${ratio(ours.rate, theirs.rate)} (${Math.round(ours.rate)} vs ${Math.round(theirs.rate)} events/s; raw consume ${Math.round(raw)}/s), ` +
       `after first commit ${ratio(ours.rateAfterFirstCommit, theirs.rateAfterFirstCommit)}, ` +
+      `CPU per event ${ratio(theirs.cpuUsPerEvent, ours.cpuUsPerEvent)} (${ours.cpuUsPerEvent.toFixed(0)} vs ${theirs.cpuUsPerEvent.toFixed(0)} µs), ` +
       `p99 ${ratio(theirs.latency.p99, ours.latency.p99)} (${ours.latency.p99.toFixed(0)} vs ${theirs.latency.p99.toFixed(0)} ms; ratio > 1 = ours faster), RSS ${ours.peakRssMiB.toFixed(0)} vs ${theirs.peakRssMiB.toFixed(0)} MiB`,
   );
 }
@@ -46,6 +47,8 @@ if (!args.only || args.only === 'outbox') {
   const { ours, theirs } = await compareOutbox();
   lines.push(
     `outbox relay ÷ Debezium: throughput ${ratio(ours.rate, theirs.rate)} (${Math.round(ours.rate)} vs ${Math.round(theirs.rate)} events/s), ` +
+      `from process start ${ratio(ours.rateFromStart, theirs.rateFromStart)}, ` +
+      `CPU per event ${ratio(theirs.cpuUsPerEvent, ours.cpuUsPerEvent)} (${ours.cpuUsPerEvent.toFixed(0)} vs ${theirs.cpuUsPerEvent.toFixed(0)} µs), ` +
       `p99 ${ratio(theirs.latency.p99, ours.latency.p99)} (${ours.latency.p99.toFixed(0)} vs ${theirs.latency.p99.toFixed(0)} ms; ratio > 1 = ours faster), RSS ${ours.peakRssMiB.toFixed(0)} vs ${theirs.peakRssMiB.toFixed(0)} MiB`,
   );
 }

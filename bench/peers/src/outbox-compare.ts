@@ -35,6 +35,8 @@ export interface OutboxResult {
   rate: number;
   /** Events/s from process start (JVM / node start-up, connecting, slot or lease) to the last. */
   rateFromStart: number;
+  /** CPU µs per event from the first record in Kafka to the last of the backlog. */
+  cpuUsPerEvent: number;
   backlog: number;
   peakRssMiB: number;
   latency: LatencySummary;
@@ -54,16 +56,21 @@ async function inKafka(topic: string): Promise<number> {
 async function drain(proc: BenchProcess, topic: string, base: number, target: number) {
   const t = performance.now();
   let first = 0;
+  let cpuAtFirst = 0;
   for (;;) {
     const n = (await inKafka(topic)) - base;
-    if (n > 0 && first === 0) first = performance.now();
+    if (n > 0 && first === 0) [first, cpuAtFirst] = [performance.now(), proc.cpuS()];
     if (n >= target) break;
     proc.assertAlive();
     if (performance.now() - t > 900_000) throw new Error(`${proc.name} did not publish ${target} in 15 min`);
     await new Promise((r) => setTimeout(r, 100));
   }
   const end = performance.now();
-  return { rate: target / ((end - first) / 1000), rateFromStart: target / ((end - t) / 1000) };
+  return {
+    rate: target / ((end - first) / 1000),
+    rateFromStart: target / ((end - t) / 1000),
+    cpuUsPerEvent: ((proc.cpuS() - cpuAtFirst) / target) * 1e6,
+  };
 }
 
 async function livePhase(
@@ -132,7 +139,7 @@ export async function compareOutbox(): Promise<{ ours: OutboxResult; theirs: Out
     try {
       const tp = await drain(dbz, topics.debezium, 0, N);
       say(
-        `outbox: Debezium: ${Math.round(tp.rate)} events/s first→last record (${Math.round(tp.rateFromStart)}/s from JVM start), RSS so far ${dbz.peakRssMiB.toFixed(0)} MiB`,
+        `outbox: Debezium: ${Math.round(tp.rate)} events/s first→last record (${Math.round(tp.rateFromStart)}/s from JVM start; ${tp.cpuUsPerEvent.toFixed(0)} µs CPU per event), RSS so far ${dbz.peakRssMiB.toFixed(0)} MiB`,
       );
       const latency = await livePhase(db, storeId, factory, topics.debezium, 'id');
       say(`outbox: Debezium at ${RATE} events/s live: ${formatLatency(latency)}`);
@@ -169,7 +176,7 @@ export async function compareOutbox(): Promise<{ ours: OutboxResult; theirs: Out
       t = performance.now();
       const tp = await drain(relay, topics.relay, 0, backlog);
       say(
-        `outbox: relay: ${Math.round(tp.rate)} events/s first→last record over ${backlog} (${Math.round(tp.rateFromStart)}/s from process start), RSS so far ${relay.peakRssMiB.toFixed(0)} MiB`,
+        `outbox: relay: ${Math.round(tp.rate)} events/s first→last record over ${backlog} (${Math.round(tp.rateFromStart)}/s from process start; ${tp.cpuUsPerEvent.toFixed(0)} µs CPU per event), RSS so far ${relay.peakRssMiB.toFixed(0)} MiB`,
       );
       const latency = await livePhase(db, storeId, factory, topics.relay, 'event_id');
       say(`outbox: relay at ${RATE} events/s live: ${formatLatency(latency)}`);
