@@ -1,9 +1,10 @@
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
+import { OUTBOX_CHANNEL } from '@retail-stream/store-edge';
 import type pg from 'pg';
 
 /** relay-bench.ts's insert: SaleRecorded rows with the columns the store edge writes, in one statement. */
 async function insertSales(
-  db: pg.Pool,
+  db: pg.Pool | pg.PoolClient,
   storeId: string,
   factory: StoreEventFactory,
   n: number,
@@ -39,7 +40,8 @@ export async function fillOutbox(
 
 /**
  * Live outbox traffic: `rate` events/s for `seconds`, one transaction per 20 ms tick (a till
- * commits a sale and its events together); each event's commit time goes to `onCommitted`.
+ * commits a sale and its events together) with the store edge's NOTIFY; each event's commit time
+ * goes to `onCommitted`.
  */
 export async function paceOutbox(
   db: pg.Pool,
@@ -54,7 +56,22 @@ export async function paceOutbox(
   while (Date.now() - started < seconds * 1000) {
     const due = Math.min(500, Math.floor(((Date.now() - started) / 1000) * rate) - sent);
     if (due > 0) {
-      const ids = await insertSales(db, storeId, factory, due);
+      // As the store edge commits (db/outbox-rows.ts): the rows and a NOTIFY on OUTBOX_CHANNEL in one
+      // transaction, which wakes our relay at commit; Debezium's walsender is pushed the WAL anyway.
+      const client = await db.connect();
+      let ids: string[];
+      try {
+        await client.query('BEGIN');
+        const from = factory.nextSeq;
+        ids = await insertSales(client, storeId, factory, due);
+        await client.query(`SELECT pg_notify($1, $2)`, [
+          OUTBOX_CHANNEL,
+          JSON.stringify({ store_id: storeId, from_seq: from, to_seq: factory.nextSeq - 1 }),
+        ]);
+        await client.query('COMMIT');
+      } finally {
+        client.release();
+      }
       const at = Date.now();
       for (const id of ids) onCommitted(id, at);
       sent += due;
