@@ -83,7 +83,7 @@ function checkDataDir(p: Paths, major: string): 'empty' | 'ok' {
  * Settings we own, rewritten on every prepare so a changed PG_PORT takes effect; postgresql.conf
  * itself stays initdb's and only gains an include line.
  */
-function projectConf(cfg: InfraConfig, p: Paths): string {
+export function projectConf(cfg: InfraConfig, p: Pick<Paths, 'socketDir'>): string {
   return [
     '# Written by infra/src/services/postgres.ts on every infra:up; edits are overwritten.',
     `port = ${cfg.PG_PORT}`,
@@ -97,6 +97,12 @@ function projectConf(cfg: InfraConfig, p: Paths): string {
     'fsync = on',
     'synchronous_commit = on',
     'full_page_writes = on',
+    // Logical decoding for change-data-capture peers (Debezium's pgoutput, issue 14): a replication
+    // slot per reader. Costs a little WAL (logical adds the old tuple identity and a few extra
+    // records, ~1-3 % more WAL bytes on inserts); takes effect on the next start of the cluster.
+    'wal_level = logical',
+    'max_replication_slots = 10',
+    'max_wal_senders = 10',
     // pg_ctl -l captures stderr; a collector would move logs into the data folder.
     'logging_collector = off',
     "log_line_prefix = '%m [%p] %q%u@%d '",
@@ -112,11 +118,13 @@ const INCLUDE_LINE = "include = 'retail-stream.conf'";
  * Local development only: trust on the unix socket and on 127.0.0.1, nothing else. The server also
  * listens on 127.0.0.1 only, so no other machine can reach it; never copy this file to a shared host.
  */
-const PG_HBA = [
+export const PG_HBA = [
   '# Written by infra/src/services/postgres.ts — LOCAL DEVELOPMENT ONLY: no passwords, loopback only.',
-  '# TYPE  DATABASE  USER  ADDRESS       METHOD',
-  'local   all       all                 trust',
-  'host    all       all   127.0.0.1/32  trust',
+  '# TYPE  DATABASE     USER  ADDRESS       METHOD',
+  'local   all          all                 trust',
+  'host    all          all   127.0.0.1/32  trust',
+  // `all` does not cover replication connections: a logical-decoding reader (Debezium) needs this line.
+  'host    replication  all   127.0.0.1/32  trust',
   '',
 ].join('\n');
 
