@@ -16,8 +16,7 @@ export function withSourceHeaders(m: KafkaMessage, partition: number): IHeaders 
 /**
  * The headers of an enriched record: the raw record's, minus its store signature, plus the source
  * headers. The signature covers the raw value, which the enriched value is not, so carrying it on
- * would state something false; and every header costs the Kafka client a buffer of its own per
- * record (docs/architecture.md, "Processors on the hot path").
+ * would state something false (docs/architecture.md, "Processors on the hot path").
  */
 export function enrichedHeaders(m: KafkaMessage, partition: number): IHeaders {
   const headers: IHeaders = {};
