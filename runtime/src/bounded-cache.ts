@@ -17,6 +17,8 @@ export interface BoundedCacheOptions<K> {
 export class BoundedCache<K, V> {
   private readonly entries = new Map<K, { value: V; at: number }>();
   private readonly now: () => number;
+  /** The most recently used key: a hit on it needs no re-insert (hot loops ask for one key in a row). */
+  private newest: K | undefined;
 
   constructor(private readonly opts: BoundedCacheOptions<K>) {
     if (!Number.isInteger(opts.max) || opts.max < 1) {
@@ -37,8 +39,11 @@ export class BoundedCache<K, V> {
       return undefined;
     }
     // Re-insert: Map iteration order is insertion order, so the first key is the least recent.
-    this.entries.delete(key);
-    this.entries.set(key, e);
+    if (key !== this.newest) {
+      this.entries.delete(key);
+      this.entries.set(key, e);
+      this.newest = key;
+    }
     return e.value;
   }
 
@@ -49,6 +54,7 @@ export class BoundedCache<K, V> {
   set(key: K, value: V): void {
     this.entries.delete(key);
     this.entries.set(key, { value, at: this.now() });
+    this.newest = key;
     while (this.entries.size > this.opts.max) {
       const oldest = this.entries.keys().next().value as K;
       this.entries.delete(oldest);
@@ -57,6 +63,7 @@ export class BoundedCache<K, V> {
   }
 
   delete(key: K): boolean {
+    if (key === this.newest) this.newest = undefined;
     return this.entries.delete(key);
   }
 

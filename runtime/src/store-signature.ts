@@ -94,13 +94,21 @@ export class StoreSignatureVerifier {
     const header = record.headers?.[STORE_HEADERS.signature];
     if (header === undefined) return fail('missing', 'the record carries no store signature');
     if (Array.isArray(header)) return fail('malformed', 'the record carries more than one store signature');
-    const parts = header.toString().split(':');
-    if (parts.length !== 3 || parts[0] !== FORMAT || !KEY_VERSION.test(parts[1]!))
+    // Parsed with indexOf, not split: this runs once per raw record in ingest.
+    const text = typeof header === 'string' ? header : header.toString();
+    const first = text.indexOf(':');
+    const second = first < 0 ? -1 : text.indexOf(':', first + 1);
+    const version = second < 0 ? '' : text.slice(first + 1, second);
+    if (
+      second < 0 ||
+      text.indexOf(':', second + 1) >= 0 ||
+      text.slice(0, first) !== FORMAT ||
+      !KEY_VERSION.test(version)
+    )
       return fail('malformed', `the store signature is not ${FORMAT}:<version>:<mac>`);
-    const version = parts[1]!;
     const master = this.masters.get(version);
     if (!master) return fail('unknown_version', `signed with key version ${version}, which is not accepted`);
-    const given = Buffer.from(parts[2]!, 'base64url');
+    const given = Buffer.from(text.slice(second + 1), 'base64url');
     const storeId = record.key == null ? '' : record.key.toString();
     const expected = mac(record, this.storeKey(master, storeId));
     if (given.length !== expected.length || !crypto.timingSafeEqual(given, expected))
@@ -147,15 +155,21 @@ function field(h: crypto.Hmac, v: Buffer | string | null | undefined): void {
     h.update(u32(ABSENT));
     return;
   }
-  const bytes = typeof v === 'string' ? Buffer.from(v) : v;
-  h.update(u32(bytes.length));
-  h.update(bytes);
+  if (typeof v === 'string') {
+    h.update(u32(Buffer.byteLength(v)));
+    h.update(v, 'utf8');
+    return;
+  }
+  h.update(u32(v.length));
+  h.update(v);
 }
 
+// Hmac.update consumes its input before returning, so one scratch buffer serves every length field.
+const scratch = Buffer.alloc(4);
+
 function u32(n: number): Buffer {
-  const b = Buffer.alloc(4);
-  b.writeUInt32BE(n);
-  return b;
+  scratch.writeUInt32BE(n);
+  return scratch;
 }
 
 /** `v2:<secret>,v1:<secret>`: master keys (HQ), secret at least 32 characters, versions unique. */

@@ -21,7 +21,8 @@ export function boundsViolation(
   event: StoreEvent,
   ctx: BoundsContext,
 ): { code: BoundsCode; message: string } | undefined {
-  const negative = negativeMoney(event, '');
+  // The quick walk allocates nothing; the path-naming walk runs only for a record being refused.
+  const negative = anyNegativeMoney(event) ? negativeMoney(event, '') : undefined;
   if (negative) {
     return { code: 'NEGATIVE_AMOUNT', message: `${negative.path}: must be >= 0, got ${negative.value}` };
   }
@@ -36,6 +37,26 @@ export function boundsViolation(
     if (problem) return { code: 'CUSTOMER_REF_NOT_PSEUDONYM', message: problem };
   }
   return undefined;
+}
+
+/** Whether negativeMoney would find something, without building paths (the per-record cost). */
+function anyNegativeMoney(value: object): boolean {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (typeof item === 'object' && item !== null && anyNegativeMoney(item)) return true;
+    }
+    return false;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    const v = record[keys[i]!];
+    if (typeof v === 'number') {
+      if (v < 0 && keys[i]!.endsWith('_minor')) return true;
+    } else if (typeof v === 'object' && v !== null && anyNegativeMoney(v)) return true;
+  }
+  return false;
 }
 
 /**

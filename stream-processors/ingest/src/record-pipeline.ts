@@ -16,7 +16,7 @@ import type { ReferenceLookup } from './reference-data.ts';
 import { admitEpoch, type StoreState } from './store-epoch-state.ts';
 import type { BadSignature, SignatureGate } from './signature-check.ts';
 import { observe, type GapReport } from './store-sequence.ts';
-import { duplicateRecord, withSourceHeaders } from './trace-headers.ts';
+import { duplicateRecord, enrichedHeaders } from './trace-headers.ts';
 
 export type DeadLetterCode =
   | 'NOT_WIRE_FORMAT'
@@ -212,7 +212,7 @@ export function runPipeline(messages: readonly KafkaMessage[], ctx: PipelineCont
         writer.current,
         ctx.fastEncode,
       ),
-      headers: withSourceHeaders(m, ctx.partition),
+      headers: enrichedHeaders(m, ctx.partition),
     });
   }
   return out;

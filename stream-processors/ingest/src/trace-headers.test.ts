@@ -1,6 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { duplicateRecord, TRACE_HEADERS, withSourceHeaders } from './trace-headers.ts';
+import { STORE_HEADERS } from '@retail-stream/runtime';
+import { duplicateRecord, enrichedHeaders, TRACE_HEADERS, withSourceHeaders } from './trace-headers.ts';
 
 const raw: KafkaMessage = {
   key: Buffer.from('s1'),
@@ -19,6 +20,12 @@ describe('trace headers', () => {
       [TRACE_HEADERS.rawOffset]: '42',
       [TRACE_HEADERS.rawTimestamp]: '1764903600000',
     });
+  });
+
+  it('an enriched record does not carry the raw store signature (it covers the raw value)', () => {
+    const signed = { ...raw, headers: { ...raw.headers, [STORE_HEADERS.signature]: 'v1:v1:abc' } };
+    expect(enrichedHeaders(signed, 3)).toEqual(withSourceHeaders(raw, 3));
+    expect(withSourceHeaders(signed, 3)[STORE_HEADERS.signature]).toBe('v1:v1:abc');
   });
 
   it('a duplicate record is the original plus where it was and what ingest dropped', () => {

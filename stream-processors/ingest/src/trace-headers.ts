@@ -1,4 +1,4 @@
-import { TRACE_HEADERS } from '@retail-stream/runtime';
+import { STORE_HEADERS, TRACE_HEADERS } from '@retail-stream/runtime';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 
 export { TRACE_HEADERS };
@@ -11,6 +11,22 @@ export function withSourceHeaders(m: KafkaMessage, partition: number): IHeaders 
     [TRACE_HEADERS.rawOffset]: m.offset,
     [TRACE_HEADERS.rawTimestamp]: m.timestamp,
   };
+}
+
+/**
+ * The headers of an enriched record: the raw record's, minus its store signature, plus the source
+ * headers. The signature covers the raw value, which the enriched value is not, so carrying it on
+ * would state something false (docs/architecture.md, "Processors on the hot path").
+ */
+export function enrichedHeaders(m: KafkaMessage, partition: number): IHeaders {
+  const headers: IHeaders = {};
+  for (const name in m.headers) {
+    if (name !== STORE_HEADERS.signature) headers[name] = m.headers[name];
+  }
+  headers[TRACE_HEADERS.rawPartition] = String(partition);
+  headers[TRACE_HEADERS.rawOffset] = m.offset;
+  headers[TRACE_HEADERS.rawTimestamp] = m.timestamp;
+  return headers;
 }
 
 /**

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
-import { AvroSerde, newKafkaClient, rssMiB, seededRandom } from '@retail-stream/runtime';
+import { AvroSerde, cpuSeconds, newKafkaClient, rssMiB, seededRandom } from '@retail-stream/runtime';
 import {
   createTestTopic,
   deleteTestTopic,
@@ -115,6 +115,12 @@ async function committed(groupId: string, topic: string): Promise<number> {
   return (t?.partitions ?? []).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
 }
 
+/** Records written to a topic (sum of its partitions' end offsets, transaction markers included). */
+async function written(topic: string): Promise<number> {
+  const offsets = await admin.fetchTopicOffsets(topic).catch(() => []);
+  return offsets.reduce((s, p) => s + Number(p.high), 0);
+}
+
 async function main(): Promise<void> {
   const input = await createTestTopic(brokers, 'kpi-bench-in', PARTITIONS);
   const names = {
@@ -171,6 +177,8 @@ async function main(): Promise<void> {
       },
     );
     t = performance.now();
+    const cpuAtStart = cpuSeconds(child.pid!) ?? 0;
+    let cpuAtFirst = 0;
     let peakRss = 0;
     let first = 0;
     let atFirst = 0;
@@ -181,19 +189,32 @@ async function main(): Promise<void> {
       if (done > 0 && first === 0) {
         first = performance.now();
         atFirst = done;
+        cpuAtFirst = cpuSeconds(child.pid!) ?? 0;
       }
       if (done >= N) break;
       if (child.exitCode !== null) throw new Error(`kpi service exited with ${child.exitCode}`);
       if (performance.now() - t > 600_000) throw new Error('kpi bench timed out');
     }
-    const total = (performance.now() - t) / 1000;
+    const ended = performance.now();
+    const total = (ended - t) / 1000;
     const kpiRate = N / total;
+    const cpu = (cpuSeconds(child.pid!) ?? 0) - cpuAtStart;
+    const cpuSteady = (cpuSeconds(child.pid!) ?? 0) - cpuAtFirst;
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
     console.log(
-      `kpi-windows: ${Math.round(kpiRate)} events/s overall, ${Math.round((N - atFirst) / ((performance.now() - first) / 1000))} events/s after the first commit (${total.toFixed(1)} s from process start incl. startup and restore; first commit after ${((first - t) / 1000).toFixed(1)} s), peak RSS ${peakRss.toFixed(0)} MiB`,
+      `kpi-windows: ${Math.round(kpiRate)} events/s overall, ${Math.round((N - atFirst) / ((ended - first) / 1000))} events/s after the first commit (${total.toFixed(1)} s from process start incl. startup and restore; first commit after ${((first - t) / 1000).toFixed(1)} s), peak RSS ${peakRss.toFixed(0)} MiB`,
     );
     console.log(`ratio kpi/raw: ${(kpiRate / raw).toFixed(2)}`);
+    console.log(
+      `kpi-windows CPU: ${cpu.toFixed(1)} s from process start (${((cpuSteady * 1e6) / Math.max(1, N - atFirst)).toFixed(1)} µs per event after the first commit)`,
+    );
+    const counts = await Promise.all(
+      [names.KPI_OUTPUT_TOPIC, names.KPI_STORE_WINDOWS_TOPIC, names.KPI_CHANGELOG_TOPIC].map(written),
+    );
+    console.log(
+      `records written per input event (incl. transaction markers): output ${(counts[0]! / N).toFixed(3)}, store-windows ${(counts[1]! / N).toFixed(3)}, changelog ${(counts[2]! / N).toFixed(3)}`,
+    );
     console.log(
       `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, node ${process.version}`,
     );

@@ -53,6 +53,12 @@ export class StoreWindows {
   /** Window keys whose state changed since the last takeChanges (plus 'meta'). */
   private readonly changed = new Set<string>();
   private readonly removed = new Set<string>();
+  /**
+   * The windows (and their keys) of the last event applied: a store's events arrive close together
+   * in time, so most events fall into the same minute (hence the same M15, H1) and local day, and
+   * reuse them instead of allocating four refs and four key strings each.
+   */
+  private last: { timeZone: string; refs: WindowRef[]; keys: string[]; from: number; to: number } | undefined;
 
   constructor(
     readonly storeId: string,
@@ -68,9 +74,10 @@ export class StoreWindows {
     const result: ApplyResult = { late: false, evicted: false };
     const watermark = this.watermark;
     const currency = currencyOf(ev);
-    const refs = windowsFor(ev.occurred_at, timeZone);
-    for (const ref of refs) {
-      const key = windowKey(ref);
+    const { refs, keys } = this.windowsOf(ev.occurred_at, timeZone);
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i]!;
+      const key = keys[i]!;
       let w = this.windows.get(key);
       const decision = lateDecision(
         ref.end,
@@ -106,6 +113,22 @@ export class StoreWindows {
       this.changed.add('meta');
     }
     return result;
+  }
+
+  private windowsOf(occurredAt: number, timeZone: string): { refs: WindowRef[]; keys: string[] } {
+    const last = this.last;
+    if (last !== undefined && last.timeZone === timeZone && occurredAt >= last.from && occurredAt < last.to)
+      return last;
+    const refs = windowsFor(occurredAt, timeZone);
+    // Every instant in the intersection of all its windows has exactly these windows.
+    let from = Number.NEGATIVE_INFINITY;
+    let to = Number.POSITIVE_INFINITY;
+    for (const r of refs) {
+      from = Math.max(from, r.start);
+      to = Math.min(to, r.end);
+    }
+    this.last = { timeZone, refs, keys: refs.map(windowKey), from, to };
+    return this.last;
   }
 
   /**

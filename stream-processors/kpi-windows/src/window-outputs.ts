@@ -29,6 +29,7 @@ export function windowOutputs(
 ): TopicMessages[] {
   const out: Message[] = [];
   const internal: Message[] = [];
+  let finals = 0;
   for (const { storeId, w } of emits) {
     const rec = kpiRecord({
       storeId,
@@ -44,8 +45,11 @@ export function windowOutputs(
     const headers = { event_type: 'KpiWindowUpdated' };
     out.push({ key, value, headers });
     internal.push({ key, value, headers, partition: 0 });
-    d.metrics.updates.inc({ scope: 'store', final: String(w.isFinal) });
+    if (w.isFinal) finals++;
   }
+  // Counted once per transaction, not per record (a labelled inc hashes its labels every call).
+  if (finals > 0) d.metrics.updates.inc({ scope: 'store', final: 'true' }, finals);
+  if (emits.length > finals) d.metrics.updates.inc({ scope: 'store', final: 'false' }, emits.length - finals);
   const changelog: Message[] = [];
   for (const s of touched) {
     const { changed, removed } = s.takeChanges();
