@@ -139,16 +139,27 @@ export async function loadPayments(db: pg.ClientBase | pg.Pool, txId: string): P
   return rows;
 }
 
+/** What opening a sale writes; the database fills in the rest (defaults, created_at). */
+export type NewTransaction = Pick<
+  TxRow,
+  'id' | 'store_id' | 'terminal_id' | 'cashier_id' | 'currency' | 'customer_ref'
+>;
+
+/** The INSERT of a new sale with parameters $1…$6 (newTransactionValues), returning the row as stored. */
+const INSERT_TRANSACTION = `INSERT INTO transactions (id, store_id, terminal_id, cashier_id, currency, customer_ref)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TX_COLUMNS}`;
+
+/** The columns of INSERT_TRANSACTION (and of the open claim statement, idempotency-repo.ts), in order. */
+export function newTransactionValues(tx: NewTransaction): unknown[] {
+  return [tx.id, tx.store_id, tx.terminal_id, tx.cashier_id, tx.currency, tx.customer_ref];
+}
+
 /** Inserts a new sale and returns its row as stored (defaults and created_at included). */
-export async function insertTransaction(
-  client: pg.ClientBase,
-  tx: Pick<TxRow, 'id' | 'store_id' | 'terminal_id' | 'cashier_id' | 'currency' | 'customer_ref'>,
-): Promise<TxRow> {
+export async function insertTransaction(client: pg.ClientBase, tx: NewTransaction): Promise<TxRow> {
   const { rows } = await client.query<TxRow>({
     name: 'se_insert_transaction',
-    text: `INSERT INTO transactions (id, store_id, terminal_id, cashier_id, currency, customer_ref)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TX_COLUMNS}`,
-    values: [tx.id, tx.store_id, tx.terminal_id, tx.cashier_id, tx.currency, tx.customer_ref],
+    text: INSERT_TRANSACTION,
+    values: newTransactionValues(tx),
   });
   return rows[0]!;
 }
