@@ -28,7 +28,6 @@ function rowOf(
     eventType: event.event_type,
     traceId: event.trace_id,
     payload,
-    publishAttempts: 0,
   };
 }
 
@@ -50,6 +49,17 @@ describe('EventEncoder', () => {
         traceId: e.trace_id,
       });
     });
+  });
+
+  it("writes the serde's exact bytes, also for a record larger than its scratch buffer", () => {
+    const small = new EventEncoder('s1', serde, (t) => ids[t]);
+    const events = new StoreEventFactory('s1').mixed(50);
+    const [big] = new StoreEventFactory('s1').sales(1);
+    const huge = { ...big!, lines: Array.from({ length: 1500 }, () => big!.lines[0]!) };
+    for (const e of [...events, huge, ...events.slice(0, 3)]) {
+      const expected = serde.encodeWith(ids[e.event_type]!, eventSchema(e.event_type).type, e);
+      expect(small.encode(rowOf(e)).value.equals(expected)).toBe(true);
+    }
   });
 
   it('stops at the first invalid row and says why (a bug at the edge, not retriable)', () => {

@@ -1,7 +1,17 @@
-import { AppError, TransientError, ValidationError, type AvroSerde } from '@retail-stream/runtime';
+import {
+  allocFrame,
+  AppError,
+  TransientError,
+  ValidationError,
+  WIRE_HEADER_BYTES,
+  type AvroSerde,
+} from '@retail-stream/runtime';
 import { catalogue } from '@retail-stream/schemas';
 import type { OutboxRow } from './outbox-row.ts';
 import type { OutboundEvent } from './publisher.ts';
+
+/** The avsc type of a catalogue schema (the relay does not import avsc itself). */
+type AvroType = Parameters<AvroSerde['encodeWith']>[1];
 
 /** Event type → schema id, or undefined while the id is not known (registry not reached yet). */
 export type SchemaIdLookup = (eventType: string) => number | undefined;
@@ -21,6 +31,9 @@ export interface EncodedBatch {
  *  - TransientError SCHEMA_ID_UNKNOWN: the id of a valid type is not known yet; retry later.
  */
 export class EventEncoder {
+  /** Reused for every record's Avro body (grown when a record does not fit), so a record costs one buffer. */
+  private scratch = Buffer.allocUnsafe(64 * 1024);
+
   constructor(
     private readonly storeId: string,
     private readonly serde: Pick<AvroSerde, 'encodeWith'>,
@@ -44,19 +57,22 @@ export class EventEncoder {
     const p = payload as Record<string, unknown>;
     // The key and headers come from the columns, the value from the payload: they must agree, or
     // consumers would deduplicate and order by one thing and read another.
-    const mismatched = [
-      p.event_type === row.eventType ? undefined : 'event_type',
-      p.event_id === row.eventId ? undefined : 'event_id',
-      p.store_seq === row.storeSeq ? undefined : 'store_seq',
-      p.store_id === this.storeId ? undefined : 'store_id',
-    ].filter((f) => f !== undefined);
-    if (mismatched.length > 0) {
+    if (
+      p.event_type !== row.eventType ||
+      p.event_id !== row.eventId ||
+      p.store_seq !== row.storeSeq ||
+      p.store_id !== this.storeId
+    ) {
+      const mismatched = [
+        p.event_type === row.eventType ? undefined : 'event_type',
+        p.event_id === row.eventId ? undefined : 'event_id',
+        p.store_seq === row.storeSeq ? undefined : 'store_seq',
+        p.store_id === this.storeId ? undefined : 'store_id',
+      ].filter((f) => f !== undefined);
       throw new ValidationError(
         'OUTBOX_ROW_INCONSISTENT',
         `payload disagrees with the row's columns on ${mismatched.join(', ')}`,
-        {
-          fields: mismatched,
-        },
+        { fields: mismatched },
       );
     }
     const schemaId = this.schemaIds(row.eventType);
@@ -66,8 +82,11 @@ export class EventEncoder {
         `no schema id known yet for ${schema.fullName} (registry not reached since start)`,
       );
     }
-    const value = this.serde.encodeWith(schemaId, schema.type, p);
-    return {
+    // An invalid value goes through the serde, which names the offending paths in its error.
+    const value = schema.type.isValid(p)
+      ? this.framed(schemaId, schema.type, p)
+      : this.serde.encodeWith(schemaId, schema.type, p);
+    const event: OutboundEvent = {
       storeId: this.storeId,
       storeSeq: row.storeSeq,
       eventId: row.eventId,
@@ -75,8 +94,25 @@ export class EventEncoder {
       traceId: row.traceId,
       value,
       payload: p,
-      ...(this.storeEpoch === undefined ? {} : { storeEpoch: this.storeEpoch }),
     };
+    if (this.storeEpoch !== undefined) event.storeEpoch = this.storeEpoch;
+    return event;
+  }
+
+  /**
+   * The same bytes as the serde's encodeWith for a valid value (Confluent framing by allocFrame),
+   * written through the scratch buffer: one allocation and one copy per record instead of two each.
+   */
+  private framed(schemaId: number, type: AvroType, value: unknown): Buffer {
+    let end = type.encode(value, this.scratch, 0);
+    if (end < 0) {
+      // avsc answers -(missing bytes) when the buffer is too small.
+      this.scratch = Buffer.allocUnsafe(Math.max(this.scratch.length * 2, this.scratch.length - end));
+      end = type.encode(value, this.scratch, 0);
+    }
+    const out = allocFrame(schemaId, end);
+    this.scratch.copy(out, WIRE_HEADER_BYTES, 0, end);
+    return out;
   }
 
   /** Encodes rows in order up to the first one that fails. */

@@ -7,7 +7,8 @@ import {
   kafkaTimeout,
   TransientError,
   STORE_EPOCH_HEADER,
-  withStoreSignature,
+  STORE_HEADERS,
+  signRecord,
   type Logger,
   type SigningKey,
 } from '@retail-stream/runtime';
@@ -71,7 +72,7 @@ export class KafkaPublisher implements Publisher {
         await producer.send({
           topic: this.opts.topic,
           acks: -1,
-          messages: signed(toMessages(chunk), this.opts.signingKey),
+          messages: toSignedMessages(chunk, this.opts.signingKey),
         });
         this.unacked = undefined;
         acked += chunk.length;
@@ -155,37 +156,38 @@ export class KafkaPublisher implements Publisher {
 const eventTypeHeaders = new Map<string, Buffer>();
 
 /**
- * Key store_id; headers event_type, event_id, trace_id, store.epoch. Keys and event types repeat
- * within a batch, so their bytes are made once instead of once per record (kafkajs converts strings
- * per record).
+ * Key store_id; headers event_type, event_id, trace_id, store.epoch, then store.signature, signed
+ * last over the final key, value and headers (store-signature.ts): ingest refuses a raw record
+ * without its store's signature; HMAC is deterministic, so a re-sent chunk is identical. Keys, event
+ * types and the epoch repeat within a batch, so their bytes are made once instead of once per record
+ * (kafkajs converts strings per record), and each message is built once, without copies.
  */
-function toMessages(events: readonly OutboundEvent[]): Message[] {
+function toSignedMessages(events: readonly OutboundEvent[], signingKey: SigningKey): Message[] {
   const keys = new Map<string, Buffer>();
-  return events.map((e) => {
+  const epochs = new Map<string, Buffer>();
+  const out = new Array<Message>(events.length);
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
     let key = keys.get(e.storeId);
     if (!key) keys.set(e.storeId, (key = Buffer.from(e.storeId)));
     let eventType = eventTypeHeaders.get(e.eventType);
     if (!eventType) eventTypeHeaders.set(e.eventType, (eventType = Buffer.from(e.eventType)));
-    return {
-      key,
-      value: e.value,
-      headers: {
-        event_type: eventType,
-        event_id: e.eventId,
-        trace_id: e.traceId,
-        // Ingest keeps one dedup state per (store, epoch): a rebuilt database is told apart by it.
-        ...(e.storeEpoch === undefined ? {} : { [STORE_EPOCH_HEADER]: e.storeEpoch }),
-      },
+    const headers: Record<string, Buffer | string> = {
+      event_type: eventType,
+      event_id: e.eventId,
+      trace_id: e.traceId,
     };
-  });
-}
-
-/**
- * Signs each record last, over its final key, value and headers (store-signature.ts): ingest refuses
- * a raw record without its store's signature. HMAC is deterministic, so a re-sent chunk is identical.
- */
-function signed(messages: Message[], key: SigningKey): Message[] {
-  return messages.map((m) => withStoreSignature(m, key));
+    if (e.storeEpoch !== undefined) {
+      // Ingest keeps one dedup state per (store, epoch): a rebuilt database is told apart by it.
+      let epoch = epochs.get(e.storeEpoch);
+      if (!epoch) epochs.set(e.storeEpoch, (epoch = Buffer.from(e.storeEpoch)));
+      headers[STORE_EPOCH_HEADER] = epoch;
+    }
+    const message: Message = { key, value: e.value, headers };
+    headers[STORE_HEADERS.signature] = signRecord(message, signingKey);
+    out[i] = message;
+  }
+  return out;
 }
 
 function startsWith(events: readonly OutboundEvent[], prefix: readonly OutboundEvent[]): boolean {

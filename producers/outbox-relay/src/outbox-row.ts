@@ -6,5 +6,4 @@ export interface OutboxRow {
   traceId: string;
   /** The complete event with the Avro record's field names (jsonb). */
   payload: unknown;
-  publishAttempts: number;
 }

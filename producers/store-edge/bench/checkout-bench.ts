@@ -23,6 +23,8 @@ import { rssMiB } from '@retail-stream/runtime';
 import { freePort } from '@retail-stream/runtime/testing';
 import { formatMs, summarize } from '@retail-stream/runtime/testing';
 import { generateCatalogue, generateStores } from '@retail-stream/fixtures';
+import pg from 'pg';
+import { storeDatabaseUrl } from '../src/db/store-database.ts';
 import { seedStore } from '../src/seed-runner.ts';
 import { hashToken } from '../src/terminal-auth.ts';
 
@@ -138,6 +140,27 @@ async function sale(n: number): Promise<void> {
     if (errorSamples.length < 3) errorSamples.push((err as Error).message);
   }
 }
+
+// Ceiling measured in the same run: plain round trips (SELECT 1) on 10 connections to the store
+// database for 3 s, the floor under any SQL statement, so a reader sees the sale rate the round
+// trips alone would allow (a sale is 29 of them: sql-round-trips.int.test.ts).
+const ROUND_TRIPS_PER_SALE = 29;
+const raw = new pg.Pool({ connectionString: storeDatabaseUrl(pgUrl, store!.store_id), max: 10 });
+let roundTrips = 0;
+const rawUntil = performance.now() + 3_000;
+await Promise.all(
+  Array.from({ length: 10 }, async () => {
+    while (performance.now() < rawUntil) {
+      await raw.query('SELECT 1');
+      roundTrips++;
+    }
+  }),
+);
+await raw.end();
+const rawPerSecond = roundTrips / 3;
+process.stdout.write(
+  `ceiling: raw pg ${Math.round(rawPerSecond).toLocaleString('en')} round trips/s on 10 connections = ${Math.round(rawPerSecond / ROUND_TRIPS_PER_SALE)} sales/s at ${ROUND_TRIPS_PER_SALE} round trips per sale\n`,
+);
 
 process.stdout.write(
   `offering ${rate} sales/s for ${seconds}s (${linesPerSale} lines each, ${terminals.length} terminals)…\n`,

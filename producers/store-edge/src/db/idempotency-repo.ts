@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { SqlWrite } from './sql-write.ts';
-import { TX_COLUMNS, type TxRow } from './transaction-repo.ts';
+import { newTransactionValues, TX_COLUMNS, type NewTransaction, type TxRow } from './transaction-repo.ts';
 
 /** A state-changing request as its Idempotency-Key claim records it. */
 export interface IdempotencyKey {
@@ -27,10 +27,20 @@ const CLAIM_AND_LOCK = `WITH claim AS (${CLAIM})
     SELECT ${TX_COLUMNS} FROM transactions WHERE store_id = $1 AND id = $7 FOR UPDATE
   ) t ON true`;
 
+// Opening a sale: the new sale is inserted by the claim statement, only when the key was claimed
+// (the INSERT reads the claim's row), saving the use case a round trip.
+const CLAIM_AND_INSERT = `WITH claim AS (${CLAIM}), t AS (
+    INSERT INTO transactions (id, store_id, terminal_id, cashier_id, currency, customer_ref)
+    SELECT $7, $8, $9, $10, $11, $12 FROM claim RETURNING ${TX_COLUMNS}
+  ) SELECT claim.claimed_at, t.* FROM claim LEFT JOIN t ON true`;
+
 export type ClaimResult =
   | { claimed: false }
-  /** `locked`: the sale's row (null: no such sale), or undefined when no sale was asked for. */
-  | { claimed: true; now: Date; locked: TxRow | null | undefined };
+  /**
+   * `locked`: the sale's row (null: no such sale), or undefined when no sale was asked for;
+   * `inserted`: the sale the claim statement opened, if asked to.
+   */
+  | { claimed: true; now: Date; locked: TxRow | null | undefined; inserted?: TxRow };
 
 /**
  * Claims the key; a racing attempt with the same key blocks on the unique index until the first
@@ -41,8 +51,19 @@ export async function claimKey(
   client: pg.ClientBase,
   k: IdempotencyKey,
   lockSale?: string,
+  insertSale?: NewTransaction,
 ): Promise<ClaimResult> {
   const values = [k.storeId, k.terminalId, k.key, k.requestHash, k.method, k.path];
+  if (insertSale !== undefined) {
+    const { rows } = await client.query<{ claimed_at: Date } & TxRow>({
+      name: 'se_idempotency_claim_insert',
+      text: CLAIM_AND_INSERT,
+      values: [...values, ...newTransactionValues(insertSale)],
+    });
+    if (!rows[0]) return { claimed: false };
+    const { claimed_at: now, ...row } = rows[0];
+    return { claimed: true, now, locked: undefined, inserted: row };
+  }
   if (lockSale === undefined) {
     const { rows } = await client.query<{ claimed_at: Date }>({
       name: 'se_idempotency_claim',

@@ -5,13 +5,20 @@ import { toJsonText } from '../json-text.ts';
 import type { Claim, UseCaseResult } from '../store-context.ts';
 import { answerWrite, claimKey, storedAnswer, type IdempotencyKey } from './idempotency-repo.ts';
 import { outboxRows } from './outbox-rows.ts';
+import type { NewTransaction } from './transaction-repo.ts';
 import { shiftParams, type SqlWrite } from './sql-write.ts';
 
 /** A deadlock or serialization failure between terminals left no effect: the request runs again. */
 export const RETRY_CONFLICTS = { attempts: 3 };
 
-/** The request's Idempotency-Key (checked by the HTTP layer) and the sale to lock with the claim. */
-export type IdempotencyRequest = Omit<IdempotencyKey, 'storeId'> & { lockSale?: string | undefined };
+/**
+ * The request's Idempotency-Key (checked by the HTTP layer) and the sale to lock, or to open, with
+ * the claim.
+ */
+export type IdempotencyRequest = Omit<IdempotencyKey, 'storeId'> & {
+  lockSale?: string | undefined;
+  insertSale?: NewTransaction | undefined;
+};
 
 export type CommitOutcome =
   /** The first answer, just committed; afterCommit is the caller's to run (metrics, logs). */
@@ -53,7 +60,7 @@ export function commitWithEvents(
       let claim: Claim | undefined;
       const key = idempotency && { storeId, ...idempotency };
       if (key) {
-        const claimed = await claimKey(client, key, key.lockSale);
+        const claimed = await claimKey(client, key, key.lockSale, key.insertSale);
         if (!claimed.claimed) {
           const stored = await storedAnswer(client, key);
           // A row expired by the TTL sweep between the two statements just means: claim it again.
@@ -66,7 +73,7 @@ export function commitWithEvents(
             body: stored.response_body,
           };
         }
-        claim = { now: claimed.now, locked: claimed.locked };
+        claim = { now: claimed.now, locked: claimed.locked, inserted: claimed.inserted };
       }
       // Only the idempotent overload's work takes the claim.
       const result = await work(client, claim as Claim);

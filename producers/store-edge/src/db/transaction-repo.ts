@@ -139,16 +139,27 @@ export async function loadPayments(db: pg.ClientBase | pg.Pool, txId: string): P
   return rows;
 }
 
+/** What opening a sale writes; the database fills in the rest (defaults, created_at). */
+export type NewTransaction = Pick<
+  TxRow,
+  'id' | 'store_id' | 'terminal_id' | 'cashier_id' | 'currency' | 'customer_ref'
+>;
+
+/** The INSERT of a new sale with parameters $1…$6 (newTransactionValues), returning the row as stored. */
+const INSERT_TRANSACTION = `INSERT INTO transactions (id, store_id, terminal_id, cashier_id, currency, customer_ref)
+     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TX_COLUMNS}`;
+
+/** The columns of INSERT_TRANSACTION (and of the open claim statement, idempotency-repo.ts), in order. */
+export function newTransactionValues(tx: NewTransaction): unknown[] {
+  return [tx.id, tx.store_id, tx.terminal_id, tx.cashier_id, tx.currency, tx.customer_ref];
+}
+
 /** Inserts a new sale and returns its row as stored (defaults and created_at included). */
-export async function insertTransaction(
-  client: pg.ClientBase,
-  tx: Pick<TxRow, 'id' | 'store_id' | 'terminal_id' | 'cashier_id' | 'currency' | 'customer_ref'>,
-): Promise<TxRow> {
+export async function insertTransaction(client: pg.ClientBase, tx: NewTransaction): Promise<TxRow> {
   const { rows } = await client.query<TxRow>({
     name: 'se_insert_transaction',
-    text: `INSERT INTO transactions (id, store_id, terminal_id, cashier_id, currency, customer_ref)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TX_COLUMNS}`,
-    values: [tx.id, tx.store_id, tx.terminal_id, tx.cashier_id, tx.currency, tx.customer_ref],
+    text: INSERT_TRANSACTION,
+    values: newTransactionValues(tx),
   });
   return rows[0]!;
 }
@@ -215,37 +226,55 @@ export interface SaleContents {
   lotSkus: string[];
 }
 
+const CONTENTS = `
+      (SELECT coalesce(json_agg(${LINE_JSON} ORDER BY line_no), '[]') FROM line_items WHERE transaction_id = $1) AS lines,
+      (SELECT coalesce(json_agg(${PAYMENT_JSON} ORDER BY created_at, id), '[]') FROM payments WHERE transaction_id = $1) AS payments,
+      (SELECT ${CATALOG_JSON} FROM local_catalog WHERE barcode = $2) AS product,
+      (SELECT coalesce(json_agg(c.sku ORDER BY c.sku), '[]') FROM line_items li JOIN local_catalog c ON c.sku = li.sku
+        WHERE li.transaction_id = $1 AND c.drug IS NOT NULL) AS lot_skus`;
+// Finalize: the lines' units leave local_inventory in the same round trip, merged per SKU and in SKU
+// order like applyStockDeltas (inventory-repo.ts, the lock order of every writer). ON CONFLICT DO
+// UPDATE works on the latest row version, so on_hand is right even after waiting for another sale.
+const SELL = `WITH sold AS (
+      INSERT INTO local_inventory AS inv (store_id, sku, on_hand)
+      SELECT $3, li.sku, -sum(li.quantity)::int FROM line_items li WHERE li.transaction_id = $1
+       GROUP BY li.sku ORDER BY li.sku
+      ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = inv.on_hand + EXCLUDED.on_hand, updated_at = now()
+      RETURNING inv.sku, inv.on_hand
+    ) SELECT ${CONTENTS},
+      (SELECT coalesce(json_agg(json_build_object('sku', sku, 'on_hand', on_hand)), '[]') FROM sold) AS sold`;
+
 /**
  * A sale's lines (by line_no) and payments (by created_at, id) — the same rows and order as
  * loadLines and loadPayments — plus optionally one catalogue entry, in one round trip. Run it after
  * lockTransaction, in a statement of its own, so it sees everything committed before the lock.
+ * With `sellFrom` (the store id, finalize only) the lines' units also leave local_inventory in the
+ * same statement, and `sold` says what each SKU's on_hand became; a refusal after it rolls it back.
  */
 export async function loadSaleContents(
   db: pg.ClientBase | pg.Pool,
   txId: string,
   barcode: string | null = null,
-): Promise<SaleContents> {
+  sellFrom?: string,
+): Promise<SaleContents & { sold: Map<string, number> }> {
   const { rows } = await db.query<{
     lines: Json<LineRow>[];
     payments: Json<PaymentRow>[];
     product: Json<CatalogItem> | null;
     lot_skus: string[];
-  }>({
-    name: 'se_load_sale_contents',
-    text: `SELECT
-      (SELECT coalesce(json_agg(${LINE_JSON} ORDER BY line_no), '[]') FROM line_items WHERE transaction_id = $1) AS lines,
-      (SELECT coalesce(json_agg(${PAYMENT_JSON} ORDER BY created_at, id), '[]') FROM payments WHERE transaction_id = $1) AS payments,
-      (SELECT ${CATALOG_JSON} FROM local_catalog WHERE barcode = $2) AS product,
-      (SELECT coalesce(json_agg(c.sku ORDER BY c.sku), '[]') FROM line_items li JOIN local_catalog c ON c.sku = li.sku
-        WHERE li.transaction_id = $1 AND c.drug IS NOT NULL) AS lot_skus`,
-    values: [txId, barcode],
-  });
+    sold?: { sku: string; on_hand: number }[];
+  }>(
+    sellFrom === undefined
+      ? { name: 'se_load_sale_contents', text: `SELECT ${CONTENTS}`, values: [txId, barcode] }
+      : { name: 'se_load_sale_contents_sell', text: SELL, values: [txId, barcode, sellFrom] },
+  );
   const row = rows[0]!;
   return {
     lines: row.lines.map(lineFromJson),
     payments: row.payments.map(paymentFromJson),
     product: row.product ? { ...row.product, price_minor: BigInt(row.product.price_minor) } : undefined,
     lotSkus: row.lot_skus,
+    sold: new Map((row.sold ?? []).map((s) => [s.sku, s.on_hand])),
   };
 }
 

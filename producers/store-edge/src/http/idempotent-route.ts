@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type pg from 'pg';
 import { commitWithEvents } from '../db/outbox.ts';
+import type { NewTransaction } from '../db/transaction-repo.ts';
 import { IDEMPOTENCY_KEY, requestHash } from '../idempotency.ts';
 import { Refusal } from '../refusal.ts';
 import type { Actor, Claim, UseCaseResult } from '../store-context.ts';
@@ -15,6 +16,8 @@ export interface IdempotentHandler<I> {
    * key (claim first, then lock — the order every request keeps), saving the use case a round trip.
    */
   locks?(input: I): string;
+  /** The sale this request opens, if any: inserted by the claim statement (Claim.inserted). */
+  inserts?(input: I, actor: Actor): NewTransaction;
   run(client: pg.PoolClient, input: I, actor: Actor, claim: Claim): Promise<UseCaseResult>;
 }
 
@@ -60,6 +63,7 @@ export function idempotent<I>(pool: pg.Pool, storeId: string, handler: Idempoten
           method: req.method,
           path,
           lockSale: handler.locks?.(input),
+          insertSale: handler.inserts?.(input, { terminalId }),
         },
       },
       (client, claim) => handler.run(client, input, { terminalId }, claim),

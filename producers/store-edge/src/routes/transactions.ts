@@ -22,7 +22,7 @@ import { finalizeSale } from '../use-cases/finalize-sale.ts';
 import { loadTransactionView } from '../use-cases/load-view.ts';
 import { createPayment } from '../use-cases/payments.ts';
 import { refundSale } from '../use-cases/refund-sale.ts';
-import { addItem, changeLine, openTransaction, removeLine } from '../use-cases/sale-lines.ts';
+import { addItem, changeLine, newSale, openTransaction, removeLine } from '../use-cases/sale-lines.ts';
 import { voidSale } from '../use-cases/void-sale.ts';
 import { z } from 'zod';
 import { positiveMoney, prescriptionCode } from '../http/schemas.ts';
@@ -76,7 +76,8 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
     '/transactions',
     idempotent(pool, storeId, {
       parse: (req) => parseInput(openBody, req.body, 'body'),
-      run: (client, input, actor) => openTransaction(client, svc, actor, input),
+      inserts: (input, actor) => newSale(svc, actor, input),
+      run: (client, input, actor, claim) => openTransaction(client, svc, actor, input, claim),
     }),
   );
 

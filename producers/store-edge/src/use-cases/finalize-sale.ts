@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import { pseudonymiseCustomer } from '../customer-pseudonym.ts';
-import { applyStockDeltas } from '../db/inventory-repo.ts';
 import { soldLotsWrite, takeLotsFefo, type LotRow } from '../db/lot-repo.ts';
-import type { SaleLine } from '../events.ts';
+import type { SaleLine, StockChange } from '../events.ts';
+import { mergeStockDeltas } from '../stock-deltas.ts';
 import { finalizeWrite, loadSaleContents, lockTransaction } from '../db/transaction-repo.ts';
 import { toSafeNumber } from '../json-text.ts';
 import { lotView, storeDay } from '../lots.ts';
@@ -27,14 +27,14 @@ export async function finalizeSale(
 ): Promise<UseCaseResult> {
   const storeId = svc.store.store_id;
   const tx = await lockTransaction(client, storeId, txId, claim.locked);
-  const { lines, payments, lotSkus } = await loadSaleContents(client, txId);
+  // The units leave stock in the statement that reads the sale (one round trip); a refusal below
+  // rolls that back with everything else.
+  const { lines, payments, lotSkus, sold } = await loadSaleContents(client, txId, null, storeId);
   const decision = decide('FINALIZE', txFacts(tx, lines, payments));
   if (!decision.ok) throw new Refusal(decision.code, decision.message);
 
-  const stock = await applyStockDeltas(
-    client,
-    storeId,
-    lines.map((l) => ({ sku: l.sku, delta: -l.quantity })),
+  const stock: StockChange[] = mergeStockDeltas(lines.map((l) => ({ sku: l.sku, delta: -l.quantity }))).map(
+    (m) => ({ ...m, on_hand_after: sold.get(m.sku)!, lots: [] }),
   );
   if (svc.stockPolicy === 'reject') {
     const short = stock.filter((s) => s.on_hand_after < 0);

@@ -9,6 +9,7 @@ import {
   lockTransaction,
   lineEditWrites,
   type LineRow,
+  type NewTransaction,
   type PaymentRow,
   type TxRow,
 } from '../db/transaction-repo.ts';
@@ -20,22 +21,34 @@ import { uuidv7 } from '../uuid-v7.ts';
 
 export const MAX_LINE_QUANTITY = 9_999;
 
-export async function openTransaction(
-  client: pg.ClientBase,
+/** The sale a POST /transactions opens (inserted by the request's claim statement). */
+export function newSale(
   svc: StoreServices,
   actor: Actor,
   input: { cashier_id: string; customer_id?: string | undefined },
-): Promise<UseCaseResult> {
-  const id = uuidv7();
-  const tx = await insertTransaction(client, {
-    id,
+): NewTransaction {
+  return {
+    id: uuidv7(),
     store_id: svc.store.store_id,
     terminal_id: actor.terminalId,
     cashier_id: input.cashier_id,
     currency: svc.store.currency,
     customer_ref: input.customer_id ? pseudonymiseCustomer(input.customer_id, svc.customerHmacKey) : null,
-  });
-  // A new sale has no lines or payments yet: the inserted row is all the view needs.
+  };
+}
+
+/**
+ * Opens the sale: the row inserted with the claim (or, without one, inserted here). A new sale has no
+ * lines or payments yet: the inserted row is all the view needs.
+ */
+export async function openTransaction(
+  client: pg.ClientBase,
+  svc: StoreServices,
+  actor: Actor,
+  input: { cashier_id: string; customer_id?: string | undefined },
+  claim?: Claim,
+): Promise<UseCaseResult> {
+  const tx = claim?.inserted ?? (await insertTransaction(client, newSale(svc, actor, input)));
   return { status: 201, body: transactionView(tx, [], []) };
 }
 
