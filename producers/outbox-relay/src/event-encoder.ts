@@ -1,4 +1,10 @@
-import { AppError, TransientError, ValidationError, type AvroSerde } from '@retail-stream/runtime';
+import {
+  AppError,
+  outboxTraceContext,
+  TransientError,
+  ValidationError,
+  type AvroSerde,
+} from '@retail-stream/runtime';
 import { catalogue } from '@retail-stream/schemas';
 import type { OutboxRow } from './outbox-row.ts';
 import type { OutboundEvent } from './publisher.ts';
@@ -75,6 +81,7 @@ export class EventEncoder {
       traceId: row.traceId,
       value,
       payload: p,
+      trace: outboxTraceContext(row.traceparent, row.traceId),
       ...(this.storeEpoch === undefined ? {} : { storeEpoch: this.storeEpoch }),
     };
   }

@@ -2,11 +2,13 @@ import {
   AppError,
   connectOrDiscard,
   createOrderedProducer,
+  formatTraceparent,
   kafkaProtocolError,
   kafkaProtocolType,
   kafkaTimeout,
   TransientError,
   STORE_EPOCH_HEADER,
+  TRACEPARENT_HEADER,
   withStoreSignature,
   type Logger,
   type SigningKey,
@@ -155,7 +157,8 @@ export class KafkaPublisher implements Publisher {
 const eventTypeHeaders = new Map<string, Buffer>();
 
 /**
- * Key store_id; headers event_type, event_id, trace_id, store.epoch. Keys and event types repeat
+ * Key store_id; headers event_type, event_id, trace_id, store.epoch, traceparent (not signed:
+ * observability metadata, validated wherever it is read). Keys and event types repeat
  * within a batch, so their bytes are made once instead of once per record (kafkajs converts strings
  * per record).
  */
@@ -175,6 +178,7 @@ function toMessages(events: readonly OutboundEvent[]): Message[] {
         trace_id: e.traceId,
         // Ingest keeps one dedup state per (store, epoch): a rebuilt database is told apart by it.
         ...(e.storeEpoch === undefined ? {} : { [STORE_EPOCH_HEADER]: e.storeEpoch }),
+        ...(e.trace === undefined ? {} : { [TRACEPARENT_HEADER]: formatTraceparent(e.trace) }),
       },
     };
   });

@@ -6,6 +6,7 @@ interface Raw {
   event_id: string;
   event_type: string;
   trace_id: string;
+  traceparent: string | null;
   payload: unknown;
   publish_attempts: number;
 }
@@ -24,7 +25,7 @@ export async function readUnpublished(
   const { rows } = await db.query<Raw>({
     // Named: parsed and planned once per connection, not once per batch.
     name: 'relay-read-unpublished',
-    text: `SELECT store_seq, event_id, event_type, trace_id, payload, publish_attempts
+    text: `SELECT store_seq, event_id, event_type, trace_id, traceparent, payload, publish_attempts
              FROM outbox
             WHERE store_id = $1 AND published_at IS NULL AND store_seq > $2
             ORDER BY store_seq
@@ -37,6 +38,7 @@ export async function readUnpublished(
     eventId: r.event_id,
     eventType: r.event_type,
     traceId: r.trace_id,
+    traceparent: r.traceparent,
     payload: r.payload,
     publishAttempts: r.publish_attempts,
   }));
