@@ -8,13 +8,21 @@ const raw: KafkaMessage = {
   offset: '42',
   timestamp: '1764903600000',
   attributes: 0,
-  headers: { event_id: Buffer.from('e1') },
+  headers: {
+    event_id: Buffer.from('e1'),
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  },
 };
 
 describe('trace headers', () => {
-  it('an enriched record names its raw record and keeps the original headers', () => {
-    expect(withSourceHeaders(raw, 3)).toEqual({
+  it('an enriched record names its raw record, keeps the original headers and continues the trace', () => {
+    const headers = withSourceHeaders(raw, 3);
+    const traceparent = String(headers.traceparent);
+    expect(traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(traceparent).not.toContain('00f067aa0ba902b7');
+    expect(headers).toEqual({
       event_id: Buffer.from('e1'),
+      traceparent,
       [TRACE_HEADERS.rawPartition]: '3',
       [TRACE_HEADERS.rawOffset]: '42',
       [TRACE_HEADERS.rawTimestamp]: '1764903600000',

@@ -1,12 +1,16 @@
-import { TRACE_HEADERS } from '@retail-stream/runtime';
+import { childTraceparent, TRACE_HEADERS, TRACEPARENT_HEADER } from '@retail-stream/runtime';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 
 export { TRACE_HEADERS };
 
-/** The original headers plus where the raw record was (partition, offset, timestamp). */
+/**
+ * The original headers plus where the raw record was (partition, offset, timestamp), and the W3C
+ * traceparent continued: same trace as the raw record's, ingest's own new span as the parent.
+ */
 export function withSourceHeaders(m: KafkaMessage, partition: number): IHeaders {
   return {
     ...m.headers,
+    [TRACEPARENT_HEADER]: childTraceparent(m.headers),
     [TRACE_HEADERS.rawPartition]: String(partition),
     [TRACE_HEADERS.rawOffset]: m.offset,
     [TRACE_HEADERS.rawTimestamp]: m.timestamp,
