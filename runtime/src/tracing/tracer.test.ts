@@ -9,6 +9,7 @@ import {
   resetTracing,
   spanRecorded,
   startTrace,
+  startTraceWithId,
   tracingExporting,
 } from './tracer.ts';
 
