@@ -38,13 +38,23 @@ export function recordTraceContext(headers: IHeaders | undefined): TraceContext 
  */
 export function continueRecordTrace(headers: IHeaders | undefined): TraceContext {
   const value = headerValue(headers);
-  if (value === undefined) return startTrace();
+  if (value === undefined) return traceOfEventId(headers);
   const parsed = parseTraceparent(value);
   if (typeof parsed === 'string') {
     countInvalidTraceContext('kafka', parsed);
     return startTrace();
   }
   return continueTrace(parsed);
+}
+
+/**
+ * A record without traceparent (an older relay or gateway): a root span in the event's own
+ * `trace_id` header when that is a W3C id, so the trace still matches the event; else a new trace.
+ */
+function traceOfEventId(headers: IHeaders | undefined): TraceContext {
+  const v = headers?.trace_id;
+  const id = Buffer.isBuffer(v) ? v.toString('latin1') : typeof v === 'string' ? v : undefined;
+  return id !== undefined && isW3cTraceId(id) ? startTraceWithId(id) : startTrace();
 }
 
 /** The `traceparent` of a record derived from `headers`' record: same trace, a new child span. */

@@ -29,6 +29,17 @@ describe('trace headers', () => {
     });
   });
 
+  it('a raw record without traceparent continues in its event trace_id when that is a W3C id', () => {
+    const old = { ...raw, headers: { trace_id: Buffer.from('0af7651916cd43dd8448eb211c80319c') } };
+    expect(String(withSourceHeaders(old, 0).traceparent)).toMatch(
+      /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/,
+    );
+    const till = { ...raw, headers: { trace_id: Buffer.from('till-7-000123') } };
+    expect(String(withSourceHeaders(till, 0).traceparent)).toMatch(
+      /^00-(?!0af7651916cd43dd8448eb211c80319c)[0-9a-f]{32}-[0-9a-f]{16}-01$/,
+    );
+  });
+
   it('a duplicate record is the original plus where it was and what ingest dropped', () => {
     const d = duplicateRecord(raw, 3, { event_id: 'e1', store_seq: 7 }, 1764903605000);
     expect(d.key).toBe(raw.key);
