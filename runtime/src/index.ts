@@ -2,6 +2,7 @@ export * from './errors.ts';
 export * from './config.ts';
 export * from './service-config.ts';
 export * from './trace.ts';
+export * from './tracing/index.ts';
 export * from './logger.ts';
 export * from './metrics.ts';
 export * from './sink-metrics.ts';

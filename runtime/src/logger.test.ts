@@ -1,10 +1,10 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from './logger.ts';
-import { runWithTrace } from './trace.ts';
+import { runInTraceContext } from './trace.ts';
 
 describe('createLogger', () => {
-  it('writes JSON with service everywhere and trace_id inside runWithTrace', async () => {
+  it('writes JSON with service everywhere and trace_id and span_id inside runInTraceContext', async () => {
     const lines: string[] = [];
     const destination = new Writable({
       write(chunk, _enc, cb) {
@@ -14,7 +14,8 @@ describe('createLogger', () => {
     });
     const logger = createLogger({ service: 'svc-a', level: 'info', destination });
     logger.info('outside');
-    await runWithTrace('abc123', async () => {
+    const ctx = { traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', flags: 1 };
+    await runInTraceContext(ctx, async () => {
       await Promise.resolve();
       logger.child({ component: 'deep' }).info({ x: 1 }, 'inside');
     });
@@ -23,7 +24,8 @@ describe('createLogger', () => {
     expect(outside.trace_id).toBeUndefined();
     expect(inside).toMatchObject({
       service: 'svc-a',
-      trace_id: 'abc123',
+      trace_id: ctx.traceId,
+      span_id: ctx.spanId,
       component: 'deep',
       x: 1,
       msg: 'inside',

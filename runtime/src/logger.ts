@@ -1,5 +1,5 @@
 import pino from 'pino';
-import { currentTraceId } from './trace.ts';
+import { currentTraceContext } from './trace.ts';
 
 export type Logger = pino.Logger;
 
@@ -39,7 +39,7 @@ export const REDACTED_PATHS = [
   '*.*.sasl',
 ];
 
-/** JSON lines with service and (when inside runWithTrace) trace_id on every line; secrets redacted. */
+/** JSON lines with service and (inside runInTraceContext) trace_id and span_id on every line; secrets redacted. */
 export function createLogger(opts: LoggerOptions): Logger {
   return pino(
     {
@@ -49,8 +49,8 @@ export function createLogger(opts: LoggerOptions): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       mixin: () => {
-        const traceId = currentTraceId();
-        return traceId ? { trace_id: traceId } : {};
+        const ctx = currentTraceContext();
+        return ctx ? { trace_id: ctx.traceId, span_id: ctx.spanId } : {};
       },
     },
     opts.destination ?? pino.destination({ sync: false }),

@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { registerTraceMetrics } from './tracing/trace-metrics.ts';
 
 /**
  * One registry per process, labelled with the service. Process and Node metrics get the retail_
@@ -8,5 +9,6 @@ export function createMetricsRegistry(service: string, opts: { defaultMetrics?: 
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'retail_' });
+  registerTraceMetrics(registry);
   return registry;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { csv, logLevel } from './config.ts';
 import { kafkaSecurityConfig } from './kafka-security-config.ts';
+import { otelConfig } from './tracing/otel-config.ts';
 
 /**
  * Settings every long-running service shares. Services extend this with their own keys and parse
@@ -27,6 +28,8 @@ export const baseServiceConfig = z.object({
     .int()
     .min(1024)
     .default(16 * 1024 * 1024),
+  /** Optional OTLP span export and sampling (tracing/otel-config.ts): the standard OTEL_* names. */
+  ...otelConfig.shape,
 });
 
 export const kafkaConfig = z.object({

@@ -8,6 +8,8 @@ import { bodyLimit } from './body-limit.ts';
 import { mountOpsRoutes } from './ops-routes.ts';
 import type { BaseServiceConfig } from './service-config.ts';
 import { Shutdown } from './shutdown.ts';
+import { traceRequests } from './tracing/http-trace.ts';
+import { configureTracing } from './tracing/tracer.ts';
 
 export interface ServiceRuntime {
   service: string;
@@ -31,10 +33,15 @@ export function createServiceRuntime(service: string, config: BaseServiceConfig)
   const health = new Health();
   const shutdown = new Shutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_S * 1000 }).install();
   shutdown.onShutdown('mark not ready', () => health.markShuttingDown(), 'stop-intake');
+  // Spans recorded until the last drain step are flushed in 'close', before connections go.
+  const flushSpans = configureTracing(config, logger);
+  if (flushSpans) shutdown.onShutdown('flush spans', flushSpans, 'close');
   const app = express();
   app.disable('x-powered-by');
   // First, before any route or parser: a body over the limit is refused unread (body-limit.ts).
   app.use(bodyLimit(config.HTTP_MAX_BODY_BYTES, { logger }));
+  // Every request in its W3C trace context (incoming traceparent or a new trace), echoed back.
+  app.use(traceRequests(service));
   mountOpsRoutes(app, { metrics, health, logger });
 
   return {

@@ -1,21 +1,21 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import crypto from 'node:crypto';
+import type { TraceContext } from './tracing/trace-context.ts';
 
-const traceStore = new AsyncLocalStorage<string>();
-
-/** W3C trace-context sized id (32 hex chars), so ids can later be handed to OpenTelemetry as-is. */
-export function newTraceId(): string {
-  return crypto.randomBytes(16).toString('hex');
-}
+const traceStore = new AsyncLocalStorage<TraceContext>();
 
 /**
- * Runs fn with traceId as the ambient trace: every log line written inside it (however deep)
- * carries trace_id without threading a child logger through each call.
+ * Runs fn with ctx as the ambient trace context: every log line written inside it (however deep)
+ * carries trace_id and span_id, and outgoing calls (traceparentHeaders) and records continue it,
+ * without threading a context through each call.
  */
-export function runWithTrace<T>(traceId: string, fn: () => T): T {
-  return traceStore.run(traceId, fn);
+export function runInTraceContext<T>(ctx: TraceContext, fn: () => T): T {
+  return traceStore.run(ctx, fn);
+}
+
+export function currentTraceContext(): TraceContext | undefined {
+  return traceStore.getStore();
 }
 
 export function currentTraceId(): string | undefined {
-  return traceStore.getStore();
+  return traceStore.getStore()?.traceId;
 }

@@ -85,6 +85,8 @@ describe('ingest gateway (real Postgres, Kafka, registry)', () => {
         trace_id: e.trace_id,
         // Signed for the authenticated store (signing.int.test.ts verifies it).
         [STORE_HEADERS.signature]: expect.stringMatching(/^v1:v1:[A-Za-z0-9_-]{43}$/),
+        // The request's span (W3C), in the trace the response names.
+        traceparent: expect.stringMatching(new RegExp(`^00-${r.headers.get('x-trace-id')}-[0-9a-f]{16}-01$`)),
       })),
     );
     expect(new Set(got.map((m) => m.key))).toEqual(new Set([s.storeId]));

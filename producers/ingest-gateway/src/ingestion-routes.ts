@@ -3,8 +3,8 @@ import {
   AppError,
   errorCode,
   errorMiddleware,
-  newTraceId,
-  runWithTrace,
+  currentTraceId,
+  traceRequests,
   STORE_EPOCH_HTTP_HEADER,
   type ErrorBody,
   type Logger,
@@ -43,9 +43,6 @@ interface Authenticated {
   keyId: string;
 }
 
-/** Trace ids the gateway adopts from callers: W3C-sized hex, so they cannot smuggle anything into logs. */
-const TRACE_ID = /^[0-9a-f]{16,64}$/i;
-
 /**
  * POST /v1/ingestion/events and GET /v1/ingestion/cursor. Order of checks, each answering before
  * the next runs: body over the limit (413, unread) → ready (503) → API key (401) → body size and
@@ -56,16 +53,19 @@ export function ingestionRoutes(deps: IngestionRoutesDeps): Router {
   const { auth, ingest, metrics, logger } = deps;
   const router = Router();
 
+  // The request's W3C trace context (the caller's traceparent, or a new trace; already set when the
+  // app is the service runtime's): its log lines carry it, and so do the Kafka records it writes.
+  const traced = traceRequests('ingest-gateway');
   router.use('/v1/ingestion', (req, res, next) => {
     const started = process.hrtime.bigint();
-    const header = req.get('x-trace-id');
-    const traceId = header && TRACE_ID.test(header) ? header.toLowerCase() : newTraceId();
-    res.setHeader('x-trace-id', traceId);
     res.once('finish', () => {
       metrics.requests.inc({ status: String(res.statusCode) });
       metrics.duration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     });
-    runWithTrace(traceId, () => next());
+    traced(req, res, () => {
+      res.setHeader('x-trace-id', currentTraceId()!);
+      next();
+    });
   });
 
   const ready = (_req: Request, _res: Response, next: NextFunction) => {

@@ -5,6 +5,7 @@ import {
   kafkaProtocolError,
   kafkaTimeout,
   TransientError,
+  traceHeaders,
   type Logger,
 } from '@retail-stream/runtime';
 import type { PosEventRecord } from '@retail-stream/schemas';
@@ -56,7 +57,9 @@ export class KafkaSink {
    * KAFKA_MESSAGE_TOO_LARGE (not retriable) when the broker refuses the batch for its size.
    */
   send(records: readonly PosEventRecord[]): Promise<void> {
-    const run = this.tail.then(() => this.sendNow(records));
+    // Taken now, in the request's context: every record names the request's span as its parent.
+    const trace = traceHeaders();
+    const run = this.tail.then(() => this.sendNow(records, trace));
     this.tail = run.catch(() => undefined);
     return run;
   }
@@ -74,14 +77,15 @@ export class KafkaSink {
     await this.reset();
   }
 
-  private async sendNow(records: readonly PosEventRecord[]): Promise<void> {
+  private async sendNow(records: readonly PosEventRecord[], trace: Record<string, string>): Promise<void> {
     if (this.closed) throw new TransientError('SHUTTING_DOWN', 'the gateway is shutting down');
     try {
       const producer = await this.ensureProducer();
       await producer.send({
         topic: this.opts.topic,
         acks: -1,
-        messages: records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers } })),
+        // traceparent is not signed (store-signature.ts): observability metadata, validated on read.
+        messages: records.map((r) => ({ key: r.key, value: r.value, headers: { ...r.headers, ...trace } })),
       });
     } catch (err) {
       this.opts.logger.warn({ err, records: records.length }, 'kafka send failed; replacing the producer');

@@ -1,6 +1,7 @@
 import {
   allocFrame,
   AppError,
+  outboxTraceContext,
   TransientError,
   ValidationError,
   WIRE_HEADER_BYTES,
@@ -94,6 +95,7 @@ export class EventEncoder {
       traceId: row.traceId,
       value,
       payload: p,
+      trace: outboxTraceContext(row.traceparent, row.traceId),
     };
     if (this.storeEpoch !== undefined) event.storeEpoch = this.storeEpoch;
     return event;

@@ -192,7 +192,10 @@ describe('outbox relay → ingest gateway → Kafka (RELAY_SYNC_PROTOCOL=http)',
       const headers = { ...r.headers, [STORE_EPOCH_HEADER]: epochRows[0]!.e };
       const [expected] = signedByStores([{ key: r.key, value: r.value, headers }]);
       expect(m.key).toBe(expected!.key);
-      expect(m.headers).toEqual(expected!.headers);
+      // Plus the W3C traceparent of the gateway's request span (not signed: store-signature.ts).
+      const { traceparent, ...signedHeaders } = m.headers as Record<string, unknown>;
+      expect(signedHeaders).toEqual(expected!.headers);
+      expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
       expect(m.value.equals(expected!.value as Buffer)).toBe(true);
     });
     await waitFor(async () => (await httpState(db)).status === 'ONLINE', {

@@ -1,4 +1,10 @@
-import { AppError, STORE_EPOCH_HTTP_HEADER, TransientError, type Logger } from '@retail-stream/runtime';
+import {
+  AppError,
+  STORE_EPOCH_HTTP_HEADER,
+  TransientError,
+  traceHeaders,
+  type Logger,
+} from '@retail-stream/runtime';
 import type { OutboundEvent, PublishOutcome, Publisher } from './publisher.ts';
 
 export interface HttpPublisherOptions {
@@ -115,7 +121,12 @@ export class HttpPublisher implements Publisher {
     // The store database's epoch (one per relay): the gateway keeps a cursor per epoch and puts it
     // on the records, so a rebuilt database is not answered "duplicate" (runtime/src/store-epoch.ts).
     const epoch = chunk[0]?.storeEpoch;
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    // One request carries one traceparent: the chunk's first event's span. Over HTTP the gateway's
+    // records continue that one trace (the Kafka path keeps one trace per event).
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      ...traceHeaders(chunk[0]?.trace),
+    };
     if (epoch !== undefined) headers[STORE_EPOCH_HTTP_HEADER] = epoch;
     let res: Response;
     try {

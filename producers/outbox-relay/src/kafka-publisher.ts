@@ -2,6 +2,7 @@ import {
   AppError,
   connectOrDiscard,
   createOrderedProducer,
+  formatTraceparent,
   kafkaProtocolError,
   kafkaProtocolType,
   kafkaTimeout,
@@ -9,6 +10,7 @@ import {
   STORE_EPOCH_HEADER,
   STORE_HEADERS,
   signRecord,
+  TRACEPARENT_HEADER,
   type Logger,
   type SigningKey,
 } from '@retail-stream/runtime';
@@ -156,8 +158,9 @@ export class KafkaPublisher implements Publisher {
 const eventTypeHeaders = new Map<string, Buffer>();
 
 /**
- * Key store_id; headers event_type, event_id, trace_id, store.epoch, then store.signature, signed
- * last over the final key, value and headers (store-signature.ts): ingest refuses a raw record
+ * Key store_id; headers event_type, event_id, trace_id, store.epoch, traceparent, then
+ * store.signature, signed last over the key, value and store.epoch (store-signature.ts; traceparent
+ * is not signed: observability metadata, validated wherever it is read): ingest refuses a raw record
  * without its store's signature; HMAC is deterministic, so a re-sent chunk is identical. Keys, event
  * types and the epoch repeat within a batch, so their bytes are made once instead of once per record
  * (kafkajs converts strings per record), and each message is built once, without copies.
@@ -183,6 +186,7 @@ function toSignedMessages(events: readonly OutboundEvent[], signingKey: SigningK
       if (!epoch) epochs.set(e.storeEpoch, (epoch = Buffer.from(e.storeEpoch)));
       headers[STORE_EPOCH_HEADER] = epoch;
     }
+    if (e.trace !== undefined) headers[TRACEPARENT_HEADER] = formatTraceparent(e.trace);
     const message: Message = { key, value: e.value, headers };
     headers[STORE_HEADERS.signature] = signRecord(message, signingKey);
     out[i] = message;

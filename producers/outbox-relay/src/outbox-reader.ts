@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { OutboxRow } from './outbox-row.ts';
 
-/** store_seq, event_id, event_type, trace_id, payload (jsonb, parsed by pg): positional (rowMode array). */
-type Raw = [string, string, string, string, unknown];
+/** store_seq, event_id, event_type, trace_id, traceparent, payload (jsonb, parsed by pg): positional (rowMode array). */
+type Raw = [string, string, string, string, string | null, unknown];
 
 /**
  * The next unpublished rows of a store, oldest first, from the partial index outbox_unpublished
@@ -18,9 +18,9 @@ export async function readUnpublished(
   const { rows } = await db.query<Raw>({
     // Named: parsed and planned once per connection, not once per batch. Array rows: pg builds no
     // object per row (its row parsing was the largest single cost of the relay's profile).
-    name: 'relay-read-unpublished-v2',
+    name: 'relay-read-unpublished-v3',
     rowMode: 'array',
-    text: `SELECT store_seq, event_id, event_type, trace_id, payload
+    text: `SELECT store_seq, event_id, event_type, trace_id, traceparent, payload
              FROM outbox
             WHERE store_id = $1 AND published_at IS NULL AND store_seq > $2
             ORDER BY store_seq
@@ -31,7 +31,14 @@ export async function readUnpublished(
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i]!;
     // store_seq is bigint; Avro long and the generated types use number (exact up to 2^53).
-    out[i] = { storeSeq: Number(r[0]), eventId: r[1], eventType: r[2], traceId: r[3], payload: r[4] };
+    out[i] = {
+      storeSeq: Number(r[0]),
+      eventId: r[1],
+      eventType: r[2],
+      traceId: r[3],
+      traceparent: r[4],
+      payload: r[5],
+    };
   }
   return out;
 }

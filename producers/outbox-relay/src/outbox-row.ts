@@ -4,6 +4,8 @@ export interface OutboxRow {
   eventId: string;
   eventType: string;
   traceId: string;
+  /** The W3C traceparent the store edge stored with the row (its request's span), if any. */
+  traceparent?: string | null;
   /** The complete event with the Avro record's field names (jsonb). */
   payload: unknown;
 }

@@ -1,4 +1,4 @@
-import type { AppError } from '@retail-stream/runtime';
+import type { AppError, TraceContext } from '@retail-stream/runtime';
 
 /** One outbox row, validated and encoded, ready for a destination. */
 export interface OutboundEvent {
@@ -13,6 +13,11 @@ export interface OutboundEvent {
   payload: Record<string, unknown>;
   /** The store database's epoch (store-epoch.ts), sent in the store.epoch header; absent in old tests. */
   storeEpoch?: string;
+  /**
+   * The relay's span for this event (outboxTraceContext: a child of the row's stored traceparent);
+   * sent as the record's `traceparent` header. Absent in old tests.
+   */
+  trace?: TraceContext;
 }
 
 /**

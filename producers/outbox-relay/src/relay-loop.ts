@@ -3,6 +3,9 @@ import {
   backoffDelayMs,
   DEFAULT_MAX_UNKNOWN_ERROR_RETRIES,
   errorCode,
+  nowNs,
+  recordTracesWanted,
+  traceSentRecords,
   UnknownErrorBudget,
   type AppError,
   type BackoffOptions,
@@ -208,11 +211,18 @@ export class OutboxRelay {
         progress.ahead = ahead;
       }
       const started = performance.now();
+      const startedNs = nowNs();
       const outcome = await publisher.publish(events);
       const seconds = (performance.now() - started) / 1000;
       metrics.duration.observe(seconds);
       metrics.phase.observe({ phase: 'publish' }, seconds);
       if (outcome.acked > 0) {
+        // Per-event spans and debug lines (each in its event's trace) only when exported or at debug.
+        if (recordTracesWanted(this.opts.logger)) {
+          const name = `publish ${publisher.destination}`;
+          const o = { service: 'outbox-relay', name, startNs: startedNs, logger: this.opts.logger };
+          traceSentRecords(events.slice(0, outcome.acked), o);
+        }
         const first = events[0]!.storeSeq;
         const last = events[outcome.acked - 1]!.storeSeq;
         progress.ackedUpTo = last;

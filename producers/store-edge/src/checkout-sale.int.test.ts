@@ -69,6 +69,9 @@ describe('checkout through real HTTP and Postgres', () => {
       change_minor: 16_667,
     });
     expect(pay.headers.get('x-trace-id')).toBe(TRACE);
+    // W3C: the response names the request's span, a child of the caller's (same trace).
+    const payTraceparent = pay.headers.get('traceparent') ?? '';
+    expect(payTraceparent).toMatch(new RegExp(`^00-${TRACE}-(?!00f067aa0ba902b7)[0-9a-f]{16}-01$`));
 
     const fin = await h.call('POST', `/v1/transactions/${sale.id}/finalize`, {
       headers: { 'x-trace-id': 'till-1-trace-0001' },
@@ -83,6 +86,11 @@ describe('checkout through real HTTP and Postgres', () => {
       [before + 1, 'PaymentCaptured'],
       [before + 2, 'SaleRecorded'],
     ]);
+    // Each row keeps its request's traceparent for the relay to continue (migrations/0006): the
+    // payment's is the payment request's span; the till without traceparent got a new trace.
+    expect(events[0]!.traceparent).toBe(payTraceparent);
+    expect(events[1]!.traceparent).toBe(fin.headers.get('traceparent'));
+    expect(events[1]!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     const [captured, recorded] = events.map((e) => e.payload);
     expect(captured).toEqual({
       event_id: events[0]!.event_id,

@@ -229,8 +229,9 @@ export async function outboxRows(h: Harness) {
     event_type: string;
     payload: Json;
     trace_id: string;
+    traceparent: string | null;
     event_id: string;
-  }>('SELECT store_seq, event_type, payload, trace_id, event_id FROM outbox ORDER BY store_seq');
+  }>('SELECT store_seq, event_type, payload, trace_id, traceparent, event_id FROM outbox ORDER BY store_seq');
   return rows.map((r) => ({ ...r, store_seq: Number(r.store_seq) }));
 }
 

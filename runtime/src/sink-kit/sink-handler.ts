@@ -8,6 +8,8 @@ import type { SinkMetrics } from '../sink-metrics.ts';
 import { isolatePoison } from './isolate-poison.ts';
 import type { SinkStore } from './sink-store.ts';
 import { runnerErrorOf } from './write-failure.ts';
+import { nowNs } from '../tracing/span.ts';
+import { traceConsumedRecords } from '../tracing/record-trace.ts';
 
 export interface SinkHandlerDeps<T> {
   /** The part's name, written as dlq.processor. */
@@ -35,6 +37,7 @@ export function createSinkHandler<T>(deps: SinkHandlerDeps<T>): (batch: Consumed
   const everyMs = deps.heartbeatMs ?? 3_000;
 
   return async (batch) => {
+    const startedNs = nowNs();
     const items: T[] = [];
     // sources[i] is the record items[i] came from (for its dead letter if the store refuses it).
     const sources: KafkaMessage[] = [];
@@ -87,6 +90,10 @@ export function createSinkHandler<T>(deps: SinkHandlerDeps<T>): (batch: Consumed
         'records dead-lettered',
       );
     }
+    // Durable now. Only when spans are exported or at debug: a span and a debug line per record, in
+    // the record's trace (dead letters keep the record's traceparent header: dead-letter.ts).
+    const span = { service: deps.name, name: `${label} write`, startNs: startedNs, logger };
+    traceConsumedRecords(batch.topic, batch.partition, batch.messages, span);
   };
 }
 

@@ -29,3 +29,4 @@ export * from './shutdown-steps.ts';
 export * from './config-problems.ts';
 export * from './test-signing.ts';
 export * from './stream-post.ts';
+export * from './otlp-receiver.ts';

@@ -1,6 +1,8 @@
 import {
   errorCode,
+  nowNs,
   schemaIdOf,
+  traceDerivedRecords,
   produceRequests,
   storeEpochOf,
   TransientError,
@@ -47,6 +49,7 @@ export async function runBatchTransaction(
 ): Promise<void> {
   const { config: c, logger, metrics } = deps;
   const endTimer = metrics.batchSeconds.startTimer();
+  const startedNs = nowNs();
   const { txn, skipBelow } = await w.begin(generation);
   let messages: KafkaMessage[] = batch.messages;
   if (skipBelow >= 0n && BigInt(messages[0]!.offset) < skipBelow) {
@@ -120,6 +123,9 @@ export async function runBatchTransaction(
       logger.info({ store_id: e.storeId, from: e.from ?? null, to: e.to }, 'store epoch started at ingest');
     }
     deps.signatures.committed(result.badSignatures);
+    // Only when spans are exported or at debug: one span and debug line per enriched record.
+    const span = { service: PROCESSOR_NAME, name: 'ingest enrich', startNs: startedNs, logger };
+    traceDerivedRecords(batch.topic, batch.partition, messages, result.enriched, span);
     const seconds = endTimer();
     logger.debug(
       {

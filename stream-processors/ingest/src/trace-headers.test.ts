@@ -9,13 +9,21 @@ const raw: KafkaMessage = {
   offset: '42',
   timestamp: '1764903600000',
   attributes: 0,
-  headers: { event_id: Buffer.from('e1') },
+  headers: {
+    event_id: Buffer.from('e1'),
+    traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01',
+  },
 };
 
 describe('trace headers', () => {
-  it('an enriched record names its raw record and keeps the original headers', () => {
-    expect(withSourceHeaders(raw, 3)).toEqual({
+  it('an enriched record names its raw record, keeps the original headers and continues the trace', () => {
+    const headers = withSourceHeaders(raw, 3);
+    const traceparent = String(headers.traceparent);
+    expect(traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+    expect(traceparent).not.toContain('00f067aa0ba902b7');
+    expect(headers).toEqual({
       event_id: Buffer.from('e1'),
+      traceparent,
       [TRACE_HEADERS.rawPartition]: '3',
       [TRACE_HEADERS.rawOffset]: '42',
       [TRACE_HEADERS.rawTimestamp]: '1764903600000',
@@ -24,8 +32,26 @@ describe('trace headers', () => {
 
   it('an enriched record does not carry the raw store signature (it covers the raw value)', () => {
     const signed = { ...raw, headers: { ...raw.headers, [STORE_HEADERS.signature]: 'v1:v1:abc' } };
-    expect(enrichedHeaders(signed, 3)).toEqual(withSourceHeaders(raw, 3));
+    const enriched = enrichedHeaders(signed, 3);
+    // Same headers as withSourceHeaders, but for the traceparent's span id (a new one each call).
+    const { traceparent, ...rest } = withSourceHeaders(raw, 3);
+    expect(enriched).toEqual({
+      ...rest,
+      traceparent: expect.stringMatching(/^00-4bf92f3577b34da6a3ce929d0e0e4736-/),
+    });
+    expect(enriched.traceparent).not.toBe(traceparent);
     expect(withSourceHeaders(signed, 3)[STORE_HEADERS.signature]).toBe('v1:v1:abc');
+  });
+
+  it('a raw record without traceparent continues in its event trace_id when that is a W3C id', () => {
+    const old = { ...raw, headers: { trace_id: Buffer.from('0af7651916cd43dd8448eb211c80319c') } };
+    expect(String(withSourceHeaders(old, 0).traceparent)).toMatch(
+      /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/,
+    );
+    const till = { ...raw, headers: { trace_id: Buffer.from('till-7-000123') } };
+    expect(String(withSourceHeaders(till, 0).traceparent)).toMatch(
+      /^00-(?!0af7651916cd43dd8448eb211c80319c)[0-9a-f]{32}-[0-9a-f]{16}-01$/,
+    );
   });
 
   it('a duplicate record is the original plus where it was and what ingest dropped', () => {

@@ -1,12 +1,16 @@
-import { STORE_HEADERS, TRACE_HEADERS } from '@retail-stream/runtime';
+import { childTraceparent, STORE_HEADERS, TRACE_HEADERS, TRACEPARENT_HEADER } from '@retail-stream/runtime';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 
 export { TRACE_HEADERS };
 
-/** The original headers plus where the raw record was (partition, offset, timestamp). */
+/**
+ * The original headers plus where the raw record was (partition, offset, timestamp), and the W3C
+ * traceparent continued: same trace as the raw record's, ingest's own new span as the parent.
+ */
 export function withSourceHeaders(m: KafkaMessage, partition: number): IHeaders {
   return {
     ...m.headers,
+    [TRACEPARENT_HEADER]: childTraceparent(m.headers),
     [TRACE_HEADERS.rawPartition]: String(partition),
     [TRACE_HEADERS.rawOffset]: m.offset,
     [TRACE_HEADERS.rawTimestamp]: m.timestamp,
@@ -15,7 +19,7 @@ export function withSourceHeaders(m: KafkaMessage, partition: number): IHeaders 
 
 /**
  * The headers of an enriched record: the raw record's, minus its store signature, plus the source
- * headers. The signature covers the raw value, which the enriched value is not, so carrying it on
+ * headers and the traceparent continued (as withSourceHeaders). The signature covers the raw value, which the enriched value is not, so carrying it on
  * would state something false (docs/architecture.md, "Processors on the hot path").
  */
 export function enrichedHeaders(m: KafkaMessage, partition: number): IHeaders {
@@ -23,6 +27,7 @@ export function enrichedHeaders(m: KafkaMessage, partition: number): IHeaders {
   for (const name in m.headers) {
     if (name !== STORE_HEADERS.signature) headers[name] = m.headers[name];
   }
+  headers[TRACEPARENT_HEADER] = childTraceparent(m.headers);
   headers[TRACE_HEADERS.rawPartition] = String(partition);
   headers[TRACE_HEADERS.rawOffset] = m.offset;
   headers[TRACE_HEADERS.rawTimestamp] = m.timestamp;

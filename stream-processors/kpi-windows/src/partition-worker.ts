@@ -1,4 +1,11 @@
-import { TransientError, type AvroSerde, type ConsumedBatch, type Logger } from '@retail-stream/runtime';
+import {
+  nowNs,
+  traceConsumedRecords,
+  TransientError,
+  type AvroSerde,
+  type ConsumedBatch,
+  type Logger,
+} from '@retail-stream/runtime';
 import type avro from 'avsc';
 import type { Kafka, Message, Producer, TopicMessages } from 'kafkajs';
 import { CHECKPOINT_KEY, encodeCheckpoint } from './changelog.ts';
@@ -135,6 +142,7 @@ export class PartitionWorker {
 
   private async apply(batch: ConsumedBatch): Promise<void> {
     const { topics, policy } = this.deps;
+    const startedNs = nowNs();
     const intake = await applyRecords(batch, this.next, (id) => this.store(id), {
       ...this.deps,
       defaultTimeZone: policy.defaultTimeZone,
@@ -158,6 +166,14 @@ export class PartitionWorker {
     const committed = this.next !== undefined && this.next > nextOffset ? this.next : nextOffset;
     await this.commit(messages, { batch, nextOffset: committed });
     this.next = committed;
+    // Only when spans are exported or at debug: one span and debug line per record, in its trace.
+    const span = {
+      service: 'kpi-windows',
+      name: 'kpi-windows aggregate',
+      startNs: startedNs,
+      logger: this.deps.logger,
+    };
+    traceConsumedRecords(batch.topic, batch.partition, batch.messages, span);
   }
 
   /** Publishes throttled updates that became due without new input (processing-time tick). */

@@ -1,4 +1,5 @@
-import { currentTraceId, newTraceId } from '@retail-stream/runtime';
+import { currentTraceContext, formatTraceparent, newTraceId } from '@retail-stream/runtime';
+import { currentEventTraceId } from '../http/trace-context.ts';
 import type { EventDraft, StoreEvent } from '../events.ts';
 import { uuidv7 } from '../uuid-v7.ts';
 
@@ -15,8 +16,8 @@ const SEQ_AND_ROWS = `seq AS (
       UPDATE store_sequence SET last_seq = last_seq + $2, updated_at = now() WHERE store_id = $1
       RETURNING last_seq - $2 AS base
     ), ins AS (
-      INSERT INTO outbox (store_id, store_seq, event_id, event_type, occurred_at, trace_id, payload)
-      SELECT $1, seq.base + e.i, e.event_id, e.event_type, $3, $4,
+      INSERT INTO outbox (store_id, store_seq, event_id, event_type, occurred_at, trace_id, traceparent, payload)
+      SELECT $1, seq.base + e.i, e.event_id, e.event_type, $3, $4, $7,
              e.payload || jsonb_build_object('store_seq', seq.base + e.i)
         FROM seq, jsonb_to_recordset($5::jsonb) AS e(i bigint, event_id uuid, event_type text, payload jsonb)
     )`;
@@ -25,16 +26,18 @@ const SEQ_AND_ROWS = `seq AS (
 const NOTIFY = `SELECT pg_notify($6, format('{"store_id":%s,"from_seq":%s,"to_seq":%s}', to_json($1::text), seq.base + 1, seq.base + $2)) AS notified FROM seq`;
 
 /**
- * A transaction's events as the tail of its final statement, parameters $1…$6: `ctes` (the counter
+ * A transaction's events as the tail of its final statement, parameters $1…$7: `ctes` (the counter
  * UPDATE and the outbox rows with consecutive store_seq) and `select` (the NOTIFY, one row when the
- * store's counter exists). The envelope (event_id, occurred_at, trace_id) is filled in here.
+ * store's counter exists). The envelope (event_id, occurred_at, trace_id) is filled in here, and
+ * the row keeps the request's W3C traceparent (migrations/0006) for the relay to continue.
  */
 export function outboxRows(
   storeId: string,
   drafts: readonly EventDraft[],
   now: Date = new Date(),
 ): { ctes: string; select: string; values: unknown[] } {
-  const traceId = currentTraceId() ?? newTraceId();
+  const ctx = currentTraceContext();
+  const traceId = currentEventTraceId() ?? ctx?.traceId ?? newTraceId();
   const events = drafts.map(
     (d) =>
       ({
@@ -61,6 +64,7 @@ export function outboxRows(
         events.map((e, i) => ({ i: i + 1, event_id: e.event_id, event_type: e.event_type, payload: e })),
       ),
       OUTBOX_CHANNEL,
+      ctx ? formatTraceparent(ctx) : null,
     ],
   };
 }

@@ -1,4 +1,4 @@
-import { AppError } from '@retail-stream/runtime';
+import { AppError, currentTraceContext, startTrace, traceHeaders } from '@retail-stream/runtime';
 import { parseAnswer, type AuthorityAnswer } from './authority-answer.ts';
 
 /** The outcome of one HTTP call: an answer, or none (timeout, reset, refused) — outcome unknown. */
@@ -36,7 +36,10 @@ export class AuthorityClient {
 
   async call(method: string, path: string, body: unknown, token: string | null): Promise<CallResult> {
     const started = performance.now();
-    const headers: Record<string, string> = { accept: 'application/json' };
+    // The ambient trace (a document sent while handling a record), else one per call: the
+    // authority's logs can then be matched with ours by the traceparent it received.
+    const trace = traceHeaders(currentTraceContext() ?? startTrace());
+    const headers: Record<string, string> = { accept: 'application/json', ...trace };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (token) headers.authorization = `Bearer ${token}`;
     try {
