@@ -8,7 +8,8 @@ import {
   createCassandraClient,
   transactionById,
 } from '@retail-stream/cassandra-sink';
-import type { PipelineNames, ServiceEndpoints } from '../src/pipeline/pipeline-spec.ts';
+import type { PipelineNames } from '../src/pipeline/pipeline-names.ts';
+import type { ServiceEndpoints } from '../src/pipeline/pipeline-spec.ts';
 
 /**
  * How the benchmark sees a sale arrive in each sink, from outside (no service is instrumented):

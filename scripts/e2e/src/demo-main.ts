@@ -4,7 +4,8 @@ import { parseCliOrExit } from '@retail-stream/runtime';
 import { Supervisor, type ChildState } from '@retail-stream/scripts/supervisor';
 import { z } from 'zod';
 import { localEndpoints } from './pipeline/local-endpoints.ts';
-import { DEMO_PORTS, REPO_ROOT, generateSecrets, pipelineGroups } from './pipeline/pipeline-spec.ts';
+import { generateSecrets } from './pipeline/pipeline-names.ts';
+import { DEMO_PORTS, REPO_ROOT, pipelineGroups } from './pipeline/pipeline-spec.ts';
 
 /**
  * `npm run demo` after the services are up: migrations, seed, reference data, every pipeline

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type pg from 'pg';
-import type { PipelineNames } from '../pipeline/pipeline-spec.ts';
+import type { PipelineNames } from '../pipeline/pipeline-names.ts';
 import type { MockDocument } from './pharmacy-compare.ts';
 import { checkIdentifier } from './sink-reads.ts';
 

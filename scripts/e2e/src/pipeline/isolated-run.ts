@@ -6,12 +6,11 @@ import cassandra from 'cassandra-driver';
 import { dropClickHouseDatabase, dropPgDatabase, dropPgSchema } from '@retail-stream/runtime/testing';
 import { storeDatabaseName } from '@retail-stream/store-edge';
 import { Supervisor } from '@retail-stream/scripts/supervisor';
+import type { PipelineNames, PipelineSecrets } from './pipeline-names.ts';
 import {
   pipelineGroups,
-  type PipelineNames,
   type PipelineOptions,
   type PipelinePorts,
-  type PipelineSecrets,
   type ServiceEndpoints,
 } from './pipeline-spec.ts';
 import { newKafkaClient } from '@retail-stream/runtime';

@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildSpec } from '@retail-stream/scripts/supervisor';
-import type { PipelineNames, PipelinePorts } from './pipeline-spec.ts';
+import type { PipelineNames } from './pipeline-names.ts';
+import type { PipelinePorts } from './pipeline-spec.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 

@@ -4,6 +4,12 @@ import { fileURLToPath } from 'node:url';
 import type { ChildSpec } from '@retail-stream/scripts/supervisor';
 import { kafkaPrincipalEnv, loadInfraConfig } from '@retail-stream/infra';
 import * as pharmacy from './national-spec.ts';
+import {
+  generateSecrets,
+  pipelineNames,
+  type PipelineNames,
+  type PipelineSecrets,
+} from './pipeline-names.ts';
 
 /**
  * The whole pipeline as supervisor groups: one-shot setup (migrations, seed, reference data), the
@@ -86,102 +92,6 @@ export interface PipelineOptions {
    * own role (least privilege, issue 13); the local stack's by default ({} when it has no SASL).
    */
   kafkaAuth?: (principal: string) => Record<string, string>;
-}
-
-export interface PipelineSecrets {
-  terminalTokenSecret: string;
-  customerHmacKey: string;
-  qrCallbackSecret: string;
-  reportsToken: string;
-  /** Read-only store-edge token of the dashboard (GET /v1/sync/status only). */
-  monitorToken: string;
-  /** Bearer token of the store host's /control API. */
-  hostControlToken: string;
-  /** Bearer token of the simulator's /api (the control page gets it in its URL fragment). */
-  simControlToken: string;
-  /** HQ's store-signing master keys (SIGNING_MASTER_KEYS of ingest and the store host). */
-  signingMasterKeys: string;
-}
-
-export function generateSecrets(): PipelineSecrets {
-  const hex = (n: number) => crypto.randomBytes(n).toString('hex');
-  return {
-    terminalTokenSecret: hex(32),
-    customerHmacKey: hex(32),
-    qrCallbackSecret: hex(24),
-    reportsToken: `rpt_${hex(24)}`,
-    monitorToken: `mon_${hex(24)}`,
-    hostControlToken: `hct_${hex(24)}`,
-    simControlToken: `sct_${hex(24)}`,
-    signingMasterKeys: `v1:${hex(32)}`,
-  };
-}
-
-/** Every name a run owns. */
-export interface PipelineNames {
-  storePrefix: string;
-  topics: {
-    pos: string;
-    enriched: string;
-    dlq: string;
-    alerts: string;
-    dedupState: string;
-    duplicates: string;
-    refStores: string;
-    refProducts: string;
-    kpi: string;
-    kpiStoreWindows: string;
-    kpiChangelog: string;
-    kpiLate: string;
-  };
-  groups: {
-    ingest: string;
-    kpi: string;
-    kpiChain: string;
-    postgres: string;
-    clickhouse: string;
-    cassandra: string;
-  };
-  pgSchema: string;
-  /** The national pharmacy sync's schema, group and the mock authority's files. */
-  national: pharmacy.NationalNames;
-  clickhouseDatabase: string;
-  cassandraKeyspace: string;
-}
-
-export function pipelineNames(runSuffix: string): PipelineNames {
-  const t = (name: string) => (runSuffix ? `${name}.${runSuffix}` : name);
-  const u = (name: string) => (runSuffix ? `${name}_${runSuffix}` : name);
-  return {
-    storePrefix: runSuffix ? `e${runSuffix}s` : 's',
-    topics: {
-      pos: t('retail.pos.events'),
-      enriched: t('retail.events.enriched'),
-      dlq: t('retail.events.dlq'),
-      alerts: t('retail.ops.alerts'),
-      dedupState: t('retail.ingest.dedup-state'),
-      duplicates: t('retail.ingest.duplicates'),
-      refStores: t('retail.ref.stores'),
-      refProducts: t('retail.ref.products'),
-      kpi: t('retail.kpi.windows'),
-      kpiStoreWindows: t('retail.kpi.store-windows'),
-      kpiChangelog: t('retail.kpi.changelog'),
-      kpiLate: t('retail.kpi.late'),
-    },
-    // Without a suffix these are the services' own defaults (what an operator sees running one by hand).
-    groups: {
-      ingest: t('ingest-processor'),
-      kpi: t('kpi-windows'),
-      kpiChain: t('kpi-windows-chain'),
-      postgres: t('postgres-sink'),
-      clickhouse: t('clickhouse-sink'),
-      cassandra: t('cassandra-sink'),
-    },
-    pgSchema: u('hq'),
-    national: pharmacy.nationalNames(runSuffix),
-    clickhouseDatabase: u('retail'),
-    cassandraKeyspace: u('retail'),
-  };
 }
 
 /** Each principal's credentials as the local stack generated them (infra:up). */
