@@ -10,14 +10,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openShadow } from './prepare.ts';
 import { diffShadow, dropShadow, promoteShadow, listShadows } from './shadow-ops.ts';
-import { CH_TABLE_DEFS } from './sink-tables.ts';
-import { openLiveStores } from './testing/live-stores.ts';
+import { CH_SALES_COLUMNS, openLiveStores } from './testing/live-stores.ts';
 import { enriched, writeCassandra, writeClickhouse, writePostgres } from './testing/sink-writes.ts';
-
-/** The columns the ClickHouse sink writes to sales (its own table definition). */
-const CH_SALES_COLUMNS = CH_TABLE_DEFS.find((t) => t.table === 'sales')!
-  .columns.map(([c]) => c)
-  .join(', ');
 
 /**
  * Shadow replay against the real stores: live and shadow filled through each sink's own write
@@ -32,9 +26,7 @@ let env: Record<string, string>;
 let pgPool: pg.Pool;
 let ch: ClickHouseClient;
 let cass: cassandra.Client;
-let liveSchema: string;
-let liveDb: string;
-let liveKs: string;
+let liveSchema: string, liveDb: string, liveKs: string;
 
 const storeA = uniqueIdentifier('shA');
 const storeB = uniqueIdentifier('shB');

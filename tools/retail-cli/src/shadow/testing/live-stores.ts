@@ -21,7 +21,13 @@ import type { StoreEvent } from '@retail-stream/schemas';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type cassandra from 'cassandra-driver';
 import pg from 'pg';
+import { CH_TABLE_DEFS } from '../sink-tables.ts';
 import { writeCassandra, writeClickhouse, writePostgres } from './sink-writes.ts';
+
+/** The columns the ClickHouse sink writes to sales (its own table definition). */
+export const CH_SALES_COLUMNS = CH_TABLE_DEFS.find((t) => t.table === 'sales')!
+  .columns.map(([c]) => c)
+  .join(', ');
 
 /** A test's own "live" stores: a Postgres schema, a ClickHouse database and a Cassandra keyspace. */
 export interface LiveStores {
