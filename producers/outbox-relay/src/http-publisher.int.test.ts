@@ -251,9 +251,14 @@ describe('outbox relay → ingest gateway → Kafka (RELAY_SYNC_PROTOCOL=http)',
     const { key: otherStoresKey } = await issueKey(keysDb, `${db.storeId}_x`.slice(0, 31));
     await insertOutbox(db.pool, new StoreEventFactory(db.storeId).mixed(20));
     await startRelay(db, gw.url, otherStoresKey);
-    await waitFor(async () => (await httpState(db)).status === 'OFFLINE', {
-      what: 'relay_status http OFFLINE',
-    });
+    // The heartbeat may write OFFLINE before the first refused batch has written its reason.
+    await waitFor(
+      async () => {
+        const s = await httpState(db);
+        return s.status === 'OFFLINE' && s.last_error !== null;
+      },
+      { what: 'relay_status http OFFLINE with its reason' },
+    );
     const state = await httpState(db);
     expect(state.last_error).toMatch(/GATEWAY_FORBIDDEN: .*403.*another store/);
     expect(state.unpublished).toBe(20);
