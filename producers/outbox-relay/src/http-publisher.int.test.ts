@@ -252,14 +252,14 @@ describe('outbox relay → ingest gateway → Kafka (RELAY_SYNC_PROTOCOL=http)',
     await insertOutbox(db.pool, new StoreEventFactory(db.storeId).mixed(20));
     await startRelay(db, gw.url, otherStoresKey);
     // The heartbeat may write OFFLINE before the first refused batch has written its reason.
+    let state = await httpState(db);
     await waitFor(
       async () => {
-        const s = await httpState(db);
-        return s.status === 'OFFLINE' && s.last_error !== null;
+        state = await httpState(db);
+        return state.status === 'OFFLINE' && state.last_error !== null;
       },
       { what: 'relay_status http OFFLINE with its reason' },
     );
-    const state = await httpState(db);
     expect(state.last_error).toMatch(/GATEWAY_FORBIDDEN: .*403.*another store/);
     expect(state.unpublished).toBe(20);
     expect(collector.messages.filter((m) => m.key === db.storeId)).toEqual([]);
