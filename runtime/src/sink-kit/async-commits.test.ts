@@ -60,11 +60,11 @@ describe('AsyncCommits', () => {
     const { c, commits, retries } = setup();
     let calls = 0;
     c.track(batch(0, 0, 2), async () => {
-      if (++calls < 3) throw new TransientError('STORE_UNAVAILABLE', 'down');
+      if (++calls < 3) throw new TransientError('SINK_STORE_UNAVAILABLE', 'down');
     });
     await c.drain();
     expect(calls).toBe(3);
-    expect(retries).toEqual(['STORE_UNAVAILABLE', 'STORE_UNAVAILABLE']);
+    expect(retries).toEqual(['SINK_STORE_UNAVAILABLE', 'SINK_STORE_UNAVAILABLE']);
     expect(commits).toEqual(['t[0]@2']);
   });
 
@@ -114,7 +114,7 @@ describe('AsyncCommits', () => {
     const { c, commits } = setup();
     c.stopRetrying();
     c.track(batch(0, 0, 1), async () => {
-      throw new TransientError('STORE_UNAVAILABLE', 'down');
+      throw new TransientError('SINK_STORE_UNAVAILABLE', 'down');
     });
     await c.drain();
     expect(commits).toEqual([]);
