@@ -142,6 +142,19 @@ export class ConsumerRunner {
     return this.joined && !this.crashed && !this.fatal;
   }
 
+  /**
+   * Commits one partition's next offset, for handlers that commit after they returned (a sink
+   * whose writes land later: sink-kit/async-commits.ts, with commitMode 'by-handler').
+   */
+  async commitOffset(topic: string, partition: number, offset: string): Promise<void> {
+    await this.consumer.commitOffsets([{ topic, partition, offset }]);
+  }
+
+  /** Stops fetching every topic (a graceful stop drains writes still landing before it leaves). */
+  pauseAll(): void {
+    this.consumer.pause(this.opts.topics.map((topic) => ({ topic })));
+  }
+
   /** Waits for the in-flight batch to finish (and commit), then leaves the group. */
   async stop(): Promise<void> {
     await this.consumer.stop();

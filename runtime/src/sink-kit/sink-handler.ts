@@ -5,6 +5,7 @@ import { deadLetterOf, type DeadLetterReason } from '../dead-letter.ts';
 import { AppError, ValidationError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { SinkMetrics } from '../sink-metrics.ts';
+import type { AsyncCommits } from './async-commits.ts';
 import { isolatePoison } from './isolate-poison.ts';
 import type { SinkStore } from './sink-store.ts';
 import { runnerErrorOf } from './write-failure.ts';
@@ -23,6 +24,8 @@ export interface SinkHandlerDeps<T> {
   logger: Logger;
   /** How often a handler waiting for its write heart-beats (below the session timeout). */
   heartbeatMs?: number;
+  /** For a pipelined store: where the handler hands its batch's write (commits once durable). */
+  commits?: AsyncCommits;
 }
 
 /**
@@ -61,9 +64,37 @@ export function createSinkHandler<T>(deps: SinkHandlerDeps<T>): (batch: Consumed
       }
     }
 
+    const durable = () => writeAll(items, sources, dead, codes, batch, startedNs);
+    if (deps.commits) {
+      // Pipelined store: hand the write over and return; the offsets follow once it is durable.
+      await deps.commits.room(batch);
+      deps.commits.track(batch, durable);
+      return;
+    }
+    await whileHeartbeating(durable(), batch, everyMs);
+  };
+
+  /**
+   * Writes the items (isolating refused records) and sends the batch's dead letters: the decode
+   * failures and the records the store refused. Safe to run again after a failure (a retry).
+   */
+  async function writeAll(
+    items: T[],
+    sources: KafkaMessage[],
+    decodeDead: readonly Message[],
+    decodeCodes: readonly string[],
+    batch: ConsumedBatch,
+    startedNs: bigint,
+  ): Promise<void> {
+    const dead = [...decodeDead];
+    const codes = [...decodeCodes];
+    const reject = (message: KafkaMessage, reason: DeadLetterReason) => {
+      dead.push(deadLetterOf(batch, message, reason, deps.name));
+      codes.push(reason.code);
+    };
     if (items.length > 0) {
       try {
-        await whileHeartbeating(store.write(items, batch), batch, everyMs);
+        await store.write(items, batch);
       } catch (err) {
         const failure = store.classify(err);
         if (failure.kind !== 'poison') throw runnerErrorOf(err, failure);
@@ -73,10 +104,11 @@ export function createSinkHandler<T>(deps: SinkHandlerDeps<T>): (batch: Consumed
         );
         const writeAlone = store.writeAlone ?? store.write;
         const known = store.writeAlone ? undefined : { code: failure.code, message: (err as Error).message };
-        const poison = await whileHeartbeating(
-          isolatePoison(items, (part) => writeAlone.call(store, part, batch), store.classify, known),
-          batch,
-          everyMs,
+        const poison = await isolatePoison(
+          items,
+          (part) => writeAlone.call(store, part, batch),
+          store.classify,
+          known,
         );
         for (const p of poison) reject(sources[p.index]!, p.reason);
       }
@@ -94,7 +126,7 @@ export function createSinkHandler<T>(deps: SinkHandlerDeps<T>): (batch: Consumed
     // the record's trace (dead letters keep the record's traceparent header: dead-letter.ts).
     const span = { service: deps.name, name: `${label} write`, startNs: startedNs, logger };
     traceConsumedRecords(batch.topic, batch.partition, batch.messages, span);
-  };
+  }
 }
 
 async function whileHeartbeating<R>(work: Promise<R>, batch: ConsumedBatch, everyMs: number): Promise<R> {

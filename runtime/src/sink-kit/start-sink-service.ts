@@ -6,7 +6,9 @@ import { ensureTopics } from '../kafka-topics.ts';
 import type { Logger } from '../logger.ts';
 import type { RunningService } from '../running-service.ts';
 import type { BaseServiceConfig, KafkaConfig, SchemaRegistryConfig } from '../service-config.ts';
+import { counter } from '../metric-factory.ts';
 import { sinkMetrics } from '../sink-metrics.ts';
+import { AsyncCommits } from './async-commits.ts';
 import { DeadLetterProducer } from './dead-letter-producer.ts';
 import type { SinkKitConfig } from './sink-config.ts';
 import { createSinkHandler } from './sink-handler.ts';
@@ -62,18 +64,20 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
     );
     const kafka = createKafka(cfg, spec.name, logger);
     deadLetters = await DeadLetterProducer.connect(kafka, cfg.SINK_DLQ_TOPIC);
-    const runner = new ConsumerRunner({
+    const retry = { initialMs: cfg.SINK_RETRY_INITIAL_MS, maxMs: cfg.SINK_RETRY_MAX_MS, jitter: 0.5 };
+    const commits = store.pipelined ? pipelinedCommits(store.pipelined.maxPendingBatches) : undefined;
+    const runner: ConsumerRunner = new ConsumerRunner({
       kafka,
       groupId: cfg.SINK_GROUP_ID,
       topics: spec.topics,
       logger,
       metrics: deps.metrics,
-      commitMode: 'after-batch',
+      commitMode: commits ? 'by-handler' : 'after-batch',
       partitionsConsumedConcurrently: cfg.SINK_PARTITIONS_CONCURRENTLY,
       maxBytesPerPartition: cfg.SINK_MAX_BYTES_PER_PARTITION,
       sessionTimeoutMs: cfg.SINK_SESSION_TIMEOUT_MS,
       maxUnknownErrorRetries: cfg.MAX_UNKNOWN_ERROR_RETRIES,
-      retry: { initialMs: cfg.SINK_RETRY_INITIAL_MS, maxMs: cfg.SINK_RETRY_MAX_MS, jitter: 0.5 },
+      retry,
       onFatal: deps.onFatal,
       handle: createSinkHandler({
         name: spec.name,
@@ -83,6 +87,7 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
         deadLetters,
         metrics,
         logger,
+        commits,
       }),
     });
     await runner.start();
@@ -93,12 +98,40 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
     const dlq = deadLetters;
     return {
       isReady: () => runner.isReady(),
-      stop: () => runner.stop(),
+      async stop() {
+        if (commits) {
+          // Finish what was handed over and commit it while still in the group; a write that
+          // fails now is not retried (not committed: written again after the restart).
+          runner.pauseAll();
+          commits.stopRetrying();
+          await commits.drain();
+        }
+        await runner.stop();
+        await commits?.drain();
+      },
       async close() {
         await store.close();
         await dlq.close();
       },
     };
+
+    function pipelinedCommits(maxPendingBatches: number): AsyncCommits {
+      const retries = counter(
+        deps.metrics,
+        'retail_consumer_retries_total',
+        'Batch retries after retriable errors',
+        ['group', 'topic', 'code'],
+      );
+      return new AsyncCommits({
+        commit: (topic, partition, offset) => runner.commitOffset(topic, partition, offset),
+        maxPendingBatches,
+        retry,
+        maxUnknownErrorRetries: cfg.MAX_UNKNOWN_ERROR_RETRIES,
+        logger,
+        onRetry: (topic, code) => retries.inc({ group: cfg.SINK_GROUP_ID, topic, code }),
+        onFatal: deps.onFatal,
+      });
+    }
   } catch (err) {
     await deadLetters?.close();
     await store.close().catch(() => undefined);

@@ -47,9 +47,13 @@ try {
   process.stdout.write(`preloading ${events.length} events of ${storeCount} stores…\n`);
   await bed.produce(events, 1_000);
 
-  const config = bed.sinkConfig({ LOG_LEVEL: 'warn' });
+  // SINK_* settings from the environment reach the sink (and the ceilings' batching/concurrency).
+  const overrides = Object.fromEntries(
+    Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('SINK_') && !!e[1]),
+  );
+  const config = bed.sinkConfig({ LOG_LEVEL: 'warn', ...overrides });
   const load0 = os.loadavg()[0]!;
-  const sink = await bed.startInProcess({ LOG_LEVEL: 'warn' });
+  const sink = await bed.startInProcess({ LOG_LEVEL: 'warn', ...overrides });
   // The clock starts when the group is joined and the first batch is being handled.
   const rowsMetric = async () => {
     const m = await sink.metrics.getSingleMetric('retail_sink_rows_written_total')?.get();
@@ -99,7 +103,7 @@ try {
   process.stdout.write(
     [
       `machine: ${os.cpus().length} CPU, ${Math.round(os.totalmem() / 2 ** 30)} GiB, load avg before ${load0.toFixed(1)}`,
-      `events: ${fmt(events.length)} (${storeCount} stores), topic partitions: ${values.partitions}`,
+      `events: ${fmt(events.length)} (${storeCount} stores), topic partitions: ${values.partitions}, handled at once: ${config.SINK_PARTITIONS_CONCURRENTLY}`,
       `sink:    ${fmt(sinkRows)} rows in ${sinkSeconds.toFixed(1)} s = ${fmt(sinkRate)} rows/s (${fmt(events.length / sinkSeconds)} events/s)`,
       `ceiling: ${fmt(rows.length)} rows in ${loopSeconds.toFixed(1)} s = ${fmt(loopRate)} rows/s (plain loop, concurrency ${config.SINK_WRITE_CONCURRENCY})`,
       `ceiling (batched): ${fmt(rows.length)} rows in ${batchedSeconds.toFixed(1)} s = ${fmt(batchedRate)} rows/s (${fmt(groups.length)} requests: per-partition UNLOGGED batches of ≤ ${config.SINK_MAX_BATCH_STATEMENTS}, same concurrency)`,

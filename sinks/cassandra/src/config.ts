@@ -42,7 +42,10 @@ export const cassandraSinkConfig = sinkServiceConfig(cassandraConnectionConfig, 
   name: 'cassandra-sink',
   topics: { SINK_EVENTS_TOPIC: TOPICS.enrichedEvents },
   dlqTopic: TOPICS.deadLetters,
-  partitionsConcurrently: 2,
+  // Each batch reads, then writes; with several partitions at once one partition's reads and
+  // decoding overlap another's writes (bench: 2 → 6 took the sink from 0.38 to 0.60 of the
+  // batched driver loop, docs/BENCHMARKS.md).
+  partitionsConcurrently: 6,
   maxBytesPerPartition: 2 * 1024 * 1024,
   retryMaxMs: 10_000,
 }).extend({

@@ -125,6 +125,10 @@ const child = spawn(process.execPath, ['--import', 'tsx', path.join(packageDir, 
   cwd: repoRoot,
   env: {
     PATH: process.env.PATH ?? '',
+    // Tuning from the environment (SINK_MAX_INFLIGHT_FLUSHES=4 …); the settings below win.
+    ...Object.fromEntries(
+      Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('SINK_') && !!e[1]),
+    ),
     ...kafkaEnvOf(env),
     KAFKA_BROKERS: brokers.join(','),
     ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),

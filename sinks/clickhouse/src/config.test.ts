@@ -12,7 +12,7 @@ describe('sinkConfig', () => {
       SINK_KPI_TOPIC: 'retail.kpi.windows',
       SINK_DLQ_TOPIC: 'retail.events.dlq',
       SINK_MAX_BATCH_ROWS: 20_000,
-      SINK_FLUSH_INTERVAL_MS: 1_000,
+      SINK_FLUSH_INTERVAL_MS: 200,
       SINK_MIGRATE: true,
     });
   });

@@ -34,11 +34,17 @@ export const sinkConfig = sinkServiceConfig(clickhouseConfig, {
   SINK_MAX_BATCH_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(20_000),
   /**
    * Rows wait at most this long for more rows before they are inserted; together with the row
-   * bound it keeps ClickHouse at a few large inserts per second whatever the traffic.
+   * bound it keeps ClickHouse at a few large inserts per second whatever the traffic. Offsets are
+   * committed asynchronously once a flush lands, so this costs latency only, not throughput.
    */
-  SINK_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  SINK_FLUSH_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(200),
   /** Flushes being inserted at once (decoding the next batches overlaps an insert). */
   SINK_MAX_INFLIGHT_FLUSHES: z.coerce.number().int().min(1).max(8).default(2),
+  /**
+   * Kafka batches handed to the flushes and not yet inserted (their offsets are committed once
+   * they are); beyond it the consumer waits. Bounds memory: each holds its decoded rows.
+   */
+  SINK_MAX_PENDING_BATCHES: z.coerce.number().int().min(1).max(256).default(8),
   /** Apply pending migrations at startup (normally `npm run migrate` does it at deploy). */
   SINK_MIGRATE: boolFromEnv.default(true),
 });

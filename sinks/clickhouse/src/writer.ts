@@ -22,9 +22,11 @@ function merged(items: TableRows[]): TableRows {
 /**
  * The ClickHouse sink for the kit. Each record becomes rows (one table or several); a Kafka batch's
  * rows join the shared flush (BatchWriter: group commit across the partitions handled at once)
- * and the batch's write resolves once the flush holding them landed, so offsets are committed only
- * after their rows. When a flush is refused, each batch in it is written on its own (writeAlone)
- * to find whose rows ClickHouse refuses.
+ * and the batch's write resolves once the flush holding them landed. The store is pipelined: the
+ * kit hands each batch over without waiting and commits its offsets asynchronously once that
+ * flush landed (sink-kit/async-commits.ts), so the next batches are fetched and decoded while an
+ * insert runs and offsets still never pass unwritten rows. When a flush is refused, each batch in
+ * it is written on its own (writeAlone) to find whose rows ClickHouse refuses.
  */
 export function clickhouseSinkSpec(config: SinkConfig): SinkSpec<TableRows> {
   return {
@@ -61,6 +63,8 @@ export function clickhouseSinkSpec(config: SinkConfig): SinkSpec<TableRows> {
       return {
         // The record type comes from the writer schema, not the topic (record-rows.ts).
         toItem: (decoded) => decodedRows(decoded as Parameters<typeof decodedRows>[0]),
+        // The kit does not wait for the flush: it commits each batch once its flush landed.
+        pipelined: { maxPendingBatches: config.SINK_MAX_PENDING_BATCHES },
         write: (items) => flushes.submit(merged(items)),
         writeAlone: (items) => inserts.write(merged(items)),
         classify: classifyClickhouseWrite,

@@ -17,6 +17,7 @@ import {
 } from './hq-tables.ts';
 import { refuseCrossStoreCopies, refuseCrossStoreIds } from './cross-store-ids.ts';
 import { toAppError } from './pg-errors.ts';
+import { ensureStaging, stagedInsert } from './staged-insert.ts';
 import { jsonRecordsetInsert, unnestInsert, type InsertMethod, type TableSpec } from './unnest-insert.ts';
 
 export interface WriteResult {
@@ -47,12 +48,44 @@ async function insert<R>(
   spec: TableSpec<R>,
   rows: readonly R[],
   counts: Record<string, number>,
-  method: InsertMethod = 'json',
+  method: InsertMethod = 'copy',
 ): Promise<void> {
   if (rows.length === 0) return;
-  const { text, values } = method === 'json' ? jsonRecordsetInsert(spec, rows) : unnestInsert(spec, rows);
-  const res = await client.query({ text, values });
+  let res: pg.QueryResult;
+  if (method === 'copy') {
+    res = await stagedInsert(client, spec, rows);
+  } else {
+    const { text, values } = method === 'json' ? jsonRecordsetInsert(spec, rows) : unnestInsert(spec, rows);
+    res = await client.query({ text, values });
+  }
   counts[spec.table] = (counts[spec.table] ?? 0) + (res.rowCount ?? 0);
+}
+
+/** Every table a store-event batch writes, inbox first (the staging tables of the copy method). */
+const EVENT_TABLES = [
+  inboxTable,
+  storesTable,
+  transactionsTable,
+  lineItemsTable,
+  paymentsTable,
+  refundsTable,
+  refundLinesTable,
+  inventoryTable,
+  goodsReceiptsTable,
+  adjustmentsTable,
+] as unknown as readonly TableSpec<never>[];
+
+/** The inbox insert: which of these events are new (their ids come back). */
+async function claimInbox(
+  client: pg.ClientBase,
+  events: SourcedEvent[],
+  method: InsertMethod,
+): Promise<pg.QueryResult<{ event_id: string }>> {
+  const rows = events.map(inboxRow);
+  if (method === 'copy')
+    return stagedInsert<ReturnType<typeof inboxRow>, { event_id: string }>(client, inboxTable, rows);
+  const { text, values } = unnestInsert(inboxTable, rows);
+  return client.query<{ event_id: string }>({ text, values });
 }
 
 /**
@@ -63,15 +96,19 @@ async function insert<R>(
 export async function applyStoreEvents(
   client: pg.ClientBase,
   events: SourcedEvent[],
-  /** How rows after the inbox travel (the inbox itself always uses UNNEST); one statement per table either way. */
-  method: InsertMethod = 'json',
+  /**
+   * How rows travel: COPY into staging tables then one merge per table (the default), or one
+   * statement per table with the rows as parameters (JSON recordset; UNNEST arrays, which the
+   * json method also uses for the inbox).
+   */
+  method: InsertMethod = 'copy',
 ): Promise<WriteResult> {
   refuseCrossStoreCopies(events);
   const unique = uniqueEvents(events);
   const rows: Record<string, number> = {};
   if (unique.length === 0) return { applied: 0, duplicates: events.length, rows };
-  const { text, values } = unnestInsert(inboxTable, unique.map(inboxRow));
-  const inserted = await client.query<{ event_id: string }>({ text, values });
+  if (method === 'copy') await ensureStaging(client, EVENT_TABLES);
+  const inserted = await claimInbox(client, unique, method);
   rows[inboxTable.table] = inserted.rowCount ?? 0;
   const fresh = new Set(inserted.rows.map((r) => r.event_id));
   const toApply = unique.filter((e) => fresh.has(e.event.event_id));
@@ -98,10 +135,12 @@ export async function applyStoreEvents(
 export async function applyKpis(
   client: pg.ClientBase,
   records: KpiWindowUpdated[],
-  method: InsertMethod = 'json',
+  method: InsertMethod = 'copy',
 ): Promise<WriteResult> {
   const rows: Record<string, number> = {};
   const mapped = mapKpis(records);
+  if (method === 'copy' && mapped.length > 0)
+    await ensureStaging(client, [kpiTable] as unknown as TableSpec<never>[]);
   await insert(client, kpiTable, mapped, rows, method);
   const written = rows[kpiTable.table] ?? 0;
   return { applied: written, duplicates: records.length - written, rows };

@@ -29,11 +29,11 @@ export const sinkConfig = sinkServiceConfig(databaseConfig, {
   retryMaxMs: 30_000,
 }).extend({
   /**
-   * How rows after the inbox are sent: one JSON array parameter per table (json_to_recordset) or
-   * one array parameter per column (UNNEST). Both are one statement per table; json is cheaper
-   * in Node (docs/BENCHMARKS.md).
+   * How a batch's rows are sent: COPY into session staging tables, then one set-based merge per
+   * table (copy, the fastest: docs/BENCHMARKS.md); or one statement per table with the rows as
+   * one JSON array parameter (json_to_recordset) or one array parameter per column (UNNEST).
    */
-  SINK_INSERT_METHOD: z.enum(['json', 'unnest']).default('json'),
+  SINK_INSERT_METHOD: z.enum(['copy', 'json', 'unnest']).default('copy'),
 });
 
 export type SinkConfig = z.infer<typeof sinkConfig>;

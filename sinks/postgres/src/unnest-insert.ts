@@ -42,4 +42,5 @@ export function jsonRecordsetInsert<R>(spec: TableSpec<R>, rows: readonly R[]): 
   };
 }
 
-export type InsertMethod = 'unnest' | 'json';
+/** How a batch's rows reach Postgres: COPY to staging + merge (staged-insert.ts), JSON recordset, UNNEST arrays. */
+export type InsertMethod = 'copy' | 'unnest' | 'json';
