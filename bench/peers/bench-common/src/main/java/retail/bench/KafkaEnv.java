@@ -6,21 +6,21 @@ import java.util.Properties;
  * Kafka client settings from the same environment our services read (KAFKA_BROKERS, KAFKA_SASL_*),
  * handed over by bench/peers/src (which reads the stack's secrets file): nothing is stored here.
  */
-final class KafkaEnv {
+public final class KafkaEnv {
   private KafkaEnv() {}
 
-  static String need(String name) {
+  public static String need(String name) {
     String v = System.getenv(name);
     if (v == null || v.isEmpty()) throw new IllegalStateException(name + " is not set");
     return v;
   }
 
-  static String or(String name, String fallback) {
+  public static String or(String name, String fallback) {
     String v = System.getenv(name);
     return v == null || v.isEmpty() ? fallback : v;
   }
 
-  static Properties clientProperties() {
+  public static Properties clientProperties() {
     Properties p = new Properties();
     p.put("bootstrap.servers", need("KAFKA_BROKERS"));
     String user = System.getenv("KAFKA_SASL_USERNAME");
