@@ -7,6 +7,7 @@ import {
   createTestTopic,
   deleteTestTopics,
   kafkaEnvOf,
+  rawConsumeRate,
   registryConfigOf,
   uniqueName,
 } from '@retail-stream/runtime/testing';
@@ -120,29 +121,6 @@ async function committed(groupId: string, topic: string): Promise<number> {
   }
 }
 
-/** kpi-bench's ceiling: a plain kafkajs consumer reading the preloaded topic, no decoding. */
-async function rawConsume(topic: string): Promise<number> {
-  const consumer = kafka.consumer({ groupId: uniqueName('peers-raw'), maxBytesPerPartition: 512 * 1024 });
-  let count = 0;
-  let first = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatch: async ({ batch }) => {
-      if (first === 0) first = performance.now();
-      count += batch.messages.length;
-      if (count >= N) done();
-    },
-  });
-  await finished;
-  const seconds = (performance.now() - first) / 1000;
-  await consumer.disconnect();
-  return N / seconds;
-}
-
 /** Events/s from process start until every input offset is committed, as kpi-bench measures ours. */
 async function throughput(job: Job, input: string) {
   const t = performance.now();
@@ -212,7 +190,7 @@ export async function compareKpi(): Promise<{ raw: number; ours: JobResult; thei
     say(
       `kpi: preloaded ${N} events (${STORES} stores, ${PARTITIONS} partitions) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
-    const raw = await rawConsume(input);
+    const raw = await rawConsumeRate(kafka, input, N, 'peers-raw');
     say(`kpi: raw kafkajs consume ${Math.round(raw)} events/s (ceiling)`);
     const results: JobResult[] = [];
     for (const job of [ours, kafkaStreams]) {

@@ -24,6 +24,7 @@ export * from './test-pg-schema.ts';
 export * from './test-clickhouse-database.ts';
 export * from './test-cassandra-keyspace.ts';
 export * from './latency-stats.ts';
+export * from './raw-consume-rate.ts';
 export * from './sole-dead-letter.ts';
 export * from './shutdown-steps.ts';
 export * from './config-problems.ts';

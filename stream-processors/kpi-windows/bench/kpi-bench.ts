@@ -16,6 +16,7 @@ import {
   createTestTopic,
   deleteTestTopic,
   kafkaEnvOf,
+  rawConsumeRate,
   registryConfigOf,
   uniqueName,
 } from '@retail-stream/runtime/testing';
@@ -86,28 +87,6 @@ async function preload(topic: string): Promise<void> {
   await producer.disconnect();
 }
 
-async function rawConsume(topic: string): Promise<number> {
-  const consumer = kafka.consumer({ groupId: uniqueName('kpi-bench-raw'), maxBytesPerPartition: 512 * 1024 });
-  let count = 0;
-  let first = 0;
-  let done!: () => void;
-  const finished = new Promise<void>((r) => (done = r));
-  await consumer.connect();
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatch: async ({ batch }) => {
-      if (first === 0) first = performance.now();
-      count += batch.messages.length;
-      if (count >= N) done();
-    },
-  });
-  await finished;
-  const seconds = (performance.now() - first) / 1000;
-  await consumer.disconnect();
-  return N / seconds;
-}
-
 const admin = kafka.admin();
 
 async function committed(groupId: string, topic: string): Promise<number> {
@@ -139,7 +118,7 @@ async function main(): Promise<void> {
       `preloaded ${N} events (${STORES} stores, ${PARTITIONS} partitions) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
     );
 
-    const raw = await rawConsume(input);
+    const raw = await rawConsumeRate(kafka, input, N, 'kpi-bench-raw');
     console.log(`raw kafkajs consume: ${Math.round(raw)} events/s`);
 
     const child = spawn(
