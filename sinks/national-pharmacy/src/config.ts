@@ -34,6 +34,14 @@ export const syncWorkerConfig = z.object({
   /** Requests per second per account (token bucket, burst of one second's worth). */
   NATIONAL_SYNC_RATE_PER_ACCOUNT: z.coerce.number().positive().max(10_000).default(50),
   NATIONAL_SYNC_REQUEST_TIMEOUT_MS: positiveMs.default(10_000),
+  /**
+   * After a send whose outcome is unknown (no answer, reset, 5xx), the read-back waits at least
+   * this long. The authority may still be processing a request we gave up on; a read-back before it
+   * lands finds nothing, the resend then reaches the authority a second time (refused as a
+   * duplicate at best). The API offers no idempotency key, so time is the only fence: longer than
+   * the authority's own gateway timeout.
+   */
+  NATIONAL_SYNC_UNKNOWN_OUTCOME_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
   /** Attempts (sends) before a document that keeps failing retriably is SYNC_FAILED. */
   NATIONAL_SYNC_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(1000).default(12),
   NATIONAL_SYNC_RETRY_INITIAL_MS: positiveMs.default(500),

@@ -46,13 +46,26 @@ function workload(n: number): { events: StoreEvent[]; voided: Set<string>; docum
   return { events, voided, documents: stores.length * (n + 1) };
 }
 
+/** The sync's attempts at one document, oldest first, one line each (for a failure message). */
+async function attemptsOf(ma: string): Promise<string> {
+  const res = await bed.pool.query<{ line: string }>(
+    `SELECT concat_ws(' ', to_char(a.at, 'HH24:MI:SS.MS'), a.method, a.http_status, a.outcome,
+            a.duration_ms || 'ms', a.error) AS line
+       FROM attempts a JOIN documents d ON d.id = a.document_id
+      WHERE d.local_id = $1 ORDER BY a.id`,
+    [ma],
+  );
+  return res.rows.map((r) => r.line).join('\n');
+}
+
 /** Every document once at the mock, no POST refused as a duplicate, the voided ones voided. */
-function expectExactlyOnce(voided: Set<string>, expected: number): void {
+async function expectExactlyOnce(voided: Set<string>, expected: number): Promise<void> {
   const docs = bed.mock.documents();
   expect(docs).toHaveLength(expected);
   expect(new Set(docs.map((d) => `${d.kind}/${d.ma_co_so}/${d.ma}`)).size).toBe(expected);
   for (const d of docs) {
-    expect(d.duplicate_refusals, `${d.kind} ${d.ma} refused as a duplicate`).toBe(0);
+    const why = d.duplicate_refusals ? `:\n${await attemptsOf(d.ma)}` : '';
+    expect(d.duplicate_refusals, `${d.kind} ${d.ma} refused as a duplicate${why}`).toBe(0);
     expect(d.versions).toBe(1);
     expect(d.deleted).toBe(voided.has(d.ma));
   }
@@ -89,7 +102,7 @@ describe('national pharmacy sync against a faulty authority', () => {
     expect(stats.faults['rate-limit']).toBeGreaterThan(0);
     const cancelledBeforeSending = docs.filter((d) => d.status === 'CANCELLED').map((d) => d.local_id);
     const sentAndVoided = new Set([...voided].filter((v) => !cancelledBeforeSending.includes(v)));
-    expectExactlyOnce(sentAndVoided, 82 - cancelledBeforeSending.length);
+    await expectExactlyOnce(sentAndVoided, 82 - cancelledBeforeSending.length);
     // Read-backs resolved the unknown outcomes (timeouts) instead of blind resends.
     const readBacks = await bed.pool.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM attempts WHERE method = 'GET'`,
@@ -100,6 +113,28 @@ describe('national pharmacy sync against a faulty authority', () => {
     );
     await sync.stop();
   }, 180_000);
+
+  it('a create the authority stores after the client gave up is read back, never sent twice', async () => {
+    // Every POST waits 2 s at the authority before it is stored; the client gives up after 1 s.
+    // Without the grace the read-back 50-400 ms later finds nothing and a second POST follows.
+    bed.mock.setFaults({ slowRate: 1, slowMs: 2_000, scope: ['write'] });
+    const sync = await start({ NATIONAL_SYNC_UNKNOWN_OUTCOME_GRACE_MS: '3000' });
+    const sale = stores[0]!.sale([['MED-PARA', 1, 1500, [lot('S1', 1)]]]);
+    await bed.produce([sale]);
+    const [doc] = await bed.settled(1, 30_000);
+    expect(doc).toMatchObject({ status: 'SYNC_SUCCESS', local_id: sale.transaction_id });
+    expect(doc!.national_id).toBe(bed.mock.documents()[0]!.national_id);
+    await expectExactlyOnce(new Set(), 1);
+    expect(bed.mock.stats().requests['POST hoa_don']).toBe(1);
+    const trail = await bed.pool.query<{ method: string; outcome: string }>(
+      `SELECT method, outcome FROM attempts ORDER BY id`,
+    );
+    expect(trail.rows).toEqual([
+      { method: 'POST', outcome: 'no_answer' },
+      { method: 'GET', outcome: 'ok' },
+    ]);
+    await sync.stop();
+  }, 60_000);
 
   it('tokens expiring mid-run: a storm of 401s makes one login per account', async () => {
     bed.mock.setFaults({ latencyMs: 30 });
@@ -120,7 +155,7 @@ describe('national pharmacy sync against a faulty authority', () => {
     const text = await sync.metricsText();
     expect(metricSum(text, 'retail_national_sync_token_refreshes_total')).toBe(4);
     expect(await bed.documents(`status <> 'SYNC_SUCCESS'`)).toEqual([]);
-    expectExactlyOnce(new Set(), 180);
+    await expectExactlyOnce(new Set(), 180);
     await sync.stop();
   }, 120_000);
 
@@ -145,7 +180,7 @@ describe('national pharmacy sync against a faulty authority', () => {
     bed.mock.setFaults({});
     const done = await bed.settled(30);
     expect(done.every((d) => d.status === 'SYNC_SUCCESS')).toBe(true);
-    expectExactlyOnce(new Set(), 30);
+    await expectExactlyOnce(new Set(), 30);
     await sync.stop();
   }, 120_000);
 });

@@ -64,6 +64,7 @@ export class SyncWorkers {
         jitter: 0.5,
       },
       maxAttempts: config.NATIONAL_SYNC_MAX_ATTEMPTS,
+      unknownOutcomeGraceMs: config.NATIONAL_SYNC_UNKNOWN_OUTCOME_GRACE_MS,
       waitMs: config.NATIONAL_SYNC_SWEEP_INTERVAL_MS,
       observe: (method, type, outcome, seconds) =>
         this.metrics.requestSeconds.observe({ method, type, outcome }, seconds),

@@ -129,6 +129,8 @@ export class SyncTestBed {
       NATIONAL_SYNC_RETRY_INITIAL_MS: '50',
       NATIONAL_SYNC_RETRY_MAX_MS: '400',
       NATIONAL_SYNC_REQUEST_TIMEOUT_MS: '1000',
+      // Longer than the request timeout: a send given up on under load may still land meanwhile.
+      NATIONAL_SYNC_UNKNOWN_OUTCOME_GRACE_MS: '1500',
       NATIONAL_SYNC_SWEEP_INTERVAL_MS: '200',
       NATIONAL_SYNC_POLL_MS: '100',
       NATIONAL_SYNC_MAX_ATTEMPTS: '50',

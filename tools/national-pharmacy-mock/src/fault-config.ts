@@ -21,7 +21,8 @@ export type FaultScope = z.infer<typeof faultScopeSchema>;
  * The faults the mock injects. One draw decides each request's fate, so with a seed the same
  * sequence of requests meets the same sequence of faults: `errorRate` (5xx), then `rateLimitRate`
  * (429 with Retry-After), then `timeoutRate` (processed and stored, then no answer: the socket is
- * destroyed after `timeoutMs`, the worst case for a client). The rates add up to at most 1.
+ * destroyed after `timeoutMs`, the worst case for a client), then `slowRate` (processed only after
+ * `slowMs`, typically after the client gave up, and answered then). The rates add up to at most 1.
  */
 export const faultConfigSchema = z
   .object({
@@ -40,6 +41,13 @@ export const faultConfigSchema = z
      * is dropped before processing, so a read-back finds nothing and the client must send again.
      */
     timeoutCommits: z.boolean().default(true),
+    /**
+     * A busy backend: the request waits `slowMs` before it is processed (and stored), then is
+     * answered. A client whose timeout is shorter gives up first, and a read-back in between finds
+     * nothing, though the document arrives afterwards: the case a resend must not race.
+     */
+    slowRate: rate.default(0),
+    slowMs: z.number().int().min(0).default(5_000),
     /** Maintenance switch: every API request answers 503 while on. */
     maintenance: z.boolean().default(false),
     maintenanceWindows: z.array(maintenanceWindowSchema).default([]),
@@ -47,8 +55,8 @@ export const faultConfigSchema = z
     seed: z.number().int().optional(),
     scope: z.array(faultScopeSchema).default(['login', 'write', 'delete', 'read']),
   })
-  .refine((f) => f.errorRate + f.rateLimitRate + f.timeoutRate <= 1, {
-    message: 'errorRate + rateLimitRate + timeoutRate must be at most 1',
+  .refine((f) => f.errorRate + f.rateLimitRate + f.timeoutRate + f.slowRate <= 1, {
+    message: 'errorRate + rateLimitRate + timeoutRate + slowRate must be at most 1',
   });
 
 export type FaultConfig = z.infer<typeof faultConfigSchema>;

@@ -6,8 +6,9 @@ import type { MockContext } from './mock-context.ts';
 
 /**
  * In front of every API route: counts the request (by endpoint and account), then applies the
- * fault plan: maintenance 503, latency, a 5xx, a 429 with Retry-After, or marks the request as one
- * whose answer never comes (the route still does the work: see HeldResponses).
+ * fault plan: maintenance 503, latency, a 5xx, a 429 with Retry-After, a late processing (slow), or
+ * marks the request as one whose answer never comes (the route still does the work: see
+ * HeldResponses).
  */
 export function faultMiddleware(ctx: MockContext, scope: FaultScope, kind?: DocumentKind): RequestHandler {
   return async (req, res, next) => {
@@ -56,6 +57,12 @@ export function faultMiddleware(ctx: MockContext, scope: FaultScope, kind?: Docu
         // Lost on the way in: nothing is processed, the answer never comes all the same.
         if (!outcome.commits) ctx.held.reply(req, res, gatewayAnswer(504, 'lost'));
         else next();
+        return;
+      case 'slow':
+        // Processed late whether or not the client still waits: Express does not stop a handler
+        // because the client went away, and neither does a real backend behind a gateway.
+        await new Promise((r) => setTimeout(r, outcome.afterMs));
+        next();
         return;
       case 'none':
         next();

@@ -15,7 +15,7 @@ const tally = (plan: FaultPlan, n: number) => {
 };
 
 describe('FaultPlan', () => {
-  const config = { seed: 42, errorRate: 0.3, rateLimitRate: 0.05, timeoutRate: 0.1 };
+  const config = { seed: 42, errorRate: 0.3, rateLimitRate: 0.05, timeoutRate: 0.1, slowRate: 0.05 };
 
   it('gives the same faults in the same order for the same seed', () => {
     const a = tally(new FaultPlan(parseFaults(config), Date.now), 1000);
@@ -27,11 +27,13 @@ describe('FaultPlan', () => {
     for (let i = 0; i < 1000; i++) {
       r();
       const u = r();
-      const k = u < 0.3 ? 'error' : u < 0.35 ? 'rate-limit' : u < 0.45 ? 'timeout' : 'none';
+      const k =
+        u < 0.3 ? 'error' : u < 0.35 ? 'rate-limit' : u < 0.45 ? 'timeout' : u < 0.5 ? 'slow' : 'none';
       expected[k] = (expected[k] ?? 0) + 1;
     }
     expect(a.counts).toEqual(expected);
     expect(a.counts.error).toBeGreaterThan(250);
+    expect(a.counts.slow).toBeGreaterThan(20);
   });
 
   it('restarts the draws when a seed is set again, and cycles the 5xx statuses', () => {

@@ -6,7 +6,8 @@ export type FaultOutcome =
   | { kind: 'maintenance'; retryAfterS?: number }
   | { kind: 'error'; status: number }
   | { kind: 'rate-limit'; retryAfterS: number }
-  | { kind: 'timeout'; afterMs: number; commits: boolean };
+  | { kind: 'timeout'; afterMs: number; commits: boolean }
+  | { kind: 'slow'; afterMs: number };
 
 export interface FaultDecision {
   latencyMs: number;
@@ -58,6 +59,8 @@ export class FaultPlan {
     edge += c.timeoutRate;
     if (u < edge)
       return { latencyMs, outcome: { kind: 'timeout', afterMs: c.timeoutMs, commits: c.timeoutCommits } };
+    edge += c.slowRate;
+    if (u < edge) return { latencyMs, outcome: { kind: 'slow', afterMs: c.slowMs } };
     return { latencyMs, outcome: { kind: 'none' } };
   }
 

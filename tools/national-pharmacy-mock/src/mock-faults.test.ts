@@ -1,3 +1,4 @@
+import { waitFor } from '@retail-stream/runtime/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startNationalPharmacyMock, type NationalPharmacyMock } from './start-mock.ts';
 import { ACCOUNTS, call, DRUGS, login, saleInvoice } from './test-support.ts';
@@ -56,6 +57,33 @@ describe('timeouts that still commit', () => {
     await m.close();
     expect(Date.now() - t0).toBeLessThan(5_000);
     expect(m.heldResponses()).toBe(0);
+  });
+});
+
+describe('slow requests (a busy backend)', () => {
+  it('stores the invoice only after slowMs: the client gave up, a read-back in between finds nothing', async () => {
+    const m = await start();
+    const token = await login(m.url, 'nhathuoc1', 'secret-1');
+    m.setFaults({ slowRate: 1, slowMs: 2_000, scope: ['write'] });
+    const sentAt = Date.now();
+    await expect(
+      call(m.url, 'POST', '/api/lien_thong/hoa_don', {
+        body: saleInvoice('HD-SLOW'),
+        token,
+        signal: AbortSignal.timeout(100),
+      }),
+    ).rejects.toThrow();
+    // Reads are outside the scope: answered at once, and the invoice is not there yet.
+    const early = await call(m.url, 'GET', '/api/lien_thong/hoa_don/HNI-0001/HD-SLOW', { token });
+    expect(Date.now() - sentAt).toBeLessThan(2_000);
+    expect(early.status).toBe(404);
+    const stored = await waitFor(() => m.document('hoa_don', 'HNI-0001', 'HD-SLOW'), {
+      timeoutMs: 10_000,
+      what: 'the slow invoice stored',
+    });
+    expect(Date.now() - sentAt).toBeGreaterThanOrEqual(2_000);
+    expect(stored).toMatchObject({ deleted: false, duplicate_refusals: 0 });
+    expect(m.stats().faults).toEqual({ slow: 1 });
   });
 });
 

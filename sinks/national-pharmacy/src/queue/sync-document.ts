@@ -18,6 +18,8 @@ export interface SyncDeps {
   credentialsOf: (maCoSo: string) => Credentials | undefined;
   backoff: BackoffOptions;
   maxAttempts: number;
+  /** The least wait before reading back a send whose outcome is unknown (it may still land). */
+  unknownOutcomeGraceMs: number;
   /** How long a document of an account without credentials waits before it is looked at again. */
   waitMs: number;
   /** Each HTTP call's duration and meaning (the request latency histogram). */
@@ -131,7 +133,7 @@ export async function syncDocument(
         attempts,
       };
     }
-    return { settlement: settleFailure(sent, retry), attempts };
+    return { settlement: settleFailure(sent, retry, false, deps.unknownOutcomeGraceMs), attempts };
   } catch (err) {
     if (err instanceof AppError && err.code === 'NATIONAL_SYNC_LOGIN_FAILED') {
       const retryAfter = (err.details?.retryAfterMs as number | null | undefined) ?? null;
@@ -162,6 +164,8 @@ function settleFailure(
   ex: Exchange,
   retry: (error: string, unknown: boolean, retryAfterMs?: number | null) => Settlement,
   readingBack = false,
+  /** For a create sent just now: no read-back before the authority could have finished it. */
+  unknownGraceMs = 0,
 ): Settlement {
   const text = describe(ex);
   switch (ex.kind) {
@@ -176,8 +180,13 @@ function settleFailure(
     case 'unauthorized':
       return retry(`still unauthorized after a new login: ${text}`, readingBack);
     default:
-      // 5xx or no answer: it may have been applied; read back before sending again.
-      return retry(text, true, ex.result.kind === 'answer' ? ex.result.answer.retryAfterMs : null);
+      // 5xx or no answer: it may have been applied, or still be on its way; read back (after the
+      // grace) before sending again.
+      return retry(
+        text,
+        true,
+        Math.max(unknownGraceMs, (ex.result.kind === 'answer' ? ex.result.answer.retryAfterMs : null) ?? 0),
+      );
   }
 }
 
