@@ -22,6 +22,7 @@ export type Sink = 'postgres' | 'clickhouse' | 'cassandra' | 'kpi';
 export const SINKS: readonly Sink[] = ['postgres', 'clickhouse', 'cassandra', 'kpi'];
 /** How often each sink is asked about its pending samples: the latencies' resolution. */
 export const POLL_MS = 100;
+const CASSANDRA_READS_IN_FLIGHT = 256;
 
 export interface Sample {
   id: string;
@@ -97,12 +98,17 @@ export class SinkProbes {
       for (const p of pending) if (got.has(p.id)) p.seen.clickhouse ??= t;
     },
     cassandra: async (pending) => {
-      await Promise.all(
-        pending.map(async (p) => {
-          const v = await transactionById(this.cass, this.names.cassandraKeyspace, p.id, p.store);
-          if (v?.totalMinor !== null && v?.totalMinor !== undefined) p.seen.cassandra ??= Date.now();
-        }),
-      );
+      // Point reads (the table is partitioned by transaction), at most CASSANDRA_READS_IN_FLIGHT at
+      // once: a backlog of thousands of unseen samples would otherwise exceed the driver's
+      // in-flight limit per connection (2,048) and fail the whole poll.
+      for (let i = 0; i < pending.length; i += CASSANDRA_READS_IN_FLIGHT) {
+        await Promise.all(
+          pending.slice(i, i + CASSANDRA_READS_IN_FLIGHT).map(async (p) => {
+            const v = await transactionById(this.cass, this.names.cassandraKeyspace, p.id, p.store);
+            if (v?.totalMinor !== null && v?.totalMinor !== undefined) p.seen.cassandra ??= Date.now();
+          }),
+        );
+      }
     },
     kpi: async (pending) => {
       const orders = await this.kpiOrders();
