@@ -1,4 +1,4 @@
-import { TransientError } from '@retail-stream/runtime';
+import { TRANSACTIONAL_PRODUCER_RETRY, TransientError } from '@retail-stream/runtime';
 import type { Admin, Kafka, Producer, Transaction } from 'kafkajs';
 import { parseState, type StoreState } from './store-epoch-state.ts';
 
@@ -49,6 +49,7 @@ export class PartitionWorker {
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: this.opts.transactionTimeoutMs,
+      retry: { ...TRANSACTIONAL_PRODUCER_RETRY },
     });
     await producer.connect();
     this.producer = producer;

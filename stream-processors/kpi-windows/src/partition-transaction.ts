@@ -2,6 +2,7 @@ import {
   isRetriable,
   produceRequests,
   TransientError,
+  TRANSACTIONAL_PRODUCER_RETRY,
   type ConsumedBatch,
   type RetriableCode,
 } from '@retail-stream/runtime';
@@ -28,6 +29,7 @@ export async function connectPartitionProducer(
     maxInFlightRequests: 1,
     transactionTimeout: 60_000,
     createPartitioner: Partitioners.DefaultPartitioner,
+    retry: { ...TRANSACTIONAL_PRODUCER_RETRY },
   });
   await producer.connect();
   return producer;
