@@ -26,7 +26,7 @@ of sales polled every ${POLL_MS} ms. Then catch-up: one store offline until --ba
 queued, then online; time until every sink has all of them.
 
 options:
-  --rates R,R,...        offered sales/s, one phase each (default 200,1000,3000)
+  --rates R,R,...|none   offered sales/s, one phase each (default 200,1000,3000); none: catch-up only
   --duration D           each phase's load: 20s, 2m, bare seconds (default 2m)
   --backlog N            catch-up events queued in one store; 0 skips it (default 100000)
   --stores N             stores, one relay each (default 10)
@@ -41,6 +41,7 @@ examples:
   npm run bench:e2e                                          # the full run (quiet machine, ~15 min)
   npm run bench:e2e -- --rates 200,1000 --duration 20s --backlog 0
   npm run bench:e2e -- --rates 1000 --duration 2m --backlog 100000 --json > e2e.json
+  npm run bench:e2e -- --rates none --backlog 100000                # catch-up alone, drained pipeline
   npm run bench:e2e -- --render e2e.json`;
 
 const opts = parseCliOrExit({
@@ -60,8 +61,10 @@ const opts = parseCliOrExit({
   schema: z.object({
     rates: z
       .string()
-      .transform((v) => v.split(',').map(Number))
-      .refine((rs) => rs.every((r) => r > 0), 'comma-separated rates above 0'),
+      // `none`: no rate phase, only the catch-up, on a drained pipeline (after rate phases that
+      // saturated it, the backlog would queue behind hours of unprocessed events).
+      .transform((v) => (v === 'none' ? [] : v.split(',').map(Number)))
+      .refine((rs) => rs.every((r) => r > 0), 'comma-separated rates above 0, or none'),
     duration: z.string().transform(toMs),
     backlog: z.coerce.number().int().min(0),
     stores: z.coerce.number().int().min(1).max(200),
