@@ -36,10 +36,25 @@ async function portFree(port: number): Promise<boolean> {
   });
 }
 
-/** `count` consecutive free ports starting somewhere in 20000..39999. */
+/**
+ * The lowest port the kernel hands out for outgoing connections (Linux's ip_local_port_range;
+ * 32768 by default). A port picked above it can be taken by any client socket between the check
+ * and the service's listen (seen as EADDRINUSE when test files run in parallel).
+ */
+function ephemeralLow(): number {
+  try {
+    const low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 21_000 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/** `count` consecutive free ports from 20000 up to the ephemeral range (below 32768 by default). */
 export async function freePortRange(count: number): Promise<number> {
+  const span = ephemeralLow() - 20_000 - count;
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + crypto.randomInt(0, 20_000 - count);
+    const base = 20_000 + crypto.randomInt(0, span);
     let ok = true;
     for (let i = 0; i < count && ok; i++) ok = await portFree(base + i);
     if (ok) return base;
