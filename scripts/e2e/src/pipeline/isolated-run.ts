@@ -43,7 +43,9 @@ async function portFree(port: number): Promise<boolean> {
  */
 function ephemeralLow(): number {
   try {
-    const low = Number(fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    const low = Number(
+      fs.readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
     return Number.isInteger(low) && low > 21_000 ? low : 32_768;
   } catch {
     return 32_768;
