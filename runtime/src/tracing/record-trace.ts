@@ -1,7 +1,7 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { Logger } from '../logger.ts';
 import { runInTraceContext } from '../trace.ts';
-import { TRACE_HEADERS } from '../trace-headers.ts';
+import { rawSourceOf } from '../trace-headers.ts';
 import { SpanKind, type SpanKindValue } from './span.ts';
 import {
   formatTraceparent,
@@ -121,7 +121,7 @@ export function traceConsumedRecords(
 /**
  * Like traceConsumedRecords for a processor that wrote derived records (ingest): each output's
  * `traceparent` is this hop's span; its parent is the input record it came from (found by the
- * ingest.source.offset header), so the exported span links to the producer's.
+ * offset in its ingest.source header), so the exported span links to the producer's.
  */
 export function traceDerivedRecords(
   topic: string,
@@ -137,7 +137,7 @@ export function traceDerivedRecords(
   for (const out of outputs) {
     const ctx = recordTraceContext(out.headers);
     if (!ctx) continue;
-    const offset = String(out.headers?.[TRACE_HEADERS.rawOffset] ?? '');
+    const offset = rawSourceOf(out.headers)?.offset ?? '';
     const parent = parents.get(offset);
     if (parent !== undefined) ctx.parentSpanId = parent;
     if (debug) runInTraceContext(ctx, () => o.logger.debug({ topic, partition, offset }, o.name));
