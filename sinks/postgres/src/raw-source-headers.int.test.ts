@@ -30,16 +30,20 @@ describe('postgres sink: the raw source of an enriched record, from either heade
       }),
       record(noTimestamp, { 'ingest.source': '0/5/' }),
       // An invalid compact value is not pieced together from legacy headers beside it.
-      record(garbage, { 'ingest.source': '1/x/1', 'ingest.source.partition': '1', 'ingest.source.offset': '1' }),
+      record(garbage, {
+        'ingest.source': '1/x/1',
+        'ingest.source.partition': '1',
+        'ingest.source.offset': '1',
+      }),
       record(none, {}),
     ]);
 
     const sink = spawnSink({ ...topicEnv(hq.schema, hq.topics), SINK_GROUP_ID: hq.group('a') });
     try {
-      await waitFor(
-        async () => (await hq.pool.query('SELECT 1 FROM hq_inbox')).rowCount === 5,
-        { timeoutMs: 40_000, what: `5 events applied (${sink.output.slice(-500)})` },
-      );
+      await waitFor(async () => (await hq.pool.query('SELECT 1 FROM hq_inbox')).rowCount === 5, {
+        timeoutMs: 40_000,
+        what: `5 events applied (${sink.output.slice(-500)})`,
+      });
     } finally {
       sink.child.kill('SIGTERM');
       expect(await sink.exited).toBe(0);
