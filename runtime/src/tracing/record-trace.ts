@@ -1,17 +1,27 @@
 import type { IHeaders, KafkaMessage, Message } from 'kafkajs';
 import type { Logger } from '../logger.ts';
 import { runInTraceContext } from '../trace.ts';
-import { TRACE_HEADERS } from '../trace-headers.ts';
+import { rawSourceOf } from '../trace-headers.ts';
 import { SpanKind, type SpanKindValue } from './span.ts';
 import {
   formatTraceparent,
   isW3cTraceId,
+  newSpanId,
   parseTraceparent,
+  SAMPLED_FLAG,
+  traceparentTrace,
   TRACEPARENT_HEADER,
   type TraceContext,
 } from './trace-context.ts';
 import { countInvalidTraceContext } from './trace-metrics.ts';
-import { continueTrace, endSpan, startTrace, startTraceWithId, tracingExporting } from './tracer.ts';
+import {
+  continuedFlags,
+  continueTrace,
+  endSpan,
+  startTrace,
+  startTraceWithId,
+  tracingExporting,
+} from './tracer.ts';
 
 /**
  * Trace context on Kafka records: the `traceparent` header (W3C value, version 00) names the span
@@ -57,9 +67,21 @@ function traceOfEventId(headers: IHeaders | undefined): TraceContext {
   return id !== undefined && isW3cTraceId(id) ? startTraceWithId(id) : startTrace();
 }
 
-/** The `traceparent` of a record derived from `headers`' record: same trace, a new child span. */
+/**
+ * The `traceparent` of a record derived from `headers`' record: same trace, a new child span. The
+ * same answer as formatTraceparent(continueRecordTrace(headers)), made without the parent's and the
+ * child's context objects: ingest calls it for every record it enriches.
+ */
 export function childTraceparent(headers: IHeaders | undefined): string {
-  return formatTraceparent(continueRecordTrace(headers));
+  const value = headerValue(headers);
+  if (value === undefined) return formatTraceparent(traceOfEventId(headers));
+  const parent = traceparentTrace(value);
+  if (typeof parent === 'string') {
+    countInvalidTraceContext('kafka', parent);
+    return formatTraceparent(startTrace());
+  }
+  const sampled = continuedFlags(parent.traceId, parent.flags) & SAMPLED_FLAG;
+  return '00-' + parent.traceId + '-' + newSpanId() + (sampled ? '-01' : '-00');
 }
 
 /**
@@ -121,7 +143,7 @@ export function traceConsumedRecords(
 /**
  * Like traceConsumedRecords for a processor that wrote derived records (ingest): each output's
  * `traceparent` is this hop's span; its parent is the input record it came from (found by the
- * ingest.source.offset header), so the exported span links to the producer's.
+ * offset in its ingest.source header), so the exported span links to the producer's.
  */
 export function traceDerivedRecords(
   topic: string,
@@ -137,7 +159,7 @@ export function traceDerivedRecords(
   for (const out of outputs) {
     const ctx = recordTraceContext(out.headers);
     if (!ctx) continue;
-    const offset = String(out.headers?.[TRACE_HEADERS.rawOffset] ?? '');
+    const offset = rawSourceOf(out.headers)?.offset ?? '';
     const parent = parents.get(offset);
     if (parent !== undefined) ctx.parentSpanId = parent;
     if (debug) runInTraceContext(ctx, () => o.logger.debug({ topic, partition, offset }, o.name));

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../seeded-random.ts';
 import {
   childOf,
   formatTraceparent,
@@ -12,6 +13,20 @@ import {
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN = '00f067aa0ba902b7';
 const VALID = `00-${TRACE}-${SPAN}-01`;
+
+/** The regex parser parseTraceparent had before its hand-written validator: the rules it must keep. */
+function referenceParse(text: string): ReturnType<typeof parseTraceparent> {
+  if (text.length > 256) return 'too_long';
+  let m = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/.exec(text);
+  if (!m) {
+    const f = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/.exec(text);
+    if (!f) return 'malformed';
+    if (f[1] === 'ff' || f[1] === '00') return f[1] === 'ff' ? 'version' : 'malformed';
+    m = [f[0], f[2]!, f[3]!, f[4]!] as unknown as RegExpExecArray;
+  }
+  if (m[1] === '0'.repeat(32) || m[2] === '0'.repeat(16)) return 'zero_id';
+  return { traceId: m[1]!, spanId: m[2]!, flags: parseInt(m[3]!, 16) & 1 };
+}
 
 describe('parseTraceparent (W3C Trace Context, version 00)', () => {
   it('reads the spec example, as a string or a Kafka header buffer', () => {
@@ -62,6 +77,39 @@ describe('parseTraceparent (W3C Trace Context, version 00)', () => {
     });
     // A future version must still separate what follows with '-'.
     expect(parseTraceparent(`cc-${TRACE}-${SPAN}-01x`)).toBe('malformed');
+  });
+
+  it('refuses a future version whose tail spans lines, and characters beyond Latin-1', () => {
+    expect(parseTraceparent(`cc-${TRACE}-${SPAN}-01-a\nb`)).toBe('malformed');
+    expect(parseTraceparent(`00-${TRACE.slice(0, 31)}\u0134-${SPAN}-01`)).toBe('malformed');
+    expect(parseTraceparent(Buffer.from(`00-${TRACE}-${SPAN}-01`.replace('4', '\u00e4'), 'latin1'))).toBe(
+      'malformed',
+    );
+  });
+
+  it('agrees with the reference regexes on 5,000 mutated values (strings and header bytes)', () => {
+    const random = seededRandom(7);
+    const alphabet = '0123456789abcdefABCDEF-_ g\n\u00e9';
+    const seeds = [
+      VALID,
+      `cc-${TRACE}-${SPAN}-01-x`,
+      `ff-${TRACE}-${SPAN}-01`,
+      `00-${'0'.repeat(32)}-${SPAN}-00`,
+    ];
+    for (let n = 0; n < 5_000; n++) {
+      const chars = [...seeds[n % seeds.length]!];
+      for (let k = 1 + Math.floor(random() * 3); k > 0; k--) {
+        const at = Math.floor(random() * (chars.length + 1));
+        const c = alphabet[Math.floor(random() * alphabet.length)]!;
+        const op = random();
+        if (op < 0.6) chars[Math.min(at, chars.length - 1)] = c;
+        else if (op < 0.8) chars.splice(at, 0, c);
+        else chars.splice(at, 1);
+      }
+      const v = chars.join('');
+      expect(parseTraceparent(v), v).toEqual(referenceParse(v));
+      expect(parseTraceparent(Buffer.from(v, 'latin1')), v).toEqual(referenceParse(v));
+    }
   });
 
   it('refuses an oversized value unread', () => {

@@ -30,11 +30,77 @@ export const MAX_TRACEPARENT_LENGTH = 256;
 /** The spec asks vendors to propagate at least 512 characters; we pass exactly that much at most. */
 export const MAX_TRACESTATE_LENGTH = 512;
 
-const V00 = /^00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/;
-// A higher version: its first 55 characters are read as version 00, and what follows must start with '-'.
-const FUTURE = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(?:-.*)?$/;
 const ZERO_TRACE = '0'.repeat(32);
 const ZERO_SPAN = '0'.repeat(16);
+/** Length of a version 00 value, and of the part of a higher version read as 00. */
+const V00_LENGTH = 55;
+
+// Lowercase hex digit → its value, anything else → -1. A table lookup per character instead of a
+// regex with capture groups: ingest checks the traceparent of every record it enriches.
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) HEX['0123456789abcdef'.charCodeAt(i)] = i;
+
+// scanTraceparent's answers: ≥ 0 is the valid value's flags byte; negative ones say why not.
+const MALFORMED = -1;
+const ZERO_ID = -2;
+const VERSION_FF = -3;
+
+function hexAt(value: string | Buffer, i: number): number {
+  const c = typeof value === 'string' ? value.charCodeAt(i) : value[i]!;
+  return c < 256 ? HEX[c]! : -1;
+}
+
+/** value[from, to) as lowercase hex: 1 with a non-zero digit, 0 when all zero, -1 when not hex. */
+function hexRun(value: string | Buffer, from: number, to: number): number {
+  let any = 0;
+  for (let i = from; i < to; i++) {
+    const d = hexAt(value, i);
+    if (d < 0) return -1;
+    any |= d;
+  }
+  return any === 0 ? 0 : 1;
+}
+
+const charAt = (value: string | Buffer, i: number): number =>
+  typeof value === 'string' ? value.charCodeAt(i) : value[i]!;
+
+/**
+ * Validates a traceparent in place (a string, or a Kafka header's bytes, never copied), by the
+ * spec's rules (see parseTraceparent). Returns the flags byte, or MALFORMED / ZERO_ID / VERSION_FF.
+ */
+function scanTraceparent(value: string | Buffer): number {
+  const length = value.length;
+  if (length < V00_LENGTH) return MALFORMED;
+  const v1 = hexAt(value, 0);
+  const v2 = hexAt(value, 1);
+  if (v1 < 0 || v2 < 0) return MALFORMED;
+  const version = v1 * 16 + v2;
+  // Version 00 is exactly 55 characters; a higher one may continue, after a '-', to the end of the
+  // line (what the former `(?:-.*)?$` accepted).
+  if (length > V00_LENGTH) {
+    if (version === 0 || charAt(value, V00_LENGTH) !== 45) return MALFORMED;
+    for (let i = V00_LENGTH + 1; i < length; i++) {
+      const c = charAt(value, i);
+      if (c === 10 || c === 13 || c === 0x2028 || c === 0x2029) return MALFORMED;
+    }
+  }
+  if (charAt(value, 2) !== 45 || charAt(value, 35) !== 45 || charAt(value, 52) !== 45) return MALFORMED;
+  const trace = hexRun(value, 3, 35);
+  const span = hexRun(value, 36, 52);
+  const f1 = hexAt(value, 53);
+  const f2 = hexAt(value, 54);
+  if (trace < 0 || span < 0 || f1 < 0 || f2 < 0) return MALFORMED;
+  if (version === 0xff) return VERSION_FF;
+  if (trace === 0 || span === 0) return ZERO_ID;
+  return f1 * 16 + f2;
+}
+
+function invalidReason(scan: number): TraceparentInvalid {
+  return scan === VERSION_FF ? 'version' : scan === ZERO_ID ? 'zero_id' : 'malformed';
+}
+
+const slice = (value: string | Buffer, from: number, to: number): string =>
+  typeof value === 'string' ? value.slice(from, to) : value.toString('latin1', from, to);
 
 /**
  * The incoming context of a `traceparent` value, or why it is invalid. The returned spanId is the
@@ -47,19 +113,23 @@ export function parseTraceparent(
 ): TraceContext | TraceparentInvalid {
   if (value === undefined || value === null) return 'malformed';
   if (value.length > MAX_TRACEPARENT_LENGTH) return 'too_long';
-  const text = typeof value === 'string' ? value : value.toString('latin1');
-  let m = V00.exec(text);
-  if (!m) {
-    const f = FUTURE.exec(text);
-    if (!f) return 'malformed';
-    if (f[1] === 'ff' || f[1] === '00') return f[1] === 'ff' ? 'version' : 'malformed';
-    m = [f[0], f[2]!, f[3]!, f[4]!] as unknown as RegExpExecArray;
-  }
-  const traceId = m[1]!;
-  const spanId = m[2]!;
-  if (traceId === ZERO_TRACE || spanId === ZERO_SPAN) return 'zero_id';
+  const scan = scanTraceparent(value);
+  if (scan < 0) return invalidReason(scan);
   // Unknown flags are not propagated (version 00 defines only "sampled").
-  return { traceId, spanId, flags: parseInt(m[3]!, 16) & SAMPLED_FLAG };
+  return { traceId: slice(value, 3, 35), spanId: slice(value, 36, 52), flags: scan & SAMPLED_FLAG };
+}
+
+/**
+ * The trace id and sampled flag of a valid `traceparent`, or why it is invalid: what a hop that
+ * only forwards a child needs (childTraceparent), without building the parent's context.
+ */
+export function traceparentTrace(
+  value: string | Buffer,
+): { traceId: string; flags: number } | TraceparentInvalid {
+  if (value.length > MAX_TRACEPARENT_LENGTH) return 'too_long';
+  const scan = scanTraceparent(value);
+  if (scan < 0) return invalidReason(scan);
+  return { traceId: slice(value, 3, 35), flags: scan & SAMPLED_FLAG };
 }
 
 /** `00-<traceId>-<spanId>-<flags>`: what this hop sends on, naming its own span as the parent. */
@@ -101,7 +171,7 @@ export function isSampled(ctx: Pick<TraceContext, 'flags'>): boolean {
 
 /** True for a W3C trace id (32 lowercase hex, not all zero). */
 export function isW3cTraceId(id: string): boolean {
-  return id.length === 32 && id !== ZERO_TRACE && /^[0-9a-f]{32}$/.test(id);
+  return id.length === 32 && hexRun(id, 0, 32) === 1;
 }
 
 // Ids are cut from a pooled random hex string: one randomBytes call per 256 span ids instead of one

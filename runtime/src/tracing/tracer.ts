@@ -22,6 +22,8 @@ type Sampler = OtelConfig['OTEL_TRACES_SAMPLER'];
  * is false and no span object is ever built.
  */
 let sampler: Sampler = 'parentbased_always_on';
+/** sampler.startsWith('parentbased_'), kept so a continued record context does not test a string. */
+let parentBased = true;
 let ratio = 1;
 let exporter: OtlpExporter | undefined;
 
@@ -37,6 +39,7 @@ export interface TracingSettings extends Partial<OtelConfig> {
  */
 export function configureTracing(c: TracingSettings, logger?: Logger): (() => Promise<void>) | undefined {
   sampler = c.OTEL_TRACES_SAMPLER ?? 'parentbased_always_on';
+  parentBased = sampler.startsWith('parentbased_');
   ratio = c.OTEL_TRACES_SAMPLER_ARG ?? 1;
   const old = exporter;
   exporter = undefined;
@@ -67,6 +70,7 @@ export async function resetTracing(): Promise<void> {
   const old = exporter;
   exporter = undefined;
   sampler = 'parentbased_always_on';
+  parentBased = true;
   ratio = 1;
   await old?.shutdown();
 }
@@ -110,8 +114,14 @@ export function startTraceWithId(traceId: string): TraceContext {
  */
 export function continueTrace(parent: TraceContext): TraceContext {
   const child = childOf(parent);
-  if (!sampler.startsWith('parentbased_')) child.flags = rootSampled(child.traceId) ? SAMPLED_FLAG : 0;
+  child.flags = continuedFlags(child.traceId, parent.flags);
   return child;
+}
+
+/** The flags of a child span of a parent with `parentFlags` in trace `traceId` (see continueTrace). */
+export function continuedFlags(traceId: string, parentFlags: number): number {
+  if (parentBased) return parentFlags & SAMPLED_FLAG;
+  return rootSampled(traceId) ? SAMPLED_FLAG : 0;
 }
 
 /** True when a span of this context would be exported: build span objects only then. */

@@ -1,10 +1,9 @@
-import { seededRandom } from '@retail-stream/runtime';
+import { rawSourceOf, seededRandom } from '@retail-stream/runtime';
 import type { SaleRecorded, StoreEvent } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { describe, expect, it } from 'vitest';
 import { enrich } from '../test/harness.ts';
 import { inboxRow, iso, mapEvents, mapKpis, uniqueEvents, type SourcedEvent } from './event-rows.ts';
-import { rawSourceOf } from './tables/inbox.ts';
 import { kpiRecord } from '../test/harness.ts';
 
 const src = (events: StoreEvent[]): SourcedEvent[] =>
@@ -175,8 +174,16 @@ describe('mapKpis', () => {
   });
 });
 
-describe('rawSourceOf', () => {
-  it('reads the raw partition, offset and timestamp ingest puts in the headers', () => {
+describe('rawSourceOf (the runtime parser the sink fills hq_inbox.raw_* with)', () => {
+  it('reads the raw partition, offset and timestamp ingest puts in its one ingest.source header', () => {
+    expect(rawSourceOf({ 'ingest.source': Buffer.from('3/42/1700000000000') })).toEqual({
+      partition: 3,
+      offset: '42',
+      timestamp: 1_700_000_000_000,
+    });
+  });
+
+  it('still reads the three headers of records older ingest versions wrote', () => {
     expect(
       rawSourceOf({
         'ingest.source.partition': Buffer.from('3'),
@@ -192,5 +199,6 @@ describe('rawSourceOf', () => {
     expect(
       rawSourceOf({ 'ingest.source.partition': Buffer.from('x'), 'ingest.source.offset': Buffer.from('1') }),
     ).toBeUndefined();
+    expect(rawSourceOf({ 'ingest.source': Buffer.from('3/42') })).toBeUndefined();
   });
 });

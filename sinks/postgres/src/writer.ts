@@ -1,4 +1,10 @@
-import { isRetriable, storeEpochOf, type ConsumedBatch, type Decoded } from '@retail-stream/runtime';
+import {
+  isRetriable,
+  rawSourceOf,
+  storeEpochOf,
+  type ConsumedBatch,
+  type Decoded,
+} from '@retail-stream/runtime';
 import type { SinkSpec, SinkStore, WriteFailure } from '@retail-stream/runtime/sink-kit';
 import type { KpiWindowUpdated } from '@retail-stream/schemas';
 import type { KafkaMessage } from 'kafkajs';
@@ -9,7 +15,6 @@ import { hqPool, prepareDatabase } from './db.ts';
 import type { SourcedEvent } from './event-rows.ts';
 import { PgDataError } from './pg-errors.ts';
 import { kpiWindowOf, storeEventOf } from './records.ts';
-import { rawSourceOf } from './tables/inbox.ts';
 
 export const SINK_NAME = 'postgres-sink';
 /** Value of the shared sink metrics' `sink` label. */

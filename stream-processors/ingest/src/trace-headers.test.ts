@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { STORE_HEADERS } from '@retail-stream/runtime';
+import { LEGACY_SOURCE_HEADERS, rawSourceOf, STORE_HEADERS } from '@retail-stream/runtime';
 import { duplicateRecord, enrichedHeaders, TRACE_HEADERS, withSourceHeaders } from './trace-headers.ts';
 
 const raw: KafkaMessage = {
@@ -24,14 +24,27 @@ describe('trace headers', () => {
     expect(headers).toEqual({
       event_id: Buffer.from('e1'),
       traceparent,
-      [TRACE_HEADERS.rawPartition]: '3',
-      [TRACE_HEADERS.rawOffset]: '42',
-      [TRACE_HEADERS.rawTimestamp]: '1764903600000',
+      'ingest.source': '3/42/1764903600000',
     });
+    expect(rawSourceOf(headers)).toEqual({ partition: 3, offset: '42', timestamp: 1764903600000 });
   });
 
-  it('an enriched record does not carry the raw store signature (it covers the raw value)', () => {
-    const signed = { ...raw, headers: { ...raw.headers, [STORE_HEADERS.signature]: 'v1:v1:abc' } };
+  it('one source header replaces the three: a raw record without a timestamp (-1) gets an empty one', () => {
+    const headers = withSourceHeaders({ ...raw, timestamp: '-1' }, 0);
+    expect(headers[TRACE_HEADERS.source]).toBe('0/42/');
+    expect(rawSourceOf(headers)).toEqual({ partition: 0, offset: '42', timestamp: null });
+    for (const old of Object.values(LEGACY_SOURCE_HEADERS)) expect(headers).not.toHaveProperty(old);
+  });
+
+  it('an enriched record carries neither the raw store signature (it covers the raw value) nor trace_id (in the value)', () => {
+    const signed = {
+      ...raw,
+      headers: {
+        ...raw.headers,
+        [STORE_HEADERS.signature]: 'v1:v1:abc',
+        trace_id: Buffer.from('till-7-000123'),
+      },
+    };
     const enriched = enrichedHeaders(signed, 3);
     // Same headers as withSourceHeaders, but for the traceparent's span id (a new one each call).
     const { traceparent, ...rest } = withSourceHeaders(raw, 3);
@@ -41,6 +54,7 @@ describe('trace headers', () => {
     });
     expect(enriched.traceparent).not.toBe(traceparent);
     expect(withSourceHeaders(signed, 3)[STORE_HEADERS.signature]).toBe('v1:v1:abc');
+    expect(withSourceHeaders(signed, 3).trace_id).toEqual(Buffer.from('till-7-000123'));
   });
 
   it('a raw record without traceparent continues in its event trace_id when that is a W3C id', () => {
@@ -59,7 +73,7 @@ describe('trace headers', () => {
     expect(d.key).toBe(raw.key);
     expect(d.value).toBe(raw.value);
     expect(d.headers).toMatchObject({
-      [TRACE_HEADERS.rawOffset]: '42',
+      [TRACE_HEADERS.source]: '3/42/1764903600000',
       [TRACE_HEADERS.eventId]: 'e1',
       [TRACE_HEADERS.storeSeq]: '7',
       [TRACE_HEADERS.seenAt]: '1764903605000',

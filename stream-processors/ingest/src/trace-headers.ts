@@ -1,42 +1,53 @@
-import { childTraceparent, STORE_HEADERS, TRACE_HEADERS, TRACEPARENT_HEADER } from '@retail-stream/runtime';
+import {
+  childTraceparent,
+  formatSourceHeader,
+  STORE_HEADERS,
+  TRACE_HEADERS,
+  TRACEPARENT_HEADER,
+} from '@retail-stream/runtime';
 import type { IHeaders, KafkaMessage } from 'kafkajs';
 
 export { TRACE_HEADERS };
 
 /**
- * The original headers plus where the raw record was (partition, offset, timestamp), and the W3C
- * traceparent continued: same trace as the raw record's, ingest's own new span as the parent.
+ * Raw headers an enriched record does not carry on. `store.signature`: it covers the raw value,
+ * which the enriched value is not, so carrying it on would state something false
+ * (docs/architecture.md, "Processors on the hot path"). `trace_id`: a copy of the value's
+ * `trace_id` whose one header reader (a record without `traceparent`) never sees an enriched
+ * record, since ingest always writes `traceparent`; each header costs kafkajs buffers per record.
+ */
+const NOT_ENRICHED = new Set<string>([STORE_HEADERS.signature, 'trace_id']);
+
+/**
+ * The original headers plus where the raw record was (`ingest.source`: partition, offset,
+ * timestamp), and the W3C traceparent continued: same trace as the raw record's, ingest's own new
+ * span as the parent.
  */
 export function withSourceHeaders(m: KafkaMessage, partition: number): IHeaders {
   return {
     ...m.headers,
     [TRACEPARENT_HEADER]: childTraceparent(m.headers),
-    [TRACE_HEADERS.rawPartition]: String(partition),
-    [TRACE_HEADERS.rawOffset]: m.offset,
-    [TRACE_HEADERS.rawTimestamp]: m.timestamp,
+    [TRACE_HEADERS.source]: formatSourceHeader(partition, m.offset, m.timestamp),
   };
 }
 
 /**
- * The headers of an enriched record: the raw record's, minus its store signature, plus the source
- * headers and the traceparent continued (as withSourceHeaders). The signature covers the raw value, which the enriched value is not, so carrying it on
- * would state something false (docs/architecture.md, "Processors on the hot path").
+ * The headers of an enriched record: the raw record's minus NOT_ENRICHED, plus `ingest.source` and
+ * the traceparent continued (as withSourceHeaders).
  */
 export function enrichedHeaders(m: KafkaMessage, partition: number): IHeaders {
   const headers: IHeaders = {};
   for (const name in m.headers) {
-    if (name !== STORE_HEADERS.signature) headers[name] = m.headers[name];
+    if (!NOT_ENRICHED.has(name)) headers[name] = m.headers[name];
   }
   headers[TRACEPARENT_HEADER] = childTraceparent(m.headers);
-  headers[TRACE_HEADERS.rawPartition] = String(partition);
-  headers[TRACE_HEADERS.rawOffset] = m.offset;
-  headers[TRACE_HEADERS.rawTimestamp] = m.timestamp;
+  headers[TRACE_HEADERS.source] = formatSourceHeader(partition, m.offset, m.timestamp);
   return headers;
 }
 
 /**
  * The record of a duplicate ingest dropped, for the duplicates topic: original key, value and
- * headers (the dead-letter shape, so the same tools read both) plus the source headers and what
+ * headers (the dead-letter shape, so the same tools read both) plus the source header and what
  * ingest decoded. Small and rare: a copy exists only when a relay re-sent after a lost ack.
  */
 export function duplicateRecord(

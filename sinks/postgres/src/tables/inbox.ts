@@ -1,15 +1,9 @@
-import { TRACE_HEADERS } from '@retail-stream/runtime';
+import type { RawSource } from '@retail-stream/runtime';
 import type { StoreEvent } from '@retail-stream/schemas';
-import type { IHeaders } from 'kafkajs';
 import { defineTable, iso } from './define-table.ts';
 
-/** Where the raw record of an enriched event was (headers ingest adds). */
-export interface RawSource {
-  partition: number;
-  offset: string;
-  /** Broker timestamp of the raw record, epoch ms. */
-  timestamp: number | null;
-}
+/** Where the raw record of an enriched event was: the runtime's rawSourceOf (trace-headers.ts) reads it. */
+export type { RawSource };
 
 /** A decoded store event and where it was read from. */
 export interface SourcedEvent {
@@ -70,33 +64,6 @@ export function inboxRow({ event, partition, offset, timestamp, raw }: SourcedEv
     raw_offset: raw?.offset ?? null,
     raw_at: raw?.timestamp == null ? null : iso(raw.timestamp),
     enriched_at: timestamp === undefined ? null : iso(timestamp),
-  };
-}
-
-/**
- * Header names ingest writes (stream-processors/ingest/src/trace-headers.ts, TRACE_HEADERS). Kept
- * as literals here because a sink does not import a processor; the two must agree.
- */
-const RAW_PARTITION = TRACE_HEADERS.rawPartition;
-const RAW_OFFSET = TRACE_HEADERS.rawOffset;
-const RAW_TIMESTAMP = TRACE_HEADERS.rawTimestamp;
-
-function header(headers: IHeaders | undefined, name: string): string | undefined {
-  const v = headers?.[name];
-  const one = Array.isArray(v) ? v[0] : v;
-  return one === undefined ? undefined : one.toString();
-}
-
-/** The raw source named by an enriched record's headers, or undefined (older ingest, other producers). */
-export function rawSourceOf(headers: IHeaders | undefined): RawSource | undefined {
-  const p = header(headers, RAW_PARTITION);
-  const o = header(headers, RAW_OFFSET);
-  if (p === undefined || o === undefined || !/^\d+$/.test(p) || !/^\d+$/.test(o)) return undefined;
-  const t = header(headers, RAW_TIMESTAMP);
-  return {
-    partition: Number(p),
-    offset: o,
-    timestamp: t !== undefined && /^\d+$/.test(t) ? Number(t) : null,
   };
 }
 

@@ -93,8 +93,8 @@ describe('buildTimeline', () => {
     expect(buildTimeline(base).found).toBe(false);
   });
 
-  it('reads a duplicate record as ingest writes it', () => {
-    const d = duplicateRow(
+  const duplicate = (source: Record<string, Buffer>) =>
+    duplicateRow(
       'dups',
       1,
       {
@@ -104,8 +104,7 @@ describe('buildTimeline', () => {
         timestamp: '1764903600000',
         attributes: 0,
         headers: {
-          'ingest.source.partition': Buffer.from('1'),
-          'ingest.source.offset': Buffer.from('44'),
+          ...source,
           'ingest.event_id': Buffer.from('e1'),
           'ingest.store_seq': Buffer.from('7'),
           'ingest.seen_at': Buffer.from('1764903605000'),
@@ -113,14 +112,30 @@ describe('buildTimeline', () => {
       },
       'raw',
     );
-    expect(d).toMatchObject({
-      kind: 'duplicate',
-      event_id: 'e1',
-      store_seq: 7,
-      source_topic: 'raw',
-      source_partition: 1,
-      source_offset: '44',
-    });
+  const expected = {
+    kind: 'duplicate',
+    event_id: 'e1',
+    store_seq: 7,
+    source_topic: 'raw',
+    source_partition: 1,
+    source_offset: '44',
+  };
+
+  it('reads a duplicate record as ingest writes it (one ingest.source header)', () => {
+    const d = duplicate({ 'ingest.source': Buffer.from('1/44/1764903600000') });
+    expect(d).toMatchObject(expected);
     expect(d.at).toEqual(new Date(1764903605000));
+  });
+
+  it('reads a duplicate record as older ingest versions wrote it (three ingest.source.* headers)', () => {
+    const d = duplicate({
+      'ingest.source.partition': Buffer.from('1'),
+      'ingest.source.offset': Buffer.from('44'),
+    });
+    expect(d).toMatchObject(expected);
+    expect(duplicate({ 'ingest.source': Buffer.from('1/x/1') })).toMatchObject({
+      source_partition: null,
+      source_offset: null,
+    });
   });
 });

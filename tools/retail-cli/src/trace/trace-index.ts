@@ -1,4 +1,10 @@
-import { AssignedReader, readDeadLetter, TRACE_HEADERS, type PartitionRange } from '@retail-stream/runtime';
+import {
+  AssignedReader,
+  rawSourceOf,
+  readDeadLetter,
+  TRACE_HEADERS,
+  type PartitionRange,
+} from '@retail-stream/runtime';
 import type { IHeaders, Kafka, KafkaMessage } from 'kafkajs';
 import type pg from 'pg';
 
@@ -63,8 +69,6 @@ export interface OutcomeRow {
 
 /** Names ingest writes on duplicate records (TRACE_HEADERS, defined once in the runtime). */
 const DUP = {
-  partition: TRACE_HEADERS.rawPartition,
-  offset: TRACE_HEADERS.rawOffset,
   eventId: TRACE_HEADERS.eventId,
   storeSeq: TRACE_HEADERS.storeSeq,
   seenAt: TRACE_HEADERS.seenAt,
@@ -99,7 +103,11 @@ export function deadLetterRow(topic: string, partition: number, m: KafkaMessage)
   };
 }
 
-/** One record of ingest's duplicates topic → its index row. Pure. */
+/**
+ * One record of ingest's duplicates topic → its index row. Pure. Where the copy was comes from
+ * `ingest.source` or, on records older ingest versions wrote, the three `ingest.source.*` headers
+ * (the runtime's rawSourceOf reads both).
+ */
 export function duplicateRow(
   topic: string,
   partition: number,
@@ -107,7 +115,7 @@ export function duplicateRow(
   rawTopic: string,
 ): OutcomeRow {
   const seenAt = num(header(m.headers, DUP.seenAt));
-  const srcOffset = header(m.headers, DUP.offset);
+  const source = rawSourceOf(m.headers);
   return {
     topic,
     partition,
@@ -117,8 +125,8 @@ export function duplicateRow(
     store_id: m.key?.toString() ?? null,
     store_seq: num(header(m.headers, DUP.storeSeq)),
     source_topic: rawTopic,
-    source_partition: num(header(m.headers, DUP.partition)),
-    source_offset: srcOffset !== undefined && /^\d+$/.test(srcOffset) ? srcOffset : null,
+    source_partition: source?.partition ?? null,
+    source_offset: source?.offset ?? null,
     code: null, // not a rejection: no catalogue code; kind says what it is
     reason: 'store_seq already seen by ingest (a re-sent copy)',
     processor: 'ingest-processor',

@@ -101,7 +101,12 @@ describe('retail trace', () => {
     expect(headerOf(raw, 'event_id')).toBe(everywhere.event_id);
     const enriched = await recordAt(w.topics.enriched, inbox.source_partition, inbox.source_offset);
     expect(headerOf(enriched, 'event_id')).toBe(everywhere.event_id);
-    expect(headerOf(enriched, 'ingest.source.offset')).toBe(inbox.raw_offset);
+    // One header names the raw record (partition/offset/broker ms), and it is the inbox's raw position.
+    expect(headerOf(enriched, 'ingest.source')).toBe(
+      `${inbox.raw_partition}/${inbox.raw_offset}/${new Date(inbox.raw_at!).getTime()}`,
+    );
+    expect(headerOf(enriched, 'ingest.source.offset')).toBeUndefined();
+    expect(headerOf(enriched, 'trace_id')).toBeUndefined();
 
     expect(r.findings.outbox).toMatchObject({ store_seq: 1, publish_attempts: 1 });
     expect(r.findings.outbox!.published_at).not.toBeNull();
