@@ -137,7 +137,10 @@ async function sale(n: number): Promise<void> {
       return;
     }
     errors++;
-    if (errorSamples.length < 3) errorSamples.push((err as Error).message);
+    // fetch's own failures say why only in their cause (ECONNRESET, a timeout, …).
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    if (errorSamples.length < 3)
+      errorSamples.push(`${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`);
   }
 }
 
