@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { epochDay, isExpired, isoDate, receiptLineLots, refundLots, storeDay, type SoldLot } from './lots.ts';
+import {
+  epochDay,
+  isExpired,
+  isoDate,
+  planFefo,
+  receiptLineLots,
+  refundLots,
+  storeDay,
+  type SoldLot,
+} from './lots.ts';
 
 const today = epochDay('2026-12-06');
 
@@ -129,5 +138,56 @@ describe('refund lots', () => {
     ]);
     expect(refundLots(sold, 1).map((l) => [l.lot_no, l.quantity])).toEqual([['SOON', 1]]);
     expect(refundLots([], 2)).toEqual([]);
+  });
+});
+
+describe('planFefo (finalize, from the lots as read)', () => {
+  const stock = (sku: string, lot_no: string, expires: number, on_hand: number) => ({
+    sku,
+    lot_no,
+    manufactured_on: today - 300,
+    expires_on: today + expires,
+    on_hand,
+  });
+  const lots = [
+    stock('M1', 'LATE', 400, 10),
+    stock('M1', 'OLD', 0, 50), // expires today: expired, never sold
+    stock('M1', 'EARLY', 30, 3),
+    stock('M1', 'EMPTY', 10, 0),
+    stock('M2', 'B', 90, 1),
+    stock('M2', 'A', 90, 1), // same expiry: lot number decides
+  ];
+
+  it("takes each need from its SKU's earliest unexpired lots, skipping expired and empty ones", () => {
+    const { taken, short } = planFefo(
+      lots,
+      [
+        { sku: 'M1', quantity: 5 },
+        { sku: 'M2', quantity: 1 },
+      ],
+      today,
+    );
+    expect(short).toEqual([]);
+    expect(taken.map((l) => [l.sku, l.lot_no, l.quantity])).toEqual([
+      ['M1', 'EARLY', 3],
+      ['M1', 'LATE', 2],
+      ['M2', 'A', 1],
+    ]);
+    expect(taken[0]).toMatchObject({ manufactured_on: today - 300, expires_on: today + 30 });
+  });
+
+  it('reports what the unexpired lots cannot cover, whatever the expired ones hold', () => {
+    const { short } = planFefo(
+      lots,
+      [
+        { sku: 'M1', quantity: 14 },
+        { sku: 'M3', quantity: 1 },
+      ],
+      today,
+    );
+    expect(short).toEqual([
+      { sku: 'M1', quantity: 14, available: 13 },
+      { sku: 'M3', quantity: 1, available: 0 },
+    ]);
   });
 });

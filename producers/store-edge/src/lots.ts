@@ -152,3 +152,47 @@ export function refundLots(sold: readonly SoldLot[], quantity: number): LotQuant
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/**
+ * First-expiry-first-out for a whole sale, from the lots as read (lots with units, any order):
+ * each need is taken from its SKU's lots not expired on `today`, earliest expiry first (then lot
+ * number), each lot up to what it holds. Returns the lots taken per SKU in that order, and the needs
+ * the unexpired lots cannot cover (`available` of `quantity`). Expired lots are never taken.
+ */
+export function planFefo(
+  lots: readonly {
+    sku: string;
+    lot_no: string;
+    manufactured_on: number;
+    expires_on: number;
+    on_hand: number;
+  }[],
+  needs: readonly { sku: string; quantity: number }[],
+  today: number,
+): {
+  taken: (LotQuantity & { sku: string })[];
+  short: { sku: string; quantity: number; available: number }[];
+} {
+  const taken: (LotQuantity & { sku: string })[] = [];
+  const short: { sku: string; quantity: number; available: number }[] = [];
+  for (const need of needs) {
+    const usable = lots
+      .filter((l) => l.sku === need.sku && l.on_hand > 0 && !isExpired(l, today))
+      .sort((a, b) => a.expires_on - b.expires_on || cmp(a.lot_no, b.lot_no));
+    let left = need.quantity;
+    for (const lot of usable) {
+      if (left === 0) break;
+      const quantity = Math.min(left, lot.on_hand);
+      taken.push({
+        sku: lot.sku,
+        lot_no: lot.lot_no,
+        manufactured_on: lot.manufactured_on,
+        expires_on: lot.expires_on,
+        quantity,
+      });
+      left -= quantity;
+    }
+    if (left > 0) short.push({ sku: need.sku, quantity: need.quantity, available: need.quantity - left });
+  }
+  return { taken, short };
+}

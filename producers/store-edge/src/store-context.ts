@@ -26,8 +26,6 @@ export interface Claim {
   now: Date;
   /** The sale's row, locked by the claim statement (null: no such sale); undefined if not asked for. */
   locked: TxRow | null | undefined;
-  /** The sale inserted by the claim statement (open), as stored; undefined if none was asked for. */
-  inserted?: TxRow | undefined;
 }
 
 /**

@@ -95,6 +95,11 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
     'retail_pos_sales_finalized_total',
     'Sales finalized (status PAID)',
   );
+  const checkoutConflicts = counter(
+    metrics,
+    'retail_pos_checkout_conflicts_total',
+    'Checkout writes that found the sale, its stock or its lots changed since their read, and read again',
+  );
   const v1 = Router();
   v1.use(traceContext());
   v1.use(requestMetrics(metrics));
@@ -103,7 +108,7 @@ export async function startStoreEdge(deps: StoreEdgeDeps): Promise<StoreEdge> {
   v1.use(qrCallbackRoutes(pool, services, config.EDGE_BODY_LIMIT_BYTES));
   v1.use(requireTerminal(config.EDGE_TERMINAL_TOKENS, config.EDGE_MONITOR_TOKENS));
   v1.use(express.json({ limit: config.EDGE_BODY_LIMIT_BYTES }));
-  v1.use(transactionRoutes(pool, services, salesFinalized));
+  v1.use(transactionRoutes(pool, services, { salesFinalized, checkoutConflicts }));
   v1.use(paymentRoutes(pool, services));
   v1.use(inventoryRoutes(pool, services));
   v1.use(reportRoutes(pool, services, config.EDGE_RELAY_STALE_AFTER_S));

@@ -39,6 +39,7 @@ describe('store database migrations', () => {
         '0004_pharmacy_lots.sql',
         '0005_store_epoch.sql',
         '0006_outbox_traceparent.sql',
+        '0007_checkout_guards.sql',
       ]);
       const { rows } = await db.query('SELECT event_type, schema_id FROM relay_schema_ids');
       expect(rows).toEqual([{ event_type: 'SaleRecorded', schema_id: 7 }]);

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { SqlWrite } from './sql-write.ts';
-import { newTransactionValues, TX_COLUMNS, type NewTransaction, type TxRow } from './transaction-repo.ts';
+import { TX_COLUMNS, type TxRow } from './transaction-repo.ts';
 
 /** A state-changing request as its Idempotency-Key claim records it. */
 export interface IdempotencyKey {
@@ -20,27 +20,19 @@ export interface StoredAnswer {
 
 const CLAIM = `INSERT INTO idempotency_keys (store_id, terminal_id, idem_key, request_hash, method, path)
   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING now() AS claimed_at`;
-// The lateral lock runs only for a claimed key (the outer CTE scan drives it), after the claim
-// waited out any racing attempt: a replay never touches the sale.
-const CLAIM_AND_LOCK = `WITH claim AS (${CLAIM})
-  SELECT claim.claimed_at, t.* FROM claim LEFT JOIN LATERAL (
-    SELECT ${TX_COLUMNS} FROM transactions WHERE store_id = $1 AND id = $7 FOR UPDATE
-  ) t ON true`;
-
-// Opening a sale: the new sale is inserted by the claim statement, only when the key was claimed
-// (the INSERT reads the claim's row), saving the use case a round trip.
-const CLAIM_AND_INSERT = `WITH claim AS (${CLAIM}), t AS (
-    INSERT INTO transactions (id, store_id, terminal_id, cashier_id, currency, customer_ref)
-    SELECT $7, $8, $9, $10, $11, $12 FROM claim RETURNING ${TX_COLUMNS}
+// The lock runs only for a claimed key (the EXISTS is checked before any row is locked), after the
+// claim waited out any racing attempt: a replay never touches the sale. It is an UPDATE that bumps
+// the sale's version, so a checkout request that read the sale before it reads again
+// (guarded-write.ts).
+const CLAIM_AND_LOCK = `WITH claim AS (${CLAIM}), t AS (
+    UPDATE transactions SET version = version + 1
+     WHERE store_id = $1 AND id = $7 AND EXISTS (SELECT 1 FROM claim) RETURNING ${TX_COLUMNS}
   ) SELECT claim.claimed_at, t.* FROM claim LEFT JOIN t ON true`;
 
 export type ClaimResult =
   | { claimed: false }
-  /**
-   * `locked`: the sale's row (null: no such sale), or undefined when no sale was asked for;
-   * `inserted`: the sale the claim statement opened, if asked to.
-   */
-  | { claimed: true; now: Date; locked: TxRow | null | undefined; inserted?: TxRow };
+  /** `locked`: the sale's row (null: no such sale), or undefined when no sale was asked for. */
+  | { claimed: true; now: Date; locked: TxRow | null | undefined };
 
 /**
  * Claims the key; a racing attempt with the same key blocks on the unique index until the first
@@ -51,19 +43,8 @@ export async function claimKey(
   client: pg.ClientBase,
   k: IdempotencyKey,
   lockSale?: string,
-  insertSale?: NewTransaction,
 ): Promise<ClaimResult> {
   const values = [k.storeId, k.terminalId, k.key, k.requestHash, k.method, k.path];
-  if (insertSale !== undefined) {
-    const { rows } = await client.query<{ claimed_at: Date } & TxRow>({
-      name: 'se_idempotency_claim_insert',
-      text: CLAIM_AND_INSERT,
-      values: [...values, ...newTransactionValues(insertSale)],
-    });
-    if (!rows[0]) return { claimed: false };
-    const { claimed_at: now, ...row } = rows[0];
-    return { claimed: true, now, locked: undefined, inserted: row };
-  }
   if (lockSale === undefined) {
     const { rows } = await client.query<{ claimed_at: Date }>({
       name: 'se_idempotency_claim',
@@ -73,7 +54,7 @@ export async function claimKey(
     return rows[0] ? { claimed: true, now: rows[0].claimed_at, locked: undefined } : { claimed: false };
   }
   const { rows } = await client.query<{ claimed_at: Date } & (TxRow | { [K in keyof TxRow]: null })>({
-    name: 'se_idempotency_claim_lock',
+    name: 'se_idempotency_claim_lock_v',
     text: CLAIM_AND_LOCK,
     values: [...values, lockSale],
   });

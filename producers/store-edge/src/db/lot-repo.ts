@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { LotQuantity } from '@retail-stream/schemas';
 import type { SoldLot } from '../lots.ts';
+import type { GuardedWrite } from './guarded-write.ts';
 
 /*
  * stock_lots and line_item_lots. Dates go in and out as days since 1970-01-01 (the Avro `date`), so
@@ -49,58 +50,51 @@ export async function receiveLots(
 }
 
 /**
- * First-expiry-first-out in ONE statement for the whole sale: locks each SKU's lots that are not
- * expired on `today` (expires_on > today) in (expiry, lot) order, takes what each SKU needs from the
- * earliest lots, decrements them and returns the lots taken, per SKU in FEFO order. A SKU whose
- * unexpired lots cannot cover its need comes back short: the caller refuses, and the rollback undoes
- * the decrement. Expired lots are skipped, never sold.
+ * The lots a sale takes (planned first-expiry-first-out from the read, lots.ts planFefo), CTE `lots`
+ * of the checkout's guarded write: each lot is decremented only if it still holds what is taken and
+ * is still unexpired on `today`, else the row count falls short and the statement undoes itself (a
+ * concurrent sale took units first: read again and plan again), so a lot is never oversold and
+ * expired lots are never sold. It runs after `sold` has locked all the SKUs' inventory rows (the
+ * count makes sure of it), the lock under which lots change.
  */
-export async function takeLotsFefo(
-  client: pg.ClientBase,
+export function takeLotsWrite(
   storeId: string,
-  needs: readonly { sku: string; quantity: number }[],
+  lots: readonly LotRow[],
   today: number,
-): Promise<LotRow[]> {
-  if (needs.length === 0) return [];
-  const { rows } = await client.query<LotRow>({
-    name: 'se_take_lots_fefo',
-    text: `WITH need AS (
-        SELECT * FROM unnest($2::text[], $3::int[]) AS n(sku, quantity)
-      ), locked AS (
-        SELECT l.sku, l.lot_no, l.manufactured_on, l.expires_on, l.on_hand
-          FROM stock_lots l JOIN need n ON n.sku = l.sku
-         WHERE l.store_id = $1 AND l.on_hand > 0 AND l.expires_on > ${DATE_OF('$4::int')}
-         ORDER BY l.sku, l.expires_on, l.lot_no
-           FOR UPDATE OF l
-      ), walk AS (
-        SELECT k.*, n.quantity AS need,
-               sum(k.on_hand) OVER (PARTITION BY k.sku ORDER BY k.expires_on, k.lot_no) - k.on_hand AS before
-          FROM locked k JOIN need n ON n.sku = k.sku
-      ), take AS (
-        SELECT sku, lot_no, manufactured_on, expires_on, least(on_hand, need - before)::int AS quantity
-          FROM walk WHERE before < need
-      ), upd AS (
-        UPDATE stock_lots s SET on_hand = s.on_hand - t.quantity, updated_at = now()
-          FROM take t WHERE s.store_id = $1 AND s.sku = t.sku AND s.lot_no = t.lot_no
-      )
-      SELECT sku, lot_no, ${DAYS('manufactured_on')} AS manufactured_on, ${DAYS('expires_on')} AS expires_on, quantity
-        FROM take ORDER BY sku, expires_on, lot_no`,
-    values: [storeId, needs.map((n) => n.sku), needs.map((n) => n.quantity), today],
-  });
-  return rows;
+  soldSkus: number,
+): GuardedWrite {
+  return {
+    name: 'lots',
+    rows: lots.length,
+    text: `UPDATE stock_lots s SET on_hand = s.on_hand - t.q, updated_at = now()
+        FROM unnest($2::text[], $3::text[], $4::int[]) AS t(sku, lot_no, q)
+       WHERE s.store_id = $1 AND s.sku = t.sku AND s.lot_no = t.lot_no AND s.on_hand >= t.q
+         AND s.expires_on > ${DATE_OF('$5::int')} AND (SELECT count(*) FROM sold) = $6
+      RETURNING s.sku`,
+    values: [
+      storeId,
+      lots.map((l) => l.sku),
+      lots.map((l) => l.lot_no),
+      lots.map((l) => l.quantity),
+      today,
+      soldSkus,
+    ],
+  };
 }
 
-/** Records which lots each sold line took (a last write of the finalize statement). */
+/** Records which lots each sold line took (after the guard, in the checkout's guarded write). */
 export function soldLotsWrite(
   storeId: string,
   txId: string,
   lots: readonly (LotRow & { line_no: number })[],
-): { name: string; text: string; values: unknown[] } {
+): GuardedWrite {
   return {
     name: 'sold_lots',
+    rows: lots.length,
     text: `INSERT INTO line_item_lots (transaction_id, line_no, store_id, sku, lot_no, manufactured_on, expires_on, quantity)
-      SELECT $1, r.line_no, $2, r.sku, r.lot_no, ${DATE_OF('r.m')}, ${DATE_OF('r.e')}, r.q
-        FROM unnest($3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[]) AS r(line_no, sku, lot_no, m, e, q)`,
+      SELECT $1::uuid, r.line_no, $2::text, r.sku, r.lot_no, ${DATE_OF('r.m')}, ${DATE_OF('r.e')}, r.q
+        FROM guard, unnest($3::int[], $4::text[], $5::text[], $6::int[], $7::int[], $8::int[]) AS r(line_no, sku, lot_no, m, e, q)
+      RETURNING 1`,
     values: [
       txId,
       storeId,

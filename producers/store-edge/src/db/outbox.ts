@@ -5,19 +5,14 @@ import { toJsonText } from '../json-text.ts';
 import type { Claim, UseCaseResult } from '../store-context.ts';
 import { answerWrite, claimKey, storedAnswer, type IdempotencyKey } from './idempotency-repo.ts';
 import { outboxRows } from './outbox-rows.ts';
-import type { NewTransaction } from './transaction-repo.ts';
 import { shiftParams, type SqlWrite } from './sql-write.ts';
 
 /** A deadlock or serialization failure between terminals left no effect: the request runs again. */
 export const RETRY_CONFLICTS = { attempts: 3 };
 
-/**
- * The request's Idempotency-Key (checked by the HTTP layer) and the sale to lock, or to open, with
- * the claim.
- */
+/** The request's Idempotency-Key (checked by the HTTP layer) and the sale to lock with the claim. */
 export type IdempotencyRequest = Omit<IdempotencyKey, 'storeId'> & {
   lockSale?: string | undefined;
-  insertSale?: NewTransaction | undefined;
 };
 
 export type CommitOutcome =
@@ -27,7 +22,8 @@ export type CommitOutcome =
   | { replayed: true; requestHash: string; status: number; body: string };
 
 /**
- * Every change of the store's state goes through here, in ONE database transaction:
+ * Every change of the store's state but the checkout's optimistic steps (open, line edits, cash
+ * payment, finalize: guarded-commit.ts) goes through here, in ONE database transaction:
  *  1. with an idempotency key: claim it (a committed key returns its stored first answer instead,
  *     and nothing runs);
  *  2. `work` (a use case): reads, checks, writes the change through the repositories and returns
@@ -60,7 +56,7 @@ export function commitWithEvents(
       let claim: Claim | undefined;
       const key = idempotency && { storeId, ...idempotency };
       if (key) {
-        const claimed = await claimKey(client, key, key.lockSale, key.insertSale);
+        const claimed = await claimKey(client, key, key.lockSale);
         if (!claimed.claimed) {
           const stored = await storedAnswer(client, key);
           // A row expired by the TTL sweep between the two statements just means: claim it again.
@@ -73,7 +69,7 @@ export function commitWithEvents(
             body: stored.response_body,
           };
         }
-        claim = { now: claimed.now, locked: claimed.locked, inserted: claimed.inserted };
+        claim = { now: claimed.now, locked: claimed.locked };
       }
       // Only the idempotent overload's work takes the claim.
       const result = await work(client, claim as Claim);

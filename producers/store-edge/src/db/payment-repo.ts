@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import type { GuardedWrite } from './guarded-write.ts';
 import type { SqlWrite } from './sql-write.ts';
 import { PAYMENT_COLUMNS, type PaymentRow } from './transaction-repo.ts';
 
@@ -43,9 +44,26 @@ export async function insertPayment(client: pg.ClientBase, p: NewPayment): Promi
   return rows[0]!;
 }
 
-/** The payment's INSERT as a last write (see SqlWrite). */
+/** The payment's INSERT as a last write (see SqlWrite); card payments, which keep the locked path. */
 export function insertPaymentWrite(p: NewPayment): SqlWrite {
   return { name: 'payment', text: INSERT_PAYMENT, values: paymentValues(p) };
+}
+
+/**
+ * A settled payment's INSERT after the guard, in the checkout's guarded write: created and settled
+ * at `at`, the request's clock reading that its answer shows.
+ */
+export function insertSettledPaymentWrite(p: NewPayment, at: Date): GuardedWrite {
+  return {
+    name: 'payment',
+    rows: 1,
+    text: `INSERT INTO payments (id, store_id, transaction_id, terminal_id, cashier_id, method, status, amount_minor,
+        currency, tendered_minor, change_minor, provider_ref, qr_payload, expires_at, failure_reason, created_at, settled_at)
+      SELECT $1::uuid, $2::text, $3::uuid, $4::text, $5::text, $6::text, $7::text, $8::bigint, $9::text, $10::bigint,
+        $11::bigint, $12::text, $13::text, $14::timestamptz, $15::text, $16::timestamptz, $16::timestamptz FROM guard
+      RETURNING 1`,
+    values: [...paymentValues(p), at],
+  };
 }
 
 export async function findQrPayment(

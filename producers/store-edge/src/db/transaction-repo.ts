@@ -1,10 +1,8 @@
 import pg from 'pg';
-import type { Totals } from '../checkout-math.ts';
 import type { PaymentMethod, PaymentStatus } from '../payment-state.ts';
 import { Refusal } from '../refusal.ts';
 import type { TxStatus } from '../transaction-state.ts';
 import type { CatalogItem } from './catalog-repo.ts';
-import type { SqlWrite } from './sql-write.ts';
 
 export interface TxRow {
   id: string;
@@ -27,6 +25,11 @@ export interface TxRow {
   void_reason: string | null;
   /** The national e-prescription code the sale was dispensed against; set at finalize. */
   prescription_code: string | null;
+  /**
+   * Bumped by every request that changes the sale or what belongs to it (migrations/0007): the
+   * checkout's guarded write applies only if it is still what its read saw.
+   */
+  version: number;
 }
 
 /** A lot a sold line took units from, as the API shows it (ISO dates). */
@@ -75,7 +78,7 @@ export interface PaymentRow {
 
 export const TX_COLUMNS = `id, store_id, terminal_id, cashier_id, status, currency, subtotal_minor, discount_minor, tax_minor,
   total_minor, item_count, refunded_minor, customer_ref, next_line_no, created_at, finalized_at, voided_at, void_reason,
-  prescription_code`;
+  prescription_code, version`;
 // A line's sold lots, in the key order of lotView (lots.ts) so a GET matches the finalize answer byte for byte.
 const LINE_LOTS = `(SELECT coalesce(json_agg(json_build_object('lot_no', x.lot_no,
     'manufactured_on', to_char(x.manufactured_on, 'YYYY-MM-DD'), 'expires_on', to_char(x.expires_on, 'YYYY-MM-DD'),
@@ -87,8 +90,10 @@ export const PAYMENT_COLUMNS = `id, transaction_id, terminal_id, cashier_id, met
   tendered_minor, change_minor, provider_ref, qr_payload, expires_at, failure_reason, created_at, settled_at`;
 
 /**
- * Loads and row-locks a transaction: everything that changes a sale starts here, so concurrent
- * requests for one sale run one after the other and see each other's results.
+ * Loads and row-locks a transaction: everything that changes a sale under a lock starts here, so
+ * concurrent requests for one sale run one after the other and see each other's results. The lock
+ * is an UPDATE that bumps the sale's version, so a checkout request that read the sale before it
+ * (guarded-write.ts) finds it changed and reads again.
  */
 export async function lockTransaction(
   client: pg.ClientBase,
@@ -103,7 +108,7 @@ export async function lockTransaction(
   }
   const { rows } = await client.query<TxRow>({
     name: 'se_lock_transaction',
-    text: `SELECT ${TX_COLUMNS} FROM transactions WHERE store_id = $1 AND id = $2 FOR UPDATE`,
+    text: `UPDATE transactions SET version = version + 1 WHERE store_id = $1 AND id = $2 RETURNING ${TX_COLUMNS}`,
     values: [storeId, id],
   });
   if (!rows[0]) throw new Refusal('TRANSACTION_NOT_FOUND', `no transaction ${id}`, 'id');
@@ -139,30 +144,11 @@ export async function loadPayments(db: pg.ClientBase | pg.Pool, txId: string): P
   return rows;
 }
 
-/** What opening a sale writes; the database fills in the rest (defaults, created_at). */
+/** What opening a sale writes; the database fills in the rest (defaults). */
 export type NewTransaction = Pick<
   TxRow,
   'id' | 'store_id' | 'terminal_id' | 'cashier_id' | 'currency' | 'customer_ref'
 >;
-
-/** The INSERT of a new sale with parameters $1…$6 (newTransactionValues), returning the row as stored. */
-const INSERT_TRANSACTION = `INSERT INTO transactions (id, store_id, terminal_id, cashier_id, currency, customer_ref)
-     VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${TX_COLUMNS}`;
-
-/** The columns of INSERT_TRANSACTION (and of the open claim statement, idempotency-repo.ts), in order. */
-export function newTransactionValues(tx: NewTransaction): unknown[] {
-  return [tx.id, tx.store_id, tx.terminal_id, tx.cashier_id, tx.currency, tx.customer_ref];
-}
-
-/** Inserts a new sale and returns its row as stored (defaults and created_at included). */
-export async function insertTransaction(client: pg.ClientBase, tx: NewTransaction): Promise<TxRow> {
-  const { rows } = await client.query<TxRow>({
-    name: 'se_insert_transaction',
-    text: INSERT_TRANSACTION,
-    values: newTransactionValues(tx),
-  });
-  return rows[0]!;
-}
 
 // Money columns travel as text inside JSON (a double cannot hold every bigint), timestamps as their
 // text form so they go through the same parser as a plain column and come out as identical Dates.
@@ -226,136 +212,51 @@ export interface SaleContents {
   lotSkus: string[];
 }
 
-const CONTENTS = `
+/** The JSON columns of SALE_CONTENTS, as they arrive. */
+export interface SaleContentsRow {
+  lines: Json<LineRow>[];
+  payments: Json<PaymentRow>[];
+  product: Json<CatalogItem> | null;
+  lot_skus: string[];
+}
+
+/**
+ * The select-list of a sale's contents, parameters $1 (the sale) and $2 (a barcode or null): its
+ * lines (by line_no) and payments (by created_at, id) — the same rows and order as loadLines and
+ * loadPayments — the scanned catalogue entry and the lines' lot-tracked SKUs. Also read by the
+ * checkout's one read statement (sale-snapshot.ts), parameters shifted.
+ */
+export const SALE_CONTENTS = `
       (SELECT coalesce(json_agg(${LINE_JSON} ORDER BY line_no), '[]') FROM line_items WHERE transaction_id = $1) AS lines,
       (SELECT coalesce(json_agg(${PAYMENT_JSON} ORDER BY created_at, id), '[]') FROM payments WHERE transaction_id = $1) AS payments,
       (SELECT ${CATALOG_JSON} FROM local_catalog WHERE barcode = $2) AS product,
       (SELECT coalesce(json_agg(c.sku ORDER BY c.sku), '[]') FROM line_items li JOIN local_catalog c ON c.sku = li.sku
         WHERE li.transaction_id = $1 AND c.drug IS NOT NULL) AS lot_skus`;
-// Finalize: the lines' units leave local_inventory in the same round trip, merged per SKU and in SKU
-// order like applyStockDeltas (inventory-repo.ts, the lock order of every writer). ON CONFLICT DO
-// UPDATE works on the latest row version, so on_hand is right even after waiting for another sale.
-const SELL = `WITH sold AS (
-      INSERT INTO local_inventory AS inv (store_id, sku, on_hand)
-      SELECT $3, li.sku, -sum(li.quantity)::int FROM line_items li WHERE li.transaction_id = $1
-       GROUP BY li.sku ORDER BY li.sku
-      ON CONFLICT (store_id, sku) DO UPDATE SET on_hand = inv.on_hand + EXCLUDED.on_hand, updated_at = now()
-      RETURNING inv.sku, inv.on_hand
-    ) SELECT ${CONTENTS},
-      (SELECT coalesce(json_agg(json_build_object('sku', sku, 'on_hand', on_hand)), '[]') FROM sold) AS sold`;
 
-/**
- * A sale's lines (by line_no) and payments (by created_at, id) — the same rows and order as
- * loadLines and loadPayments — plus optionally one catalogue entry, in one round trip. Run it after
- * lockTransaction, in a statement of its own, so it sees everything committed before the lock.
- * With `sellFrom` (the store id, finalize only) the lines' units also leave local_inventory in the
- * same statement, and `sold` says what each SKU's on_hand became; a refusal after it rolls it back.
- */
-export async function loadSaleContents(
-  db: pg.ClientBase | pg.Pool,
-  txId: string,
-  barcode: string | null = null,
-  sellFrom?: string,
-): Promise<SaleContents & { sold: Map<string, number> }> {
-  const { rows } = await db.query<{
-    lines: Json<LineRow>[];
-    payments: Json<PaymentRow>[];
-    product: Json<CatalogItem> | null;
-    lot_skus: string[];
-    sold?: { sku: string; on_hand: number }[];
-  }>(
-    sellFrom === undefined
-      ? { name: 'se_load_sale_contents', text: `SELECT ${CONTENTS}`, values: [txId, barcode] }
-      : { name: 'se_load_sale_contents_sell', text: SELL, values: [txId, barcode, sellFrom] },
-  );
-  const row = rows[0]!;
+export function parseSaleContents(row: SaleContentsRow): SaleContents {
   return {
     lines: row.lines.map(lineFromJson),
     payments: row.payments.map(paymentFromJson),
     product: row.product ? { ...row.product, price_minor: BigInt(row.product.price_minor) } : undefined,
     lotSkus: row.lot_skus,
-    sold: new Map((row.sold ?? []).map((s) => [s.sku, s.on_hand])),
   };
 }
-
-const UPSERT_LINE = `INSERT INTO line_items (transaction_id, line_no, store_id, sku, barcode, product_name, category,
-     quantity, unit_price_minor, discount_minor, tax_rate_bp, tax_minor, line_total_minor)
-   VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-   ON CONFLICT (transaction_id, line_no) DO UPDATE SET quantity = EXCLUDED.quantity,
-     discount_minor = EXCLUDED.discount_minor, tax_minor = EXCLUDED.tax_minor,
-     line_total_minor = EXCLUDED.line_total_minor, updated_at = now()`;
 
 /**
- * One line change (insert/update or delete) and the sale's new totals and next line number, as
- * last writes (see SqlWrite). The caller holds the sale's row lock (lockTransaction).
+ * A sale's contents (SALE_CONTENTS) in one round trip. Run it after lockTransaction, in a
+ * statement of its own, so it sees everything committed before the lock.
  */
-export function lineEditWrites(
-  tx: Pick<TxRow, 'id' | 'store_id'>,
-  change: { upsert: LineRow } | { remove: number },
-  totals: Totals,
-  nextLineNo: number,
-): SqlWrite[] {
-  const totalsWrite: SqlWrite = {
-    name: 'totals',
-    text: `UPDATE transactions SET subtotal_minor = $2, discount_minor = $3, tax_minor = $4, total_minor = $5,
-     item_count = $6, next_line_no = $7, updated_at = now() WHERE id = $1`,
-    values: [
-      tx.id,
-      totals.subtotal_minor,
-      totals.discount_minor,
-      totals.tax_minor,
-      totals.total_minor,
-      totals.item_count,
-      nextLineNo,
-    ],
-  };
-  if ('remove' in change) {
-    return [
-      {
-        name: 'line_del',
-        text: 'DELETE FROM line_items WHERE transaction_id = $1 AND line_no = $2',
-        values: [tx.id, change.remove],
-      },
-      totalsWrite,
-    ];
-  }
-  const line = change.upsert;
-  const lineWrite: SqlWrite = {
-    name: 'line_up',
-    text: UPSERT_LINE,
-    values: [
-      tx.id,
-      line.line_no,
-      tx.store_id,
-      line.sku,
-      line.barcode,
-      line.product_name,
-      line.category,
-      line.quantity,
-      line.unit_price_minor,
-      line.discount_minor,
-      line.tax_rate_bp,
-      line.tax_minor,
-      line.line_total_minor,
-    ],
-  };
-  return [lineWrite, totalsWrite];
-}
-
-/** The sale turns PAID (finalized now) as a last write, in the statement that records SaleRecorded. */
-export function finalizeWrite(
+export async function loadSaleContents(
+  db: pg.ClientBase | pg.Pool,
   txId: string,
-  status: TxStatus,
-  customerRef: string | null,
-  terminalId: string,
-  prescriptionCode: string | null = null,
-): SqlWrite {
-  return {
-    name: 'finalize',
-    text: `UPDATE transactions SET status = $1, customer_ref = $2, finalized_at = now(), finalized_by_terminal_id = $3,
-     prescription_code = $5, updated_at = now() WHERE id = $4`,
-    values: [status, customerRef, terminalId, txId, prescriptionCode],
-  };
+  barcode: string | null = null,
+): Promise<SaleContents> {
+  const { rows } = await db.query<SaleContentsRow>({
+    name: 'se_load_sale_contents',
+    text: `SELECT ${SALE_CONTENTS}`,
+    values: [txId, barcode],
+  });
+  return parseSaleContents(rows[0]!);
 }
 
 export async function markVoided(

@@ -18,11 +18,11 @@ import {
 import { paramsAndBody, parseInput } from '../parse-input.ts';
 import type { StoreServices } from '../store-context.ts';
 import { paymentFacts } from '../transaction-view.ts';
-import { finalizeSale } from '../use-cases/finalize-sale.ts';
+import { finalizeStep } from '../use-cases/finalize-sale.ts';
 import { loadTransactionView } from '../use-cases/load-view.ts';
-import { createPayment } from '../use-cases/payments.ts';
+import { cashPaymentStep, createPayment } from '../use-cases/payments.ts';
 import { refundSale } from '../use-cases/refund-sale.ts';
-import { addItem, changeLine, newSale, openTransaction, removeLine } from '../use-cases/sale-lines.ts';
+import { addItemStep, changeLineStep, openSaleStep, removeLineStep } from '../use-cases/sale-lines.ts';
 import { voidSale } from '../use-cases/void-sale.ts';
 import { z } from 'zod';
 import { positiveMoney, prescriptionCode } from '../http/schemas.ts';
@@ -68,17 +68,28 @@ const refundBody = z.strictObject({
   restock: z.boolean().default(true),
 });
 
-export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinalized: Counter): Router {
+export interface TransactionCounters {
+  salesFinalized: Counter;
+  /** Checkout writes whose guard found the sale, its stock or its lots changed since their read. */
+  checkoutConflicts: Counter;
+}
+
+export function transactionRoutes(pool: pg.Pool, svc: StoreServices, counters: TransactionCounters): Router {
   const r = Router();
   const storeId = svc.store.store_id;
+  const hooks = { onConflict: () => counters.checkoutConflicts.inc() };
 
   r.post(
     '/transactions',
-    idempotent(pool, storeId, {
-      parse: (req) => parseInput(openBody, req.body, 'body'),
-      inserts: (input, actor) => newSale(svc, actor, input),
-      run: (client, input, actor, claim) => openTransaction(client, svc, actor, input, claim),
-    }),
+    idempotent(
+      pool,
+      storeId,
+      {
+        parse: (req) => parseInput(openBody, req.body, 'body'),
+        guarded: (input, actor) => openSaleStep(svc, actor, input),
+      },
+      hooks,
+    ),
   );
 
   r.get('/transactions/:id', async (req, res) => {
@@ -120,51 +131,75 @@ export function transactionRoutes(pool: pg.Pool, svc: StoreServices, salesFinali
 
   r.post(
     '/transactions/:id/items',
-    idempotent(pool, storeId, {
-      parse: (req) => paramsAndBody(req, idParams, addItemBody),
-      locks: (input) => input.id,
-      run: (client, input, _actor, claim) => addItem(client, svc, input.id, input.body, claim),
-    }),
+    idempotent(
+      pool,
+      storeId,
+      {
+        parse: (req) => paramsAndBody(req, idParams, addItemBody),
+        guarded: (input) => addItemStep(input.id, input.body),
+      },
+      hooks,
+    ),
   );
 
   r.patch(
     '/transactions/:id/lines/:line_no',
-    idempotent(pool, storeId, {
-      parse: (req) => paramsAndBody(req, lineParams, changeLineBody),
-      locks: (input) => input.id,
-      run: (client, input, _actor, claim) =>
-        changeLine(client, svc, input.id, input.line_no, input.body, claim),
-    }),
+    idempotent(
+      pool,
+      storeId,
+      {
+        parse: (req) => paramsAndBody(req, lineParams, changeLineBody),
+        guarded: (input) => changeLineStep(input.id, input.line_no, input.body),
+      },
+      hooks,
+    ),
   );
 
   r.delete(
     '/transactions/:id/lines/:line_no',
-    idempotent(pool, storeId, {
-      parse: (req) => parseInput(lineParams, req.params, 'params'),
-      locks: (input) => input.id,
-      run: (client, input, _actor, claim) => removeLine(client, svc, input.id, input.line_no, claim),
-    }),
+    idempotent(
+      pool,
+      storeId,
+      {
+        parse: (req) => parseInput(lineParams, req.params, 'params'),
+        guarded: (input) => removeLineStep(input.id, input.line_no),
+      },
+      hooks,
+    ),
   );
 
   r.post(
     '/transactions/:id/payments',
-    idempotent(pool, storeId, {
-      parse: (req) => paramsAndBody(req, idParams, paymentBody),
-      locks: (input) => input.id,
-      run: (client, input, actor, claim) => createPayment(client, svc, actor, input.id, input.body, claim),
-    }),
+    idempotent(
+      pool,
+      storeId,
+      {
+        parse: (req) => paramsAndBody(req, idParams, paymentBody),
+        // Cash involves nothing outside the database; card and QR call out under the sale's lock.
+        guarded: (input, actor) =>
+          input.body.method === 'CASH' ? cashPaymentStep(svc, actor, input.id, input.body) : undefined,
+        locks: (input) => input.id,
+        run: (client, input, actor, claim) => {
+          if (input.body.method === 'CASH') throw new Error('cash payments take the guarded path');
+          return createPayment(client, svc, actor, input.id, input.body, claim);
+        },
+      },
+      hooks,
+    ),
   );
 
   r.post(
     '/transactions/:id/finalize',
-    idempotent(pool, storeId, {
-      parse: (req) => paramsAndBody(req, idParams, finalizeBody, { optionalBody: true }),
-      locks: (input) => input.id,
-      run: async (client, input, actor, claim) => ({
-        ...(await finalizeSale(client, svc, actor, input.id, input.body, claim)),
-        afterCommit: () => salesFinalized.inc(),
-      }),
-    }),
+    idempotent(
+      pool,
+      storeId,
+      {
+        parse: (req) => paramsAndBody(req, idParams, finalizeBody, { optionalBody: true }),
+        guarded: (input, actor) =>
+          finalizeStep(svc, actor, input.id, input.body, () => counters.salesFinalized.inc()),
+      },
+      hooks,
+    ),
   );
 
   r.post(

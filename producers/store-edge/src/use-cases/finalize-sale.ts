@@ -1,71 +1,90 @@
-import type pg from 'pg';
 import { pseudonymiseCustomer } from '../customer-pseudonym.ts';
-import { soldLotsWrite, takeLotsFefo, type LotRow } from '../db/lot-repo.ts';
+import type { GuardedStep } from '../db/guarded-commit.ts';
+import type { GuardedChange } from '../db/guarded-write.ts';
+import { sellStockWrite, SOLD_ON_HAND_PATCH } from '../db/inventory-repo.ts';
+import { soldLotsWrite, takeLotsWrite, type LotRow } from '../db/lot-repo.ts';
+import type { SaleSnapshot } from '../db/sale-snapshot.ts';
+import { updateSaleGuard } from '../db/sale-writes.ts';
 import type { SaleLine, StockChange } from '../events.ts';
-import { mergeStockDeltas } from '../stock-deltas.ts';
-import { finalizeWrite, loadSaleContents, lockTransaction } from '../db/transaction-repo.ts';
 import { toSafeNumber } from '../json-text.ts';
-import { lotView, storeDay } from '../lots.ts';
+import { lotView, planFefo, storeDay } from '../lots.ts';
 import { Refusal } from '../refusal.ts';
-import type { Actor, Claim, StoreServices, UseCaseResult } from '../store-context.ts';
+import { mergeStockDeltas } from '../stock-deltas.ts';
+import type { Actor, StoreServices } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
 import { saleLine, transactionView, txFacts } from '../transaction-view.ts';
 
+export interface FinalizeInput {
+  customer_id?: string | undefined;
+  prescription_code?: string | undefined;
+}
+
 /**
- * Closes the sale: payments must cover the total, stock goes down, status becomes PAID and
- * SaleRecorded joins the outbox (the status change as a last write, so it rides in the statement
- * that records the event) — all in one database transaction (commitWithEvents), so an acknowledged
- * sale is durable with its event (guarantee 1) and nothing here waits on the network.
+ * Closes the sale: payments must cover the total, stock goes down, medicines leave by lot, status
+ * becomes PAID and SaleRecorded joins the outbox — one read, then one guarded write statement
+ * (guarded-write.ts), so an acknowledged sale is durable with its event (guarantee 1) and nothing
+ * here waits on the network.
  */
-export async function finalizeSale(
-  client: pg.ClientBase,
+export function finalizeStep(
   svc: StoreServices,
   actor: Actor,
   txId: string,
-  input: { customer_id?: string | undefined; prescription_code?: string | undefined },
-  claim: Claim,
-): Promise<UseCaseResult> {
+  input: FinalizeInput,
+  afterCommit?: () => void,
+): GuardedStep {
+  return {
+    read: { saleId: txId, stock: true },
+    plan: (snapshot, now) => ({ ...finalizeSale(svc, actor, txId, input, snapshot!, now), afterCommit }),
+  };
+}
+
+function finalizeSale(
+  svc: StoreServices,
+  actor: Actor,
+  txId: string,
+  input: FinalizeInput,
+  snapshot: SaleSnapshot,
+  now: Date,
+): GuardedChange {
   const storeId = svc.store.store_id;
-  const tx = await lockTransaction(client, storeId, txId, claim.locked);
-  // The units leave stock in the statement that reads the sale (one round trip); a refusal below
-  // rolls that back with everything else.
-  const { lines, payments, lotSkus, sold } = await loadSaleContents(client, txId, null, storeId);
+  const { tx, lines, payments, lotSkus, onHand } = snapshot;
+  if (!tx) throw new Refusal('TRANSACTION_NOT_FOUND', `no transaction ${txId}`, 'id');
   const decision = decide('FINALIZE', txFacts(tx, lines, payments));
   if (!decision.ok) throw new Refusal(decision.code, decision.message);
 
-  const stock: StockChange[] = mergeStockDeltas(lines.map((l) => ({ sku: l.sku, delta: -l.quantity }))).map(
-    (m) => ({ ...m, on_hand_after: sold.get(m.sku)!, lots: [] }),
-  );
+  // on_hand_after is what the write statement leaves (SOLD_ON_HAND_PATCH fills it into the event);
+  // the read's on_hand is what the reject policy judges, and the write holds it to that.
+  const moves = mergeStockDeltas(lines.map((l) => ({ sku: l.sku, delta: -l.quantity })));
   if (svc.stockPolicy === 'reject') {
-    const short = stock.filter((s) => s.on_hand_after < 0);
+    const short = moves.filter((m) => (onHand.get(m.sku) ?? 0) + m.delta < 0);
     if (short.length > 0) {
       throw new Refusal(
         'INSUFFICIENT_STOCK',
-        `not enough stock for ${short.map((s) => `${s.sku} (${s.on_hand_after - s.delta} on hand)`).join(', ')}`,
+        `not enough stock for ${short.map((m) => `${m.sku} (${onHand.get(m.sku) ?? 0} on hand)`).join(', ')}`,
         'lines',
       );
     }
   }
+  const stock: StockChange[] = moves.map((m) => ({ ...m, on_hand_after: 0, lots: [] }));
 
-  // Medicines leave by lot, earliest expiry first, expired lots never: one statement for the
-  // whole sale, and none at all for a sale without medicines.
+  // Medicines leave by lot, earliest expiry first, expired lots never; a sale without medicines
+  // takes no lots at all.
   const lotTracked = new Set(lotSkus);
   const soldLines = lines.filter((l) => lotTracked.has(l.sku));
-  const taken = await takeLotsFefo(
-    client,
-    storeId,
+  const today = storeDay(now, svc.store.timezone);
+  const { taken, short } = planFefo(
+    snapshot.lots,
     soldLines.map((l) => ({ sku: l.sku, quantity: l.quantity })),
-    storeDay(claim.now, svc.store.timezone),
+    today,
   );
-  const lotsBySku = groupBySku(taken);
-  const short = soldLines.filter((l) => sumQuantity(lotsBySku.get(l.sku)) < l.quantity);
   if (short.length > 0) {
     throw new Refusal(
       'INSUFFICIENT_LOT_STOCK',
-      `not enough unexpired stock for ${short.map((l) => `${l.sku} (${sumQuantity(lotsBySku.get(l.sku))} of ${l.quantity})`).join(', ')}`,
+      `not enough unexpired stock for ${short.map((s) => `${s.sku} (${s.available} of ${s.quantity})`).join(', ')}`,
       'lines',
     );
   }
+  const lotsBySku = groupBySku(taken);
   const soldLots = soldLines.flatMap((l) =>
     (lotsBySku.get(l.sku) ?? []).map((lot) => ({ ...lot, line_no: l.line_no })),
   );
@@ -77,23 +96,32 @@ export async function finalizeSale(
   const customerRef = input.customer_id
     ? pseudonymiseCustomer(input.customer_id, svc.customerHmacKey)
     : tx.customer_ref;
-  // Lines and payments are unchanged by finalizing; the row differs only in what is set (now() is
-  // the claim's transaction timestamp).
+  const prescriptionCode = input.prescription_code ?? null;
+  // Lines and payments are unchanged by finalizing; the row differs only in what is set.
   const after = {
     ...tx,
     status: decision.next,
     customer_ref: customerRef,
-    finalized_at: claim.now,
-    prescription_code: input.prescription_code ?? null,
+    finalized_at: now,
+    prescription_code: prescriptionCode,
   };
   const soldView = lines.map((l, i) => ({ ...l, lots: eventLines[i]!.lots.map(lotView) }));
   return {
     status: 200,
     body: transactionView(after, soldView, payments),
+    guard: updateSaleGuard(tx, {
+      status: decision.next,
+      customer_ref: customerRef,
+      finalized_at: now,
+      finalized_by_terminal_id: actor.terminalId,
+      prescription_code: prescriptionCode,
+    }),
     writes: [
-      finalizeWrite(txId, decision.next, customerRef, actor.terminalId, input.prescription_code ?? null),
+      sellStockWrite(storeId, moves, svc.stockPolicy === 'reject'),
+      ...(taken.length > 0 ? [takeLotsWrite(storeId, taken, today, moves.length)] : []),
       ...(soldLots.length > 0 ? [soldLotsWrite(storeId, txId, soldLots)] : []),
     ],
+    payloadPatch: SOLD_ON_HAND_PATCH,
     events: [
       {
         event_type: 'SaleRecorded',
@@ -108,7 +136,7 @@ export async function finalizeSale(
           total_minor: toSafeNumber(tx.total_minor),
           item_count: tx.item_count,
           customer_ref: customerRef,
-          prescription_code: input.prescription_code ?? null,
+          prescription_code: prescriptionCode,
           lines: eventLines,
           stock,
         },
@@ -121,8 +149,4 @@ function groupBySku(lots: readonly LotRow[]): Map<string, LotRow[]> {
   const out = new Map<string, LotRow[]>();
   for (const l of lots) out.set(l.sku, [...(out.get(l.sku) ?? []), l]);
   return out;
-}
-
-function sumQuantity(lots: readonly { quantity: number }[] | undefined): number {
-  return (lots ?? []).reduce((n, l) => n + l.quantity, 0);
 }

@@ -4,11 +4,21 @@ import {
   findQrPayment,
   insertPayment,
   insertPaymentWrite,
+  insertSettledPaymentWrite,
   lockPayment,
   settlePayment,
   type NewPayment,
 } from '../db/payment-repo.ts';
-import { loadSaleContents, lockTransaction, type PaymentRow, type TxRow } from '../db/transaction-repo.ts';
+import type { GuardedStep } from '../db/guarded-commit.ts';
+import type { GuardedChange } from '../db/guarded-write.ts';
+import { updateSaleGuard } from '../db/sale-writes.ts';
+import {
+  loadSaleContents,
+  lockTransaction,
+  type LineRow,
+  type PaymentRow,
+  type TxRow,
+} from '../db/transaction-repo.ts';
 import type { EventDraft } from '../events.ts';
 import { toSafeNumber } from '../json-text.ts';
 import { decideSettle } from '../payment-state.ts';
@@ -77,21 +87,15 @@ export function paymentEvent(
       };
 }
 
-/**
- * Takes a payment toward the sale. CASH and CARD settle now (PaymentCaptured / PaymentFailed in
- * this transaction); QR is only issued here and settles when the provider calls back. The amount
- * defaults to what is still due and may not exceed it (pending QR payments count as covering).
- */
-export async function createPayment(
-  client: pg.ClientBase,
+/** The sale's payment so far and the new one's amount: what the sale allows, checked. */
+function newPayment(
   svc: StoreServices,
   actor: Actor,
-  txId: string,
+  tx: TxRow,
+  lines: readonly LineRow[],
+  payments: readonly PaymentRow[],
   input: CreatePaymentInput,
-  claim: Claim,
-): Promise<UseCaseResult> {
-  const tx = await lockTransaction(client, svc.store.store_id, txId, claim.locked);
-  const { lines, payments } = await loadSaleContents(client, txId);
+): NewPayment {
   const facts = txFacts(tx, lines, payments);
   const decision = decide('ADD_PAYMENT', facts);
   if (!decision.ok) throw new Refusal(decision.code, decision.message);
@@ -99,11 +103,10 @@ export async function createPayment(
   const amount = input.amount_minor ?? due;
   if (amount > due)
     throw new Refusal('AMOUNT_EXCEEDS_DUE', `amount ${amount} exceeds the ${due} still due`, 'amount_minor');
-
-  const base: NewPayment = {
+  return {
     id: uuidv7(),
     store_id: svc.store.store_id,
-    transaction_id: txId,
+    transaction_id: tx.id,
     terminal_id: actor.terminalId,
     cashier_id: tx.cashier_id,
     method: input.method,
@@ -117,18 +120,59 @@ export async function createPayment(
     expires_at: null,
     failure_reason: null,
   };
+}
 
-  if (input.method === 'CASH') {
-    const tendered = input.tendered_minor ?? amount;
-    if (tendered < amount)
-      throw new Refusal('TENDERED_TOO_LOW', 'tendered cash is less than the amount', 'tendered_minor');
-    const { payment, result } = settledPayment(
-      { ...base, tendered_minor: tendered, change_minor: tendered - amount },
-      actor.terminalId,
-      claim.now,
-    );
-    return { status: 201, body: paymentView(payment), ...result };
-  }
+/**
+ * A cash payment: nothing outside the database happens, so it takes the optimistic path (one read,
+ * one guarded write that bumps the sale's version, inserts the payment and PaymentCaptured). The
+ * amount defaults to what is still due and may not exceed it (pending QR payments count as covering).
+ */
+export function cashPaymentStep(
+  svc: StoreServices,
+  actor: Actor,
+  txId: string,
+  input: Extract<CreatePaymentInput, { method: 'CASH' }>,
+): GuardedStep {
+  return {
+    read: { saleId: txId },
+    plan: (snapshot, now): GuardedChange => {
+      const { tx, lines, payments } = snapshot!;
+      if (!tx) throw new Refusal('TRANSACTION_NOT_FOUND', `no transaction ${txId}`, 'id');
+      const base = newPayment(svc, actor, tx, lines, payments, input);
+      const tendered = input.tendered_minor ?? base.amount_minor;
+      if (tendered < base.amount_minor)
+        throw new Refusal('TENDERED_TOO_LOW', 'tendered cash is less than the amount', 'tendered_minor');
+      const p: NewPayment = { ...base, tendered_minor: tendered, change_minor: tendered - base.amount_minor };
+      const { store_id: _storeId, ...row } = p;
+      return {
+        status: 201,
+        body: paymentView({ ...row, created_at: now, settled_at: now }),
+        guard: updateSaleGuard(tx, {}),
+        writes: [insertSettledPaymentWrite(p, now)],
+        events: [paymentEvent(p, actor.terminalId)],
+      };
+    },
+  };
+}
+
+/**
+ * Takes a card or QR payment toward the sale, under the sale's row lock: the card acquirer and the
+ * QR provider are called while it is held, so an optimistic retry can never call them twice. CARD
+ * settles now (PaymentCaptured / PaymentFailed in this transaction); QR is only issued here and
+ * settles when the provider calls back.
+ */
+export async function createPayment(
+  client: pg.ClientBase,
+  svc: StoreServices,
+  actor: Actor,
+  txId: string,
+  input: Exclude<CreatePaymentInput, { method: 'CASH' }>,
+  claim: Claim,
+): Promise<UseCaseResult> {
+  const tx = await lockTransaction(client, svc.store.store_id, txId, claim.locked);
+  const { lines, payments } = await loadSaleContents(client, txId);
+  const base = newPayment(svc, actor, tx, lines, payments, input);
+  const amount = base.amount_minor;
 
   if (input.method === 'CARD') {
     const result = await svc.card.authorizeAndCapture({

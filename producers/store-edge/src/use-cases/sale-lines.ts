@@ -1,20 +1,14 @@
-import type pg from 'pg';
 import { withinAmountLimit } from '../amount-limit.ts';
 import { priceLine, sumTotals } from '../checkout-math.ts';
 import { pseudonymiseCustomer } from '../customer-pseudonym.ts';
 import type { CatalogItem } from '../db/catalog-repo.ts';
-import {
-  insertTransaction,
-  loadSaleContents,
-  lockTransaction,
-  lineEditWrites,
-  type LineRow,
-  type NewTransaction,
-  type PaymentRow,
-  type TxRow,
-} from '../db/transaction-repo.ts';
+import type { GuardedStep } from '../db/guarded-commit.ts';
+import type { GuardedChange } from '../db/guarded-write.ts';
+import type { SaleSnapshot } from '../db/sale-snapshot.ts';
+import { deleteLineWrite, insertSaleGuard, updateSaleGuard, upsertLineWrite } from '../db/sale-writes.ts';
+import type { LineRow, NewTransaction, PaymentRow, TxRow } from '../db/transaction-repo.ts';
 import { Refusal } from '../refusal.ts';
-import type { Actor, Claim, StoreServices, UseCaseResult } from '../store-context.ts';
+import type { Actor, StoreServices } from '../store-context.ts';
 import { decide } from '../transaction-state.ts';
 import { transactionView, txFacts } from '../transaction-view.ts';
 import { uuidv7 } from '../uuid-v7.ts';
@@ -38,18 +32,37 @@ export function newSale(
 }
 
 /**
- * Opens the sale: the row inserted with the claim (or, without one, inserted here). A new sale has no
- * lines or payments yet: the inserted row is all the view needs.
+ * Opens the sale: one statement, no read (the INSERT is the write's guard). The new row is all the
+ * answer needs: the defaults are the table's, created_at is the request's clock reading.
  */
-export async function openTransaction(
-  client: pg.ClientBase,
+export function openSaleStep(
   svc: StoreServices,
   actor: Actor,
   input: { cashier_id: string; customer_id?: string | undefined },
-  claim?: Claim,
-): Promise<UseCaseResult> {
-  const tx = claim?.inserted ?? (await insertTransaction(client, newSale(svc, actor, input)));
-  return { status: 201, body: transactionView(tx, [], []) };
+): GuardedStep {
+  const sale = newSale(svc, actor, input);
+  return {
+    plan: (_snapshot, now) => {
+      const tx: TxRow = {
+        ...sale,
+        status: 'DRAFT',
+        subtotal_minor: 0n,
+        discount_minor: 0n,
+        tax_minor: 0n,
+        total_minor: 0n,
+        item_count: 0,
+        refunded_minor: 0n,
+        next_line_no: 1,
+        created_at: now,
+        finalized_at: null,
+        voided_at: null,
+        void_reason: null,
+        prescription_code: null,
+        version: 0,
+      };
+      return { status: 201, body: transactionView(tx, [], []), guard: insertSaleGuard(sale, now) };
+    },
+  };
 }
 
 interface LineEdit {
@@ -59,19 +72,10 @@ interface LineEdit {
   product: CatalogItem | undefined;
 }
 
-/**
- * Locks the sale, then reads its lines and payments (and the scanned product) in one more round
- * trip, and checks lines may change.
- */
-async function beginLineEdit(
-  client: pg.ClientBase,
-  svc: StoreServices,
-  txId: string,
-  barcode: string | null,
-  claim: Claim,
-): Promise<LineEdit> {
-  const tx = await lockTransaction(client, svc.store.store_id, txId, claim.locked);
-  const { lines, payments, product } = await loadSaleContents(client, txId, barcode);
+/** The sale as read, if it exists and its lines may change. */
+function beginLineEdit(snapshot: SaleSnapshot | undefined, txId: string): LineEdit {
+  const { tx, lines, payments, product } = snapshot!;
+  if (!tx) throw new Refusal('TRANSACTION_NOT_FOUND', `no transaction ${txId}`, 'id');
   const decision = decide('EDIT_LINES', txFacts(tx, lines, payments));
   if (!decision.ok) throw new Refusal(decision.code, decision.message);
   return { tx, lines, payments, product };
@@ -102,15 +106,15 @@ function reprice(line: LineRow, quantity: number, discount: bigint): LineRow {
 }
 
 /**
- * One line change and the sale's new totals as last writes, and the sale as it will then
- * stand as the answer. The lines, totals and row are what a re-read would return (the view has no
- * column the database fills in), so nothing is read back.
+ * One line change after the guarded update of the sale's totals and next line number, and the sale
+ * as it will then stand as the answer. The lines, totals and row are what a re-read would return
+ * (the view has no column the database fills in), so nothing is read back.
  */
 function finishLineEdit(
   edit: LineEdit,
   change: { upsert: LineRow } | { remove: number },
   status: number,
-): UseCaseResult {
+): GuardedChange {
   const { tx, payments } = edit;
   const lines =
     'upsert' in change
@@ -128,19 +132,28 @@ function finishLineEdit(
   return {
     status,
     body: transactionView(after, lines, payments),
-    writes: lineEditWrites(tx, change, totals, nextLineNo),
+    guard: updateSaleGuard(tx, { ...totals, next_line_no: nextLineNo }),
+    writes: ['upsert' in change ? upsertLineWrite(tx, change.upsert) : deleteLineWrite(tx.id, change.remove)],
   };
 }
 
 /** Scanning the same product again adds to its line (and its discount), as tills do. */
-export async function addItem(
-  client: pg.ClientBase,
-  svc: StoreServices,
+export function addItemStep(
   txId: string,
   input: { barcode: string; quantity: number; discount_minor: bigint },
-  claim: Claim,
-): Promise<UseCaseResult> {
-  const edit = await beginLineEdit(client, svc, txId, input.barcode, claim);
+): GuardedStep {
+  return {
+    read: { saleId: txId, barcode: input.barcode },
+    plan: (snapshot) => addItem(snapshot, txId, input),
+  };
+}
+
+function addItem(
+  snapshot: SaleSnapshot | undefined,
+  txId: string,
+  input: { barcode: string; quantity: number; discount_minor: bigint },
+): GuardedChange {
+  const edit = beginLineEdit(snapshot, txId);
   const { tx, lines, product } = edit;
   if (!product) throw new Refusal('UNKNOWN_BARCODE', `no product with barcode ${input.barcode}`, 'barcode');
   if (!product.active)
@@ -175,30 +188,32 @@ export async function addItem(
   return finishLineEdit(edit, { upsert: line }, 201);
 }
 
-export async function changeLine(
-  client: pg.ClientBase,
-  svc: StoreServices,
+export function changeLineStep(
   txId: string,
   lineNo: number,
   input: { quantity?: number | undefined; discount_minor?: bigint | undefined },
-  claim: Claim,
-): Promise<UseCaseResult> {
-  const edit = await beginLineEdit(client, svc, txId, null, claim);
-  const line = edit.lines.find((l) => l.line_no === lineNo);
-  if (!line) throw new Refusal('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
-  const updated = reprice(line, input.quantity ?? line.quantity, input.discount_minor ?? line.discount_minor);
-  return finishLineEdit(edit, { upsert: updated }, 200);
+): GuardedStep {
+  return {
+    read: { saleId: txId },
+    plan: (snapshot) => {
+      const edit = beginLineEdit(snapshot, txId);
+      const line = edit.lines.find((l) => l.line_no === lineNo);
+      if (!line) throw new Refusal('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
+      const quantity = input.quantity ?? line.quantity;
+      const updated = reprice(line, quantity, input.discount_minor ?? line.discount_minor);
+      return finishLineEdit(edit, { upsert: updated }, 200);
+    },
+  };
 }
 
-export async function removeLine(
-  client: pg.ClientBase,
-  svc: StoreServices,
-  txId: string,
-  lineNo: number,
-  claim: Claim,
-): Promise<UseCaseResult> {
-  const edit = await beginLineEdit(client, svc, txId, null, claim);
-  if (!edit.lines.some((l) => l.line_no === lineNo))
-    throw new Refusal('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
-  return finishLineEdit(edit, { remove: lineNo }, 200);
+export function removeLineStep(txId: string, lineNo: number): GuardedStep {
+  return {
+    read: { saleId: txId },
+    plan: (snapshot) => {
+      const edit = beginLineEdit(snapshot, txId);
+      if (!edit.lines.some((l) => l.line_no === lineNo))
+        throw new Refusal('LINE_NOT_FOUND', `transaction has no line ${lineNo}`, 'line_no');
+      return finishLineEdit(edit, { remove: lineNo }, 200);
+    },
+  };
 }

@@ -287,6 +287,14 @@ export const storeEdgeErrors = {
     meaning: 'An EXPIRY write-off names a lot that has not expired yet (store-local date).',
     action: 'Use DESTRUCTION to write off a lot before its expiry date.',
   },
+  CHECKOUT_CONFLICT: {
+    retriable: true,
+    http: 503,
+    meaning:
+      'A checkout write found its sale, stock or lots changed since it read them, on every one of its bounded attempts; nothing was written.',
+    action:
+      'Till: retry with the same Idempotency-Key. Many at once: one sale is being changed from several terminals.',
+  },
   STORE_SEQUENCE_MISSING: {
     retriable: false,
     meaning: "The store's store_sequence row is missing: the edge database was not initialised.",
