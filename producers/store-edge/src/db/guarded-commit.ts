@@ -46,15 +46,38 @@ export async function commitGuarded(
   step: GuardedStep,
   hooks: GuardedCommitHooks = {},
 ): Promise<CommitOutcome> {
+  // One connection for the request's read and write (and its retries), without a transaction:
+  // under saturation the pool then serves requests first come, first served, instead of queueing
+  // each one's write behind every other request's read.
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    return await attempts(client, key, step, hooks);
+  } catch (err) {
+    // A statement's error (SQLSTATE) or a refusal leaves the connection usable; anything else
+    // (a reset, a protocol error) may not, so the pool drops it.
+    if (!(err instanceof Error) || !('code' in err)) broken = err as Error;
+    throw err;
+  } finally {
+    client.release(broken);
+  }
+}
+
+async function attempts(
+  client: pg.PoolClient,
+  key: IdempotencyKey,
+  step: GuardedStep,
+  hooks: GuardedCommitHooks,
+): Promise<CommitOutcome> {
   for (let attempt = 1; attempt <= GUARDED_ATTEMPTS; attempt++) {
     const now = new Date();
-    const snapshot = step.read ? await readSale(pool, key, step.read) : undefined;
+    const snapshot = step.read ? await readSale(client, key, step.read) : undefined;
     if (snapshot?.stored) return replay(snapshot.stored);
     const change = step.plan(snapshot, now);
     const body = toJsonText(change.body);
     try {
       const outcome = await runGuardedWrite(
-        pool,
+        client,
         guardedStatement(key.storeId, key, { status: change.status, body }, change, now),
       );
       if (outcome.claimed)

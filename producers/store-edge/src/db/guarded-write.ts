@@ -133,7 +133,10 @@ export function guardedStatement(
 }
 
 /** Runs a guardedStatement; a failed guard surfaces as a pg error with GUARD_FAILED_SQLSTATE. */
-export async function runGuardedWrite(pool: pg.Pool, statement: pg.QueryConfig): Promise<WriteOutcome> {
+export async function runGuardedWrite(
+  pool: pg.Pool | pg.PoolClient,
+  statement: pg.QueryConfig,
+): Promise<WriteOutcome> {
   let rows: {
     claimed: number;
     request_hash: string | null;

@@ -67,7 +67,7 @@ type ReadRow = { [K in keyof TxRow]: TxRow[K] | null } & SaleContentsRow & {
  * write time: the guarded write checks the sale's version, and stock and lots by their own guards.
  */
 export async function readSale(
-  pool: pg.Pool,
+  pool: pg.Pool | pg.PoolClient,
   key: Pick<IdempotencyKey, 'storeId' | 'terminalId' | 'key'>,
   req: SaleReadRequest,
 ): Promise<SaleSnapshot> {
