@@ -190,7 +190,9 @@ export class Simulator {
       );
     }
     if (this.opts.durationS > 0) {
-      this.timers.push(setTimeout(() => void this.stop('duration reached'), this.opts.durationS * 1000));
+      this.timers.push(
+        setTimeout(() => void this.stopAfterScripts('duration reached'), this.opts.durationS * 1000),
+      );
     }
     this.deps.logger.info(
       { stores: this.stores.length, tills: this.tillCount, rate: this.rate },
@@ -226,6 +228,18 @@ export class Simulator {
       this.deps.logger.error({ err, store_id: storeId }, 'host control request failed');
       throw err;
     }
+  }
+
+  /**
+   * The duration's end, but never before every running till has started its scripted customers:
+   * the script is part of the run's definition (tests assert what it does), and on a loaded
+   * machine it can outlast a short duration.
+   */
+  private async stopAfterScripts(reason: string): Promise<void> {
+    while (this.state === 'running' && this.stores.some((s) => s.tills.some((t) => t.scriptLeft > 0))) {
+      await sleep(TICK_MS);
+    }
+    await this.stop(reason);
   }
 
   /**
