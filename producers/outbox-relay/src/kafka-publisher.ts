@@ -165,7 +165,7 @@ const eventTypeHeaders = new Map<string, Buffer>();
  * types and the epoch repeat within a batch, so their bytes are made once instead of once per record
  * (kafkajs converts strings per record), and each message is built once, without copies.
  */
-function toSignedMessages(events: readonly OutboundEvent[], signingKey: SigningKey): Message[] {
+export function toSignedMessages(events: readonly OutboundEvent[], signingKey: SigningKey): Message[] {
   const keys = new Map<string, Buffer>();
   const epochs = new Map<string, Buffer>();
   const out = new Array<Message>(events.length);

@@ -1,20 +1,40 @@
+import { STORE_EPOCH_HEADER, STORE_HEADERS, TRACEPARENT_HEADER } from '@retail-stream/runtime';
 import type { OutboundEvent } from './publisher.ts';
 
-/** Kafka record framing (length, attributes, deltas, header counts) plus key and header bytes. */
+/** Kafka record framing (length, attributes, deltas, header count). */
 const RECORD_OVERHEAD = 64;
+/** Per header: its key's and value's length varints. */
+const HEADER_OVERHEAD = 4;
+/** A W3C traceparent: `00-<32 hex>-<16 hex>-<2 hex>`. */
+const TRACEPARENT_BYTES = 55;
+/**
+ * `v1:<key version>:<base64url HMAC-SHA256>` (store-signature.ts): 3 + version + 1 + 43, with key
+ * versions bounded at 32 characters here (they are short, e.g. `v2`).
+ */
+const SIGNATURE_BYTES = 3 + 32 + 1 + 43;
 
+/**
+ * An upper bound of the bytes one event takes in a record batch: value, key and every header the
+ * Kafka publisher sets (kafka-publisher.ts toSignedMessages; a test holds the two together). An
+ * underestimate makes a chunk the broker refuses as MESSAGE_TOO_LARGE, and the relay would send
+ * that same chunk forever.
+ */
 export function recordSize(e: OutboundEvent): number {
-  return (
+  let bytes =
     RECORD_OVERHEAD +
     e.value.length +
     Buffer.byteLength(e.storeId) +
-    'event_type'.length +
-    Buffer.byteLength(e.eventType) +
-    'event_id'.length +
-    e.eventId.length +
-    'trace_id'.length +
-    Buffer.byteLength(e.traceId)
-  );
+    header('event_type', Buffer.byteLength(e.eventType)) +
+    header('event_id', Buffer.byteLength(e.eventId)) +
+    header('trace_id', Buffer.byteLength(e.traceId)) +
+    header(STORE_HEADERS.signature, SIGNATURE_BYTES);
+  if (e.storeEpoch !== undefined) bytes += header(STORE_EPOCH_HEADER, Buffer.byteLength(e.storeEpoch));
+  if (e.trace !== undefined) bytes += header(TRACEPARENT_HEADER, TRACEPARENT_BYTES);
+  return bytes;
+}
+
+function header(name: string, valueBytes: number): number {
+  return HEADER_OVERHEAD + name.length + valueBytes;
 }
 
 /**
