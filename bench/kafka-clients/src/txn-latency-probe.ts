@@ -7,9 +7,8 @@
  * CONCURRENT_TRANSACTIONS and waits for the first retry; the probe counts those answers.
  */
 import { parseArgs } from 'node:util';
-import { newKafkaClient, TRANSACTIONAL_PRODUCER_RETRY } from '@retail-stream/runtime';
-import { logLevel } from 'kafkajs';
-import { benchKafkaEnv, kafkajsClient } from './bench-kafka-env.ts';
+import { TRANSACTIONAL_PRODUCER_RETRY } from '@retail-stream/runtime';
+import { benchKafkaEnv, kafkajsClient, kafkajsLogCounts } from './bench-kafka-env.ts';
 
 const { values } = parseArgs({ options: { transactions: { type: 'string', default: '30' } } });
 const n = Number(values.transactions);
@@ -21,18 +20,9 @@ await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders
 const settings = { 'kafkajs default (300 ms)': { retries: 5 }, TRANSACTIONAL_PRODUCER_RETRY };
 try {
   for (const [name, retry] of Object.entries(settings)) {
-    let concurrent = 0;
-    const kafka = newKafkaClient(
-      {
-        clientId: 'txn-probe',
-        brokers: env.brokers,
-        logLevel: logLevel.ERROR,
-        logCreator: () => (entry) => {
-          if (`${entry.log.message} ${String(entry.log.error ?? '')}`.includes('concurrent')) concurrent++;
-        },
-      },
-      env.security,
-    );
+    // The bench's own client counts the CONCURRENT_TRANSACTIONS answers (one per broker answer).
+    kafkajsLogCounts.concurrentTransactions = 0;
+    const kafka = kafkajsClient(env, 'txn-probe');
     const p = kafka.producer({
       transactionalId: `txn-probe-${Date.now().toString(36)}`,
       idempotent: true,
@@ -53,7 +43,7 @@ try {
     const mean = ms.reduce((a, b) => a + b, 0) / n;
     console.log(
       `${name}: ${n} transactions, p50 ${ms[Math.floor(n / 2)]!.toFixed(0)} ms, max ${ms[n - 1]!.toFixed(0)} ms, ` +
-        `mean ${mean.toFixed(1)} ms; CONCURRENT_TRANSACTIONS log lines ${concurrent}`,
+        `mean ${mean.toFixed(1)} ms; CONCURRENT_TRANSACTIONS answers ${kafkajsLogCounts.concurrentTransactions}`,
     );
   }
 } finally {
