@@ -46,3 +46,5 @@ export * from './produce-requests.ts';
 export * from './ordered-producer.ts';
 export * from './running-service.ts';
 export * from './run-service.ts';
+export * from './local-day.ts';
+export * from './store-zone.ts';

@@ -68,6 +68,8 @@ const KAFKA = { KAFKA_BROKERS: 'retail-kafka-kafka-bootstrap:9092', KAFKA_SASL_M
 const REGISTRY = { SCHEMA_REGISTRY_URL: 'http://schema-registry:8081' };
 /** Services that register their schemas at start send the registry's basic-auth credentials. */
 const REGISTRY_SECRETS = ['SCHEMA_REGISTRY_USERNAME', 'SCHEMA_REGISTRY_PASSWORD'];
+/** The chain's zone for stores reference data does not name: one value for every day-bucketing part. */
+const STORE_ZONE = { STORE_DEFAULT_TIMEZONE: 'Asia/Ho_Chi_Minh' };
 
 function spec(s: Omit<ServiceSpec, 'env'> & { env?: Record<string, string> }): ServiceSpec {
   const env = { ...common(s.portKey), ...(s.env ?? {}), [s.portKey]: String(s.port) };
@@ -139,7 +141,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     portKey: 'OPS_PORT',
     port: 9400,
     kafkaPrincipal: 'kpi-windows',
-    env: { ...REGISTRY, KPI_OUTPUT_PARTITIONS: String(PIPELINE_PARTITIONS) },
+    env: { ...REGISTRY, ...STORE_ZONE, KPI_OUTPUT_PARTITIONS: String(PIPELINE_PARTITIONS) },
     secretEnv: ['KAFKA_SASL_PASSWORD', ...REGISTRY_SECRETS],
     memoryMiB: 480,
     cpuMilli: 1000,
@@ -157,7 +159,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     secretEnv: ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
   }),
   sink('cassandra-sink', 'sinks/cassandra/src/main.ts', 'cassandra-sink', 'cassandra', 300, {
-    env: { CASSANDRA_CONTACT_POINTS: 'cassandra:9042', CASSANDRA_LOCAL_DC: 'datacenter1' },
+    env: { ...STORE_ZONE, CASSANDRA_CONTACT_POINTS: 'cassandra:9042', CASSANDRA_LOCAL_DC: 'datacenter1' },
     secretEnv: ['CASSANDRA_USERNAME', 'CASSANDRA_PASSWORD'],
   }),
   sink(

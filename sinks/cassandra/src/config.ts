@@ -1,4 +1,4 @@
-import { csv } from '@retail-stream/runtime';
+import { csv, storeZoneConfig } from '@retail-stream/runtime';
 import { sinkServiceConfig } from '@retail-stream/runtime/sink-kit';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
@@ -48,12 +48,15 @@ export const cassandraSinkConfig = sinkServiceConfig(cassandraConnectionConfig, 
   partitionsConcurrently: 6,
   maxBytesPerPartition: 2 * 1024 * 1024,
   retryMaxMs: 10_000,
-}).extend({
-  /** Statements per UNLOGGED batch (all of one partition); small batches keep coordinators happy. */
-  SINK_MAX_BATCH_STATEMENTS: z.coerce.number().int().min(1).max(100).default(16),
-  /** Requests (batches, single statements, reads) in flight against Cassandra at once. */
-  SINK_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
-});
+})
+  // The day of a sale of a store reference data does not name, as KPI windows and reconcile count it.
+  .extend(storeZoneConfig.shape)
+  .extend({
+    /** Statements per UNLOGGED batch (all of one partition); small batches keep coordinators happy. */
+    SINK_MAX_BATCH_STATEMENTS: z.coerce.number().int().min(1).max(100).default(16),
+    /** Requests (batches, single statements, reads) in flight against Cassandra at once. */
+    SINK_WRITE_CONCURRENCY: z.coerce.number().int().min(1).max(1024).default(64),
+  });
 
 export type CassandraConnectionConfig = z.infer<typeof cassandraConnectionConfig>;
 export type CassandraSinkConfig = z.infer<typeof cassandraSinkConfig>;

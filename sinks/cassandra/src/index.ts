@@ -1,7 +1,6 @@
 export * from './config.ts';
 export * from './replication.ts';
 export * from './write-timestamp.ts';
-export * from './store-day.ts';
 export * from './statements.ts';
 export * from './projection-plan.ts';
 export * from './write-grouping.ts';

@@ -52,9 +52,13 @@ describe('planWrites', () => {
     );
   });
 
-  it('puts a sale of an unknown store (no time zone) on its UTC day', () => {
+  it('puts a sale of an unknown store on its day in STORE_DEFAULT_TIMEZONE, as KPI windows and reconcile count it', () => {
     const sale = enrich(factory().sale(1), null);
+    // The default zone (Ho Chi Minh) is already on the 22nd, where UTC would still say the 21st.
     expect(of(planWrites([sale], new Map()), 'daySale')[0]!.partition).toBe(
+      'sales_by_store_day|s1|2026-11-22',
+    );
+    expect(of(planWrites([sale], new Map(), 'America/New_York'), 'daySale')[0]!.partition).toBe(
       'sales_by_store_day|s1|2026-11-21',
     );
   });

@@ -1,6 +1,6 @@
+import { DEFAULT_STORE_TIMEZONE, localDateString, storeTimeZone } from '@retail-stream/runtime';
 import type { StoreEvent } from '@retail-stream/schemas';
 import { dayWrite, txWrite, type PaymentCell, type RowWrite, type SaleLocation } from './statements.ts';
-import { storeDay } from './store-day.ts';
 import { writeTimestamp } from './write-timestamp.ts';
 
 /**
@@ -44,6 +44,8 @@ export function transactionIdsOf(events: readonly StoreEvent[]): string[] {
 export function planWrites(
   events: readonly StoreEvent[],
   known: ReadonlyMap<string, TransactionState>,
+  /** Zone of a store reference data does not name (STORE_DEFAULT_TIMEZONE, as KPI windows use). */
+  defaultTimeZone: string = DEFAULT_STORE_TIMEZONE,
 ): RowWrite[] {
   // Keyed by store and transaction: an event only ever finds its own store's sale, so no store's
   // event is written into another store's partition even when both name one transaction id.
@@ -60,7 +62,7 @@ export function planWrites(
   }
   for (const e of events) {
     if (e.event_type === 'SaleRecorded')
-      locations.set(transactionKey(e.store_id, e.transaction_id), saleLocation(e));
+      locations.set(transactionKey(e.store_id, e.transaction_id), saleLocation(e, defaultTimeZone));
   }
   const locationFor = (e: StoreEvent & { transaction_id: string }): SaleLocation | undefined =>
     locations.get(transactionKey(e.store_id, e.transaction_id));
@@ -78,7 +80,7 @@ export function planWrites(
     }
     switch (e.event_type) {
       case 'SaleRecorded': {
-        const loc = saleLocation(e);
+        const loc = saleLocation(e, defaultTimeZone);
         out.push(
           txWrite('txSale', ts, e.transaction_id, e.store_id, [
             loc.day,
@@ -160,10 +162,14 @@ export function planWrites(
   return out;
 }
 
-function saleLocation(e: StoreEvent & { event_type: 'SaleRecorded' }): SaleLocation {
+/**
+ * A sale's row in sales_by_store_day: the store-local day of its occurred_at, in the zone KPI
+ * windows and reconcile use for that store, so one day's sales are one partition everywhere.
+ */
+function saleLocation(e: StoreEvent & { event_type: 'SaleRecorded' }, defaultTimeZone: string): SaleLocation {
   return {
     storeId: e.store_id,
-    day: storeDay(e.occurred_at, e.enrichment?.timezone),
+    day: localDateString(e.occurred_at, storeTimeZone(e, defaultTimeZone)),
     occurredAt: e.occurred_at,
     transactionId: e.transaction_id,
   };

@@ -48,7 +48,7 @@ export function cassandraSinkSpec(config: CassandraSinkConfig): SinkSpec<StoreEv
             shared.inc({ sink: SINK_LABEL });
             logger.warn(s, 'transaction id used by more than one store (each keeps its own row)');
           }
-          await store.write(planWrites(events, known));
+          await store.write(planWrites(events, known, config.STORE_DEFAULT_TIMEZONE));
         },
         classify: classifyCassandraWrite,
         close: () => client.shutdown(),

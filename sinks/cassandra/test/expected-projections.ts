@@ -1,5 +1,5 @@
 import type { StoreEvent } from '@retail-stream/schemas';
-import { storeDay } from '../src/store-day.ts';
+import { DEFAULT_STORE_TIMEZONE, localDateString, storeTimeZone } from '@retail-stream/runtime';
 
 /**
  * The projections as "each event applied once" defines them, computed straight from the events
@@ -50,7 +50,7 @@ export function expectedProjections(events: readonly StoreEvent[]): ExpectedProj
     };
     tx.lastStoreSeq = Math.max(tx.lastStoreSeq, e.store_seq);
     if (e.event_type === 'SaleRecorded') {
-      tx.day = storeDay(e.occurred_at, e.enrichment?.timezone);
+      tx.day = localDateString(e.occurred_at, storeTimeZone(e, DEFAULT_STORE_TIMEZONE));
       tx.totalMinor = e.total_minor;
       if (tx.status === null) tx.status = 'PAID';
     } else if (e.event_type === 'SaleVoided') {

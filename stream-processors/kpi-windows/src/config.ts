@@ -1,19 +1,22 @@
-import { baseServiceConfig, boolFromEnv, kafkaConfig, schemaRegistryConfig } from '@retail-stream/runtime';
+import {
+  baseServiceConfig,
+  boolFromEnv,
+  DEFAULT_STORE_TIMEZONE,
+  kafkaConfig,
+  schemaRegistryConfig,
+  storeZoneConfig,
+  timeZoneSetting,
+} from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
-import { isValidTimeZone } from './local-day.ts';
 
 const ms = (def: number, min = 1) => z.coerce.number().int().min(min).default(def);
-const timeZone = (def: string) =>
-  z
-    .string()
-    .default(def)
-    .refine(isValidTimeZone, 'an IANA time zone name known to Intl, e.g. Asia/Ho_Chi_Minh');
 
 /** Everything the KPI windows service reads from the environment, parsed once in main.ts. */
 export const kpiConfig = baseServiceConfig
   .extend(kafkaConfig.shape)
   .extend(schemaRegistryConfig.shape)
+  .extend(storeZoneConfig.shape)
   .extend({
     /** stores: stage 1 only; chain: stage 2 only; all: both in one process (the default). */
     KPI_STAGE: z.enum(['all', 'stores', 'chain']).default('all'),
@@ -39,8 +42,7 @@ export const kpiConfig = baseServiceConfig
     KPI_EVICT_GRACE_MS: ms(60 * 60_000, 0),
     /** How often pending (throttled) updates are looked at. */
     KPI_FLUSH_TICK_MS: ms(250, 10),
-    KPI_DEFAULT_TIMEZONE: timeZone('Asia/Ho_Chi_Minh'),
-    KPI_CHAIN_TIMEZONE: timeZone('Asia/Ho_Chi_Minh'),
+    KPI_CHAIN_TIMEZONE: timeZoneSetting(DEFAULT_STORE_TIMEZONE),
     /** Currency of windows without money events, and the only currency summed chain-wide. */
     KPI_CURRENCY: z
       .string()

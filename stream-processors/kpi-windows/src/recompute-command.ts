@@ -64,7 +64,7 @@ export async function runRecompute(deps: {
     },
   });
   const exact = recomputeExact(events, {
-    defaultTimeZone: config.KPI_DEFAULT_TIMEZONE,
+    defaultTimeZone: config.STORE_DEFAULT_TIMEZONE,
     chainTimeZone: config.KPI_CHAIN_TIMEZONE,
     chainCurrency: config.KPI_CURRENCY,
   });

@@ -1,7 +1,6 @@
 import type { StoreEvent, WindowSize } from '@retail-stream/schemas';
-import { isValidTimeZone } from './local-day.ts';
+import { storeTimeZone } from '@retail-stream/runtime';
 import { addEvent, emptyMeasures, type Measures } from './measures.ts';
-import { storeTimeZone } from './store-windows.ts';
 import { fixedWindow, localDayWindow, windowsFor, type WindowRef } from './window-assignment.ts';
 
 export interface ExactWindow extends WindowRef {
@@ -35,7 +34,7 @@ export function recomputeExact(
     return w;
   };
   for (const ev of events) {
-    const tz = storeTimeZone(ev, opts.defaultTimeZone, isValidTimeZone);
+    const tz = storeTimeZone(ev, opts.defaultTimeZone);
     for (const ref of windowsFor(ev.occurred_at, tz)) addEvent(touch(`store:${ev.store_id}`, ref).m, ev);
     const currency = 'currency' in ev ? ev.currency : undefined;
     if (currency !== undefined && currency !== opts.chainCurrency) continue;

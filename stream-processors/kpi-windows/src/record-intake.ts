@@ -2,6 +2,7 @@ import {
   catalogueCode,
   deadLetterOf,
   isRetriable,
+  storeTimeZone,
   ValidationError,
   type AvroSerde,
   type ConsumedBatch,
@@ -9,8 +10,7 @@ import {
 import { catalogue, type StoreEvent } from '@retail-stream/schemas';
 import type { Message } from 'kafkajs';
 import type { KpiMetrics } from './kpi-metrics.ts';
-import { isValidTimeZone } from './local-day.ts';
-import { storeTimeZone, type StoreWindows } from './store-windows.ts';
+import type { StoreWindows } from './store-windows.ts';
 
 export const LATE_HEADERS = { decision: 'kpi.late.decision', time: 'kpi.late.time' } as const;
 
@@ -70,7 +70,7 @@ export async function applyRecords(
       continue;
     }
     const s = store(ev.store_id);
-    const result = s.apply(ev, storeTimeZone(ev, d.defaultTimeZone, isValidTimeZone));
+    const result = s.apply(ev, storeTimeZone(ev, d.defaultTimeZone));
     intake.touched.add(s);
     applied.set(ev.event_type, (applied.get(ev.event_type) ?? 0) + 1);
     if (result.late) {

@@ -10,7 +10,7 @@ export function policyOf(c: KpiConfig): WindowPolicy {
     allowedLatenessMs: c.KPI_ALLOWED_LATENESS_MS,
     emitIntervalMs: c.KPI_EMIT_INTERVAL_MS,
     evictGraceMs: c.KPI_EVICT_GRACE_MS,
-    defaultTimeZone: c.KPI_DEFAULT_TIMEZONE,
+    defaultTimeZone: c.STORE_DEFAULT_TIMEZONE,
     defaultCurrency: c.KPI_CURRENCY,
   };
 }

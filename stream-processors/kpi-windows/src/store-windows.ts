@@ -188,14 +188,4 @@ export class StoreWindows {
   }
 }
 
-/** The zone a store's local day is computed in. */
-export function storeTimeZone(
-  ev: StoreEvent,
-  defaultTimeZone: string,
-  isValid: (tz: string) => boolean,
-): string {
-  const tz = ev.enrichment?.store_known ? ev.enrichment.timezone : null;
-  return tz && isValid(tz) ? tz : defaultTimeZone;
-}
-
 export { WINDOW_SIZES };

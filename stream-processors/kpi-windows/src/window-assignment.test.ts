@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isValidTimeZone, localDayBounds } from './local-day.ts';
+import { isValidTimeZone, localDayBounds } from '@retail-stream/runtime';
 import { fixedWindow, localDayWindow, windowKey, windowsFor } from './window-assignment.ts';
 
 const t = (iso: string) => Date.parse(iso);

@@ -1,5 +1,5 @@
 import type { WindowSize } from '@retail-stream/schemas';
-import { localDayBounds } from './local-day.ts';
+import { localDayBounds } from '@retail-stream/runtime';
 
 /** One tumbling window: [start, end) in UTC epoch ms; timezone only for D1_LOCAL. */
 export interface WindowRef {

@@ -113,7 +113,7 @@ async function setupKpi(
     KPI_OUTPUT_PARTITIONS: '3',
     KPI_EMIT_INTERVAL_MS: '200',
     KPI_FLUSH_TICK_MS: '100',
-    KPI_DEFAULT_TIMEZONE: TZ,
+    STORE_DEFAULT_TIMEZONE: TZ,
     KPI_CHAIN_TIMEZONE: TZ,
     ...extra,
   };

@@ -1,7 +1,7 @@
 import { cassandraConnectionConfig } from '@retail-stream/cassandra-sink';
 import { clickhouseConfig } from '@retail-stream/clickhouse-sink';
 import { databaseConfig } from '@retail-stream/postgres-sink';
-import { kafkaConfig, logLevel, schemaRegistryConfig } from '@retail-stream/runtime';
+import { kafkaConfig, logLevel, schemaRegistryConfig, storeZoneConfig } from '@retail-stream/runtime';
 import { TOPICS } from '@retail-stream/schemas';
 import { z } from 'zod';
 
@@ -15,6 +15,7 @@ export const cliConfig = kafkaConfig
   .extend(databaseConfig.shape)
   .extend(clickhouseConfig.shape)
   .extend(cassandraConnectionConfig.shape)
+  .extend(storeZoneConfig.shape)
   .extend({
     /** The CLI's own pino logs (driver warnings) go to stderr; warn keeps a terminal quiet. */
     LOG_LEVEL: logLevel.default('warn'),

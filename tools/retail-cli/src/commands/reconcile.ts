@@ -48,7 +48,7 @@ export function registerReconcile(program: Command, ctx: CliContext): void {
     )
     .option(
       '--timezone <zone>',
-      "a store's zone when neither its database nor HQ names one (default KPI_DEFAULT_TIMEZONE)",
+      "a store's zone when neither its database nor HQ names one (default STORE_DEFAULT_TIMEZONE)",
     )
     .option('--no-cassandra', 'skip Cassandra')
     .addHelpText(

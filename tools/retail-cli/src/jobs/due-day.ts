@@ -1,4 +1,4 @@
-import { localDate } from '../reconcile/day-bounds.ts';
+import { localDateString } from '@retail-stream/runtime';
 
 /**
  * The store-local day a nightly reconciliation should cover at `now`: the last day that ended at
@@ -7,7 +7,7 @@ import { localDate } from '../reconcile/day-bounds.ts';
  * UTC, without a cron per zone. Pure.
  */
 export function dueDay(now: number, timezone: string, latenessMs: number): string {
-  const today = localDate(now - latenessMs, timezone);
+  const today = localDateString(now - latenessMs, timezone);
   const d = new Date(`${today}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() - 1);
   return d.toISOString().slice(0, 10);

@@ -52,7 +52,7 @@ export async function runJob(
           now,
           latenessMs: c.JOBS_RECONCILE_LATENESS_MIN * 60_000,
           repair: c.JOBS_RECONCILE_REPAIR,
-          defaultTimezone: ctx.env.KPI_DEFAULT_TIMEZONE ?? 'Asia/Ho_Chi_Minh',
+          defaultTimezone: ctx.config.STORE_DEFAULT_TIMEZONE,
           mismatches,
           differences,
         });

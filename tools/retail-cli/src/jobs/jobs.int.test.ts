@@ -10,7 +10,7 @@ import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliContext } from '../cli-kit/context.ts';
-import { localDate } from '../reconcile/day-bounds.ts';
+import { localDateString } from '@retail-stream/runtime';
 import { PipelineWorld } from '../trace/testing/pipeline-world.ts';
 import { exportDay } from './daily-export.ts';
 import { jobsConfig } from './jobs-config.ts';
@@ -36,7 +36,7 @@ describe('retail jobs', () => {
     await w.publish(events);
     await w.settle(events.length, [STORE]);
     ctx = new CliContext(
-      { ...w.env(), KPI_DEFAULT_TIMEZONE: TZ },
+      { ...w.env(), STORE_DEFAULT_TIMEZONE: TZ },
       { stdout: new PassThrough(), stderr: new PassThrough() },
     );
   }, 240_000);
@@ -68,7 +68,7 @@ describe('retail jobs', () => {
       results: { store_id: string; date: string; status: string }[];
     };
     const mine = first.results.filter((r) => r.store_id === STORE);
-    expect(mine).toEqual([{ store_id: STORE, date: localDate(at, TZ), status: 'differences' }]);
+    expect(mine).toEqual([{ store_id: STORE, date: localDateString(at, TZ), status: 'differences' }]);
     const text = await metrics.metrics();
     expect(text).toMatch(new RegExp(`retail_reconcile_mismatches_total\\{store_id="${STORE}"\\} [1-9]`));
     // The gauge the RetailReconcileMismatch alert reads (deploy/observability).

@@ -1,4 +1,4 @@
-import { localDayBounds } from '@retail-stream/kpi-windows';
+import { localDateString, localDayBounds } from '@retail-stream/runtime';
 
 /** A store's local day: `date` (YYYY-MM-DD) in `timezone`, as [start, end) instants. */
 export interface StoreDay {
@@ -15,25 +15,10 @@ export function storeDay(date: string, timezone: string): StoreDay {
   // further out (e.g. UTC+14) would shift by one, so walk to the day whose local date is `date`.
   let probe = Date.parse(`${date}T12:00:00Z`);
   for (let i = 0; i < 3; i++) {
-    const local = new Intl.DateTimeFormat('en-CA', {
-      timeZone: timezone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    }).format(probe);
+    const local = localDateString(probe, timezone);
     if (local === date) break;
     probe += local < date ? 12 * 3_600_000 : -12 * 3_600_000;
   }
   const { start, end } = localDayBounds(probe, timezone);
   return { date, timezone, start: new Date(start), end: new Date(end) };
-}
-
-/** The local date (YYYY-MM-DD) of an instant in a zone. Pure. */
-export function localDate(ms: number, timezone: string): string {
-  return new Intl.DateTimeFormat('en-CA', {
-    timeZone: timezone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(ms);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { localDate, storeDay } from './day-bounds.ts';
+import { localDateString } from '@retail-stream/runtime';
+import { storeDay } from './day-bounds.ts';
 import { compareFigures } from './figures.ts';
 
 describe('compareFigures', () => {
@@ -64,7 +65,7 @@ describe('storeDay', () => {
     expect(d.start.toISOString()).toBe('2026-12-04T17:00:00.000Z');
     expect(d.end.toISOString()).toBe('2026-12-05T17:00:00.000Z');
     expect(storeDay('2026-12-05', 'Pacific/Kiritimati').start.toISOString()).toBe('2026-12-04T10:00:00.000Z');
-    expect(localDate(d.start.getTime(), 'Asia/Ho_Chi_Minh')).toBe('2026-12-05');
+    expect(localDateString(d.start.getTime(), 'Asia/Ho_Chi_Minh')).toBe('2026-12-05');
     expect(() => storeDay('5/12/2026', 'UTC')).toThrow(/YYYY-MM-DD/);
   });
 });

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main.ts';
 import { PipelineWorld } from '../trace/testing/pipeline-world.ts';
-import { localDate } from './day-bounds.ts';
+import { localDateString } from '@retail-stream/runtime';
 import type { ReconcileRun } from './run-reconcile.ts';
 
 /**
@@ -19,7 +19,7 @@ describe('retail reconcile', () => {
   const STORE = uniqueIdentifier('c4r');
   const TZ = 'Asia/Ho_Chi_Minh';
   const at = Date.now() - 60_000;
-  const DATE = localDate(at, TZ);
+  const DATE = localDateString(at, TZ);
   let w: PipelineWorld;
   const f = new StoreEventFactory(STORE, undefined, 1, () => at);
   const sales = f.sales(6);
@@ -59,7 +59,7 @@ describe('retail reconcile', () => {
       ...w.env(),
       SINK_KPI_TOPIC: w.topics.kpi,
       SINK_DLQ_TOPIC: w.topics.dlq,
-      KPI_DEFAULT_TIMEZONE: TZ,
+      STORE_DEFAULT_TIMEZONE: TZ,
     };
     const code = await main(
       [

@@ -57,7 +57,7 @@ export async function runReconcile(
       ? { client: () => ctx.cassandra(), keyspace: ctx.config.CASSANDRA_KEYSPACE }
       : undefined,
     storeDb: (s) => stores.pool(s),
-    defaultTimezone: req.defaultTimezone ?? ctx.env.KPI_DEFAULT_TIMEZONE ?? 'Asia/Ho_Chi_Minh',
+    defaultTimezone: req.defaultTimezone ?? ctx.config.STORE_DEFAULT_TIMEZONE,
   };
   const storeIds = req.stores ?? (await knownStores(deps));
   const enrichedTopic = req.enrichedTopic ?? ctx.env.SINK_EVENTS_TOPIC ?? ctx.topics.enrichedEvents;

@@ -48,6 +48,11 @@ export function isValidTimeZone(timeZone: string): boolean {
   return ok;
 }
 
+/** Local date (YYYY-MM-DD) of an instant; the zone must be valid (isValidTimeZone). */
+export function localDateString(ms: number, timeZone: string): string {
+  return formatter(timeZone).format(ms);
+}
+
 /** Local date of an instant as a sortable number yyyymmdd. */
 export function localDateNumber(ms: number, timeZone: string): number {
   // en-CA formats as yyyy-mm-dd.
