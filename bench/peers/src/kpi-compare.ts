@@ -74,6 +74,9 @@ const ours: Job = {
         ...names,
         KPI_GROUP_ID: group,
         KPI_CHAIN_GROUP_ID: uniqueName('peers-kpi-chain'),
+        // Our non-final updates go out at most once per window and interval (default 1 s);
+        // PEERS_KPI_EMIT_MS=100 matches Kafka Streams' 100 ms commit for a like-for-like p99.
+        ...(process.env.PEERS_KPI_EMIT_MS ? { KPI_EMIT_INTERVAL_MS: process.env.PEERS_KPI_EMIT_MS } : {}),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
