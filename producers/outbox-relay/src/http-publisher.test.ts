@@ -119,6 +119,16 @@ describe('splitForGateway', () => {
   });
 });
 
+describe('HttpPublisher.recordLimit', () => {
+  it('is exactly the largest event whose request body alone fits RELAY_HTTP_MAX_BODY_BYTES', () => {
+    const [e] = events(1, 1, 300);
+    const body = Buffer.byteLength(`{"events":[${JSON.stringify(e!.payload)}]}`);
+    const { recordLimit } = publisher({ maxBodyBytes: body });
+    expect(recordLimit.sizeOf(e!)).toBe(recordLimit.maxBytes);
+    expect(publisher({ maxBodyBytes: body - 1 }).recordLimit.maxBytes).toBeLessThan(recordLimit.sizeOf(e!));
+  });
+});
+
 describe('HttpPublisher', () => {
   it('POSTs the payloads in order with the bearer key, split by the gateway limits; all accepted → all acked', async () => {
     const batch = events(7);
@@ -189,6 +199,21 @@ describe('HttpPublisher', () => {
       expect(outcome.error!.message).toContain('said the gateway');
     },
   );
+
+  it('413 for a request of one event → OUTBOX_EVENT_TOO_LARGE naming the event (the relay blocks on it)', async () => {
+    let calls = 0;
+    answer = (s) =>
+      ++calls === 1 ? acceptAll(s) : gatewayError(413, 'PAYLOAD_TOO_LARGE', 'body over 1000 bytes', false);
+    const outcome = await publisher({ maxEvents: 1 }).publish(events(3, 1, 100));
+    expect(outcome).toMatchObject({
+      acked: 1,
+      error: { code: 'OUTBOX_EVENT_TOO_LARGE', retriable: false, details: { store_seq: 2 } },
+    });
+    expect(outcome.error!.message).toMatch(
+      /^outbox event of store s001 at store_seq 2 \(PaymentCaptured, event_id e2\) is \d+ bytes, .*the gateway refused it alone \(.*body over 1000 bytes/,
+    );
+    expect(seen).toHaveLength(2);
+  });
 
   it.each([500, 502, 503, 429])('%i → TransientError (retriable)', async (status) => {
     answer = () => gatewayError(status, 'KAFKA_UNAVAILABLE', 'retry', true);
