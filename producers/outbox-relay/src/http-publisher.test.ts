@@ -119,16 +119,6 @@ describe('splitForGateway', () => {
   });
 });
 
-describe('HttpPublisher.recordLimit', () => {
-  it('is exactly the largest event whose request body alone fits RELAY_HTTP_MAX_BODY_BYTES', () => {
-    const [e] = events(1, 1, 300);
-    const body = Buffer.byteLength(`{"events":[${JSON.stringify(e!.payload)}]}`);
-    const { recordLimit } = publisher({ maxBodyBytes: body });
-    expect(recordLimit.sizeOf(e!)).toBe(recordLimit.maxBytes);
-    expect(publisher({ maxBodyBytes: body - 1 }).recordLimit.maxBytes).toBeLessThan(recordLimit.sizeOf(e!));
-  });
-});
-
 describe('HttpPublisher', () => {
   it('POSTs the payloads in order with the bearer key, split by the gateway limits; all accepted → all acked', async () => {
     const batch = events(7);

@@ -5,7 +5,7 @@ import {
   traceHeaders,
   type Logger,
 } from '@retail-stream/runtime';
-import { eventTooLarge, type EventTooLargeError, type RecordLimit } from './oversized-event.ts';
+import { eventTooLarge, type EventTooLargeError } from './oversized-event.ts';
 import type { OutboundEvent, PublishOutcome, Publisher } from './publisher.ts';
 
 export interface HttpPublisherOptions {
@@ -86,19 +86,12 @@ export class HttpPublisher implements Publisher {
   private readonly endpoint: string;
   private readonly cursorEndpoint: string;
   private readonly doFetch: typeof fetch;
-  /** An event whose body alone exceeds the gateway's limit is never sent (the gateway would 413 it forever). */
-  readonly recordLimit: RecordLimit;
 
   constructor(private readonly opts: HttpPublisherOptions) {
     const base = opts.url.replace(/\/+$/, '');
     this.endpoint = `${base}/v1/ingestion/events`;
     this.cursorEndpoint = `${base}/v1/ingestion/cursor`;
     this.doFetch = opts.fetch ?? fetch;
-    this.recordLimit = {
-      maxBytes: opts.maxBodyBytes - BODY_OVERHEAD,
-      sizeOf: (e) => Buffer.byteLength(JSON.stringify(e.payload)),
-      source: "RELAY_HTTP_MAX_BODY_BYTES less the request's framing",
-    };
   }
 
   async publish(events: readonly OutboundEvent[]): Promise<PublishOutcome> {
@@ -116,7 +109,9 @@ export class HttpPublisher implements Publisher {
   }
 
   private refusedAlone(e: OutboundEvent, error: AppError): EventTooLargeError {
-    return eventTooLarge(e, this.recordLimit.sizeOf(e), `the gateway refused it alone (${error.message})`);
+    // Its JSON as the request carries it (measured only here: no per-event cost on the way).
+    const bytes = Buffer.byteLength(JSON.stringify(e.payload));
+    return eventTooLarge(e, bytes, `the gateway refused it alone (${error.message})`);
   }
 
   /** GET /v1/ingestion/cursor: the gateway answers and accepts the key. */

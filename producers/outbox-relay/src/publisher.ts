@@ -44,8 +44,9 @@ export interface Publisher {
   /** Name used in sync_cursors and relay_status ('kafka', 'http'). */
   readonly destination: string;
   /**
-   * The largest single event the destination accepts. The relay publishes the rows before a larger
-   * one and then stops the store at it (OUTBOX_EVENT_TOO_LARGE) instead of sending it.
+   * The largest single event the destination accepts, when known cheaply (Kafka). The relay
+   * publishes the rows before a larger one and then stops the store at it (OUTBOX_EVENT_TOO_LARGE)
+   * instead of sending it.
    */
   readonly recordLimit?: RecordLimit;
   /**

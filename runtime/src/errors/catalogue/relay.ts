@@ -22,7 +22,7 @@ export const relayErrors = {
   OUTBOX_EVENT_TOO_LARGE: {
     retriable: false,
     meaning:
-      'One outbox event alone is larger than the destination accepts (Kafka record above RELAY_MAX_REQUEST_BYTES or refused by the broker; gateway body above RELAY_HTTP_MAX_BODY_BYTES).',
+      'One outbox event alone is larger than the destination accepts (Kafka record above RELAY_MAX_REQUEST_BYTES or refused alone by the broker; refused alone by the ingest gateway with 413).',
     action:
       "The relay stops at that row (later rows wait): shrink the row's payload (UPDATE outbox SET payload) or raise the limit on the broker/topic and in the relay (see the relay README).",
   },
