@@ -45,10 +45,12 @@ const PRODUCER_STATE_ERRORS = new Set([
  *
  * Order: the relay hands over one batch at a time; every event has the key store_id, so a batch is
  * one partition; it is cut into chunks below the broker's size limit and each chunk is one send,
- * awaited before the next. An event larger than that limit alone never gets here (recordLimit: the
- * relay stops the store at it); a chunk the broker refuses as too large anyway is split, and one
- * event refused alone is answered OUTBOX_EVENT_TOO_LARGE, which stops the store too. With one in-flight request and idempotence, a retry inside kafkajs
+ * awaited before the next. With one in-flight request and idempotence, a retry inside kafkajs
  * cannot land behind a later batch.
+ *
+ * Size: an event larger than that limit alone never gets here (recordLimit: the relay stops the
+ * store at it); a chunk the broker refuses as too large anyway is split (shrinkChunks), and one
+ * event refused alone is answered OUTBOX_EVENT_TOO_LARGE, which stops the store too.
  *
  * Retries across calls: kafkajs rolls the partition's sequence number back when a send fails, and
  * the relay retries from the first unacknowledged row. This publisher remembers the exact chunk
