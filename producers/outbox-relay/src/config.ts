@@ -53,7 +53,7 @@ export const relayConfig = baseServiceConfig
     RELAY_OFFLINE_AFTER_FAILURES: z.coerce.number().int().min(1).default(3),
     /** Standby instances try to take the store's lease this often. */
     RELAY_LEASE_RETRY_MS: ms(1_000),
-    /** A store stopped by a row that cannot be encoded re-checks that row this often. */
+    /** A store stopped by a row that cannot be published (not encodable, too large) re-checks that row this often. */
     RELAY_BLOCKED_RECHECK_MS: ms(30_000),
     /** Published rows older than this are deleted (the outbox is not an archive; Kafka is). */
     RELAY_RETENTION_AGE_S: z.coerce

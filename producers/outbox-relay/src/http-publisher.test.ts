@@ -190,6 +190,21 @@ describe('HttpPublisher', () => {
     },
   );
 
+  it('413 for a request of one event → OUTBOX_EVENT_TOO_LARGE naming the event (the relay blocks on it)', async () => {
+    let calls = 0;
+    answer = (s) =>
+      ++calls === 1 ? acceptAll(s) : gatewayError(413, 'PAYLOAD_TOO_LARGE', 'body over 1000 bytes', false);
+    const outcome = await publisher({ maxEvents: 1 }).publish(events(3, 1, 100));
+    expect(outcome).toMatchObject({
+      acked: 1,
+      error: { code: 'OUTBOX_EVENT_TOO_LARGE', retriable: false, details: { store_seq: 2 } },
+    });
+    expect(outcome.error!.message).toMatch(
+      /^outbox event of store s001 at store_seq 2 \(PaymentCaptured, event_id e2\) is \d+ bytes, .*the gateway refused it alone \(.*body over 1000 bytes/,
+    );
+    expect(seen).toHaveLength(2);
+  });
+
   it.each([500, 502, 503, 429])('%i → TransientError (retriable)', async (status) => {
     answer = () => gatewayError(status, 'KAFKA_UNAVAILABLE', 'retry', true);
     const outcome = await publisher().publish(events(2));

@@ -5,6 +5,7 @@ import {
   traceHeaders,
   type Logger,
 } from '@retail-stream/runtime';
+import { eventTooLarge, type EventTooLargeError } from './oversized-event.ts';
 import type { OutboundEvent, PublishOutcome, Publisher } from './publisher.ts';
 
 export interface HttpPublisherOptions {
@@ -71,7 +72,8 @@ const BODY_OVERHEAD = Buffer.byteLength('{"events":[]}');
  * produced and acknowledged from Kafka before answering. The first other answer ends the publish:
  *
  *  - per-event `error` (SEQUENCE_GAP, SCHEMA_INVALID, …) → not retriable, named with its store_seq;
- *  - 401 / 403 / 413 / other 4xx → GatewayRejectedError (not retriable) saying what to fix;
+ *  - 401 / 403 / 413 / other 4xx → GatewayRejectedError (not retriable) saying what to fix; a 413
+ *    for a request of one event → OUTBOX_EVENT_TOO_LARGE (the relay stops the store at it);
  *  - 5xx, 408, 429, timeouts, network errors → TransientError (retriable): the relay backs off and
  *    resends from the first unacknowledged event.
  *
@@ -97,9 +99,19 @@ export class HttpPublisher implements Publisher {
     for (const chunk of splitForGateway(events, this.opts.maxEvents, this.opts.maxBodyBytes)) {
       const outcome = await this.send(chunk);
       acked += outcome.acked;
+      const alone = chunk.length === 1 && outcome.error?.code === 'GATEWAY_PAYLOAD_TOO_LARGE';
+      // One event refused alone as too large (the gateway's limit is below RELAY_HTTP_MAX_BODY_BYTES):
+      // resending it can never help; the relay stops the store at it.
+      if (alone) return { acked, error: this.refusedAlone(chunk[0]!, outcome.error!) };
       if (outcome.error) return { acked, error: outcome.error };
     }
     return { acked };
+  }
+
+  private refusedAlone(e: OutboundEvent, error: AppError): EventTooLargeError {
+    // Its JSON as the request carries it (measured only here: no per-event cost on the way).
+    const bytes = Buffer.byteLength(JSON.stringify(e.payload));
+    return eventTooLarge(e, bytes, `the gateway refused it alone (${error.message})`);
   }
 
   /** GET /v1/ingestion/cursor: the gateway answers and accepts the key. */

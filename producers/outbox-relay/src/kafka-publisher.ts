@@ -16,6 +16,7 @@ import {
 } from '@retail-stream/runtime';
 import type { Admin, Kafka, Message, Producer } from 'kafkajs';
 import type { OutboundEvent, PublishOutcome, Publisher } from './publisher.ts';
+import { eventTooLarge, type EventTooLargeError, type RecordLimit } from './oversized-event.ts';
 import { chunkBySize, recordSize } from './record-chunks.ts';
 
 export interface KafkaPublisherOptions {
@@ -47,6 +48,10 @@ const PRODUCER_STATE_ERRORS = new Set([
  * awaited before the next. With one in-flight request and idempotence, a retry inside kafkajs
  * cannot land behind a later batch.
  *
+ * Size: an event larger than that limit alone never gets here (recordLimit: the relay stops the
+ * store at it); a chunk the broker refuses as too large anyway is split (shrinkChunks), and one
+ * event refused alone is answered OUTBOX_EVENT_TOO_LARGE, which stops the store too.
+ *
  * Retries across calls: kafkajs rolls the partition's sequence number back when a send fails, and
  * the relay retries from the first unacknowledged row. This publisher remembers the exact chunk
  * that failed and, if the next batch starts with those events, sends that chunk again unchanged: it
@@ -61,21 +66,42 @@ export class KafkaPublisher implements Publisher {
   private producer: Producer | undefined;
   private admin: Admin | undefined;
   private unacked: OutboundEvent[] | undefined;
+  /** Bytes per chunk: maxRequestBytes, lowered for good once the broker refuses a chunk as too large. */
+  private chunkBytes: number;
+  /** An event above this is never sent: the relay stops the store at it (OUTBOX_EVENT_TOO_LARGE). */
+  readonly recordLimit: RecordLimit;
 
-  constructor(private readonly opts: KafkaPublisherOptions) {}
+  constructor(private readonly opts: KafkaPublisherOptions) {
+    this.chunkBytes = opts.maxRequestBytes;
+    this.recordLimit = {
+      maxBytes: opts.maxRequestBytes,
+      sizeOf: recordSize,
+      source: "RELAY_MAX_REQUEST_BYTES, kept below the broker's message.max.bytes",
+    };
+  }
 
   async publish(events: readonly OutboundEvent[]): Promise<PublishOutcome> {
-    const chunks = await this.plan(events);
+    let chunks = await this.plan(events);
     let acked = 0;
     try {
       const producer = await this.connected();
-      for (const chunk of chunks) {
+      for (let chunk = chunks.shift(); chunk; chunk = chunks.shift()) {
         this.unacked = chunk;
-        await producer.send({
-          topic: this.opts.topic,
-          acks: -1,
-          messages: toSignedMessages(chunk, this.opts.signingKey),
-        });
+        try {
+          await producer.send({
+            topic: this.opts.topic,
+            acks: -1,
+            messages: toSignedMessages(chunk, this.opts.signingKey),
+          });
+        } catch (err) {
+          if (kafkaProtocolError(err)?.code !== 'KAFKA_MESSAGE_TOO_LARGE') throw err;
+          // The broker appended nothing of a chunk it refused as too large: there are no sequence
+          // numbers worth keeping, and the refused chunk must not be re-sent unchanged (forever).
+          this.unacked = undefined;
+          if (chunk.length === 1) return { acked, error: this.refusedAlone(chunk[0]!, err) };
+          chunks = this.shrinkChunks(chunk, events.slice(acked), err);
+          continue;
+        }
         this.unacked = undefined;
         acked += chunk.length;
       }
@@ -119,9 +145,47 @@ export class KafkaPublisher implements Publisher {
     this.admin = undefined;
   }
 
+  /**
+   * The broker's limit for one event is below our estimate (a topic max.message.bytes lower than
+   * RELAY_MAX_REQUEST_BYTES, or recordSize undercounting). The chunk limit drops to half the refused
+   * chunk and the rest of the batch is re-planned with it (this publisher keeps the lower limit).
+   * Repeated refusals end at a chunk of one event, which is either accepted or answered
+   * OUTBOX_EVENT_TOO_LARGE (the relay stops the store at it).
+   */
+  private shrinkChunks(
+    refused: readonly OutboundEvent[],
+    rest: readonly OutboundEvent[],
+    err: unknown,
+  ): OutboundEvent[][] {
+    const bytes = refused.reduce((sum, e) => sum + recordSize(e), 0);
+    this.chunkBytes = Math.min(this.chunkBytes, Math.floor(bytes / 2));
+    this.opts.logger.warn(
+      {
+        err: (err as Error)?.message,
+        from_seq: refused[0]?.storeSeq,
+        events: refused.length,
+        bytes,
+        chunk_bytes: this.chunkBytes,
+      },
+      'the broker refused a chunk as too large (topic max.message.bytes below RELAY_MAX_REQUEST_BYTES?); sending smaller chunks from now on',
+    );
+    return chunkBySize(rest, recordSize, this.chunkBytes);
+  }
+
+  /** The broker refused one event on its own: it can never be sent as it is. */
+  private refusedAlone(e: OutboundEvent, err: unknown): EventTooLargeError {
+    const type = kafkaProtocolType(err) ?? 'MESSAGE_TOO_LARGE';
+    return eventTooLarge(
+      e,
+      recordSize(e),
+      `the broker refused it alone (${type}): topic ${this.opts.topic}'s max.message.bytes is lower ` +
+        `than RELAY_MAX_REQUEST_BYTES (${this.opts.maxRequestBytes} bytes)`,
+    );
+  }
+
   /** The chunks to send, starting with the retained failed chunk when the batch begins with it. */
   private async plan(events: readonly OutboundEvent[]): Promise<OutboundEvent[][]> {
-    const { maxRequestBytes } = this.opts;
+    const maxRequestBytes = this.chunkBytes;
     const pending = this.unacked;
     if (pending) {
       if (startsWith(events, pending)) {

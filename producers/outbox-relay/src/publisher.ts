@@ -1,4 +1,5 @@
 import type { AppError, TraceContext } from '@retail-stream/runtime';
+import type { RecordLimit } from './oversized-event.ts';
 
 /** One outbox row, validated and encoded, ready for a destination. */
 export interface OutboundEvent {
@@ -42,6 +43,16 @@ export interface PublishOutcome {
 export interface Publisher {
   /** Name used in sync_cursors and relay_status ('kafka', 'http'). */
   readonly destination: string;
+  /**
+   * The largest single event the destination accepts, when known cheaply (Kafka). The relay
+   * publishes the rows before a larger one and then stops the store at it (OUTBOX_EVENT_TOO_LARGE)
+   * instead of sending it.
+   */
+  readonly recordLimit?: RecordLimit;
+  /**
+   * May answer OUTBOX_EVENT_TOO_LARGE as the error, on the first unacknowledged event, when the
+   * destination refused that event alone as too large: the relay then stops the store at it.
+   */
   publish(events: readonly OutboundEvent[]): Promise<PublishOutcome>;
   /** Throws when the destination cannot be reached now; cheap, no side effects. */
   probe(timeoutMs: number): Promise<void>;

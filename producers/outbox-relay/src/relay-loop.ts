@@ -15,6 +15,7 @@ import type pg from 'pg';
 import type { EncodedBatch, EventEncoder } from './event-encoder.ts';
 import { markPublished, recordFailure } from './outbox-marks.ts';
 import { readUnpublished } from './outbox-reader.ts';
+import { stopAtOversized } from './oversized-event.ts';
 import type { OutboxRow } from './outbox-row.ts';
 import type { Publisher } from './publisher.ts';
 import type { RelayMetrics } from './relay-metrics.ts';
@@ -80,8 +81,9 @@ export interface Stall {
  *   acknowledged prefix published → repeat.
  *
  * Nothing is ever skipped. A publish that fails part-way marks what was acknowledged and resumes
- * at the first unacknowledged row after a capped, jittered backoff. A row that cannot be encoded
- * stops the store (see block()): order beats progress.
+ * at the first unacknowledged row after a capped, jittered backoff. A row that cannot be encoded,
+ * or whose event alone is larger than the destination accepts, stops the store (see block()): order
+ * beats progress.
  */
 export class OutboxRelay {
   private readonly stopping = new AbortController();
@@ -234,6 +236,9 @@ export class OutboxRelay {
       if (outcome.error) {
         await this.discardAhead(progress);
         await this.settleMark(progress);
+        // The destination refused that one event as too large: resending it can never help.
+        if (outcome.error.code === 'OUTBOX_EVENT_TOO_LARGE')
+          return this.block(rows[outcome.acked]!, outcome.error);
         return this.failed(rows[outcome.acked]!, outcome.error);
       }
       this.attempt = 0;
@@ -259,7 +264,9 @@ export class OutboxRelay {
     const t0 = performance.now();
     const rows = await readUnpublished(session, storeId, batchSize, afterSeq);
     const t1 = performance.now();
-    const encoded = encoder.encodeBatch(rows);
+    const limit = this.opts.publisher.recordLimit;
+    const all = encoder.encodeBatch(rows);
+    const encoded = limit ? stopAtOversized(rows, all, limit) : all;
     if (rows.length > 0) {
       metrics.phase.observe({ phase: 'read' }, (t1 - t0) / 1000);
       metrics.phase.observe({ phase: 'encode' }, (performance.now() - t1) / 1000);
@@ -322,11 +329,13 @@ export class OutboxRelay {
 
   /**
    * A row that cannot be encoded is a bug at the store edge (it wrote an event its schema does not
-   * allow). Skipping it would publish later events without it, and a consumer could never tell the
-   * gap from a loss; publishing it some other way would poison every consumer. So the store stops
-   * here, loudly (error log, retail_relay_blocked, relay_status OFFLINE with the reason), and
-   * re-checks the row every blockedRecheckMs: once someone fixes the payload, publishing resumes
-   * in order.
+   * allow); a row whose event alone is larger than the destination accepts (OUTBOX_EVENT_TOO_LARGE)
+   * would be refused on every attempt, which retrying would only disguise as an outage. Skipping
+   * either would publish later events without it, and a consumer could never tell the gap from a
+   * loss; publishing it some other way would poison every consumer. So the store stops here, loudly
+   * (error log, retail_relay_blocked, relay_status OFFLINE with the reason), and re-checks the row
+   * every blockedRecheckMs: once someone fixes the payload (or raises the limit), publishing
+   * resumes in order.
    */
   private async block(row: OutboxRow, error: AppError): Promise<Step> {
     const { metrics, logger, storeId, pool } = this.opts;
@@ -343,10 +352,10 @@ export class OutboxRelay {
     if (this.currentStall?.kind !== 'blocked' || this.currentStall.storeSeq !== row.storeSeq) {
       logger.error(
         fields,
-        'outbox row cannot be encoded: publishing for this store is STOPPED until the row is fixed (later rows wait, order is kept)',
+        'outbox row cannot be published: publishing for this store is STOPPED until the row is fixed (later rows wait, order is kept)',
       );
     } else {
-      logger.warn(fields, 'store still blocked by an outbox row that cannot be encoded');
+      logger.warn(fields, 'store still blocked by an outbox row that cannot be published');
     }
     this.currentStall = { kind: 'blocked', storeSeq: row.storeSeq, code: error.code, message: error.message };
     await recordFailure(

@@ -26,7 +26,7 @@ export function createRelayMetrics(registry: ServiceRuntime['metrics']) {
     errors: counter(
       registry,
       'retail_relay_publish_errors_total',
-      'Failed publish attempts and rows that cannot be encoded, by code',
+      'Failed publish attempts and rows that cannot be published (not encodable, too large), by code',
       ['code'],
     ),
     duration: histogram(
@@ -56,7 +56,7 @@ export function createRelayMetrics(registry: ServiceRuntime['metrics']) {
     blocked: gauge(
       registry,
       'retail_relay_blocked',
-      '1 while publishing is stopped by an outbox row that cannot be encoded',
+      '1 while publishing is stopped by an outbox row that cannot be published (not encodable, too large)',
     ),
     lastPublishedSeq: gauge(
       registry,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
-import { AvroSerde, parseConfig } from '@retail-stream/runtime';
+import { AvroSerde, ensureTopics, parseConfig } from '@retail-stream/runtime';
 import {
   captureLogger as captureLoggerAs,
   createTestTopic,
@@ -139,6 +139,19 @@ export type { Received } from '@retail-stream/runtime/testing';
 export const createTopic = (partitions = 1): Promise<string> =>
   createTestTopic(BROKERS, 'relay-test', partitions);
 
+/** A one-partition test topic whose broker refuses record batches above `maxMessageBytes`. */
+export async function createLimitedTopic(maxMessageBytes: number): Promise<string> {
+  const topic = uniqueName('relay-test');
+  await ensureTopics(BROKERS, [
+    {
+      topic,
+      numPartitions: 1,
+      configEntries: [{ name: 'max.message.bytes', value: String(maxMessageBytes) }],
+    },
+  ]);
+  return topic;
+}
+
 export const deleteTopic = (topic: string): Promise<void> =>
   deleteTestTopic(BROKERS, 'relay-test-admin', topic);
 
@@ -172,14 +185,19 @@ export class KafkaFaults extends KafkaNetworkFaults {
 /** Teardowns a test file registers as it goes, run in reverse after each test. */
 export type Cleanup = (() => Promise<unknown>)[];
 
-/** A fresh store database, a topic and a collector reading it, each with its teardown on `cleanup`. */
+/**
+ * A fresh store database, a topic and a collector reading it, each with its teardown on `cleanup`.
+ * `maxMessageBytes` sets the topic's max.message.bytes (one partition then).
+ */
 export async function setupStoreAndTopic(
   cleanup: Cleanup,
   partitions = 1,
+  maxMessageBytes?: number,
 ): Promise<{ db: StoreDb; topic: string; collector: TopicCollector }> {
   const db = await createStoreDb();
   cleanup.push(() => db.drop());
-  const topic = await createTopic(partitions);
+  const topic =
+    maxMessageBytes === undefined ? await createTopic(partitions) : await createLimitedTopic(maxMessageBytes);
   cleanup.push(() => deleteTopic(topic));
   const collector = await new TopicCollector(topic).start();
   cleanup.push(() => collector.stop());

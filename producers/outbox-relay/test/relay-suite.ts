@@ -22,8 +22,8 @@ export interface RelaySuite {
   serde: AvroSerde;
   /** Teardowns, run in reverse after each test. */
   cleanup: Cleanup;
-  /** A fresh store database, topic and collector, torn down after the test. */
-  setup: (partitions?: number) => ReturnType<typeof setupStoreAndTopic>;
+  /** A fresh store database, topic and collector, torn down after the test (see setupStoreAndTopic). */
+  setup: (partitions?: number, maxMessageBytes?: number) => ReturnType<typeof setupStoreAndTopic>;
   /** The relay in this process, stopped after the test. */
   relay: (env: Record<string, string>, opts?: { kafka?: Kafka }) => Promise<InProcessRelay>;
   /** Waits until the store's outbox has no unpublished row. */
@@ -51,7 +51,8 @@ export function useRelaySuite(): RelaySuite {
   return {
     serde,
     cleanup,
-    setup: (partitions = 1) => setupStoreAndTopic(cleanup, partitions),
+    setup: (partitions = 1, maxMessageBytes?: number) =>
+      setupStoreAndTopic(cleanup, partitions, maxMessageBytes),
     async relay(env, opts = {}) {
       const r = await startRelay(env, opts);
       cleanup.push(() => r.stop());

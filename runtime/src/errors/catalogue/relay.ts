@@ -19,6 +19,13 @@ export const relayErrors = {
     meaning: 'An outbox row could not be encoded for another reason (message says why).',
     action: 'Edge bug: the relay stops at that row; fix the writer and the row.',
   },
+  OUTBOX_EVENT_TOO_LARGE: {
+    retriable: false,
+    meaning:
+      'One outbox event alone is larger than the destination accepts (Kafka record above RELAY_MAX_REQUEST_BYTES or refused alone by the broker; refused alone by the ingest gateway with 413).',
+    action:
+      "The relay stops at that row (later rows wait): shrink the row's payload (UPDATE outbox SET payload) or raise the limit on the broker/topic and in the relay (see the relay README).",
+  },
   GATEWAY_UNAUTHORIZED: {
     retriable: false,
     meaning: "The ingest gateway refused the store's API key (401).",
