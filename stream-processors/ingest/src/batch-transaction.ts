@@ -50,7 +50,11 @@ export async function runBatchTransaction(
   const { config: c, logger, metrics } = deps;
   const endTimer = metrics.batchSeconds.startTimer();
   const startedNs = nowNs();
+  const phase = (name: string, since: number) =>
+    metrics.batchPhaseSeconds.observe({ phase: name }, (performance.now() - since) / 1000);
+  const tBegin = performance.now();
   const { txn, skipBelow } = await w.begin(generation);
+  phase('begin', tBegin);
   let messages: KafkaMessage[] = batch.messages;
   if (skipBelow >= 0n && BigInt(messages[0]!.offset) < skipBelow) {
     messages = messages.filter((m) => BigInt(m.offset) >= skipBelow);
@@ -60,12 +64,15 @@ export async function runBatchTransaction(
     );
   }
   try {
+    const tPrepare = performance.now();
     await deps.schemas.prepare(schemaIdsOf(messages));
     // A record of another epoch than its store's may have been started by an operator moments ago
     // (then redriven): read the decisions to their end first, so it is not held once more.
     if (hasOtherEpoch(messages, w))
       await deps.epochs.waitCaughtUp({ timeoutMs: c.INGEST_CATCH_UP_TIMEOUT_MS });
+    phase('prepare', tPrepare);
     const now = Date.now();
+    const tRun = performance.now();
     const result = runPipeline(messages, {
       topic: batch.topic,
       partition: batch.partition,
@@ -83,6 +90,7 @@ export async function runBatchTransaction(
       signatures: deps.signatures,
     });
     const tPipeline = Date.now();
+    phase('pipeline', tRun);
     const reports = result.gapReports;
     ageOpenGaps(w.states, now, c.INGEST_GAP_ALERT_AFTER_MS, reports, result.touchedStores);
     const topicMessages: TopicMessages[] = [];
@@ -106,17 +114,23 @@ export async function runBatchTransaction(
       }
       topicMessages.push({ topic: c.INGEST_STATE_TOPIC, messages: changes });
     }
+    const tSend = performance.now();
     for (const request of produceRequests(topicMessages, c.INGEST_MAX_REQUEST_BYTES)) {
       await txn.sendBatch({ topicMessages: request, acks: -1 });
     }
     const tSent = Date.now();
+    phase('send', tSend);
     if (batch.isStale()) throw new TransientError('BATCH_STALE', 'partition revoked during the batch');
     const next = (BigInt(batch.messages.at(-1)!.offset) + 1n).toString();
+    const tOffsets = performance.now();
     await txn.sendOffsets({
       consumerGroupId: c.INGEST_GROUP_ID,
       topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
     });
+    phase('offsets', tOffsets);
+    const tCommit = performance.now();
     await txn.commit();
+    phase('commit', tCommit);
 
     recordCommittedBatch(metrics, result, reports);
     for (const e of result.epochChanges) {

@@ -46,6 +46,14 @@ export function ingestMetrics(r: Registry, openGaps: () => number) {
       'retail_ingest_batch_duration_seconds',
       'Batch time: pipeline plus transaction',
     ),
+    // Where a batch's time goes: the waits on the broker (begin, send, offsets, commit) against
+    // our own CPU (pipeline). bench:e2e's "raw -> enriched" stage is mostly these waits.
+    batchPhaseSeconds: histogram(
+      r,
+      'retail_ingest_batch_phase_seconds',
+      'Batch time by phase: begin (transaction start), prepare (schemas, epochs), pipeline (validate, dedup, enrich, encode), send, offsets, commit',
+      ['phase'],
+    ),
     aborted: counter(r, 'retail_ingest_transactions_aborted_total', 'Transactions aborted (batch retried)', [
       'code',
     ]),
