@@ -1,5 +1,7 @@
 import { Kafka, logLevel as KafkaLogLevel, type ISocketFactory, type LogEntry } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import type { Logger } from './logger.ts';
+import { counter } from './metric-factory.ts';
 import { effectiveKafkaSecurity, kafkaSecurityOptions } from './kafka-security-config.ts';
 import type { KafkaConfig } from './service-config.ts';
 
@@ -36,7 +38,14 @@ export interface CreateKafkaOptions {
   socketFactory?: ISocketFactory;
   /** While true, kafkajs errors and warnings log at debug: the failures are intended. */
   quiet?: () => boolean;
+  /**
+   * Where to count the broker's CONCURRENT_TRANSACTIONS answers: each is a retry wait inside a
+   * transactional send, invisible otherwise since its log line is demoted to debug.
+   */
+  metrics?: Registry;
 }
+
+const CONCURRENT_TRANSACTIONS = EXPECTED_NOISE[0]!;
 
 /** kafkajs client whose own logs go through the service's pino logger (same JSON, same fields). */
 export function createKafka(
@@ -46,6 +55,13 @@ export function createKafka(
   opts: CreateKafkaOptions = {},
 ): Kafka {
   const kafkaLogger = logger.child({ component: 'kafkajs' });
+  const concurrentTransactions = opts.metrics
+    ? counter(
+        opts.metrics,
+        'retail_kafka_concurrent_transactions_total',
+        "Broker answers CONCURRENT_TRANSACTIONS (the previous transaction's markers still being written), each a retry wait",
+      )
+    : undefined;
   return new Kafka({
     clientId: cfg.KAFKA_CLIENT_ID ?? clientId,
     brokers: cfg.KAFKA_BROKERS,
@@ -56,10 +72,14 @@ export function createKafka(
     logLevel: KafkaLogLevel.WARN,
     logCreator:
       () =>
-      ({ level, log }: LogEntry) => {
+      ({ namespace, level, log }: LogEntry) => {
         const { message, ...extra } = log;
         const quiet = opts.quiet?.() ?? false;
-        kafkaLogger[kafkaLogLevelOf(level, `${message} ${String(extra.error ?? '')}`, quiet)](extra, message);
+        const text = `${message} ${String(extra.error ?? '')}`;
+        // The connection logs each answer once; the producer's retry line repeats it.
+        if (concurrentTransactions && namespace === 'Connection' && text.includes(CONCURRENT_TRANSACTIONS))
+          concurrentTransactions.inc();
+        kafkaLogger[kafkaLogLevelOf(level, text, quiet)](extra, message);
       },
   });
 }

@@ -11,7 +11,7 @@ import { PROCESSOR_NAME, startIngestProcessor } from './ingest-processor.ts';
 /** The ingest processor: `npm start -w @retail-stream/ingest-processor` (settings: README.md). */
 const config = loadConfigOrExit(ingestConfig);
 const rt = createServiceRuntime(PROCESSOR_NAME, config);
-const kafka = createKafka(config, PROCESSOR_NAME, rt.logger);
+const kafka = createKafka(config, PROCESSOR_NAME, rt.logger, { metrics: rt.metrics });
 
 // Ops endpoints come up first, so /healthz answers while reference data and the changelog load.
 // Consumer stop waits for the batch in flight, whose transaction (outputs + state + offsets) commits.

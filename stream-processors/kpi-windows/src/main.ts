@@ -9,7 +9,7 @@ import { KPI_WINDOWS_NAME, startKpiWindows } from './kpi-windows.ts';
  */
 const config = loadConfigOrExit(kpiConfig);
 const rt = createServiceRuntime(KPI_WINDOWS_NAME, config);
-const kafka = createKafka(config, KPI_WINDOWS_NAME, rt.logger);
+const kafka = createKafka(config, KPI_WINDOWS_NAME, rt.logger, { metrics: rt.metrics });
 
 // Ops endpoints come up first, so /healthz answers while topics and schemas are checked. KPI
 // windows stop with the intake; close publishes the due window updates, so it runs in 'flush'.
