@@ -45,6 +45,16 @@ export const sinkConfig = sinkServiceConfig(clickhouseConfig, {
    * they are); beyond it the consumer waits. Bounds memory: each holds its decoded rows.
    */
   SINK_MAX_PENDING_BATCHES: z.coerce.number().int().min(1).max(256).default(8),
+  /**
+   * Record bytes (Kafka key + value) of those batches; beyond it the consumer waits. The bound that
+   * holds memory: a pending batch costs about 10–20× its Avro bytes as decoded rows, and 8 fetches
+   * of 4 MiB took the sink past 1 GiB RSS. At most this plus one batch is pending.
+   */
+  SINK_MAX_PENDING_BYTES: z.coerce
+    .number()
+    .int()
+    .min(65_536)
+    .default(16 * 1024 * 1024),
   /** Apply pending migrations at startup (normally `npm run migrate` does it at deploy). */
   SINK_MIGRATE: boolFromEnv.default(true),
 });
