@@ -32,8 +32,10 @@ export interface KedaScaling {
 export interface ServiceSpec {
   /** Deployment name and `app.kubernetes.io/name`. */
   name: string;
-  /** Workspace folder and entry point the container runs (`node --import tsx <entry>`). */
+  /** Workspace folder and entry point the container runs (`node <nodeArgs> --import tsx <entry>`). */
   entry: string;
+  /** Node flags before the entry point (a V8 heap cap where a service's live set is bounded). */
+  nodeArgs?: string[];
   /** The config key holding the port the probes and /metrics answer on, and its value here. */
   portKey: string;
   port: number;
@@ -93,6 +95,7 @@ const sink = (
     port: 9400,
     kafkaPrincipal: principal,
     env: { ...REGISTRY, ...(extra.env ?? {}) },
+    ...(extra.nodeArgs ? { nodeArgs: extra.nodeArgs } : {}),
     secretEnv: ['KAFKA_SASL_PASSWORD', ...REGISTRY_SECRETS, ...(extra.secretEnv ?? [])],
     memoryMiB,
     cpuMilli: 500,
@@ -156,6 +159,11 @@ export const SERVICES: readonly ServiceSpec[] = [
   }),
   sink('clickhouse-sink', 'sinks/clickhouse/src/main.ts', 'clickhouse-sink', 'clickhouse', 690, {
     env: { CLICKHOUSE_URL: 'http://clickhouse:8123' },
+    // Uncapped, V8 lets garbage grow the heap far past the live set under a firehose (1 GiB RSS in
+    // the bench against a 690 MiB request); SINK_MAX_PENDING_BYTES keeps the live set well under
+    // this cap; 512 rather than 384: as low an RSS in the bench, less GC, more headroom
+    // (docs/BENCHMARKS.md, "ClickHouse sink memory").
+    nodeArgs: ['--max-old-space-size=512'],
     secretEnv: ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
   }),
   sink('cassandra-sink', 'sinks/cassandra/src/main.ts', 'cassandra-sink', 'cassandra', 300, {

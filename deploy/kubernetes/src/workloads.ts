@@ -59,7 +59,7 @@ export function deployment(s: ServiceSpec): Deployment {
             {
               name: s.name,
               image: IMAGE,
-              command: ['node', '--import', 'tsx', s.entry],
+              command: ['node', ...(s.nodeArgs ?? []), '--import', 'tsx', s.entry],
               ports: [{ name: 'http', containerPort: s.port }],
               env: [
                 ...Object.entries(s.env).map(([name, value]) => ({ name, value })),

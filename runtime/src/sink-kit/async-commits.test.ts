@@ -5,8 +5,17 @@ import { AppError, TransientError } from '../errors.ts';
 import { createLogger } from '../logger.ts';
 import { AsyncCommits } from './async-commits.ts';
 
-function batch(partition: number, from: number, count: number, stale = () => false): ConsumedBatch {
-  const messages = Array.from({ length: count }, (_, i) => ({ offset: String(from + i) }) as KafkaMessage);
+function batch(
+  partition: number,
+  from: number,
+  count: number,
+  stale = () => false,
+  valueBytes = 0,
+): ConsumedBatch {
+  const messages = Array.from(
+    { length: count },
+    (_, i) => ({ offset: String(from + i), value: Buffer.alloc(valueBytes) }) as KafkaMessage,
+  );
   return {
     topic: 't',
     partition,
@@ -25,13 +34,28 @@ function gate() {
   return { write: () => done, land, fail };
 }
 
-function setup(maxPendingBatches = 10) {
+/** A batch of one record whose value is `bytes` long. */
+function sized(partition: number, from: number, bytes: number): ConsumedBatch {
+  return batch(partition, from, 1, () => false, bytes);
+}
+
+/** What the sink handler does with a pipelined batch: wait for room, then hand its write over. */
+async function hand(c: AsyncCommits, b: ConsumedBatch, write: () => Promise<void>): Promise<void> {
+  await c.room(b);
+  c.track(b, write);
+}
+
+/** Lets woken handlers run: room() re-checks after a heartbeat, a few ticks after the wake. */
+const settleTicks = () => new Promise((r) => setTimeout(r, 20));
+
+function setup(maxPendingBatches = 10, maxPendingBytes = Number.MAX_SAFE_INTEGER) {
   const commits: string[] = [];
   const retries: string[] = [];
   const fatal: unknown[] = [];
   const c = new AsyncCommits({
     commit: async (topic, partition, offset) => void commits.push(`${topic}[${partition}]@${offset}`),
     maxPendingBatches,
+    maxPendingBytes,
     retry: { initialMs: 1, maxMs: 2, jitter: 0 },
     logger: createLogger({ service: 'test', level: 'silent' }),
     onRetry: (_topic, code) => retries.push(code),
@@ -108,6 +132,62 @@ describe('AsyncCommits', () => {
     a.land();
     await waiting;
     expect(entered).toBe(true);
+  });
+
+  it('room() holds a handler while maxPendingBytes are pending and lets it in once a write lands', async () => {
+    const { c, commits } = setup(100, 1_000);
+    const [a, b] = [gate(), gate()];
+    await hand(c, sized(0, 0, 600), a.write);
+    // 600 < 1,000 pending: admitted, which takes the pending bytes to 1,100.
+    await hand(c, sized(1, 0, 500), b.write);
+    expect(c.bytesPending).toBe(1_100);
+    let entered = false;
+    const third = sized(2, 0, 10);
+    const waiting = c.room(third).then(() => (entered = true));
+    await settleTicks();
+    expect(entered).toBe(false); // 1,100 ≥ 1,000 pending
+    b.land();
+    await waiting; // 600 pending now
+    expect(entered).toBe(true);
+    expect(c.bytesPending).toBe(610); // the admitted batch's place is reserved before track
+    c.track(third, async () => undefined);
+    a.land();
+    await c.drain();
+    expect(c.bytesPending).toBe(0);
+    expect(commits.sort()).toEqual(['t[0]@1', 't[1]@1', 't[2]@1']);
+  });
+
+  it('a batch larger than the whole budget still goes through alone, and the next waits for it', async () => {
+    const { c, commits } = setup(100, 1_000);
+    const big = gate();
+    // Nothing pending: admitted although it exceeds the budget.
+    await hand(c, sized(0, 0, 5_000), big.write);
+    let entered = false;
+    const waiting = c.room(sized(1, 0, 1)).then(() => (entered = true));
+    await settleTicks();
+    expect(entered).toBe(false);
+    big.land();
+    await waiting;
+    expect(entered).toBe(true);
+    await c.drain();
+    expect(commits).toEqual(['t[0]@1']);
+  });
+
+  it('handlers woken by the same landed write do not all pass on the room it freed', async () => {
+    const { c } = setup(100, 1_000);
+    const first = gate();
+    await hand(c, sized(0, 0, 1_000), first.write);
+    const admitted: number[] = [];
+    const waiters = [1, 2, 3].map((p) => c.room(sized(p, 0, 600)).then(() => admitted.push(p)));
+    await settleTicks();
+    expect(admitted).toEqual([]);
+    first.land();
+    await settleTicks();
+    // 0 pending after the landing: the first woken takes 600, the second 600 more, the third waits.
+    expect(admitted).toHaveLength(2);
+    expect(c.bytesPending).toBe(1_200);
+    c.stopRetrying(); // releases the last waiter so the test ends
+    await Promise.all(waiters);
   });
 
   it('after stopRetrying a failed write is left uncommitted instead of retried', async () => {

@@ -10,6 +10,15 @@ export interface AsyncCommitsOptions {
   commit(topic: string, partition: number, offset: string): Promise<void>;
   /** Batches handed over but not yet durable; a handler arriving beyond it waits (backpressure). */
   maxPendingBatches: number;
+  /**
+   * Record bytes (key + value, batchBytes) of the batches handed over and not yet durable; a
+   * handler arriving while this many are pending waits. What a pending batch costs in memory (its
+   * decoded items, the fetched records it keeps for dead letters and commits) grows with its bytes,
+   * not its count, so this is the bound that holds when batches are large. A batch is admitted
+   * while fewer bytes are pending, so at most maxPendingBytes plus one batch is pending, and a
+   * batch larger than the budget still goes through (alone, at worst), never waits forever.
+   */
+  maxPendingBytes: number;
   retry: BackoffOptions;
   maxUnknownErrorRetries?: number;
   logger: Logger;
@@ -25,6 +34,13 @@ interface Entry {
   batch: ConsumedBatch;
   next: string;
   state: State;
+}
+
+/** What a batch counts against maxPendingBytes: its records' keys and values as fetched. */
+export function batchBytes(batch: ConsumedBatch): number {
+  let bytes = 0;
+  for (const m of batch.messages) bytes += (m.value?.length ?? 0) + (m.key?.length ?? 0);
+  return bytes;
 }
 
 /**
@@ -43,16 +59,25 @@ export class AsyncCommits {
   private readonly queues = new Map<string, Entry[]>();
   private readonly chains = new Map<string, Promise<void>>();
   private readonly running = new Set<Promise<void>>();
+  /** Batches (and their bytes) admitted by room() or tracked, and not yet settled. */
   private pending = 0;
+  private pendingBytes = 0;
+  /** Batches room() admitted that track() has not taken over yet: their place is reserved. */
+  private readonly admitted = new Map<ConsumedBatch, number>();
   private stopping = false;
   /** Handlers waiting for room (one per partition handled at once, at most). */
   private readonly waiting = new Set<() => void>();
 
   constructor(private readonly opts: AsyncCommitsOptions) {}
 
-  /** Waits (heart-beating) until fewer than maxPendingBatches writes are pending. */
+  /**
+   * Waits (heart-beating) until fewer than maxPendingBatches batches and fewer than maxPendingBytes
+   * bytes are pending, then reserves the batch's place (its count and bytes) for `track`. The
+   * reservation is taken in the same tick as the last check, so handlers woken together by one
+   * commit cannot all pass on the room it freed.
+   */
   async room(batch: ConsumedBatch): Promise<void> {
-    while (this.pending >= this.opts.maxPendingBatches && !this.stopping) {
+    while (!this.fits() && !this.stopping) {
       let wake!: () => void;
       const woke = new Promise<void>((resolve) => (wake = resolve));
       this.waiting.add(wake);
@@ -60,6 +85,20 @@ export class AsyncCommits {
       this.waiting.delete(wake);
       await batch.heartbeat().catch(() => undefined);
     }
+    if (this.admitted.has(batch)) return;
+    const bytes = batchBytes(batch);
+    this.admitted.set(batch, bytes);
+    this.pending++;
+    this.pendingBytes += bytes;
+  }
+
+  /** Bytes of the batches handed over (or admitted) and not yet settled. */
+  get bytesPending(): number {
+    return this.pendingBytes;
+  }
+
+  private fits(): boolean {
+    return this.pending < this.opts.maxPendingBatches && this.pendingBytes < this.opts.maxPendingBytes;
   }
 
   /** Runs `write` for the batch (retrying while retriable) and commits the batch once it resolved. */
@@ -70,9 +109,17 @@ export class AsyncCommits {
     let queue = this.queues.get(key);
     if (!queue) this.queues.set(key, (queue = []));
     queue.push(entry);
-    this.pending++;
+    // Take over room()'s reservation; a batch tracked without room() counts from now on.
+    let bytes = this.admitted.get(batch);
+    if (bytes === undefined) {
+      bytes = batchBytes(batch);
+      this.pending++;
+      this.pendingBytes += bytes;
+    }
+    this.admitted.delete(batch);
     const run = this.settle(entry, write).finally(() => {
       this.pending--;
+      this.pendingBytes -= bytes;
       this.running.delete(run);
       this.advance(key);
       this.wakeAll();

@@ -35,10 +35,11 @@ export interface SinkStore<T> {
    * commit): the kit then does not wait for it in the consumer. It hands the batch over, returns
    * (the next batches are fetched and decoded while the insert runs) and commits the batch's
    * offsets once its `write` resolved, in offset order per partition (async-commits.ts). A flush
-   * interval then costs latency only, not throughput. `maxPendingBatches` bounds the batches
-   * handed over and not yet durable (memory); beyond it the consumer waits, heart-beating.
+   * interval then costs latency only, not throughput. `maxPendingBatches` and `maxPendingBytes`
+   * (record key + value bytes) bound the batches handed over and not yet durable (memory: each
+   * holds its items and its fetched records); beyond either the consumer waits, heart-beating.
    */
-  pipelined?: { maxPendingBatches: number };
+  pipelined?: { maxPendingBatches: number; maxPendingBytes: number };
   /** Failed write → retriable, poison (with the dead-letter code) or bug. */
   classify: WriteFailureClassifier;
   /** Releases connections; called after consumption stopped (nothing is in flight any more). */

@@ -65,7 +65,7 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
     const kafka = createKafka(cfg, spec.name, logger);
     deadLetters = await DeadLetterProducer.connect(kafka, cfg.SINK_DLQ_TOPIC);
     const retry = { initialMs: cfg.SINK_RETRY_INITIAL_MS, maxMs: cfg.SINK_RETRY_MAX_MS, jitter: 0.5 };
-    const commits = store.pipelined ? pipelinedCommits(store.pipelined.maxPendingBatches) : undefined;
+    const commits = store.pipelined ? pipelinedCommits(store.pipelined) : undefined;
     const runner: ConsumerRunner = new ConsumerRunner({
       kafka,
       groupId: cfg.SINK_GROUP_ID,
@@ -115,7 +115,7 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
       },
     };
 
-    function pipelinedCommits(maxPendingBatches: number): AsyncCommits {
+    function pipelinedCommits(bounds: NonNullable<SinkStore<T>['pipelined']>): AsyncCommits {
       const retries = counter(
         deps.metrics,
         'retail_consumer_retries_total',
@@ -124,7 +124,7 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
       );
       return new AsyncCommits({
         commit: (topic, partition, offset) => runner.commitOffset(topic, partition, offset),
-        maxPendingBatches,
+        ...bounds,
         retry,
         maxUnknownErrorRetries: cfg.MAX_UNKNOWN_ERROR_RETRIES,
         logger,

@@ -2,6 +2,7 @@
  * ClickHouse sink throughput on the local stack:
  *
  *   npx tsx sinks/clickhouse/bench/clickhouse-sink-bench.ts [--events 100000] [--stores 500] [--keep]
+ *     [--sink-node-options "--max-old-space-size=256"]
  *
  * Preloads a fresh 3-partition topic with enriched events as on retail.events.enriched (SaleRecorded
  * with 3–10 lines plus its PaymentCaptured, now and then a PaymentFailed first; 500 stores), then
@@ -37,11 +38,14 @@ const { values: args } = parseArgs({
     stores: { type: 'string', default: '500' },
     'batch-rows': { type: 'string', default: '20000' },
     keep: { type: 'boolean', default: false },
+    // Node flags of the sink process (a heap limit, as a deployment may set), space-separated.
+    'sink-node-options': { type: 'string', default: '' },
   },
 });
 const total = Number(args.events);
 const storeCount = Number(args.stores);
 const batchRows = Number(args['batch-rows']);
+const nodeOptions = args['sink-node-options'].split(' ').filter(Boolean);
 const env = serviceEnv();
 const brokers = env.KAFKA_BROKERS!.split(',');
 const chUrl = env.CLICKHOUSE_URL!;
@@ -72,10 +76,13 @@ async function freshDb(name: string) {
   return client;
 }
 
+const sinkSettings = Object.entries(process.env)
+  .filter((e) => e[0].startsWith('SINK_') && !!e[1])
+  .map(([k, v]) => `${k}=${v}`);
 say(
-  `clickhouse sink bench: ${fmt(total)} events, ${storeCount} stores, ${fmt(batchRows)} rows per insert; load avg ${(
-    await import('node:os')
-  )
+  `clickhouse sink bench: ${fmt(total)} events, ${storeCount} stores, ${fmt(batchRows)} rows per insert${
+    sinkSettings.length + nodeOptions.length > 0 ? `, ${[...sinkSettings, ...nodeOptions].join(' ')}` : ''
+  }; load avg ${(await import('node:os'))
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
@@ -121,30 +128,34 @@ say(
 // ── the sink, end to end ──────────────────────────────────────────────────────────────────────
 const sinkClient = await freshDb(sinkDb);
 const opsPort = await freePort();
-const child = spawn(process.execPath, ['--import', 'tsx', path.join(packageDir, 'src', 'main.ts')], {
-  cwd: repoRoot,
-  env: {
-    PATH: process.env.PATH ?? '',
-    // Tuning from the environment (SINK_MAX_INFLIGHT_FLUSHES=4 …); the settings below win.
-    ...Object.fromEntries(
-      Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('SINK_') && !!e[1]),
-    ),
-    ...kafkaEnvOf(env),
-    KAFKA_BROKERS: brokers.join(','),
-    ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
-    CLICKHOUSE_URL: chUrl,
-    CLICKHOUSE_DATABASE: sinkDb,
-    SINK_GROUP_ID: uniqueName('chsink-bench'),
-    SINK_EVENTS_TOPIC: topic,
-    SINK_KPI_TOPIC: kpiTopic,
-    SINK_DLQ_TOPIC: dlqTopic,
-    SINK_MAX_BATCH_ROWS: String(batchRows),
-    SINK_MIGRATE: 'false',
-    OPS_PORT: String(opsPort),
-    LOG_LEVEL: 'warn',
+const child = spawn(
+  process.execPath,
+  [...nodeOptions, '--import', 'tsx', path.join(packageDir, 'src', 'main.ts')],
+  {
+    cwd: repoRoot,
+    env: {
+      PATH: process.env.PATH ?? '',
+      // Tuning from the environment (SINK_MAX_INFLIGHT_FLUSHES=4 …); the settings below win.
+      ...Object.fromEntries(
+        Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('SINK_') && !!e[1]),
+      ),
+      ...kafkaEnvOf(env),
+      KAFKA_BROKERS: brokers.join(','),
+      ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
+      CLICKHOUSE_URL: chUrl,
+      CLICKHOUSE_DATABASE: sinkDb,
+      SINK_GROUP_ID: uniqueName('chsink-bench'),
+      SINK_EVENTS_TOPIC: topic,
+      SINK_KPI_TOPIC: kpiTopic,
+      SINK_DLQ_TOPIC: dlqTopic,
+      SINK_MAX_BATCH_ROWS: String(batchRows),
+      SINK_MIGRATE: 'false',
+      OPS_PORT: String(opsPort),
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
   },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
+);
 const ops = `http://127.0.0.1:${opsPort}`;
 const get = async (p: string) => {
   try {
@@ -160,13 +171,23 @@ const metric = (text: string, name: string) =>
     .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
     .reduce((s, l) => s + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 
-while ((await get('/readyz')).status !== 200) await sleep(50);
+// A sink that dies (out of heap under --max-old-space-size) ends the bench instead of hanging it.
+let exited: string | undefined;
+child.on('exit', (code, signal) => (exited = `sink exited (${signal ?? code}) before writing every row`));
+const alive = () => {
+  if (exited) throw new Error(exited);
+};
+while ((await get('/readyz')).status !== 200) {
+  alive();
+  await sleep(50);
+}
 const started = Date.now();
 const cpu0 = cpuSeconds(child.pid!) ?? 0;
 let peakRss = 0;
 let written = 0;
 while (written < rowCount) {
   await sleep(100);
+  alive();
   written = metric((await get('/metrics')).text, 'retail_sink_rows_written_total');
   peakRss = Math.max(peakRss, rssMiB(child.pid!) ?? 0);
 }

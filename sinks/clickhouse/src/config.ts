@@ -45,6 +45,19 @@ export const sinkConfig = sinkServiceConfig(clickhouseConfig, {
    * they are); beyond it the consumer waits. Bounds memory: each holds its decoded rows.
    */
   SINK_MAX_PENDING_BATCHES: z.coerce.number().int().min(1).max(256).default(8),
+  /**
+   * Record bytes (Kafka key + value) of those batches; beyond it the consumer waits. At most this
+   * plus one batch is pending. The bound that holds the live heap: a pending batch's rows take
+   * ~5.5× its Avro bytes (plus ~5× more while its insert body is built), and 8 fetches of 4 MiB
+   * took the sink to 1 GiB RSS. 8 MiB is two full fetches (docs/BENCHMARKS.md, "ClickHouse sink
+   * memory"); it is what makes the deployment's V8 heap cap (--max-old-space-size) safe: without
+   * a byte bound, a capped sink ran out of heap.
+   */
+  SINK_MAX_PENDING_BYTES: z.coerce
+    .number()
+    .int()
+    .min(65_536)
+    .default(8 * 1024 * 1024),
   /** Apply pending migrations at startup (normally `npm run migrate` does it at deploy). */
   SINK_MIGRATE: boolFromEnv.default(true),
 });

@@ -64,7 +64,10 @@ export function clickhouseSinkSpec(config: SinkConfig): SinkSpec<TableRows> {
         // The record type comes from the writer schema, not the topic (record-rows.ts).
         toItem: (decoded) => decodedRows(decoded as Parameters<typeof decodedRows>[0]),
         // The kit does not wait for the flush: it commits each batch once its flush landed.
-        pipelined: { maxPendingBatches: config.SINK_MAX_PENDING_BATCHES },
+        pipelined: {
+          maxPendingBatches: config.SINK_MAX_PENDING_BATCHES,
+          maxPendingBytes: config.SINK_MAX_PENDING_BYTES,
+        },
         write: (items) => flushes.submit(merged(items)),
         writeAlone: (items) => inserts.write(merged(items)),
         classify: classifyClickhouseWrite,
