@@ -60,12 +60,12 @@ export const ingestConfig = baseServiceConfig
     INGEST_FAST_ENCODE: boolFromEnv.default(true),
     /**
      * Input partitions with a transaction in flight at once (each has its own producer). A batch's
-     * time is mostly waits on the broker (send, offsets, commit: retail_ingest_batch_phase_seconds),
-     * so with fewer a partition's records queue behind the others' waits. 2 → 6 halved bench:e2e's
-     * raw → enriched stage at 200 sales/s (p50 1.3–2.2 s → 0.5–0.9 s); peak throughput moved
-     * within the noise (docs/BENCHMARKS.md, 2026-12-06 evening).
+     * time is mostly waits on the broker (retail_ingest_batch_phase_seconds), so more would seem to
+     * help latency; measured back to back in bench:e2e at 200 sales/s, 6 did not beat 2 (raw →
+     * enriched p50 1.6–2.4 s against 2.0–2.2 s) and cost ~15 % more CPU per event
+     * (docs/BENCHMARKS.md, 2026-12-06 evening).
      */
-    INGEST_PARTITIONS_CONCURRENTLY: int(6),
+    INGEST_PARTITIONS_CONCURRENTLY: int(2),
     INGEST_MAX_BYTES_PER_PARTITION: int(4 * 1024 * 1024, 1024),
     /** Upper bound of one produce request; below the broker's message.max.bytes (1 MiB by default). */
     INGEST_MAX_REQUEST_BYTES: int(900_000, 16_384),
