@@ -6,7 +6,7 @@ import { ensureTopics } from '../kafka-topics.ts';
 import type { Logger } from '../logger.ts';
 import type { RunningService } from '../running-service.ts';
 import type { BaseServiceConfig, KafkaConfig, SchemaRegistryConfig } from '../service-config.ts';
-import { counter } from '../metric-factory.ts';
+import { counter, gauge } from '../metric-factory.ts';
 import { sinkMetrics } from '../sink-metrics.ts';
 import { AsyncCommits } from './async-commits.ts';
 import { DeadLetterProducer } from './dead-letter-producer.ts';
@@ -122,7 +122,7 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
         'Batch retries after retriable errors',
         ['group', 'topic', 'code'],
       );
-      return new AsyncCommits({
+      const commits = new AsyncCommits({
         commit: (topic, partition, offset) => runner.commitOffset(topic, partition, offset),
         ...bounds,
         retry,
@@ -131,6 +131,16 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
         onRetry: (topic, code) => retries.inc({ group: cfg.SINK_GROUP_ID, topic, code }),
         onFatal: deps.onFatal,
       });
+      // How close the sink is to its memory bound, read at scrape time (0 when idle).
+      const pending = gauge(
+        deps.metrics,
+        'retail_sink_pending_bytes',
+        'Record bytes of batches handed to the store and not yet durable (bounded by the pending-bytes budget)',
+        ['group'],
+      );
+      const collect = () => pending.set({ group: cfg.SINK_GROUP_ID }, commits.bytesPending);
+      (pending as unknown as { collect?: () => void }).collect = collect;
+      return commits;
     }
   } catch (err) {
     await deadLetters?.close();

@@ -1,6 +1,6 @@
 import type { ClickHouseClient } from '@clickhouse/client';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { TcpFaultProxy, waitFor } from '@retail-stream/runtime/testing';
+import { metricSum, TcpFaultProxy, waitFor } from '@retail-stream/runtime/testing';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedCounts, expectedSales } from '../test/expected.ts';
@@ -86,6 +86,11 @@ describe('clickhouse sink: ClickHouse down for 30 s under load', () => {
       what: 'no insert running in ClickHouse',
     });
     const duringBefore = await rawRowCount(f.db.client);
+    // The batches stuck behind the outage are held, and their bytes are what the budget bounds:
+    // at most SINK_MAX_PENDING_BYTES plus the one batch admitted below it (≤ a partition fetch).
+    const pendingDuring = metricSum(await sink.metricsText(), 'retail_sink_pending_bytes');
+    expect(pendingDuring).toBeGreaterThan(0);
+    expect(pendingDuring).toBeLessThanOrEqual(sink.config.SINK_MAX_PENDING_BYTES + 4 * 1024 * 1024);
     // This sleep proves something does not happen: no row arrives for the rest of the outage.
     await sleep(Math.max(0, cutAt + OUTAGE_MS - Date.now()));
     const duringAfter = await rawRowCount(f.db.client);
@@ -104,6 +109,9 @@ describe('clickhouse sink: ClickHouse down for 30 s under load', () => {
 
     expect(await unavailableRetries(sink)).toBeGreaterThan(0);
     expect(await collapsed()).toEqual(want);
+    await waitFor(async () => metricSum(await sink!.metricsText(), 'retail_sink_pending_bytes') === 0, {
+      what: 'no bytes pending once every write landed',
+    });
     expect(await salesTotalsByStore(f.db.client)).toEqual(expectedSales(events));
   }, 150_000);
 });
