@@ -16,16 +16,23 @@ export function counter<L extends string>(
   );
 }
 
+/**
+ * `collect` sets the gauge at scrape time (a value read from state, right even when nothing
+ * happens); given again for an existing gauge, the newest owner's replaces it.
+ */
 export function gauge<L extends string>(
   registry: Registry,
   name: string,
   help: string,
   labelNames: L[] = [],
+  collect?: (g: Gauge<L>) => void,
 ): Gauge<L> {
-  return (
+  const g =
     (registry.getSingleMetric(name) as Gauge<L> | undefined) ??
-    new Gauge({ name, help, labelNames, registers: [registry] })
-  );
+    new Gauge({ name, help, labelNames, registers: [registry] });
+  // prom-client calls a metric's `collect` before reading it; set here so an existing gauge takes it too.
+  if (collect) (g as unknown as { collect?: () => void }).collect = () => collect(g);
+  return g;
 }
 
 export function histogram<L extends string>(

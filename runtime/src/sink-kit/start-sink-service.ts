@@ -132,14 +132,13 @@ export async function startSinkService<T>(spec: SinkSpec<T>, deps: SinkServiceDe
         onFatal: deps.onFatal,
       });
       // How close the sink is to its memory bound, read at scrape time (0 when idle).
-      const pending = gauge(
+      gauge(
         deps.metrics,
         'retail_sink_pending_bytes',
         'Record bytes of batches handed to the store and not yet durable (bounded by the pending-bytes budget)',
         ['group'],
+        (g) => g.set({ group: cfg.SINK_GROUP_ID }, commits.bytesPending),
       );
-      const collect = () => pending.set({ group: cfg.SINK_GROUP_ID }, commits.bytesPending);
-      (pending as unknown as { collect?: () => void }).collect = collect;
       return commits;
     }
   } catch (err) {

@@ -6,15 +6,14 @@ import type { PipelineResult } from './record-pipeline.ts';
 export type IngestMetrics = ReturnType<typeof ingestMetrics>;
 
 export function ingestMetrics(r: Registry, openGaps: () => number) {
+  // Computed at scrape time from the dedup state, so it is right even when no batch arrives.
   const gaps = gauge(
     r,
     'retail_ingest_sequence_gaps_open',
     'Stores whose store_seq gap is open longer than the alert time',
+    [],
+    (g) => g.set(openGaps()),
   );
-  // Computed at scrape time from the dedup state, so it is right even when no batch arrives.
-  (gaps as unknown as { collect?: () => void }).collect = function (this: typeof gaps) {
-    this.set(openGaps());
-  };
   return {
     records: counter(r, 'retail_ingest_records_total', 'Input records by outcome', ['outcome']),
     duplicates: counter(
