@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from './logger.ts';
 import { counter } from './metric-factory.ts';
 import { effectiveKafkaSecurity, kafkaSecurityOptions } from './kafka-security-config.ts';
+import { installFastProduceEncoding } from './kafka-produce-encoding.ts';
 import type { KafkaConfig } from './service-config.ts';
 
 const levelMap: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -54,6 +55,8 @@ export function createKafka(
   logger: Logger,
   opts: CreateKafkaOptions = {},
 ): Kafka {
+  // Produce requests encode in one exact allocation instead of kafkajs' ~45 µs per 2.5 KB record.
+  installFastProduceEncoding();
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   const concurrentTransactions = opts.metrics
     ? counter(

@@ -3,6 +3,7 @@ import { Kafka, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafk
 import { z } from 'zod';
 import { boolFromEnv, parseConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
+import { installFastProduceEncoding } from './kafka-produce-encoding.ts';
 
 /**
  * How a client proves who it is to the broker (issue 13). Part of every service's `kafkaConfig`;
@@ -84,5 +85,6 @@ export function newKafkaClient(
   opts: Omit<KafkaJsConfig, 'sasl' | 'ssl'>,
   security: KafkaSecurityConfig = kafkaSecurityFromEnv(),
 ): Kafka {
+  installFastProduceEncoding(); // as createKafka: the same produce encoding everywhere
   return new Kafka({ ...opts, ...kafkaSecurityOptions(security) });
 }
