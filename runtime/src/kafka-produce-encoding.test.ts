@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { crc32c } from './crc32c.ts';
 import {
   encodeProduceRequest,
+  FAST_PRODUCE_KAFKAJS_VERSION,
   installFastProduceEncoding,
   kafkajsProduceRequest,
   type ProduceArgs,
@@ -174,14 +175,22 @@ describe('crc32c', () => {
 });
 
 describe('installFastProduceEncoding', () => {
+  it('is verified against the kafkajs installed here', () => {
+    // A kafkajs upgrade fails here first: re-run this file's byte comparisons against the new
+    // version, then move FAST_PRODUCE_KAFKAJS_VERSION.
+    expect((require(path.join(kafkajsDir, 'package.json')) as { version: string }).version).toBe(
+      FAST_PRODUCE_KAFKAJS_VERSION,
+    );
+  });
+
   it('makes the produce versions kafkajs negotiates (v3–v7) encode through the exact-size encoder', async () => {
     vi.spyOn(Date, 'now').mockReturnValue(NOW);
     const request = args([[message(1, 1000), message(2, 1000)]]);
     const before = await produceProtocol.protocol({ version: 7 })(request).request.encode();
     // kafkajs' Encoder grows by doubling: its buffer is a power of two larger than what it holds.
     expect(before.buf.length).toBeGreaterThan(before.offset);
-    installFastProduceEncoding();
-    installFastProduceEncoding();
+    expect(installFastProduceEncoding()).toBe(true);
+    expect(installFastProduceEncoding()).toBe(true);
     for (const version of [3, 4, 5, 6, 7]) {
       const after = await produceProtocol.protocol({ version })(request).request.encode();
       expect(after.buf.length).toBe(after.offset);

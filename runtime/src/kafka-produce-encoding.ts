@@ -299,19 +299,27 @@ export function encodeProduceRequest(args: ProduceArgs): KafkajsEncoder | undefi
 }
 
 const PRODUCE_V3 = kafkajsFile('src/protocol/requests/produce/v3/request.js');
+/**
+ * The kafkajs release whose produce encoding this file reproduces (and whose module layout it
+ * replaces). Any other version keeps its own encoder until the byte-for-byte test is run against it.
+ */
+export const FAST_PRODUCE_KAFKAJS_VERSION = '2.2.4';
+const kafkajsVersion = (require(kafkajsFile('package.json')) as { version: string }).version;
 let installed = false;
 
 /** kafkajs' own produce v3 request factory, as it was before installFastProduceEncoding. */
 export const kafkajsProduceRequest = require(PRODUCE_V3) as RequestFactory;
 
 /**
- * Makes every kafkajs produce request in this process encode through encodeProduceRequest.
- * kafkajs loads a produce request version lazily on first use, and v4–v7 are v3 with a different
- * version number, each capturing the one below when it loads: replacing v3 in the module cache (and
- * dropping v4–v7 if a produce already loaded them) covers all of them. Idempotent.
+ * Makes every kafkajs produce request in this process encode through encodeProduceRequest, and
+ * answers whether it does (only on the kafkajs version it was verified against). kafkajs loads a
+ * produce request version lazily on first use, and v4–v7 are v3 with a different version number,
+ * each capturing the one below when it loads: replacing v3 in the module cache (and dropping v4–v7
+ * if a produce already loaded them) covers all of them. Idempotent.
  */
-export function installFastProduceEncoding(): void {
-  if (installed) return;
+export function installFastProduceEncoding(): boolean {
+  if (installed) return true;
+  if (kafkajsVersion !== FAST_PRODUCE_KAFKAJS_VERSION) return false;
   const fast: RequestFactory = (args) => {
     const request = kafkajsProduceRequest(args);
     const kafkajsEncode = request.encode;
@@ -325,4 +333,5 @@ export function installFastProduceEncoding(): void {
   for (const version of [4, 5, 6, 7])
     delete require.cache[kafkajsFile(`src/protocol/requests/produce/v${version}/request.js`)];
   installed = true;
+  return true;
 }
