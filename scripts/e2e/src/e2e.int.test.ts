@@ -118,8 +118,16 @@ describe('end to end', () => {
       const sales = entries.filter((e) => e.kind === 'sale').length;
       // Every till sold (a floor that holds on a loaded machine; the rate is not what is tested).
       expect(sales).toBeGreaterThanOrEqual(STORES * TERMINALS);
+      // On a miss, the simulator's own summary says why (its errors, medicine out of stock).
+      const simSummary = run.output
+        .text()
+        .split('\n')
+        .filter((l) => l.startsWith('simulator'))
+        .slice(-8)
+        .join('\n');
       for (const kind of ['void', 'refund'] as const) {
-        expect(new Set(entries.flatMap((e) => (e.kind === kind ? [e.store_id] : []))).size).toBe(STORES);
+        const stores = new Set(entries.flatMap((e) => (e.kind === kind ? [e.store_id] : [])));
+        expect(stores.size, `stores with a ${kind}: ${[...stores].join(', ')}\n${simSummary}`).toBe(STORES);
       }
       expect(duplicator.injected).toBeGreaterThan(0);
       expect(result.drained, result.pending).toBe(true);

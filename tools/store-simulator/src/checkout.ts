@@ -68,6 +68,12 @@ export interface TillContext {
 }
 
 const RECENT_KEEP = 20;
+/**
+ * A scripted checkout a pharmacy refuses for medicine stock (a drawn basket, so it depends on the
+ * run's store ids) is served again with a new basket, up to this many times: the script's cases
+ * (and the refunds that need its paid sales) must happen, not depend on what stock a draw hit.
+ */
+const SCRIPTED_STOCK_RETRIES = 8;
 
 /**
  * One till: a real cashier does one customer at a time, so the simulator runs one `next()` at a
@@ -76,6 +82,7 @@ const RECENT_KEEP = 20;
 export class Till {
   private readonly recent: RecentSale[] = [];
   private readonly script: CustomerPlan[];
+  private scriptedStockRetries = 0;
 
   /** `script`: customers served first, in order, before any drawn at random. */
   constructor(
@@ -97,8 +104,10 @@ export class Till {
     try {
       const scripted = this.script.shift();
       if (scripted?.kind === 'refund') await this.refund(scripted.whole);
-      else if (scripted) await this.checkout(scripted);
-      else if (this.recent.length > 0 && ctx.random() < ctx.behaviour.refundRate) await this.refund();
+      else if (scripted) {
+        const served = await this.checkout(scripted);
+        if (!served && this.scriptedStockRetries++ < SCRIPTED_STOCK_RETRIES) this.script.unshift(scripted);
+      } else if (this.recent.length > 0 && ctx.random() < ctx.behaviour.refundRate) await this.refund();
       else await this.checkout();
     } catch (err) {
       ctx.stats.error(errorCode(err));
@@ -107,7 +116,8 @@ export class Till {
     }
   }
 
-  private async checkout(scripted?: Extract<CustomerPlan, { kind: 'checkout' }>): Promise<void> {
+  /** false: the pharmacy refused the sale for medicine stock (voided, the customer left unserved). */
+  private async checkout(scripted?: Extract<CustomerPlan, { kind: 'checkout' }>): Promise<boolean> {
     const { ctx } = this;
     const { client, random } = ctx;
     const started = performance.now();
@@ -144,7 +154,7 @@ export class Till {
     }
     if (voidDraft) {
       await this.void(txId, false, Number(view.totals.total_minor), view.currency, 'customer left');
-      return;
+      return true;
     }
     // Failed attempts capture nothing, so what is due stays the basket's total until the last one.
     const due = Number(view.due_minor);
@@ -159,7 +169,7 @@ export class Till {
       // An expected outcome of a shop running low, not a failure: counted apart from errors.
       ctx.stats.count('out_of_stock');
       await this.void(txId, false, due, view.currency, 'medicine out of stock');
-      return;
+      return false;
     }
     const paid = expectStatus('finalize', finalized, 200);
     const lines: LedgerSaleLine[] = (paid.lines as Json[]).map((l) => ({
@@ -206,13 +216,14 @@ export class Till {
     );
     if (voidPaid) {
       await this.void(txId, true, Number(paid.totals.total_minor), paid.currency, 'wrong basket');
-      return;
+      return true;
     }
     this.recent.push({
       transactionId: txId,
       remaining: new Map(lines.map((l) => [l.line_no, { sku: l.sku, qty: l.qty }])),
     });
     if (this.recent.length > RECENT_KEEP) this.recent.shift();
+    return true;
   }
 
   private async pay(txId: string, attempt: PaymentAttempt, due: number, tenderDraw: number): Promise<void> {
