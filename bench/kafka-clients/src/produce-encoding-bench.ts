@@ -19,6 +19,7 @@ import {
   seededRandom,
   type ProduceArgs,
 } from '@retail-stream/runtime';
+import { median } from './bench-report.ts';
 
 const { values: opts } = parseArgs({
   options: {
@@ -75,8 +76,6 @@ async function round(encode: Encode, args: ProduceArgs): Promise<number> {
   const cpu = process.cpuUsage(start);
   return (cpu.user + cpu.system) / encoded;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 console.log(
   `load average before: ${os
