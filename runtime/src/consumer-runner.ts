@@ -108,7 +108,18 @@ export class ConsumerRunner {
         'partition',
       ]),
       paused: gauge(r, 'retail_consumer_paused_partitions', 'Partitions paused for backpressure', ['group']),
+      // kafkajs fetches again only once every batch of the last fetch was handled, so a batch's
+      // path is fetch, then handler: this is the first half (broker wait plus record decoding).
+      fetch: histogram(
+        r,
+        'retail_consumer_fetch_duration_seconds',
+        'Fetch time (broker wait and record decoding) before the batches are handed to the handler',
+        ['group'],
+      ),
     };
+    this.consumer.on(this.consumer.events.FETCH, (e) =>
+      this.metrics.fetch.observe({ group: opts.groupId }, e.payload.duration / 1000),
+    );
     this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
       this.joined = true;
       opts.onGroupJoin?.(e.payload.memberAssignment);

@@ -7,6 +7,7 @@ export * from './logger.ts';
 export * from './metrics.ts';
 export * from './sink-metrics.ts';
 export * from './metric-factory.ts';
+export * from './phase-clock.ts';
 export * from './backoff.ts';
 export * from './health.ts';
 export * from './ops-routes.ts';

@@ -25,6 +25,8 @@ const RATE = Number(process.env.PEERS_KPI_RATE ?? 500);
 const SECONDS = Number(process.env.PEERS_KPI_SECONDS ?? 30);
 const WARMUP = Number(process.env.PEERS_KPI_WARMUP ?? 10);
 const LIVE_STORES = 50;
+/** Our service's ops port, so the run can read where its transactions' time went. */
+const OPS_PORT = Number(process.env.PEERS_KPI_OPS_PORT ?? 9466);
 const kpiDir = path.resolve(peersDir, '../../stream-processors/kpi-windows');
 
 export interface JobResult {
@@ -43,6 +45,8 @@ interface Job {
   format: 'avro' | 'json';
   /** Starts the job on `input` with a fresh group; returns the process, its input group and output topic. */
   start(input: string): Promise<{ proc: BenchProcess; group: string; output: string }>;
+  /** A line on where the job's time went, read before it stops (ours: its batch phase histogram). */
+  phases?(): Promise<string>;
 }
 
 const cleanup: string[] = [];
@@ -70,6 +74,7 @@ const ours: Job = {
         ...kafkaEnvOf(env),
         ...registryConfigOf(registryUrl, env),
         LOG_LEVEL: 'warn',
+        OPS_PORT: String(OPS_PORT),
         KPI_INPUT_TOPIC: input,
         ...names,
         KPI_GROUP_ID: group,
@@ -81,6 +86,27 @@ const ours: Job = {
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     return { proc: new BenchProcess('kpi-windows', child), group, output: names.KPI_OUTPUT_TOPIC };
+  },
+  async phases() {
+    const text = await (await fetch(`http://127.0.0.1:${OPS_PORT}/metrics`)).text();
+    const sums = [
+      ...text.matchAll(/^retail_kpi_batch_phase_seconds_sum\{[^}]*phase="(\w+)"[^}]*\} ([0-9.e+-]+)$/gm),
+    ];
+    const count = (phase: string) =>
+      new RegExp(`^retail_kpi_batch_phase_seconds_count\\{[^}]*phase="${phase}"[^}]*\\} (\\d+)$`, 'm').exec(
+        text,
+      )?.[1];
+    const retries = /^retail_kafka_concurrent_transactions_total(?:\{[^}]*\})? (\d+)$/m.exec(text)?.[1];
+    const phases = sums.map(([, phase, sum]) => `${phase} ${Number(sum).toFixed(1)} s / ${count(phase!)}`);
+    const fetches = [
+      ...text.matchAll(
+        /^retail_consumer_fetch_duration_seconds_(sum|count)\{[^}]*group="([^"]+)"[^}]*\} ([0-9.e+-]+)$/gm,
+      ),
+    ].map(
+      ([, what, group, v]) =>
+        `${group!.startsWith('peers-kpi-chain') ? 'chain' : 'stores'} ${what} ${Number(v).toFixed(1)}`,
+    );
+    return `${phases.join(', ')}; fetch: ${fetches.join(', ')}; CONCURRENT_TRANSACTIONS answers ${retries ?? 'n/a'}`;
   },
 };
 
@@ -139,6 +165,7 @@ async function throughput(job: Job, input: string) {
       if (done > 0 && first === 0) [first, atFirst, cpuAtFirst] = [performance.now(), done, proc.cpuS()];
       if (done >= N) {
         cpuAtEnd = proc.cpuS();
+        if (job.phases) say(`kpi: ${job.name} phases (time / count): ${await job.phases().catch(String)}`);
         break;
       }
       proc.assertAlive();

@@ -1,6 +1,7 @@
 import {
   errorCode,
   nowNs,
+  phaseClock,
   schemaIdOf,
   traceDerivedRecords,
   produceRequests,
@@ -50,16 +51,8 @@ export async function runBatchTransaction(
   const { config: c, logger, metrics } = deps;
   const endTimer = metrics.batchSeconds.startTimer();
   const startedNs = nowNs();
-  // One clock for the phase histogram and the debug line: each phase runs from the previous
-  // phase's end, so the phases add up to the batch.
-  const phaseMs: Record<string, number> = {};
-  let mark = performance.now();
-  const phase = (name: string) => {
-    const at = performance.now();
-    phaseMs[name] = Math.round(at - mark);
-    metrics.batchPhaseSeconds.observe({ phase: name }, (at - mark) / 1000);
-    mark = at;
-  };
+  const clock = phaseClock(metrics.batchPhaseSeconds);
+  const phase = clock.end;
   const { txn, skipBelow } = await w.begin(generation);
   phase('begin');
   let messages: KafkaMessage[] = batch.messages;
@@ -146,7 +139,7 @@ export async function runBatchTransaction(
         partition: batch.partition,
         records: batch.messages.length,
         ms: Math.round(seconds * 1000),
-        phaseMs,
+        phaseMs: clock.ms,
       },
       'batch committed',
     );

@@ -135,7 +135,8 @@ async function main(): Promise<void> {
           PATH: process.env.PATH ?? '',
           ...kafkaEnvOf(env),
           ...registryConfigOf(registryUrl, env),
-          LOG_LEVEL: 'warn',
+          // KPI_BENCH_LOG_LEVEL=debug logs each batch's phases (a timeline of the run).
+          LOG_LEVEL: process.env.KPI_BENCH_LOG_LEVEL ?? 'warn',
           KPI_INPUT_TOPIC: input,
           ...names,
           KPI_GROUP_ID: groupId,
@@ -146,6 +147,7 @@ async function main(): Promise<void> {
               'KPI_MAX_BYTES_PER_PARTITION',
               'KPI_PARTITIONS_CONCURRENTLY',
               'KPI_EMIT_INTERVAL_MS',
+              'KPI_FLUSH_TICK_MS',
               'KPI_NODE_OPTIONS',
             ]
               .filter((k) => process.env[k])

@@ -1,4 +1,4 @@
-import { counter, gauge } from '@retail-stream/runtime';
+import { counter, gauge, histogram } from '@retail-stream/runtime';
 import type { Registry } from 'prom-client';
 
 /** The service's metrics; no store or window labels (cardinality). */
@@ -27,6 +27,14 @@ export function kpiMetrics(registry: Registry) {
       'Processing time minus the most advanced store watermark on this instance',
     ),
     restores: counter(registry, 'retail_kpi_restores_total', 'Partition state restores from the changelog'),
+    // Where a stage-1 transaction's time goes: our CPU (apply) against the waits on the broker.
+    // A flush (throttled updates due without new input) is a transaction of its own: phase flush.
+    batchPhaseSeconds: histogram(
+      registry,
+      'retail_kpi_batch_phase_seconds',
+      'Stage-1 time by phase: apply (windows, outputs), send, offsets, commit; flush (a whole transaction of due updates)',
+      ['phase'],
+    ),
   };
 }
 

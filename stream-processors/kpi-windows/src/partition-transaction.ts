@@ -44,6 +44,7 @@ export async function commitPartitionTransaction(
   groupId: string,
   messages: TopicMessages[],
   input: { batch: ConsumedBatch; nextOffset: bigint } | undefined,
+  phase: (name: string) => void = () => undefined,
 ): Promise<void> {
   let txn;
   try {
@@ -52,6 +53,7 @@ export async function commitPartitionTransaction(
     for (const part of produceRequests(messages, MAX_REQUEST_BYTES)) {
       await txn.sendBatch({ topicMessages: part, acks: -1 });
     }
+    phase('send');
     if (input) {
       const { batch, nextOffset } = input;
       await txn.sendOffsets({
@@ -60,10 +62,12 @@ export async function commitPartitionTransaction(
           { topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset.toString() }] },
         ],
       });
+      phase('offsets');
     }
     if (input?.batch.isStale())
       throw new TransientError('KPI_BATCH_STALE', 'partition revoked during the batch');
     await txn.commit();
+    phase('commit');
   } catch (err) {
     await txn?.abort().catch(() => undefined);
     throw err;

@@ -1,5 +1,7 @@
 import {
   nowNs,
+  phaseClock,
+  type PhaseClock,
   traceConsumedRecords,
   TransientError,
   type AvroSerde,
@@ -143,6 +145,7 @@ export class PartitionWorker {
   private async apply(batch: ConsumedBatch): Promise<void> {
     const { topics, policy } = this.deps;
     const startedNs = nowNs();
+    const clock = phaseClock(this.deps.metrics.batchPhaseSeconds);
     const intake = await applyRecords(batch, this.next, (id) => this.store(id), {
       ...this.deps,
       defaultTimeZone: policy.defaultTimeZone,
@@ -164,7 +167,8 @@ export class PartitionWorker {
       appendToTopic(messages, topics.changelog, [checkpoint]);
     }
     const committed = this.next !== undefined && this.next > nextOffset ? this.next : nextOffset;
-    await this.commit(messages, { batch, nextOffset: committed });
+    clock.end('apply');
+    await this.commit(messages, { batch, nextOffset: committed }, clock);
     this.next = committed;
     // Only when spans are exported or at debug: one span and debug line per record, in its trace.
     const span = {
@@ -174,6 +178,10 @@ export class PartitionWorker {
       logger: this.deps.logger,
     };
     traceConsumedRecords(batch.topic, batch.partition, batch.messages, span);
+    this.deps.logger.debug(
+      { partition: this.partition, records: batch.messages.length, phaseMs: clock.ms },
+      'batch committed',
+    );
   }
 
   /** Publishes throttled updates that became due without new input (processing-time tick). */
@@ -191,16 +199,19 @@ export class PartitionWorker {
         }
       }
       if (emits.length === 0) return;
+      const started = performance.now();
       await this.commit(windowOutputs(emits, touched, now, this.outputDeps), undefined);
+      this.deps.metrics.batchPhaseSeconds.observe({ phase: 'flush' }, (performance.now() - started) / 1000);
     });
   }
 
   private async commit(
     messages: TopicMessages[],
     input: { batch: ConsumedBatch; nextOffset: bigint } | undefined,
+    clock?: PhaseClock,
   ): Promise<void> {
     try {
-      await commitPartitionTransaction(this.producer!, this.deps.groupId, messages, input);
+      await commitPartitionTransaction(this.producer!, this.deps.groupId, messages, input, clock?.end);
     } catch (err) {
       // The in-memory state already holds this batch: forget it and restore from the changelog.
       await this.drop();
