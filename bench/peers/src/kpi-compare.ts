@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ensureTopics } from '@retail-stream/runtime';
+import type { Admin } from 'kafkajs';
 import {
   createTestTopic,
   deleteTestTopics,
@@ -82,6 +83,16 @@ const ours: Job = {
         // Our non-final updates go out at most once per window and interval (default 1 s);
         // PEERS_KPI_EMIT_MS=100 matches Kafka Streams' 100 ms commit for a like-for-like p99.
         ...(process.env.PEERS_KPI_EMIT_MS ? { KPI_EMIT_INTERVAL_MS: process.env.PEERS_KPI_EMIT_MS } : {}),
+        // Tuning knobs pass through, so their effect can be measured against the same peer run.
+        ...Object.fromEntries(
+          [
+            'KPI_MAX_BYTES_PER_PARTITION',
+            'KPI_PARTITIONS_CONCURRENTLY',
+            'KPI_FLUSH_TICK_MS',
+          ]
+            .filter((k) => process.env[k])
+            .map((k) => [k, process.env[k]!]),
+        ),
       },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
@@ -139,15 +150,17 @@ const kafkaStreams: Job = {
   },
 };
 
+/** One admin connection for the run's offset polls: connecting per poll (SCRAM) took ~0.3 s. */
+let pollAdmin: Admin | undefined;
+
 async function committed(groupId: string, topic: string): Promise<number> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [t] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (t?.partitions ?? []).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
+  if (!pollAdmin) {
+    const admin = kafka.admin();
+    await admin.connect();
+    pollAdmin = admin;
   }
+  const [t] = await pollAdmin.fetchOffsets({ groupId, topics: [topic] });
+  return (t?.partitions ?? []).reduce((s, p) => s + Math.max(0, Number(p.offset)), 0);
 }
 
 /** Events/s from process start until every input offset is committed, as kpi-bench measures ours. */
@@ -158,12 +171,16 @@ async function throughput(job: Job, input: string) {
   let atFirst = 0;
   let cpuAtFirst = 0;
   let cpuAtEnd = 0;
+  // The clock stops when the last offset is committed, not after the process stopped: a graceful
+  // stop (ours waits out kafkajs' 5 s fetch long-poll, a JVM closes its stores) is not throughput.
+  let ended = 0;
   try {
     for (;;) {
       await new Promise((r) => setTimeout(r, 250));
       const done = await committed(group, input).catch(() => 0);
       if (done > 0 && first === 0) [first, atFirst, cpuAtFirst] = [performance.now(), done, proc.cpuS()];
       if (done >= N) {
+        ended = performance.now();
         cpuAtEnd = proc.cpuS();
         if (job.phases) say(`kpi: ${job.name} phases (time / count): ${await job.phases().catch(String)}`);
         break;
@@ -174,10 +191,10 @@ async function throughput(job: Job, input: string) {
   } finally {
     await proc.stop();
   }
-  const total = (performance.now() - t) / 1000;
+  const total = (ended - t) / 1000;
   return {
     rate: N / total,
-    rateAfterFirstCommit: (N - atFirst) / ((performance.now() - first) / 1000),
+    rateAfterFirstCommit: (N - atFirst) / ((ended - first) / 1000),
     startupS: (first - t) / 1000,
     cpuUsPerEvent: ((cpuAtEnd - cpuAtFirst) / (N - atFirst)) * 1e6,
     peakRssMiB: proc.peakRssMiB,
@@ -211,6 +228,25 @@ async function latency(job: Job): Promise<{ latency: LatencySummary; unseen: num
   }
 }
 
+/** Ours' throughput alone on a fresh preload, `runs` times (tuning: PEERS_KPI_OURS_RUNS, no peer, no latency). */
+export async function oursThroughputOnly(runs: number): Promise<void> {
+  const input = await createTestTopic(brokers, 'peers-kpi-in', PARTITIONS);
+  cleanup.push(input);
+  try {
+    await preloadEnriched(input, N, STORES);
+    for (let i = 0; i < runs; i++) {
+      const tp = await throughput(ours, input);
+      say(
+        `kpi: ${ours.name}: ${Math.round(tp.rateAfterFirstCommit)}/s after the first commit; ${tp.cpuUsPerEvent.toFixed(0)} µs CPU per event after it; peak RSS ${tp.peakRssMiB.toFixed(0)} MiB`,
+      );
+    }
+  } finally {
+    await pollAdmin?.disconnect().catch(() => undefined);
+    pollAdmin = undefined;
+    await deleteTestTopics(brokers, cleanup).catch(() => undefined);
+  }
+}
+
 export async function compareKpi(): Promise<{ raw: number; ours: JobResult; theirs: JobResult }> {
   const input = await createTestTopic(brokers, 'peers-kpi-in', PARTITIONS);
   cleanup.push(input);
@@ -236,6 +272,8 @@ export async function compareKpi(): Promise<{ raw: number; ours: JobResult; thei
     }
     return { raw, ours: results[0]!, theirs: results[1]! };
   } finally {
+    await pollAdmin?.disconnect().catch(() => undefined);
+    pollAdmin = undefined;
     await deleteTestTopics(brokers, cleanup).catch(() => undefined);
   }
 }

@@ -2,6 +2,7 @@
  * Issue 14 item 7: our KPI windows and outbox relay against their peers on the same box and data.
  *
  *   npm run bench:peers [-- --only kpi|outbox] [--no-build]
+ *   npm run bench:peers -- --only kpi-ours --no-build   # ours' throughput alone, PEERS_KPI_OURS_RUNS times
  *
  * Builds the Java peers (bench/peers, Maven; offline when the local repository has everything),
  * then (kpi) Kafka Streams vs stream-processors/kpi-windows on the same preloaded enriched topic and
@@ -13,7 +14,7 @@ import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { buildPeers } from './java-build.ts';
-import { compareKpi } from './kpi-compare.ts';
+import { compareKpi, oursThroughputOnly } from './kpi-compare.ts';
 import { compareOutbox } from './outbox-compare.ts';
 import { say } from './peer-env.ts';
 
@@ -31,6 +32,11 @@ say(
 say(
   `commit ${execFileSync('git', ['rev-parse', '--short', 'HEAD']).toString().trim()}, ${os.cpus().length} × ${os.cpus()[0]?.model ?? '?'}, node ${process.version}`,
 );
+if (args.only === 'kpi-ours') {
+  // Tuning ours (knobs as KPI_* in the environment) without a peer run in between.
+  await oursThroughputOnly(Number(process.env.PEERS_KPI_OURS_RUNS ?? 1));
+  process.exit(0);
+}
 if (!args['no-build']) buildPeers();
 
 const lines: string[] = [];

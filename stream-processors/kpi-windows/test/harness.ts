@@ -51,8 +51,8 @@ export interface KpiTestBed {
   collect(topic: string, clientId: string): Promise<TopicCollector>;
   /** Writes enriched events to the topic. */
   writerTo(topic: string): EnrichedWriter;
-  /** The service in this process (both stages). */
-  start(env: Record<string, string>): Promise<KpiWindows>;
+  /** The service in this process (both stages), with its metrics in the Prometheus text format. */
+  start(env: Record<string, string>): Promise<InProcessKpi>;
   /** main.ts as a child process; stopped gracefully after the test. */
   spawn(env: Record<string, string>): KpiProcess;
 }
@@ -153,7 +153,9 @@ export class EnrichedWriter {
 }
 
 /** The service in this process (both stages), as main.ts wires it; stopped by the cleanup. */
-async function startInProcess(env: Record<string, string>, cleanup: Cleanup): Promise<KpiWindows> {
+export type InProcessKpi = KpiWindows & { metricsText(): Promise<string> };
+
+async function startInProcess(env: Record<string, string>, cleanup: Cleanup): Promise<InProcessKpi> {
   const config: KpiConfig = parseConfig(kpiConfig, env);
   const running = await startPartInProcess(
     ({ logger, metrics, onFatal }) =>
@@ -170,7 +172,12 @@ async function startInProcess(env: Record<string, string>, cleanup: Cleanup): Pr
     { name: 'kpi-windows-test', logLevel: 'warn', defaultMetrics: true },
   );
   cleanup.push(running.stop);
-  return { ...running.service, stop: running.stop, close: async () => undefined };
+  return {
+    ...running.service,
+    stop: running.stop,
+    close: async () => undefined,
+    metricsText: running.metricsText,
+  };
 }
 
 /** main.ts as a real child process (for kill -9); stop() waits for the graceful shutdown. */
