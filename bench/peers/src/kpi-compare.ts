@@ -85,11 +85,7 @@ const ours: Job = {
         ...(process.env.PEERS_KPI_EMIT_MS ? { KPI_EMIT_INTERVAL_MS: process.env.PEERS_KPI_EMIT_MS } : {}),
         // Tuning knobs pass through, so their effect can be measured against the same peer run.
         ...Object.fromEntries(
-          [
-            'KPI_MAX_BYTES_PER_PARTITION',
-            'KPI_PARTITIONS_CONCURRENTLY',
-            'KPI_FLUSH_TICK_MS',
-          ]
+          ['KPI_MAX_BYTES_PER_PARTITION', 'KPI_PARTITIONS_CONCURRENTLY', 'KPI_FLUSH_TICK_MS']
             .filter((k) => process.env[k])
             .map((k) => [k, process.env[k]!]),
         ),
