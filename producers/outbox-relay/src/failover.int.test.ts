@@ -90,22 +90,31 @@ describe('relay crash and failover (child processes)', () => {
 
     for (const [i, threshold] of [2_000, 5_000, 8_000].entries()) {
       const p = spawnRelay(env, `victim-${i}`);
+      // A stall names the relay and shows its last output, not only vitest's test timeout.
       await waitFor(() => collector.messages.length >= threshold, {
         what: `${threshold} records`,
         timeoutMs: 60_000,
+      }).catch((err: unknown) => {
+        throw new Error(
+          `${(err as Error).message}; ${collector.messages.length} seen; victim-${i}:\n${p.output.slice(-3_000)}`,
+        );
       });
       p.kill('SIGKILL');
       await p.exited;
     }
-    spawnRelay(env, 'survivor');
-    await allMarked(db, 'all marked', 60_000);
+    const survivor = spawnRelay(env, 'survivor');
+    await allMarked(db, 'all marked', 60_000).catch((err: unknown) => {
+      throw new Error(`${(err as Error).message}; survivor:\n${survivor.output.slice(-3_000)}`);
+    });
     await new Promise((resolve) => setTimeout(resolve, 500));
     const report = checkDelivery(await seqsIn(collector), events.length);
     expect(report.problems).toEqual([]);
     // Each kill re-sends at most what it had acknowledged but not marked: two batches.
     expect(report.resends.length).toBeLessThanOrEqual(3);
     expect(report.duplicates).toBeLessThanOrEqual(3 * 2 * 400);
-  });
+    // Four relay processes start one after another (15-16 s alone, ~35 s under the full suite's
+    // load): the budget covers the waits above instead of cutting them off at the default 60 s.
+  }, 180_000);
 
   it('two relays on one store: one publishes, the other stands by and takes over when the first is killed', async () => {
     const { db, topic, collector } = await setup();
