@@ -8,6 +8,7 @@ import {
   createTestTopic,
   deleteTestTopics,
   kafkaEnvOf,
+  metricValue,
   rawConsumeRate,
   registryConfigOf,
   uniqueName,
@@ -96,23 +97,16 @@ const ours: Job = {
   },
   async phases() {
     const text = await (await fetch(`http://127.0.0.1:${OPS_PORT}/metrics`)).text();
-    const sums = [
-      ...text.matchAll(/^retail_kpi_batch_phase_seconds_sum\{[^}]*phase="(\w+)"[^}]*\} ([0-9.e+-]+)$/gm),
-    ];
-    const count = (phase: string) =>
-      new RegExp(`^retail_kpi_batch_phase_seconds_count\\{[^}]*phase="${phase}"[^}]*\\} (\\d+)$`, 'm').exec(
-        text,
-      )?.[1];
-    const retries = /^retail_kafka_concurrent_transactions_total(?:\{[^}]*\})? (\d+)$/m.exec(text)?.[1];
-    const phases = sums.map(([, phase, sum]) => `${phase} ${Number(sum).toFixed(1)} s / ${count(phase!)}`);
-    const fetches = [
-      ...text.matchAll(
-        /^retail_consumer_fetch_duration_seconds_(sum|count)\{[^}]*group="([^"]+)"[^}]*\} ([0-9.e+-]+)$/gm,
-      ),
-    ].map(
-      ([, what, group, v]) =>
-        `${group!.startsWith('peers-kpi-chain') ? 'chain' : 'stores'} ${what} ${Number(v).toFixed(1)}`,
+    const seconds = (name: string, match: string) =>
+      `${(metricValue(text, `${name}_sum`, match) ?? 0).toFixed(1)} s / ${metricValue(text, `${name}_count`, match) ?? 0}`;
+    const phases = ['apply', 'send', 'offsets', 'commit', 'flush'].map(
+      (p) => `${p} ${seconds('retail_kpi_batch_phase_seconds', `phase="${p}"`)}`,
     );
+    const fetches = [
+      `stores ${seconds('retail_consumer_fetch_duration_seconds', 'group="peers-kpi-g')}`,
+      `chain ${seconds('retail_consumer_fetch_duration_seconds', 'group="peers-kpi-chain')}`,
+    ];
+    const retries = metricValue(text, 'retail_kafka_concurrent_transactions_total');
     return `${phases.join(', ')}; fetch: ${fetches.join(', ')}; CONCURRENT_TRANSACTIONS answers ${retries ?? 'n/a'}`;
   },
 };

@@ -1,5 +1,5 @@
 import { newKafkaClient } from '@retail-stream/runtime';
-import { groupCaughtUp, waitFor } from '@retail-stream/runtime/testing';
+import { groupCaughtUp, metricValue, waitFor } from '@retail-stream/runtime/testing';
 import { logLevel } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
 import { BROKERS, converge, exactOf, useKpiTestBed, type InProcessKpi } from '../test/harness.ts';
@@ -9,11 +9,10 @@ const kpi = useKpiTestBed();
 
 const T0 = Date.parse('2026-03-11T03:00:00Z');
 
-/** A counter or histogram count from the service's metrics text (0 when absent). */
-async function metric(svc: InProcessKpi, pattern: RegExp): Promise<number> {
-  return Number(pattern.exec(await svc.metricsText())?.[1] ?? 0);
+/** retail_kpi_restores_total: partition state restores from the changelog. */
+async function restoresOf(svc: InProcessKpi): Promise<number> {
+  return metricValue(await svc.metricsText(), 'retail_kpi_restores_total') ?? 0;
 }
-const RESTORES = /^retail_kpi_restores_total(?:\{[^}]*\})? (\d+)$/m;
 
 /**
  * Another producer initialising the partition's transactional id bumps its epoch (what a new owner
@@ -44,7 +43,7 @@ describe('kpi windows: a fenced transactional producer', () => {
     await waitFor(() => groupCaughtUp(BROKERS, env.KPI_GROUP_ID!, [input]), {
       what: 'the first 1,000 committed',
     });
-    const restores = await metric(svc, RESTORES);
+    const restores = await restoresOf(svc);
 
     await fence(env.KPI_GROUP_ID!, input);
     // One record: one batch, whose transaction is refused; the runner retries it after a restore.
@@ -57,6 +56,6 @@ describe('kpi windows: a fenced transactional producer', () => {
       what: 'the last record committed',
     });
     // The refused transaction really happened: the worker restored its state from the changelog.
-    expect(await metric(svc, RESTORES)).toBeGreaterThan(restores);
+    expect(await restoresOf(svc)).toBeGreaterThan(restores);
   });
 });
