@@ -199,9 +199,9 @@ export class PartitionWorker {
         }
       }
       if (emits.length === 0) return;
-      const started = performance.now();
+      const clock = phaseClock(this.deps.metrics.batchPhaseSeconds);
       await this.commit(windowOutputs(emits, touched, now, this.outputDeps), undefined);
-      this.deps.metrics.batchPhaseSeconds.observe({ phase: 'flush' }, (performance.now() - started) / 1000);
+      clock.end('flush');
     });
   }
 
