@@ -37,6 +37,12 @@ export const relayConfig = baseServiceConfig
     RELAY_SIGNING_KEY: storeSigningKey.optional(),
     /** Rows read (and published) per batch. */
     RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(20_000).default(2_000),
+    /**
+     * Stored payload bytes per read (pg_column_size, so compressed for large jsonb): with
+     * RELAY_BATCH_SIZE rows of large events a read could otherwise hold hundreds of MiB, which a
+     * capped heap (--max-old-space-size) turns into a crash loop. One row always passes.
+     */
+    RELAY_BATCH_MAX_BYTES: bytes(4 * 1024 * 1024, 16_384, 256 * 1024 * 1024),
     /** Upper bound of one produce request; below the broker's message.max.bytes (1 MiB by default). */
     RELAY_MAX_REQUEST_BYTES: bytes(900_000, 16_384, 64 * 1024 * 1024),
     /** How often to look for rows when no NOTIFY arrives (NOTIFY wakes the relay at once). */

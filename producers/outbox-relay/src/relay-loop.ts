@@ -14,7 +14,7 @@ import {
 import type pg from 'pg';
 import type { EncodedBatch, EventEncoder } from './event-encoder.ts';
 import { markPublished, recordFailure } from './outbox-marks.ts';
-import { readUnpublished } from './outbox-reader.ts';
+import { readUnpublished, type ReadBounds } from './outbox-reader.ts';
 import { stopAtOversized } from './oversized-event.ts';
 import type { OutboxRow } from './outbox-row.ts';
 import type { Publisher } from './publisher.ts';
@@ -40,7 +40,8 @@ export interface OutboxRelayOptions {
   connectivity: ConnectivityReporter;
   metrics: RelayMetrics;
   logger: Logger;
-  batchSize: number;
+  /** Rows and stored payload bytes per read (RELAY_BATCH_SIZE, RELAY_BATCH_MAX_BYTES). */
+  batch: ReadBounds;
   pollIntervalMs: number;
   backoff: BackoffOptions;
   blockedRecheckMs: number;
@@ -52,6 +53,8 @@ export interface OutboxRelayOptions {
 
 interface Batch {
   rows: OutboxRow[];
+  /** A read bound (rows or bytes) cut the read: more rows may be waiting. */
+  full: boolean;
   encoded: EncodedBatch;
 }
 
@@ -196,7 +199,7 @@ export class OutboxRelay {
    * N-1's mark completes; publishes themselves never overlap, and marks run one at a time in order.
    */
   private async step(session: pg.Client, progress: Progress): Promise<Step> {
-    const { publisher, metrics, batchSize } = this.opts;
+    const { publisher, metrics } = this.opts;
     const batch = await (progress.ahead ?? this.readBatch(session, progress.ackedUpTo));
     progress.ahead = undefined;
     const { rows } = batch;
@@ -207,7 +210,7 @@ export class OutboxRelay {
     }
     const { events, stopped } = batch.encoded;
     if (events.length > 0) {
-      if (rows.length === batchSize && !stopped) {
+      if (batch.full && !stopped) {
         const ahead = this.readBatch(session, events[events.length - 1]!.storeSeq);
         ahead.catch(() => undefined); // observed when awaited; must not count as unhandled meanwhile
         progress.ahead = ahead;
@@ -255,14 +258,14 @@ export class OutboxRelay {
       return this.block(stopped.row, stopped.error);
     }
     this.unstall();
-    return rows.length === batchSize ? { next: 'more' } : { next: 'idle' };
+    return batch.full ? { next: 'more' } : { next: 'idle' };
   }
 
   /** Rows after `afterSeq`, through the lease's session (proof the lease still holds), encoded. */
   private async readBatch(session: pg.Client, afterSeq: number): Promise<Batch> {
-    const { storeId, encoder, metrics, batchSize } = this.opts;
+    const { storeId, encoder, metrics } = this.opts;
     const t0 = performance.now();
-    const rows = await readUnpublished(session, storeId, batchSize, afterSeq);
+    const { rows, full } = await readUnpublished(session, storeId, this.opts.batch, afterSeq);
     const t1 = performance.now();
     const limit = this.opts.publisher.recordLimit;
     const all = encoder.encodeBatch(rows);
@@ -271,7 +274,7 @@ export class OutboxRelay {
       metrics.phase.observe({ phase: 'read' }, (t1 - t0) / 1000);
       metrics.phase.observe({ phase: 'encode' }, (performance.now() - t1) / 1000);
     }
-    return { rows, encoded };
+    return { rows, full, encoded };
   }
 
   private async mark(first: number, last: number, count: number): Promise<void> {

@@ -126,7 +126,7 @@ export async function startOutboxRelay(deps: RelayServiceDeps): Promise<OutboxRe
     connectivity: health,
     metrics,
     logger,
-    batchSize: config.RELAY_BATCH_SIZE,
+    batch: { rows: config.RELAY_BATCH_SIZE, bytes: config.RELAY_BATCH_MAX_BYTES },
     pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
     backoff: {
       initialMs: config.RELAY_BACKOFF_INITIAL_MS,
