@@ -192,7 +192,11 @@ async function throughput(job: Job, input: string) {
 }
 
 /** Live traffic at RATE events/s; latency from send to the window update being readable. */
-async function latency(job: Job): Promise<{ latency: LatencySummary; unseen: number }> {
+async function latency(
+  job: Job,
+  /** Called before the job stops (ours: its /metrics still answer). */
+  beforeStop?: () => Promise<void>,
+): Promise<{ latency: LatencySummary; unseen: number }> {
   const live = await createTestTopic(brokers, 'peers-kpi-live', PARTITIONS);
   cleanup.push(live);
   const { proc, output } = await job.start(live);
@@ -211,6 +215,7 @@ async function latency(job: Job): Promise<{ latency: LatencySummary; unseen: num
       return !measureFrom || now < measureFrom + SECONDS * 1000;
     });
     for (let i = 0; i < 120 && tracker.unseen() > 0; i++) await new Promise((r) => setTimeout(r, 250));
+    await beforeStop?.();
     return { latency: tracker.summary(), unseen: tracker.unseen() };
   } finally {
     await tracker.stop();
@@ -233,6 +238,20 @@ export async function oursThroughputOnly(runs: number): Promise<void> {
   } finally {
     await pollAdmin?.disconnect().catch(() => undefined);
     pollAdmin = undefined;
+    await deleteTestTopics(brokers, cleanup).catch(() => undefined);
+  }
+}
+
+/** Ours' live latency alone, `runs` times (tuning: PEERS_KPI_OURS_RUNS, KPI_* knobs; no peer). */
+export async function oursLatencyOnly(runs: number): Promise<void> {
+  try {
+    for (let i = 0; i < runs; i++) {
+      const lat = await latency(ours, async () => say(`kpi: ${ours.name} phases: ${await ours.phases!()}`));
+      say(
+        `kpi: ${ours.name} at ${RATE} events/s live: ${formatLatency(lat.latency)}${lat.unseen ? `, ${lat.unseen} never seen` : ''}`,
+      );
+    }
+  } finally {
     await deleteTestTopics(brokers, cleanup).catch(() => undefined);
   }
 }

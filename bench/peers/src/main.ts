@@ -3,6 +3,7 @@
  *
  *   npm run bench:peers [-- --only kpi|outbox] [--no-build]
  *   npm run bench:peers -- --only kpi-ours --no-build   # ours' throughput alone, PEERS_KPI_OURS_RUNS times
+ *   npm run bench:peers -- --only kpi-ours-latency      # ours' live p99 alone, with its batch phases
  *
  * Builds the Java peers (bench/peers, Maven; offline when the local repository has everything),
  * then (kpi) Kafka Streams vs stream-processors/kpi-windows on the same preloaded enriched topic and
@@ -14,7 +15,7 @@ import os from 'node:os';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { buildPeers } from './java-build.ts';
-import { compareKpi, oursThroughputOnly } from './kpi-compare.ts';
+import { compareKpi, oursLatencyOnly, oursThroughputOnly } from './kpi-compare.ts';
 import { compareOutbox } from './outbox-compare.ts';
 import { say } from './peer-env.ts';
 
@@ -35,6 +36,11 @@ say(
 if (args.only === 'kpi-ours') {
   // Tuning ours (knobs as KPI_* in the environment) without a peer run in between.
   await oursThroughputOnly(Number(process.env.PEERS_KPI_OURS_RUNS ?? 1));
+  process.exit(0);
+}
+if (args.only === 'kpi-ours-latency') {
+  // Ours' live p99 alone (knobs as KPI_* and PEERS_KPI_EMIT_MS), with its batch phases.
+  await oursLatencyOnly(Number(process.env.PEERS_KPI_OURS_RUNS ?? 1));
   process.exit(0);
 }
 if (!args['no-build']) buildPeers();
