@@ -14,6 +14,7 @@ export * from './tcp-fault-proxy.ts';
 export * from './service-process.ts';
 export * from './log-capture.ts';
 export * from './metric-value.ts';
+export * from './handled-and-written.ts';
 export * from './group-caught-up.ts';
 export * from './in-process-service.ts';
 export * from './send-in-chunks.ts';

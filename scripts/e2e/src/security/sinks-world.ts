@@ -17,6 +17,7 @@ import { startSinkService } from '@retail-stream/runtime/sink-kit';
 import {
   deleteTestGroups,
   metricValue,
+  handledAndWritten,
   startInProcess,
   Teardowns,
   testCassandraKeyspace,
@@ -149,17 +150,12 @@ export class SinksWorld {
     this.published += events.length;
   }
 
-  /** Waits until every sink handled every record published so far (refused ones included). */
+  /** Waits until every sink handled and wrote every record published so far (refused ones included). */
   async settle(timeoutMs = 60_000): Promise<void> {
     for (const [sink, s] of this.services) {
       await waitFor(
-        async () =>
-          (metricValue(
-            await s.metricsText(),
-            'retail_consumer_messages_total',
-            `topic="${this.topics.enriched}"`,
-          ) ?? 0) >= this.published,
-        { timeoutMs, what: `the ${sink} sink to handle ${this.published} records` },
+        async () => handledAndWritten(await s.metricsText(), this.topics.enriched, this.published),
+        { timeoutMs, what: `the ${sink} sink to handle and write ${this.published} records` },
       );
     }
   }

@@ -35,7 +35,7 @@ import {
   uniqueName,
   waitForGroupCaughtUp,
   waitFor,
-  metricValue,
+  handledAndWritten,
   metricSum,
   type InProcessService,
   type TestPgDatabase,
@@ -346,10 +346,8 @@ export class PipelineWorld {
    * Waits until everything published is written in every part: ingest committed the POS topic's
    * end; KPI windows and every sink handled `enriched` more enriched records, and the KPI topic's
    * sinks every revision KPI windows published (with KPI_EMIT_INTERVAL_MS 0 a batch's revisions
-   * share its transaction). Consumer counters, not committed offsets: both topics are transactional,
-   * so a group's committed offset stops below the end markers. A pipelined sink (ClickHouse) counts
-   * a batch when handed to its store, so it must also hold nothing unwritten. Last, HQ must hold a
-   * KPI revision of each store newer than its last event.
+   * share its transaction), each with nothing left unwritten (handledAndWritten). Last, HQ must
+   * hold a KPI revision of each store newer than its last event.
    */
   async settle(enriched: number, stores: readonly string[], timeoutMs = 60_000): Promise<void> {
     this.enrichedTotal += enriched;
@@ -357,7 +355,7 @@ export class PipelineWorld {
     await waitForGroupCaughtUp(this.kafka, this.groups.ingest, [t.pos], timeoutMs);
     const [, kpi, ...sinks] = this.services;
     for (const s of [kpi!, ...sinks]) {
-      await waitFor(async () => handledAll(await s.metricsText(), t.enriched, this.enrichedTotal), {
+      await waitFor(async () => handledAndWritten(await s.metricsText(), t.enriched, this.enrichedTotal), {
         timeoutMs,
         what: `every consumer of ${t.enriched} to handle and write ${this.enrichedTotal} records`,
       });
@@ -365,7 +363,7 @@ export class PipelineWorld {
     const published = metricSum(await kpi!.metricsText(), 'retail_kpi_updates_total');
     // The Postgres and ClickHouse sinks (started in that order, before Cassandra) read the KPI topic.
     for (const s of sinks.slice(0, 2)) {
-      await waitFor(async () => handledAll(await s.metricsText(), t.kpi, published), {
+      await waitFor(async () => handledAndWritten(await s.metricsText(), t.kpi, published), {
         timeoutMs,
         what: `every consumer of ${t.kpi} to handle and write ${published} KPI revisions`,
       });
@@ -389,10 +387,4 @@ export class PipelineWorld {
   async stop(): Promise<void> {
     await this.teardowns.run();
   }
-}
-
-/** One scrape: `total` records of `topic` handled, none waiting for a pipelined store's write. */
-function handledAll(metrics: string, topic: string, total: number): boolean {
-  const handled = metricValue(metrics, 'retail_consumer_messages_total', `topic="${topic}"`) ?? 0;
-  return handled >= total && (metricValue(metrics, 'retail_sink_pending_bytes') ?? 0) === 0;
 }
