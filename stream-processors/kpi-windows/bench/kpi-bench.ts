@@ -125,6 +125,8 @@ async function main(): Promise<void> {
       process.execPath,
       [
         ...(process.env.KPI_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/kpi-prof'] : []),
+        // V8 flags for the service, e.g. KPI_BENCH_NODE_ARGS=--max-semi-space-size=64.
+        ...(process.env.KPI_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0),
         '--import',
         'tsx',
         path.join(pkgDir, 'src', 'main.ts'),
