@@ -35,8 +35,11 @@ afterAll(async () => {
 describe('schema registry: a 50 MB body', () => {
   for (const declareLength of [true, false]) {
     it(`is refused 413 Confluent-style without being read (${declareLength ? 'Content-Length' : 'chunked'}), nothing registered`, async () => {
+      // Sends nothing (Content-Length) or just past the 1 MiB limit (chunked), then waits: a
+      // registry that read the whole body first would never answer (streamPost fails after 10 s).
       const r = await streamPost(`${base}/subjects/retail.big-value/versions`, FIFTY_MB, {
         declareLength,
+        sendAtMost: declareLength ? 0 : 2 * 1_048_576,
         headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
       });
       expect(r.status).toBe(413);
@@ -44,7 +47,6 @@ describe('schema registry: a 50 MB body', () => {
         error_code: 413,
         message: 'Request body is larger than the 1mb limit',
       });
-      expect(r.sentBytes).toBeLessThan(FIFTY_MB / 4);
       const subjects = (await (await fetch(`${base}/subjects`)).json()) as string[];
       expect(subjects).not.toContain('retail.big-value');
       expect(proc.running).toBe(true);

@@ -56,8 +56,12 @@ describe('reports API hardening (real process)', () => {
   for (const declareLength of [true]) {
     it(`refuses a 50 MB body 413 without reading it (Content-Length)`, async () => {
       const fifty = 50 * 1024 * 1024;
+      // Only the headers go out, then the client waits: an API that read the body before
+      // refusing would never answer (streamPost fails after 10 s). CI once saw 27.8 MB leave a
+      // client that kept sending while a loaded machine delivered the 413 (2026-12-07).
       const r = await streamPost(`${base}/v1/stores`, fifty, {
         declareLength,
+        sendAtMost: 0,
         headers: { authorization: `Bearer ${TOKEN}` },
       });
       expect(r.status).toBe(413);
@@ -68,7 +72,6 @@ describe('reports API hardening (real process)', () => {
           field: null,
         },
       });
-      expect(r.sentBytes).toBeLessThan(fifty / 2);
       expect(r.ms).toBeLessThan(10_000);
       expect(proc.running).toBe(true);
     });
