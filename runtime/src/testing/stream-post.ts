@@ -4,7 +4,7 @@ export interface StreamPostResult {
   status: number;
   body: string;
   headers: http.IncomingHttpHeaders;
-  /** Bytes handed to the socket before the answer came (the server's cut-off, roughly). */
+  /** Bytes handed to the socket before the answer came: for diagnosis, load-dependent (see below). */
   sentBytes: number;
   ms: number;
 }
