@@ -26,6 +26,22 @@ function eventsAt(storeId: string, times: number[]): StoreEvent[] {
 }
 
 describe('store windows', () => {
+  it('dueAt: when the earliest throttled update becomes due, Infinity once nothing waits', () => {
+    const s = new StoreWindows('s001', policy);
+    expect(s.dueAt).toBe(Number.POSITIVE_INFINITY);
+    const [a, b] = eventsAt('s001', [T0 + 5_000, T0 + 20_000]);
+    s.apply(a!, TZ);
+    expect(s.advance(1_000_000).length).toBe(4);
+    expect(s.dueAt).toBe(Number.POSITIVE_INFINITY);
+    s.apply(b!, TZ);
+    expect(s.advance(1_000_300).length).toBe(0);
+    // Emitted at 1,000,000, interval 1,000 ms.
+    expect(s.dueAt).toBe(1_001_000);
+    expect(s.advance(1_000_999).length).toBe(0);
+    expect(s.advance(1_001_000).length).toBe(4);
+    expect(s.dueAt).toBe(Number.POSITIVE_INFINITY);
+  });
+
   it('emits a final revision when the watermark passes the window end, with increasing revisions', () => {
     const s = new StoreWindows('s001', policy);
     const [a, b] = eventsAt('s001', [T0 + 5_000, T0 + 20_000]);

@@ -52,6 +52,12 @@ export class StoreWindows {
   meta: StoreMeta = { maxEventTime: Number.NEGATIVE_INFINITY, evictedBefore: {} };
   /** Window keys whose state changed since the last takeChanges (plus 'meta'). */
   private readonly changed = new Set<string>();
+  /**
+   * When the earliest throttled update (changed, not emitted for the emit interval) becomes due, as
+   * of the last advance; Infinity when none is waiting. Lets the partition worker publish it with its
+   * next transaction although this store had no event since.
+   */
+  dueAt = Number.POSITIVE_INFINITY;
   private readonly removed = new Set<string>();
   /**
    * The windows (and their keys) of the last event applied: a store's events arrive close together
@@ -133,15 +139,17 @@ export class StoreWindows {
 
   /**
    * Closes windows the watermark passed (their final revision is due now), emits changed open
-   * windows whose throttle expired, emits corrections of final windows, and evicts final windows
-   * past the grace period.
+   * windows whose throttle expired, emits corrections of final windows, evicts final windows past
+   * the grace period, and notes when the next throttled update becomes due (`dueAt`).
    */
   advance(now: number): WindowEmit[] {
     const emits: WindowEmit[] = [];
     const watermark = this.watermark;
+    const interval = this.policy.emitIntervalMs;
+    let dueAt = Number.POSITIVE_INFINITY;
     for (const [key, w] of this.windows) {
       const closing = !w.isFinal && isClosed(w.end, watermark);
-      if (closing || emitDue(w.dirty, w.lastEmitAt, now, this.policy.emitIntervalMs)) {
+      if (closing || emitDue(w.dirty, w.lastEmitAt, now, interval)) {
         if (closing) w.isFinal = true;
         w.revision += 1;
         w.dirty = false;
@@ -155,8 +163,11 @@ export class StoreWindows {
         const before = this.meta.evictedBefore[w.size] ?? -Infinity;
         if (w.end > before) this.meta.evictedBefore[w.size] = w.end;
         this.changed.add('meta');
+      } else if (w.dirty) {
+        dueAt = Math.min(dueAt, w.lastEmitAt + interval);
       }
     }
+    this.dueAt = dueAt;
     return emits;
   }
 
