@@ -13,6 +13,7 @@ import { startIsolated, teardownIsolated } from '../src/pipeline/isolated-run.ts
 import { localEndpoints } from '../src/pipeline/local-endpoints.ts';
 import { measureKafkaHop } from './kafka-hop.ts';
 import { formatReport, type CatchUpResult, type E2eReport, type PhaseResult } from './e2e-report.ts';
+import { coresByPart, snapshotCpu } from './process-cpu.ts';
 import { POLL_MS, SINKS, SinkProbes, type Sample, type Sink } from './sink-probes.ts';
 
 const USAGE = `usage: npm run bench:e2e -- [--rates 200,1000,3000] [--duration 2m] [--backlog 100000] [options]
@@ -121,6 +122,7 @@ async function ratePhase(driver: LoadDriver, probes: SinkProbes, rate: number): 
         );
       }, 1000)
     : undefined;
+  const cpuBefore = snapshotCpu();
   const result = await driver.run({
     salesPerSecond: rate,
     sales: Math.round((rate * opts.duration) / 1000),
@@ -140,6 +142,7 @@ async function ratePhase(driver: LoadDriver, probes: SinkProbes, rate: number): 
       }
     },
   });
+  const cpuAfter = snapshotCpu();
   const deadline = Date.now() + opts.drain;
   while (
     Date.now() < deadline &&
@@ -184,6 +187,7 @@ async function ratePhase(driver: LoadDriver, probes: SinkProbes, rate: number): 
         },
       ]),
     ) as PhaseResult['sinks'],
+    ...(cpuBefore && cpuAfter ? { cores: coresByPart(cpuBefore, cpuAfter) } : {}),
     stages: {
       relay: stage((s, t) => (t.rawAt === null ? null : t.rawAt - s.committedAt)),
       ingest: stage((_, t) => (t.rawAt === null || t.enrichedAt === null ? null : t.enrichedAt - t.rawAt)),

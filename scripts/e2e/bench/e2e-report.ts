@@ -1,4 +1,5 @@
 import type { LatencySummary } from '@retail-stream/runtime/testing';
+import type { PartCores } from './process-cpu.ts';
 import type { Sink } from './sink-probes.ts';
 
 export interface PhaseResult {
@@ -24,6 +25,8 @@ export interface PhaseResult {
       unseen: number;
     }
   >;
+  /** Cores each part of the machine used while the load ran (process-cpu.ts; Linux only). */
+  cores?: PartCores[];
   /** From hq_inbox of the sampled sales: commit → raw topic, raw → enriched, enriched → Postgres. */
   stages: { relay: LatencySummary; ingest: LatencySummary; postgresSink: LatencySummary };
 }
@@ -87,6 +90,18 @@ export function formatReport(r: E2eReport): string {
     out.push(
       `| ${p.offeredSalesPerSecond} | ${trio(p.stages.relay)} | ${trio(p.stages.ingest)} | ${trio(p.stages.postgresSink)} |`,
     );
+  for (const p of r.phases) {
+    if (!p.cores) continue;
+    const total = p.cores.reduce((sum, c) => sum + c.cores, 0);
+    out.push(
+      '',
+      `Where the cores go while ${p.offeredSalesPerSecond} sales/s are offered (per process, /proc): ${total.toFixed(2)} in all`,
+      '',
+      '| part | cores |',
+      '|---|---|',
+      ...p.cores.map((c) => `| ${c.part} | ${c.cores.toFixed(2)} |`),
+    );
+  }
   if (r.catchUp) {
     const c = r.catchUp;
     const s = (k: 'relay' | Sink) =>
