@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import { cpuSeconds } from '@retail-stream/runtime';
 
 /**
  * CPU time of every process on the machine, read from /proc (Linux), so the end-to-end bench can
@@ -19,29 +19,6 @@ export interface PartCores {
   cores: number;
 }
 
-let clockTicks: number | undefined;
-
-/** USER_HZ: the unit of utime/stime in /proc/<pid>/stat (100 on every common Linux). */
-function ticksPerSecond(): number {
-  if (clockTicks === undefined) {
-    try {
-      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-    } catch {
-      clockTicks = 100;
-    }
-  }
-  return clockTicks;
-}
-
-/** utime + stime in ticks from one /proc/<pid>/stat line (the command name may hold spaces). */
-export function statTicks(stat: string): number | undefined {
-  const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields after the name start at field 3 (state); utime and stime are fields 14 and 15.
-  const utime = Number(after[11]);
-  const stime = Number(after[12]);
-  return Number.isFinite(utime) && Number.isFinite(stime) ? utime + stime : undefined;
-}
-
 /** Every readable process now; undefined where there is no /proc (not Linux). */
 export function snapshotCpu(): CpuSnapshot | undefined {
   let pids: string[];
@@ -50,16 +27,15 @@ export function snapshotCpu(): CpuSnapshot | undefined {
   } catch {
     return undefined;
   }
-  const hz = ticksPerSecond();
   const procs = new Map<number, { seconds: number; cmd: string }>();
   for (const pid of pids) {
+    const seconds = cpuSeconds(Number(pid));
+    if (seconds === undefined) continue;
     try {
-      const ticks = statTicks(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
-      if (ticks === undefined) continue;
       const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-      procs.set(Number(pid), { seconds: ticks / hz, cmd });
+      procs.set(Number(pid), { seconds, cmd });
     } catch {
-      // Exited between the listing and the read.
+      // Exited between the two reads.
     }
   }
   return { atMs: Date.now(), procs };

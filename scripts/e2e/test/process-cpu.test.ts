@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coresByPart, partOf, snapshotCpu, statTicks, type CpuSnapshot } from '../bench/process-cpu.ts';
+import { coresByPart, partOf, snapshotCpu, type CpuSnapshot } from '../bench/process-cpu.ts';
 
 const snap = (atMs: number, procs: [number, number, string][]): CpuSnapshot => ({
   atMs,
@@ -7,12 +7,6 @@ const snap = (atMs: number, procs: [number, number, string][]): CpuSnapshot => (
 });
 
 describe('process CPU split', () => {
-  it('reads utime + stime from a stat line whose name holds spaces and parentheses', () => {
-    const stat = '4242 (node (main) x) S 1 4242 4242 0 -1 4194304 100 0 0 0 250 70 0 0 20 0 11 0 1000';
-    expect(statTicks(stat)).toBe(320);
-    expect(statTicks('1 (x) S')).toBeUndefined();
-  });
-
   it('names the servers, our services by package, and the bench', () => {
     expect(partOf('java -Xms512m kafka.Kafka /work/.data/kafka/server.properties')).toBe('Kafka broker');
     expect(partOf('java -Xms1g org.apache.cassandra.service.CassandraDaemon')).toBe('Cassandra');
