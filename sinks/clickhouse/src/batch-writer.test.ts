@@ -2,20 +2,19 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { TransientError } from '@retail-stream/runtime';
 import { describe, expect, it } from 'vitest';
 import { BatchWriter } from './batch-writer.ts';
-import { countRows, emptyTableRows, type TableRows } from './rows.ts';
+import { countEncoded, type EncodedRows } from './encoded-rows.ts';
 
-function rowsOf(n: number, table: 'sales' | 'payments' = 'sales'): TableRows {
-  const r = emptyTableRows();
-  for (let i = 0; i < n; i++) r.get(table)!.push({ event_id: `e${i}` });
-  return r;
+/** n records of one row each (the bytes do not matter to the batch writer). */
+function rowsOf(n: number, table: 'sales' | 'payments' = 'sales'): EncodedRows {
+  return new Map([[table, Array.from({ length: n }, () => ({ rows: 1, bytes: Buffer.alloc(0) }))]]);
 }
 
 function recorder(fail?: () => boolean) {
   const writes: number[] = [];
-  const write = async (rows: TableRows) => {
+  const write = async (rows: EncodedRows) => {
     await sleep(5);
     if (fail?.()) throw new TransientError('CLICKHOUSE_UNAVAILABLE', 'down');
-    writes.push(countRows(rows));
+    writes.push(countEncoded(rows));
   };
   return { writes, write };
 }
@@ -67,7 +66,7 @@ describe('BatchWriter', () => {
   it('an empty submission resolves at once and writes nothing', async () => {
     const r = recorder();
     const w = new BatchWriter({ maxRows: 5, intervalMs: 60_000 }, r.write);
-    await w.submit(emptyTableRows());
+    await w.submit(new Map());
     expect(r.writes).toEqual([]);
   });
 

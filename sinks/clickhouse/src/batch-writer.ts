@@ -1,4 +1,4 @@
-import { appendRows, countRows, emptyTableRows, type TableRows } from './rows.ts';
+import { appendEncoded, countEncoded, type EncodedRows } from './encoded-rows.ts';
 import { flushDelayMs, type FlushPolicy } from './flush-policy.ts';
 
 interface Waiter {
@@ -7,7 +7,7 @@ interface Waiter {
 }
 
 interface Flush {
-  rows: TableRows;
+  rows: EncodedRows;
   waiters: Waiter[];
 }
 
@@ -29,7 +29,7 @@ export interface BatchWriterOptions extends FlushPolicy {
  * ever passing unwritten rows of its partition.
  */
 export class BatchWriter {
-  private pending: Flush = { rows: emptyTableRows(), waiters: [] };
+  private pending: Flush = { rows: new Map(), waiters: [] };
   private readonly ready: Flush[] = [];
   private readonly running = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
@@ -38,21 +38,21 @@ export class BatchWriter {
 
   constructor(
     private readonly policy: BatchWriterOptions,
-    private readonly write: (rows: TableRows) => Promise<void>,
+    private readonly write: (rows: EncodedRows) => Promise<void>,
     private readonly now: () => number = Date.now,
   ) {
     this.maxInFlight = Math.max(1, policy.maxInFlight ?? 1);
   }
 
   get pendingRows(): number {
-    return countRows(this.pending.rows);
+    return countEncoded(this.pending.rows);
   }
 
-  submit(rows: TableRows): Promise<void> {
+  submit(rows: EncodedRows): Promise<void> {
     // Nothing to write (every record dead-lettered): nothing of this partition is unwritten.
-    if (countRows(rows) === 0) return Promise.resolve();
+    if (countEncoded(rows) === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      appendRows(this.pending.rows, rows);
+      appendEncoded(this.pending.rows, rows);
       this.pending.waiters.push({ resolve, reject });
       this.schedule();
     });
@@ -82,7 +82,7 @@ export class BatchWriter {
       this.timer = undefined;
     }
     this.ready.push(this.pending);
-    this.pending = { rows: emptyTableRows(), waiters: [] };
+    this.pending = { rows: new Map(), waiters: [] };
     this.lastFlushAt = this.now();
     this.pump();
   }

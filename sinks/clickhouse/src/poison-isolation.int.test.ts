@@ -8,11 +8,11 @@ import { useSinkFixture } from '../test/fixture.ts';
 import { tableCounts } from './queries.ts';
 
 /**
- * The sink kit's poison isolation against the real ClickHouse: one record of a batch decodes and
- * maps fine but ClickHouse refuses its row: this test's own database holds sales.currency as
- * FixedString(3) (18.16 has no CHECK constraints), and the record's currency has five letters.
- * That record alone goes to the DLQ with ClickHouse's reason, every other record of the batch is
- * written, and the offsets move past it.
+ * The sink kit's poison isolation against the real ClickHouse: one record of a batch decodes, maps
+ * and encodes fine but ClickHouse refuses its row: this test's own database checks sales.currency
+ * with a throwIf in a MATERIALIZED column (18.16 has no CHECK constraints), and the record's
+ * currency has five letters. That record alone goes to the DLQ with ClickHouse's reason, every
+ * other record of the batch is written, and the offsets move past it.
  */
 describe('clickhouse sink: a row ClickHouse refuses inside a batch', () => {
   const f = useSinkFixture(1);
@@ -20,7 +20,9 @@ describe('clickhouse sink: a row ClickHouse refuses inside a batch', () => {
   it('dead-letters exactly that record with the reason, writes the rest, commits past the batch', async () => {
     const good = new StoreEventFactory('cp_good', seededRandom(51)).mixed(60);
     const refused = { ...new StoreEventFactory('cp_refused', seededRandom(52)).sale(2), currency: 'VNDXX' };
-    await f.db.client.command({ query: 'ALTER TABLE sales MODIFY COLUMN currency FixedString(3)' });
+    await f.db.client.command({
+      query: 'ALTER TABLE sales ADD COLUMN currency_check UInt8 MATERIALIZED throwIf(length(currency) != 3)',
+    });
     const messages = await enrichedMessages(good);
     const [refusedMessage] = await enrichedMessages([refused]);
     messages.splice(23, 0, refusedMessage!);
@@ -51,7 +53,7 @@ describe('clickhouse sink: a row ClickHouse refuses inside a batch', () => {
       sourcePartition: 0,
       sourceOffset: '23',
       processor: 'clickhouse-sink',
-      message: /insert into sales: .*Too large value for FixedString\(3\)/,
+      message: /insert into sales: .*Value passed to 'throwIf' function is non zero/,
       value: refusedMessage!.value,
     });
   }, 90_000);

@@ -36,6 +36,13 @@ export const sinkErrors = {
     meaning: 'ClickHouse refused the insert itself (unknown table, type mismatch; code in details).',
     action: 'The sink stops without committing: run the migrations or fix the row mapping, then restart.',
   },
+  CLICKHOUSE_SCHEMA_MISMATCH: {
+    retriable: false,
+    meaning:
+      "A column the ClickHouse sink writes is missing from the live table, computed there, or of another type than in the sink's table files (RowBinary carries no types: the server would misread the bytes).",
+    action:
+      'Run the migrations (SINK_MIGRATE=true) or bring the table back to src/migrations; the sink refuses to start until they agree.',
+  },
   CASSANDRA_UNAVAILABLE: {
     retriable: true,
     meaning: 'Cassandra is down, slow or busy (no host, timeout, overloaded).',
@@ -60,7 +67,7 @@ export const sinkErrors = {
   CLICKHOUSE_DATA_REJECTED: {
     retriable: false,
     meaning:
-      'ClickHouse refused a row for its value (parse error, out of range, violated CHECK constraint); the record is dead-lettered.',
+      'ClickHouse refused a row for its value (parse error, out of range, violated CHECK constraint or throwIf check); the record is dead-lettered.',
     action:
       'Inspect the dead letter (dlq.error.message has the ClickHouse code); fix the producer or widen the column in a migration.',
   },
