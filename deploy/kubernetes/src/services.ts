@@ -157,13 +157,11 @@ export const SERVICES: readonly ServiceSpec[] = [
   sink('postgres-sink', 'sinks/postgres/src/main.ts', 'postgres-sink', 'postgres', 480, {
     secretEnv: ['PG_URL'],
   }),
-  sink('clickhouse-sink', 'sinks/clickhouse/src/main.ts', 'clickhouse-sink', 'clickhouse', 690, {
+  // Pending rows are RowBinary bytes, not objects: 342–385 MiB RSS peak uncapped in the bench under
+  // a firehose (JSON rows needed a --max-old-space-size=512 cap to stay at 433–475 MiB, and that cap
+  // now costs 10–35 % of the rows/s): no heap cap (docs/BENCHMARKS.md, "ClickHouse sink: RowBinary").
+  sink('clickhouse-sink', 'sinks/clickhouse/src/main.ts', 'clickhouse-sink', 'clickhouse', 480, {
     env: { CLICKHOUSE_URL: 'http://clickhouse:8123' },
-    // Uncapped, V8 lets garbage grow the heap far past the live set under a firehose (1 GiB RSS in
-    // the bench against a 690 MiB request); SINK_MAX_PENDING_BYTES keeps the live set well under
-    // this cap; 512 rather than 384: as low an RSS in the bench, less GC, more headroom
-    // (docs/BENCHMARKS.md, "ClickHouse sink memory").
-    nodeArgs: ['--max-old-space-size=512'],
     secretEnv: ['CLICKHOUSE_USER', 'CLICKHOUSE_PASSWORD'],
   }),
   sink('cassandra-sink', 'sinks/cassandra/src/main.ts', 'cassandra-sink', 'cassandra', 300, {
