@@ -1,5 +1,5 @@
 import { ByteWriter, rowEncoder } from './row-binary.ts';
-import type { TableRows } from './rows.ts';
+import { appendRows, type TableRows } from './rows.ts';
 import { CH_TABLES, type Table } from './tables/all-tables.ts';
 
 /**
@@ -41,13 +41,7 @@ export function countEncoded(rows: EncodedRows): number {
 }
 
 /** Appends `more` to `into` (the parts are shared, not copied). */
-export function appendEncoded(into: EncodedRows, more: EncodedRows): void {
-  for (const [table, parts] of more) {
-    const target = into.get(table);
-    if (target) for (const p of parts) target.push(p);
-    else into.set(table, [...parts]);
-  }
-}
+export const appendEncoded: (into: EncodedRows, more: EncodedRows) => void = appendRows;
 
 /**
  * One table's parts as insert bodies of at most `maxRows` rows each, in order. A part is never

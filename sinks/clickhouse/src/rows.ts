@@ -33,8 +33,8 @@ export function countRows(rows: TableRows): number {
   return n;
 }
 
-/** Appends `more` to `into` (no copy of the rows themselves). */
-export function appendRows(into: TableRows, more: TableRows): void {
+/** Appends `more` to `into` per table (no copy of the items themselves): rows, or encoded parts. */
+export function appendRows<T>(into: Map<Table, T[]>, more: Map<Table, T[]>): void {
   for (const [table, list] of more) {
     const target = into.get(table);
     if (target) for (const r of list) target.push(r);
