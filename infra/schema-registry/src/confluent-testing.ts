@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { SchemaRegistryClient, type ClientConfig } from '@confluentinc/schemaregistry';
 import { serviceEnv } from '../../src/service-env.ts';
 
@@ -23,16 +24,38 @@ export function registryUnderTest(): RegistryUnderTest {
   return { url, env, ...(user && password ? { userInfo: `${user}:${password}` } : {}) };
 }
 
-/** Confluent's client exactly as its README configures it. */
+/** How long a test client waits for one answer. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Apicurio's Confluent-compatible API. Apicurio 3.3.3 on a fresh database now and then drops a
+ * request it fully received (even `GET /nowhere`; its threads and Postgres sessions idle): on a
+ * keep-alive connection it never answers, and so a client's cache mutex held around the request
+ * blocks every later call; on a fresh connection it closes it with nothing sent. So test clients
+ * open a connection per request against it and retry what got no answer (infra/README.md,
+ * "Conformance against both").
+ */
+export const APICURIO_PATH = '/apis/ccompat/';
+
+/** Confluent's client as its README configures it, plus a request timeout (and, against Apicurio, no keep-alive). */
 export function confluentClient(
   r: RegistryUnderTest,
   extra: Partial<ClientConfig> = {},
 ): SchemaRegistryClient {
+  const apicurio = r.url.includes(APICURIO_PATH);
   return new SchemaRegistryClient({
     baseURLs: [r.url],
     ...(r.userInfo ? { basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo: r.userInfo } } : {}),
-    // Errors are asserted, not retried.
-    maxRetries: 0,
+    // Errors are asserted, not retried; against Apicurio a request it drops unanswered (the
+    // connection closes with nothing read) is tried twice more. The client retries only requests
+    // without an answer and 408/429/5xx, and the 4xx the tests assert are neither.
+    maxRetries: apicurio ? 2 : 0,
+    retriesWaitMs: 100,
+    // A stall fails the test in 10 s with the request named, not after vitest's 60 s.
+    createAxiosDefaults: {
+      timeout: REQUEST_TIMEOUT_MS,
+      ...(apicurio ? { httpAgent: new http.Agent({ keepAlive: false }) } : {}),
+    },
     ...extra,
   });
 }

@@ -33,11 +33,9 @@ describe('errors use Confluent codes and never 500 on client input', () => {
       message: 'Version 0 not found.',
     }),
     'GET /schemas/ids/not-a-number': differs(404, ''),
-    // A body without `schema` is a Java NullPointerException, answered 500 with error_code 0.
-    [`POST /subjects/${subject}/versions {}`]: differs(500, {
-      error_code: 0,
-      message: expect.stringContaining('null'),
-    }),
+    // A body without `schema` is a Java NullPointerException, answered 500 with error_code 0 and
+    // the exception's message, which is sometimes absent (seen 1 pass in 6, 2026-12-07).
+    [`POST /subjects/${subject}/versions {}`]: differs(500, expect.objectContaining({ error_code: 0 })),
     [`POST /subjects/${subject}/versions {"schema":"\\"int\\"","references":"x"}`]: differs(400, {
       detail: 'BadRequestException: Not able to deserialize data provided.',
       title: 'Not able to deserialize data provided.',

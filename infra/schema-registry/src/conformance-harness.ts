@@ -5,19 +5,21 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
 import { afterAll, beforeAll } from 'vitest';
 import { createLogger } from '@retail-stream/runtime';
 import { startRegistry, type RunningRegistry } from './server.ts';
+import { APICURIO_PATH, REQUEST_TIMEOUT_MS } from './confluent-testing.ts';
 
 export const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
 // A test-only switch (scripts/registry-conformance.sh sets it), not service config: no zod schema.
 // eslint-disable-next-line no-restricted-properties
 export const external = process.env.REGISTRY_CONFORMANCE_URL?.replace(/\/+$/, '') || undefined;
 /** Apicurio Registry's Confluent-compatible API lives under /apis/ccompat/. */
-export const apicurio = external?.includes('/apis/ccompat/') ?? false;
+export const apicurio = external?.includes(APICURIO_PATH) ?? false;
 /** Against a shared registry every subject and type name is this run's own. */
 const tag = external ? `c${Date.now().toString(36)}${crypto.randomBytes(2).toString('hex')}` : '';
 export const sub = (name: string) => (tag ? `${tag}.${name}` : name);
@@ -63,11 +65,27 @@ export function useConformanceRegistry(): ConformanceRegistry {
     );
   };
   const api = async (method: string, urlPath: string, body?: unknown, contentType = CONTENT_TYPE) => {
-    const res = await fetch(`${registry.url}${urlPath}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': contentType },
-      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    });
+    const send = () =>
+      fetch(`${registry.url}${urlPath}`, {
+        method,
+        headers: {
+          ...(body === undefined ? {} : { 'content-type': contentType }),
+          // A connection per request against Apicurio (APICURIO_PATH, confluent-testing.ts).
+          ...(apicurio ? { connection: 'close' } : {}),
+        },
+        body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+    // Apicurio sometimes drops a request unanswered (the connection closes with nothing read):
+    // up to two more tries against it. An answer, whatever its status, is never retried, and
+    // our registry's requests never are.
+    let res: Response | undefined;
+    for (let attempt = 1; !res; attempt++) {
+      res = await send().catch((err: unknown) => {
+        if (!apicurio || attempt >= 3) throw err;
+        return undefined;
+      });
+    }
     const text = await res.text();
     let json: unknown;
     try {
@@ -98,7 +116,11 @@ export function useConformanceRegistry(): ConformanceRegistry {
   });
 
   return {
-    client: () => new SchemaRegistry({ host: registry.url }),
+    client: () =>
+      new SchemaRegistry({
+        host: registry.url,
+        ...(apicurio ? { agent: new http.Agent({ keepAlive: false }) } : {}),
+      }),
     api,
     restart: async () => {
       await registry.close();
