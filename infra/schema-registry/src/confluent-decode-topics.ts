@@ -43,6 +43,9 @@ const user = config.SCHEMA_REGISTRY_USERNAME;
 const password = config.SCHEMA_REGISTRY_PASSWORD;
 const client = new SchemaRegistryClient({
   baseURLs: [config.SCHEMA_REGISTRY_URL],
+  // Without a timeout a request the registry never answers hangs the check for good (the client
+  // holds a cache mutex around each request): see infra/README.md on Apicurio's dropped requests.
+  createAxiosDefaults: { timeout: 30_000 },
   ...(user && password
     ? { basicAuthCredentials: { credentialsSource: 'USER_INFO', userInfo: `${user}:${password}` } }
     : {}),
