@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { z } from 'zod';
 import { parseCliOrExit } from '@retail-stream/runtime';
-import { dropClickHouseDatabase, summarize } from '@retail-stream/runtime/testing';
+import { dropClickHouseDatabase, summarize, type LatencySummary } from '@retail-stream/runtime/testing';
 import { outboxBacklog, storeDatabaseUrl } from '@retail-stream/store-edge';
 import { parseDuration } from '@retail-stream/store-simulator';
 import { LoadDriver } from '../src/load/load-driver.ts';
@@ -331,6 +331,10 @@ async function main(): Promise<void> {
   }
   const report = {
     pollErrors: probes.pollErrors,
+    pollMs: Object.fromEntries(SINKS.map((k) => [k, summarize(probes.pollMs[k])])) as Record<
+      Sink,
+      LatencySummary
+    >,
     date: new Date().toISOString(),
     loadAtStart,
     stores: opts.stores,

@@ -1,6 +1,6 @@
 import type { LatencySummary } from '@retail-stream/runtime/testing';
 import type { PartCores } from './process-cpu.ts';
-import type { Sink } from './sink-probes.ts';
+import { POLL_MS, type Sink } from './sink-probes.ts';
 
 export interface PhaseResult {
   offeredSalesPerSecond: number;
@@ -52,6 +52,8 @@ export interface E2eReport {
   floor?: LatencySummary | undefined;
   /** Failed sink polls (retried); each delays when a sample is seen by one poll interval. */
   pollErrors: Record<Sink, number>;
+  /** Duration of one poll per sink (the resolution of its latencies); absent in older reports. */
+  pollMs?: Record<Sink, LatencySummary>;
   phases: PhaseResult[];
   catchUp?: CatchUpResult | undefined;
 }
@@ -117,6 +119,15 @@ export function formatReport(r: E2eReport): string {
       `| ${s('relay')} | ${s('postgres')} | ${s('clickhouse')} | ${s('cassandra')} | ${s('kpi')} |`,
       '',
       `Completeness after: ${c.sales} sales of the store; ClickHouse ${c.counts.clickhouse}, Cassandra ${c.counts.cassandra}.`,
+    );
+  }
+  if (r.pollMs) {
+    const polls = r.pollMs;
+    out.push(
+      '',
+      `Probe polls, ms p50 / p95 / p99 (a sample is seen up to one poll + ${POLL_MS} ms after it became visible): ${sinks
+        .map((k) => `${k} ${trio(polls[k])}`)
+        .join(', ')}.`,
     );
   }
   const errors = Object.entries(r.pollErrors).filter(([, n]) => n > 0);

@@ -131,6 +131,11 @@ export class SinkProbes {
 
   /** Failed polls per sink (retried at the next interval; a sample is then seen one poll later). */
   readonly pollErrors: Record<Sink, number> = { postgres: 0, clickhouse: 0, cassandra: 0, kpi: 0 };
+  /**
+   * How long each poll took, per sink: a sample becomes visible at most one poll plus POLL_MS before
+   * it is seen, so this is the resolution of that sink's latencies (reported beside them).
+   */
+  readonly pollMs: Record<Sink, number[]> = { postgres: [], clickhouse: [], cassandra: [], kpi: [] };
 
   /** Polls every sink until `stop.now`: each loop asks only about the samples it has not seen. */
   async pollUntil(samples: Sample[], stop: { now: boolean }): Promise<void> {
@@ -139,7 +144,11 @@ export class SinkProbes {
         while (!stop.now) {
           const pending = samples.filter((s) => s.seen[sink] === undefined);
           try {
-            if (pending.length > 0) await this.pollers[sink](pending);
+            if (pending.length > 0) {
+              const started = Date.now();
+              await this.pollers[sink](pending);
+              this.pollMs[sink].push(Date.now() - started);
+            }
           } catch (err) {
             this.pollErrors[sink] += 1;
             if (this.pollErrors[sink] === 1)
