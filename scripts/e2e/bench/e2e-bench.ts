@@ -12,9 +12,17 @@ import { LoadDriver } from '../src/load/load-driver.ts';
 import { startIsolated, teardownIsolated } from '../src/pipeline/isolated-run.ts';
 import { localEndpoints } from '../src/pipeline/local-endpoints.ts';
 import { measureKafkaHop } from './kafka-hop.ts';
-import { formatReport, type CatchUpResult, type E2eReport, type PhaseResult } from './e2e-report.ts';
+import {
+  formatReport,
+  WRITING_SINKS,
+  type CatchUpResult,
+  type E2eReport,
+  type PhaseResult,
+  type WritingSink,
+} from './e2e-report.ts';
 import { coresByPart, snapshotCpu } from './process-cpu.ts';
 import { POLL_MS, SINKS, SinkProbes, type Sample, type Sink } from './sink-probes.ts';
+import { scrapeWriteHistograms, writeStats } from './sink-writes.ts';
 
 const USAGE = `usage: npm run bench:e2e -- [--rates 200,1000,3000] [--duration 2m] [--backlog 100000] [options]
 
@@ -104,7 +112,13 @@ process.on('unhandledRejection', (err) => {
   abort.abort();
 });
 
-async function ratePhase(driver: LoadDriver, probes: SinkProbes, rate: number): Promise<PhaseResult> {
+async function ratePhase(
+  driver: LoadDriver,
+  probes: SinkProbes,
+  rate: number,
+  sinkPorts: Record<WritingSink, number>,
+): Promise<PhaseResult> {
+  const writesBefore = await scrapeWriteHistograms(sinkPorts);
   const loadBefore = load1();
   // The driver shares this process with the probes: its event-loop delay bounds how late a poll ran.
   const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -152,6 +166,12 @@ async function ratePhase(driver: LoadDriver, probes: SinkProbes, rate: number): 
     await sleep(POLL_MS);
   stop.now = true;
   await polling;
+  const writesAfter = await scrapeWriteHistograms(sinkPorts);
+  const sinkWrites: PhaseResult['sinkWrites'] = {};
+  for (const k of WRITING_SINKS) {
+    const stats = writesAfter[k] && writeStats(writesBefore[k], writesAfter[k]);
+    if (stats) sinkWrites[k] = stats;
+  }
   if (progress) {
     clearInterval(progress);
     process.stderr.write('\n');
@@ -188,6 +208,7 @@ async function ratePhase(driver: LoadDriver, probes: SinkProbes, rate: number): 
       ]),
     ) as PhaseResult['sinks'],
     ...(cpuBefore && cpuAfter ? { cores: coresByPart(cpuBefore, cpuAfter) } : {}),
+    sinkWrites,
     stages: {
       relay: stage((s, t) => (t.rawAt === null ? null : t.rawAt - s.committedAt)),
       ingest: stage((_, t) => (t.rawAt === null || t.enrichedAt === null ? null : t.enrichedAt - t.rawAt)),
@@ -310,7 +331,13 @@ async function main(): Promise<void> {
     for (const rate of opts.rates) {
       if (abort.signal.aborted) break;
       say(`phase ${rate} sales/s for ${opts.duration / 1000} s (load ${load1()})`);
-      phases.push(await ratePhase(driver, probes, rate));
+      phases.push(
+        await ratePhase(driver, probes, rate, {
+          postgres: run.ports.postgresSinkOps,
+          clickhouse: run.ports.clickhouseSinkOps,
+          cassandra: run.ports.cassandraSinkOps,
+        }),
+      );
     }
     if (opts.backlog > 0 && !abort.signal.aborted) catchUp = await catchUpPhase(run, driver, probes);
   } finally {

@@ -1,6 +1,11 @@
 import type { LatencySummary } from '@retail-stream/runtime/testing';
 import type { PartCores } from './process-cpu.ts';
 import { POLL_MS, type Sink } from './sink-probes.ts';
+import type { WriteStats } from './sink-writes.ts';
+
+/** The sinks with a write-time histogram (the KPI row is written by the Postgres sink). */
+export const WRITING_SINKS = ['postgres', 'clickhouse', 'cassandra'] as const;
+export type WritingSink = (typeof WRITING_SINKS)[number];
 
 export interface PhaseResult {
   offeredSalesPerSecond: number;
@@ -27,6 +32,8 @@ export interface PhaseResult {
   >;
   /** Cores each part of the machine used while the load ran (process-cpu.ts; Linux only). */
   cores?: PartCores[];
+  /** Each sink's own database writes from phase start to end of drain (sink-writes.ts). */
+  sinkWrites?: Partial<Record<WritingSink, WriteStats>>;
   /** From hq_inbox of the sampled sales: commit → raw topic, raw → enriched, enriched → Postgres. */
   stages: { relay: LatencySummary; ingest: LatencySummary; postgresSink: LatencySummary };
 }
@@ -102,6 +109,21 @@ export function formatReport(r: E2eReport): string {
       '| part | cores |',
       '|---|---|',
       ...p.cores.map((c) => `| ${c.part} | ${c.cores.toFixed(2)} |`),
+    );
+  }
+  for (const p of r.phases) {
+    const w = p.sinkWrites;
+    if (!w || Object.keys(w).length === 0) continue;
+    const upTo = (v: number) => (Number.isFinite(v) ? `≤ ${ms(v)}` : '> 10 s');
+    out.push(
+      '',
+      `The sinks' own writes (retail_sink_write_seconds) at ${p.offeredSalesPerSecond} sales/s, phase start to end of drain:`,
+      '',
+      '| sink | writes | mean ms | p99 ms |',
+      '|---|---|---|---|',
+      ...WRITING_SINKS.filter((k) => w[k]).map(
+        (k) => `| ${k} | ${w[k]!.writes} | ${ms(w[k]!.meanMs)} | ${upTo(w[k]!.p99UpToMs)} |`,
+      ),
     );
   }
   if (r.catchUp) {
