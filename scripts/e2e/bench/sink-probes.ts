@@ -23,6 +23,26 @@ export const SINKS: readonly Sink[] = ['postgres', 'clickhouse', 'cassandra', 'k
 /** How often each sink is asked about its pending samples: the latencies' resolution. */
 export const POLL_MS = 100;
 const CASSANDRA_READS_IN_FLIGHT = 256;
+/**
+ * Cassandra is probed by point reads, one per sample: with thousands pending (a lagging sink) a
+ * poll would add thousands of reads to the very database being measured, and take seconds. Each
+ * poll asks only about the oldest pending samples of each store: a store's sales become visible
+ * batch by batch in order (one Kafka partition per store), so a newer one is not visible while an
+ * older one of an earlier batch is not. Within one batch the writes land in any order, so a sample
+ * may be seen one poll later than it became visible.
+ */
+export const CASSANDRA_PROBES_PER_STORE = 20;
+
+/** The first `n` samples of each store, in their order (pending samples are in commit order). */
+export function oldestPerStore(samples: readonly Sample[], n: number): Sample[] {
+  const taken = new Map<string, number>();
+  return samples.filter((s) => {
+    const k = taken.get(s.store) ?? 0;
+    if (k >= n) return false;
+    taken.set(s.store, k + 1);
+    return true;
+  });
+}
 
 export interface Sample {
   id: string;
@@ -97,7 +117,8 @@ export class SinkProbes {
       const got = new Set(rows.map((r) => r.transaction_id));
       for (const p of pending) if (got.has(p.id)) p.seen.clickhouse ??= t;
     },
-    cassandra: async (pending) => {
+    cassandra: async (allPending) => {
+      const pending = oldestPerStore(allPending, CASSANDRA_PROBES_PER_STORE);
       // Point reads (the table is partitioned by transaction), at most CASSANDRA_READS_IN_FLIGHT at
       // once: a backlog of thousands of unseen samples would otherwise exceed the driver's
       // in-flight limit per connection (2,048) and fail the whole poll.
