@@ -1,3 +1,5 @@
+import { metricSum } from '@retail-stream/runtime/testing';
+
 /**
  * The sinks' own write times during a phase, read from their /metrics (retail_sink_write_seconds,
  * the sink kit's histogram of one database write: a Postgres transaction, a ClickHouse flush, a
@@ -23,27 +25,18 @@ export interface WriteStats {
   p99UpToMs: number;
 }
 
-const labelled = (line: string, name: string) => line.startsWith(`${name}{`) || line.startsWith(`${name} `);
-const value = (line: string) => Number(line.slice(line.lastIndexOf(' ') + 1));
-
 /** The write-time histogram in a /metrics text (summed over label sets), or undefined if absent. */
 export function parseWriteHistogram(text: string): HistogramSnapshot | undefined {
-  const snap: HistogramSnapshot = { count: 0, sum: 0, buckets: new Map() };
-  let found = false;
+  if (!text.includes(`${METRIC}_count`)) return undefined;
+  const buckets = new Map<number, number>();
   for (const line of text.split('\n')) {
-    if (labelled(line, `${METRIC}_count`)) {
-      snap.count += value(line);
-      found = true;
-    } else if (labelled(line, `${METRIC}_sum`)) {
-      snap.sum += value(line);
-    } else if (labelled(line, `${METRIC}_bucket`)) {
-      const le = /le="([^"]+)"/.exec(line)?.[1];
-      if (!le) continue;
-      const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
-      snap.buckets.set(bound, (snap.buckets.get(bound) ?? 0) + value(line));
-    }
+    if (!line.startsWith(`${METRIC}_bucket{`)) continue;
+    const le = /le="([^"]+)"/.exec(line)?.[1];
+    if (!le) continue;
+    const bound = le === '+Inf' ? Number.POSITIVE_INFINITY : Number(le);
+    buckets.set(bound, (buckets.get(bound) ?? 0) + Number(line.slice(line.lastIndexOf(' ') + 1)));
   }
-  return found ? snap : undefined;
+  return { count: metricSum(text, `${METRIC}_count`), sum: metricSum(text, `${METRIC}_sum`), buckets };
 }
 
 /** The writes between two snapshots of one sink; undefined when it made none. */

@@ -244,7 +244,7 @@ const binaryBodies = CH_TABLES.map((t) => {
   const list = rows.get(t.table) ?? [];
   const parts: EncodedPart[] = list.length > 0 ? encodeRows(new Map([[t.table, list]])).get(t.table)! : [];
   return {
-    query: `${rowBinaryInsert(t).replace('INSERT INTO ', `INSERT INTO ${directDb}.`)}`,
+    query: rowBinaryInsert(t).replace('INSERT INTO ', `INSERT INTO ${directDb}.`),
     parts: insertBodies(parts, batchRows),
   };
 });
