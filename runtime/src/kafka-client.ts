@@ -1,9 +1,10 @@
-import { Kafka, logLevel as KafkaLogLevel, type ISocketFactory, type LogEntry } from 'kafkajs';
+import { type Kafka, logLevel as KafkaLogLevel, type ISocketFactory, type LogEntry } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { Logger } from './logger.ts';
 import { counter } from './metric-factory.ts';
 import { effectiveKafkaSecurity, kafkaSecurityOptions } from './kafka-security-config.ts';
 import { installFastProduceEncoding } from './kafka-produce-encoding.ts';
+import { kafkaWithLinearGrouping } from './kafka-linear-grouping.ts';
 import type { KafkaConfig } from './service-config.ts';
 
 const levelMap: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -65,7 +66,9 @@ export function createKafka(
         "Broker answers CONCURRENT_TRANSACTIONS (the previous transaction's markers still being written), each a retry wait",
       )
     : undefined;
-  return new Kafka({
+  // Sends group records by partition in linear time (kafkajs' own copies per record).
+  const LinearKafka = kafkaWithLinearGrouping();
+  return new LinearKafka({
     clientId: cfg.KAFKA_CLIENT_ID ?? clientId,
     brokers: cfg.KAFKA_BROKERS,
     connectionTimeout: cfg.KAFKA_CONNECTION_TIMEOUT_MS,

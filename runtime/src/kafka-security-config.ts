@@ -1,9 +1,10 @@
 import fs from 'node:fs';
-import { Kafka, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafkajs';
+import { type Kafka, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 'kafkajs';
 import { z } from 'zod';
 import { boolFromEnv, parseConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { installFastProduceEncoding } from './kafka-produce-encoding.ts';
+import { kafkaWithLinearGrouping } from './kafka-linear-grouping.ts';
 
 /**
  * How a client proves who it is to the broker (issue 13). Part of every service's `kafkaConfig`;
@@ -85,6 +86,7 @@ export function newKafkaClient(
   opts: Omit<KafkaJsConfig, 'sasl' | 'ssl'>,
   security: KafkaSecurityConfig = kafkaSecurityFromEnv(),
 ): Kafka {
-  installFastProduceEncoding(); // as createKafka: the same produce encoding everywhere
-  return new Kafka({ ...opts, ...kafkaSecurityOptions(security) });
+  installFastProduceEncoding(); // as createKafka: the same produce path everywhere
+  const LinearKafka = kafkaWithLinearGrouping();
+  return new LinearKafka({ ...opts, ...kafkaSecurityOptions(security) });
 }

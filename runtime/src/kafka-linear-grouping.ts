@@ -1,0 +1,83 @@
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Kafka } from 'kafkajs';
+
+/*
+ * kafkajs 2.2.4 groups a send's messages by partition with
+ * `reduce((result, m) => Object.assign(result, { [p]: [...result[p], m] }))`: it copies the
+ * partition's array once per message, so a send of n records to one partition costs n²/2 copies.
+ * The relay sends up to 2,000 records of one store (one partition) at a time, and KPI windows'
+ * state topics get thousands per transaction: profiled at 4-6 % of their CPU (docs/BENCHMARKS.md,
+ * 2026-12-07). kafkajs captures the function when its producer modules load, so it cannot be
+ * swapped in place: kafkaWithLinearGrouping loads a second copy of the four modules on the path
+ * from the Kafka class to the grouping (everything else, errors included, stays shared).
+ */
+
+const require = createRequire(import.meta.url);
+const KAFKAJS_DIR = path.dirname(require.resolve('kafkajs/package.json'));
+const kafkajsFile = (file: string): string => path.join(KAFKAJS_DIR, 'src', file);
+
+/** The kafkajs release whose module layout this file relies on. */
+const LINEAR_GROUPING_KAFKAJS_VERSION = '2.2.4';
+const kafkajsVersion = (require(path.join(KAFKAJS_DIR, 'package.json')) as { version: string }).version;
+
+interface GroupArgs<M> {
+  topic: string;
+  partitionMetadata: readonly unknown[];
+  messages: readonly M[];
+  partitioner: (args: { topic: string; partitionMetadata: readonly unknown[]; message: M }) => number;
+}
+
+/** kafkajs' groupMessagesPerPartition, same result (partition → messages in send order), linear. */
+export function groupMessagesPerPartition<M>(args: GroupArgs<M>): Record<string, M[]> {
+  const { topic, partitionMetadata, messages, partitioner } = args;
+  const result: Record<string, M[]> = {};
+  if (partitionMetadata.length === 0) return result;
+  for (const message of messages) {
+    const partition = partitioner({ topic, partitionMetadata, message });
+    (result[partition] ??= []).push(message);
+  }
+  return result;
+}
+
+/** kafkajs' own groupMessagesPerPartition, for the equivalence test. */
+export const kafkajsGroupMessagesPerPartition = require(
+  kafkajsFile('producer/groupMessagesPerPartition.js'),
+) as <M>(args: GroupArgs<M>) => Record<string, M[]>;
+
+// The modules that capture the grouping, leaf first: sendMessages requires it, messageProducer
+// requires sendMessages, the producer factory requires messageProducer, the Kafka class requires it.
+const CAPTURING = [
+  'producer/sendMessages.js',
+  'producer/messageProducer.js',
+  'producer/index.js',
+  'index.js',
+];
+
+let linearKafka: typeof Kafka | undefined;
+
+/**
+ * kafkajs' Kafka class whose producers group linearly; kafkajs' own class on any other kafkajs
+ * version than the one verified. Loaded once per process.
+ */
+export function kafkaWithLinearGrouping(): typeof Kafka {
+  if (linearKafka) return linearKafka;
+  if (kafkajsVersion !== LINEAR_GROUPING_KAFKAJS_VERSION) return (linearKafka = Kafka);
+  const groupPath = kafkajsFile('producer/groupMessagesPerPartition.js');
+  const cached = CAPTURING.map((file) => [kafkajsFile(file), require.cache[kafkajsFile(file)]] as const);
+  const groupModule = require.cache[groupPath]!;
+  const original: unknown = groupModule.exports;
+  groupModule.exports = groupMessagesPerPartition;
+  try {
+    for (const [file] of cached) delete require.cache[file];
+    linearKafka = require(kafkajsFile('index.js')) as typeof Kafka;
+  } finally {
+    // Later plain `require('kafkajs')` users keep kafkajs' own modules, as loaded before.
+    groupModule.exports = original;
+    for (const [file, module] of cached) {
+      if (module) require.cache[file] = module;
+      else delete require.cache[file];
+    }
+  }
+  return linearKafka;
+}
