@@ -86,8 +86,12 @@ export class ChainAggregator {
       chainKeys.push(ck);
       let w = this.windows.get(ck);
       if (!w) {
+        // Fields listed, not `...ref`: a spread copy gets a hidden class of its own (store-windows.ts).
         w = {
-          ...ref,
+          size: ref.size,
+          start: ref.start,
+          end: ref.end,
+          timezone: ref.timezone,
           m: emptyMeasures(),
           revision: 0,
           contributors: 0,

@@ -1,4 +1,5 @@
-import type { StoreMeta, WindowState } from './store-windows.ts';
+import { cloneMeasures } from './measures.ts';
+import { windowState, type StoreMeta, type WindowState } from './store-windows.ts';
 
 /**
  * Stage-1 state as changelog records (compacted topic, one partition per input partition, JSON:
@@ -23,8 +24,19 @@ export function metaEntryKey(storeId: string): string {
 }
 
 export function encodeWindow(w: WindowState): string {
-  const { lastEmitAt: _ignored, ...rest } = w;
-  return JSON.stringify({ v: 1, ...rest });
+  // Listed, not `{ v: 1, ...rest }`: a rest/spread copy gets a hidden class of its own per call.
+  return JSON.stringify({
+    v: 1,
+    size: w.size,
+    start: w.start,
+    end: w.end,
+    timezone: w.timezone,
+    currency: w.currency,
+    m: w.m,
+    revision: w.revision,
+    isFinal: w.isFinal,
+    dirty: w.dirty,
+  });
 }
 
 export function encodeMeta(meta: StoreMeta): string {
@@ -67,8 +79,9 @@ export function decodeEntry(key: string, value: Buffer | null): ChangelogEntry |
     const storeId = rest.join('|');
     const windowKey = `${size}|${start}`;
     if (!value) return { kind: 'window', storeId, windowKey, state: null };
-    const { v: _v, ...state } = JSON.parse(value.toString()) as WindowState & { v: number };
-    return { kind: 'window', storeId, windowKey, state: { ...state, lastEmitAt: 0 } };
+    const s = JSON.parse(value.toString()) as WindowState & { v: number };
+    const state = windowState(s, s.currency, cloneMeasures(s.m), s.revision, s.isFinal, s.dirty);
+    return { kind: 'window', storeId, windowKey, state };
   }
   return undefined;
 }
