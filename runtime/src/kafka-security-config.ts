@@ -5,6 +5,7 @@ import { boolFromEnv, parseConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
 import { installFastProduceEncoding } from './kafka-produce-encoding.ts';
 import { kafkaWithLinearGrouping } from './kafka-linear-grouping.ts';
+import { installFastRecordDecoding } from './kafka-record-decoding.ts';
 
 /**
  * How a client proves who it is to the broker (issue 13). Part of every service's `kafkaConfig`;
@@ -86,7 +87,8 @@ export function newKafkaClient(
   opts: Omit<KafkaJsConfig, 'sasl' | 'ssl'>,
   security: KafkaSecurityConfig = kafkaSecurityFromEnv(),
 ): Kafka {
-  installFastProduceEncoding(); // as createKafka: the same produce path everywhere
+  installFastProduceEncoding(); // as createKafka: the same produce and fetch paths everywhere
+  installFastRecordDecoding();
   const LinearKafka = kafkaWithLinearGrouping();
   return new LinearKafka({ ...opts, ...kafkaSecurityOptions(security) });
 }
