@@ -7,9 +7,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /*
  * The long-lived state (store windows, chain contributions) and the records Avro-encodes must share
- * one V8 hidden class per kind. An object spread (`{ ...ref, … }`) of an object holding doubles gets
- * a class of its own per object: ~15 % more memory and CPU in KPI windows (docs/BENCHMARKS.md,
- * 2026-12-07). Counted in a child Node with --allow-natives-syntax (%HaveSameMap).
+ * one V8 hidden class per kind. On Node 20 a literal that starts with a spread and adds more
+ * (`{ ...ref, … }`) gets a class of its own per object: ~15 % more memory and CPU in KPI windows
+ * (docs/architecture.md, "Processors on the hot path"). Counted in a child Node with
+ * --allow-natives-syntax (%HaveSameMap).
  */
 const SCRIPT = `
 const { StoreWindows, windowState } = await import('./store-windows.ts');

@@ -1,5 +1,5 @@
-import { KPI_MEASURES, type KpiWindowUpdated } from '@retail-stream/schemas';
-import { copyPayments, type Measures } from './measures.ts';
+import { kpiMeasuresOf, type KpiWindowUpdated } from '@retail-stream/schemas';
+import type { Measures } from './measures.ts';
 import type { WindowRef } from './window-assignment.ts';
 
 /** A KpiWindowUpdated value for one window revision. */
@@ -13,9 +13,7 @@ export function kpiRecord(args: {
   now: number;
 }): KpiWindowUpdated {
   const { storeId, w, m } = args;
-  // Measures assigned, not spread in: a spread gives each record a hidden class of its own, and
-  // avsc then reads every record's fields through megamorphic lookups.
-  const rec = {
+  return {
     scope: storeId === null ? 'chain' : `store:${storeId}`,
     store_id: storeId,
     window_size: w.size,
@@ -24,12 +22,11 @@ export function kpiRecord(args: {
     timezone: w.size === 'D1_LOCAL' ? w.timezone : null,
     revision: args.revision,
     is_final: args.isFinal,
+    ...kpiMeasuresOf(m),
     currency: args.currency,
-    payments_by_method: copyPayments(m.payments_by_method),
+    payments_by_method: { ...m.payments_by_method } as Record<string, number>,
     updated_at: args.now,
-  } as KpiWindowUpdated;
-  for (const k of KPI_MEASURES) rec[k] = m[k];
-  return rec;
+  };
 }
 
 /** Kafka key of a KPI window record: `scope|window_size|window_start` (see the catalogue). */
