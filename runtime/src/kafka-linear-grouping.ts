@@ -6,9 +6,8 @@ import { Kafka } from 'kafkajs';
  * kafkajs 2.2.4 groups a send's messages by partition with
  * `reduce((result, m) => Object.assign(result, { [p]: [...result[p], m] }))`: it copies the
  * partition's array once per message, so a send of n records to one partition costs n²/2 copies.
- * The relay sends up to 2,000 records of one store (one partition) at a time, and KPI windows'
- * state topics get thousands per transaction: profiled at 4-6 % of their CPU (docs/BENCHMARKS.md,
- * 2026-12-07). kafkajs captures the function when its producer modules load, so it cannot be
+ * KPI windows sends thousands of state records per partition and transaction: 410 ms of a 6 s
+ * busy profile, 8 ms with this (docs/BENCHMARKS.md, 2026-12-07). kafkajs captures the function when its producer modules load, so it cannot be
  * swapped in place: kafkaWithLinearGrouping loads a second copy of the four modules on the path
  * from the Kafka class to the grouping (everything else, errors included, stays shared).
  */

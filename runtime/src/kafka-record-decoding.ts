@@ -10,8 +10,8 @@ import path from 'node:path';
  * offset and timestamp through its Long class (a BigInt wrapper, several objects per varint byte).
  * This file's record decoder returns the same record (same fields, same strings, same header
  * values, repeated keys as arrays; a header named __proto__ is the one difference, below) with
- * headers built in place and offset/timestamp computed as
- * numbers while they are safe integers; anything else goes to kafkajs' own code.
+ * headers built in place and offset/timestamp computed as numbers while they are safe integers;
+ * anything else goes to kafkajs' own code.
  */
 
 const require = createRequire(import.meta.url);
@@ -27,7 +27,6 @@ interface KafkajsDecoder {
   offset: number;
   readInt8(): number;
   readVarInt(): number;
-  readVarLong(): { toString(): string };
   readVarIntBytes(): Buffer | null;
   readVarIntString(): string | null;
 }

@@ -33,12 +33,13 @@ function copyMeasures(
 ): Measures {
   const m = emptyMeasures();
   for (const k of KPI_MEASURES) m[k] = source[k];
-  m.payments_by_method = copyPayments(source.payments_by_method);
+  // A changelog record is JSON this service wrote; an absent map is read as empty, as before.
+  m.payments_by_method = copyPayments(source.payments_by_method ?? {});
   return m;
 }
 
 /** A copy of a payments_by_method map, built key by key (see copyMeasures). */
-export function copyPayments(source: Readonly<Record<string, number>>): Record<string, number> {
+function copyPayments(source: Readonly<Record<string, number>>): Record<string, number> {
   const out: Record<string, number> = {};
   for (const method of Object.keys(source)) out[method] = source[method]!;
   return out;
