@@ -73,25 +73,30 @@ const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n'
 export function copyField(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
   if (typeof v === 'boolean') return v ? 't' : 'f';
+  // A number's text has no character COPY escapes.
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
   const s = typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
   return SPECIAL.test(s) ? s.replace(SPECIALS, (c) => ESCAPES[c]!) : s;
 }
 
-/** Rows → COPY text-format payload (tab-separated, one line per row) for the given columns. */
+/**
+ * Rows → COPY text-format payload (tab-separated, one line per row) for the given columns. One
+ * string for the whole payload, converted once: no line strings, no join (1.5× faster than that,
+ * docs/BENCHMARKS.md, 2026-12-07).
+ */
 export function copyText<R>(
   columns: readonly (readonly [keyof R & string, string])[],
   rows: readonly R[],
 ): Buffer {
   const names = columns.map(([c]) => c);
-  const lines: string[] = new Array<string>(rows.length);
+  let text = '';
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i]!;
-    let line = '';
     for (let j = 0; j < names.length; j++) {
-      if (j > 0) line += '\t';
-      line += copyField(row[names[j] as keyof R]);
+      if (j > 0) text += '\t';
+      text += copyField(row[names[j] as keyof R]);
     }
-    lines[i] = line;
+    text += '\n';
   }
-  return Buffer.from(lines.length === 0 ? '' : lines.join('\n') + '\n', 'utf8');
+  return Buffer.from(text, 'utf8');
 }

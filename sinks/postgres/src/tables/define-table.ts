@@ -19,5 +19,27 @@ export function defineTable<R>() {
   ): TableSpec<R> => spec;
 }
 
-/** Epoch milliseconds → the ISO text a timestamptz column takes. */
-export const iso = (ms: number): string => new Date(ms).toISOString();
+const HOUR_MS = 3_600_000;
+/** 10000-01-01T00:00:00Z: from there toISOString writes a six-digit year with a sign. */
+const YEAR_10000_MS = 253_402_300_800_000;
+// The last hour formatted ("YYYY-MM-DDTHH:"): a batch's timestamps fall in a few hours, so most
+// calls write minutes, seconds and milliseconds only instead of a Date and its whole string.
+let cachedHour = Number.NaN;
+let hourPrefix = '';
+
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
+const pad3 = (n: number): string => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n));
+
+/** Epoch milliseconds → the ISO text a timestamptz column takes (exactly `toISOString()`'s). */
+export const iso = (ms: number): string => {
+  if (!Number.isInteger(ms) || ms < 0 || ms >= YEAR_10000_MS) return new Date(ms).toISOString();
+  const hour = Math.floor(ms / HOUR_MS);
+  if (hour !== cachedHour) {
+    hourPrefix = new Date(hour * HOUR_MS).toISOString().slice(0, 14);
+    cachedHour = hour;
+  }
+  const inHour = ms - hour * HOUR_MS;
+  const minutes = Math.floor(inHour / 60_000);
+  const seconds = Math.floor((inHour % 60_000) / 1000);
+  return `${hourPrefix}${pad2(minutes)}:${pad2(seconds)}.${pad3(inHour % 1000)}Z`;
+};
