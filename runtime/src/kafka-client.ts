@@ -3,9 +3,7 @@ import type { Registry } from 'prom-client';
 import type { Logger } from './logger.ts';
 import { counter } from './metric-factory.ts';
 import { effectiveKafkaSecurity, kafkaSecurityOptions } from './kafka-security-config.ts';
-import { installFastProduceEncoding } from './kafka-produce-encoding.ts';
-import { kafkaWithLinearGrouping } from './kafka-linear-grouping.ts';
-import { installFastRecordDecoding } from './kafka-record-decoding.ts';
+import { runtimeKafkaClass } from './kafkajs-runtime-class.ts';
 import type { KafkaConfig } from './service-config.ts';
 
 const levelMap: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -57,10 +55,6 @@ export function createKafka(
   logger: Logger,
   opts: CreateKafkaOptions = {},
 ): Kafka {
-  // Produce requests encode in one exact allocation instead of kafkajs' ~45 µs per 2.5 KB record.
-  installFastProduceEncoding();
-  // Consumed records decode without kafkajs' per-header object copies and Long arithmetic.
-  installFastRecordDecoding();
   const kafkaLogger = logger.child({ component: 'kafkajs' });
   const concurrentTransactions = opts.metrics
     ? counter(
@@ -69,9 +63,9 @@ export function createKafka(
         "Broker answers CONCURRENT_TRANSACTIONS (the previous transaction's markers still being written), each a retry wait",
       )
     : undefined;
-  // Sends group records by partition in linear time (kafkajs' own copies per record).
-  const LinearKafka = kafkaWithLinearGrouping();
-  return new LinearKafka({
+  // kafkajs with the runtime's produce encoding, record decoding and send grouping.
+  const RuntimeKafka = runtimeKafkaClass();
+  return new RuntimeKafka({
     clientId: cfg.KAFKA_CLIENT_ID ?? clientId,
     brokers: cfg.KAFKA_BROKERS,
     connectionTimeout: cfg.KAFKA_CONNECTION_TIMEOUT_MS,

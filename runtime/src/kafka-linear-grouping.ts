@@ -1,6 +1,9 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { Kafka } from 'kafkajs';
+import {
+  kafkajsFile as packageFile,
+  kafkajsRequire as require,
+  kafkajsVerified,
+} from './kafkajs-internals.ts';
 
 /*
  * kafkajs 2.2.4 groups a send's messages by partition with
@@ -12,13 +15,7 @@ import { Kafka } from 'kafkajs';
  * from the Kafka class to the grouping (everything else, errors included, stays shared).
  */
 
-const require = createRequire(import.meta.url);
-const KAFKAJS_DIR = path.dirname(require.resolve('kafkajs/package.json'));
-const kafkajsFile = (file: string): string => path.join(KAFKAJS_DIR, 'src', file);
-
-/** The kafkajs release whose module layout this file relies on. */
-const LINEAR_GROUPING_KAFKAJS_VERSION = '2.2.4';
-const kafkajsVersion = (require(path.join(KAFKAJS_DIR, 'package.json')) as { version: string }).version;
+const kafkajsFile = (file: string): string => packageFile(`src/${file}`);
 
 interface GroupArgs<M> {
   topic: string;
@@ -61,7 +58,7 @@ let linearKafka: typeof Kafka | undefined;
  */
 export function kafkaWithLinearGrouping(): typeof Kafka {
   if (linearKafka) return linearKafka;
-  if (kafkajsVersion !== LINEAR_GROUPING_KAFKAJS_VERSION) return (linearKafka = Kafka);
+  if (!kafkajsVerified) return (linearKafka = Kafka);
   const groupPath = kafkajsFile('producer/groupMessagesPerPartition.js');
   const cached = CAPTURING.map((file) => [kafkajsFile(file), require.cache[kafkajsFile(file)]] as const);
   const groupModule = require.cache[groupPath]!;

@@ -1,6 +1,10 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import { crc32c } from './crc32c.ts';
+import {
+  kafkajsFile,
+  kafkajsRequire,
+  kafkajsVerified,
+  VERIFIED_KAFKAJS_VERSION,
+} from './kafkajs-internals.ts';
 
 /*
  * kafkajs 2.2.4 (unmaintained since 2023) encodes a produce request by building every record, every
@@ -14,9 +18,7 @@ import { crc32c } from './crc32c.ts';
  * encoder unchanged, so its behaviour and errors stay exactly as they were.
  */
 
-const require = createRequire(import.meta.url);
-const KAFKAJS_DIR = path.dirname(require.resolve('kafkajs/package.json'));
-const kafkajsFile = (file: string): string => path.join(KAFKAJS_DIR, file);
+const require = kafkajsRequire;
 
 type Bytes = Buffer | string | null | undefined;
 
@@ -303,8 +305,7 @@ const PRODUCE_V3 = kafkajsFile('src/protocol/requests/produce/v3/request.js');
  * The kafkajs release whose produce encoding this file reproduces (and whose module layout it
  * replaces). Any other version keeps its own encoder until the byte-for-byte test is run against it.
  */
-export const FAST_PRODUCE_KAFKAJS_VERSION = '2.2.4';
-const kafkajsVersion = (require(kafkajsFile('package.json')) as { version: string }).version;
+export const FAST_PRODUCE_KAFKAJS_VERSION = VERIFIED_KAFKAJS_VERSION;
 let installed = false;
 
 /** kafkajs' own produce v3 request factory, as it was before installFastProduceEncoding. */
@@ -319,7 +320,7 @@ export const kafkajsProduceRequest = require(PRODUCE_V3) as RequestFactory;
  */
 export function installFastProduceEncoding(): boolean {
   if (installed) return true;
-  if (kafkajsVersion !== FAST_PRODUCE_KAFKAJS_VERSION) return false;
+  if (!kafkajsVerified) return false;
   const fast: RequestFactory = (args) => {
     const request = kafkajsProduceRequest(args);
     const kafkajsEncode = request.encode;

@@ -1,5 +1,8 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
+import {
+  kafkajsFile as packageFile,
+  kafkajsRequire as require,
+  kafkajsVerified,
+} from './kafkajs-internals.ts';
 
 /*
  * kafkajs 2.2.4 decodes each consumed record's headers with
@@ -14,13 +17,7 @@ import path from 'node:path';
  * anything else goes to kafkajs' own code.
  */
 
-const require = createRequire(import.meta.url);
-const KAFKAJS_DIR = path.dirname(require.resolve('kafkajs/package.json'));
-const kafkajsFile = (file: string): string => path.join(KAFKAJS_DIR, 'src', file);
-
-/** The kafkajs release whose record decoding this file reproduces. */
-const FAST_RECORD_KAFKAJS_VERSION = '2.2.4';
-const kafkajsVersion = (require(path.join(KAFKAJS_DIR, 'package.json')) as { version: string }).version;
+const kafkajsFile = (file: string): string => packageFile(`src/${file}`);
 
 interface KafkajsDecoder {
   buffer: Buffer;
@@ -151,7 +148,7 @@ let installed = false;
  */
 export function installFastRecordDecoding(): boolean {
   if (installed) return true;
-  if (kafkajsVersion !== FAST_RECORD_KAFKAJS_VERSION) return false;
+  if (!kafkajsVerified) return false;
   require.cache[RECORD_DECODER]!.exports = fastRecordDecoder;
   for (const file of CAPTURING) delete require.cache[kafkajsFile(file)];
   installed = true;

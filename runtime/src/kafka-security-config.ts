@@ -3,9 +3,7 @@ import { type Kafka, type KafkaConfig as KafkaJsConfig, type SASLOptions } from 
 import { z } from 'zod';
 import { boolFromEnv, parseConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
-import { installFastProduceEncoding } from './kafka-produce-encoding.ts';
-import { kafkaWithLinearGrouping } from './kafka-linear-grouping.ts';
-import { installFastRecordDecoding } from './kafka-record-decoding.ts';
+import { runtimeKafkaClass } from './kafkajs-runtime-class.ts';
 
 /**
  * How a client proves who it is to the broker (issue 13). Part of every service's `kafkaConfig`;
@@ -87,8 +85,6 @@ export function newKafkaClient(
   opts: Omit<KafkaJsConfig, 'sasl' | 'ssl'>,
   security: KafkaSecurityConfig = kafkaSecurityFromEnv(),
 ): Kafka {
-  installFastProduceEncoding(); // as createKafka: the same produce and fetch paths everywhere
-  installFastRecordDecoding();
-  const LinearKafka = kafkaWithLinearGrouping();
-  return new LinearKafka({ ...opts, ...kafkaSecurityOptions(security) });
+  const RuntimeKafka = runtimeKafkaClass(); // as createKafka: the same produce and fetch paths
+  return new RuntimeKafka({ ...opts, ...kafkaSecurityOptions(security) });
 }

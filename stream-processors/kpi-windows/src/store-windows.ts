@@ -205,10 +205,10 @@ export class StoreWindows {
     return n;
   }
 
-  /** Restores one changelog entry (window or meta). */
+  /** Restores one changelog entry (window or meta): `w` as decodeEntry built it (lastEmitAt 0). */
   restoreWindow(key: string, w: WindowState | null): void {
     if (w === null) this.windows.delete(key);
-    else this.windows.set(key, windowState(w, w.currency, w.m, w.revision, w.isFinal, w.dirty));
+    else this.windows.set(key, w);
   }
 
   restoreMeta(meta: StoreMeta): void {
