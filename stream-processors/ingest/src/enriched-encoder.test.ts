@@ -33,6 +33,22 @@ describe('enriched encoder', () => {
     }
   });
 
+  it('splices an enrichment larger than its scratch buffer, and a small one after it', () => {
+    const e = new StoreEventFactory('s003').sale();
+    const type = eventSchema('SaleRecorded').type;
+    const raw = wire(7, e);
+    const product = enrichment.products[0]!;
+    const many = {
+      ...enrichment,
+      products: Array.from({ length: 2000 }, (_, i) => ({ ...product, sku: `SKU-${i}` })),
+    };
+    for (const en of [many, enrichment, many]) {
+      const fast = encodeEnriched(raw, e, en, type, 9, true, true);
+      expect(fast.equals(encodeEnriched(raw, e, en, type, 9, true, false))).toBe(true);
+    }
+    expect(encodeEnriched(raw, e, many, type, 9, true, true).length).toBeGreaterThan(32 * 1024);
+  });
+
   it('re-encodes in full when the writer schema is not the current one', () => {
     const e = new StoreEventFactory('s003').sale();
     const type = eventSchema('SaleRecorded').type;

@@ -5,6 +5,21 @@ import type avro from 'avsc';
 const enrichmentType: avro.Type = catalogue.byFullName.get('retail.events.Enrichment')!.type;
 /** Avro union branch 1 (the Enrichment record) of `["null", Enrichment]`, zig-zag encoded. */
 const ENRICHMENT_BRANCH = 0x02;
+/**
+ * Where each Enrichment is encoded before it is copied into its record (grown when one does not
+ * fit). toBuffer would allocate a zero-filled buffer per record and copy into it from avsc's own.
+ */
+let scratch = Buffer.allocUnsafe(16 * 1024);
+
+function encodeEnrichment(enrichment: Enrichment): number {
+  let end = enrichmentType.encode(enrichment, scratch, 0);
+  if (end < 0) {
+    // avsc answers -(missing bytes) when the buffer is too small.
+    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
+    end = enrichmentType.encode(enrichment, scratch, 0);
+  }
+  return end;
+}
 
 /**
  * The enriched record value. Fast path: `enrichment` is the last field of every store event and
@@ -22,12 +37,12 @@ export function encodeEnriched(
   fastPath = true,
 ): Buffer {
   if (fastPath && sameSchema && event.enrichment === null && raw[raw.length - 1] === 0) {
-    const tail = enrichmentType.toBuffer(enrichment);
+    const tailLength = encodeEnrichment(enrichment);
     const bodyLength = raw.length - 1 - WIRE_HEADER_BYTES;
-    const out = allocFrame(schemaId, bodyLength + 1 + tail.length);
+    const out = allocFrame(schemaId, bodyLength + 1 + tailLength);
     raw.copy(out, WIRE_HEADER_BYTES, WIRE_HEADER_BYTES, raw.length - 1);
     out[WIRE_HEADER_BYTES + bodyLength] = ENRICHMENT_BRANCH;
-    tail.copy(out, WIRE_HEADER_BYTES + bodyLength + 1);
+    scratch.copy(out, WIRE_HEADER_BYTES + bodyLength + 1, 0, tailLength);
     return out;
   }
   return frame(schemaId, readerType.toBuffer({ ...event, enrichment }));

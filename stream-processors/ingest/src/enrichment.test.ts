@@ -67,6 +67,15 @@ describe('enrichment', () => {
     const sale = f.sale(3);
     expect(skusOf(sale)).toEqual(sale.lines.map((l) => l.sku));
     expect(skusOf(f.paymentCaptured(sale))).toEqual([]);
+    // A SKU sold on two lines and counted again in a stock change is named once, where first seen.
+    const [a, b] = sale.lines;
+    const repeated = { ...sale, lines: [b!, a!, { ...b!, line_no: 3 }], stock: [] };
+    expect(skusOf(repeated)).toEqual([b!.sku, a!.sku]);
+    const count = f.adjustment();
+    const first = count.stock[0]!;
+    expect(skusOf({ ...count, stock: [first, { ...first }, ...count.stock.slice(1)] })).toEqual(
+      skusOf(count),
+    );
   });
 
   it('keeps the newest reference version and forgets tombstoned entries', () => {

@@ -7,12 +7,16 @@ export interface EnrichmentResult {
   unknownProducts: number;
 }
 
-/** SKUs an event names (lines, then stock changes), distinct, in first-seen order. */
+/**
+ * SKUs an event names (lines, then stock changes), distinct, in first-seen order. A linear scan
+ * rather than a Set: an event names a few to a few dozen SKUs, and a Set plus its spread per record
+ * cost more than the scan (a per-record item of ingest's profile).
+ */
 export function skusOf(event: StoreEvent): string[] {
-  const seen = new Set<string>();
-  if ('lines' in event) for (const l of event.lines) seen.add(l.sku);
-  if ('stock' in event) for (const c of event.stock) seen.add(c.sku);
-  return [...seen];
+  const out: string[] = [];
+  if ('lines' in event) for (const l of event.lines) if (!out.includes(l.sku)) out.push(l.sku);
+  if ('stock' in event) for (const c of event.stock) if (!out.includes(c.sku)) out.push(c.sku);
+  return out;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { customerRefProblem } from '@retail-stream/runtime';
-import type { StoreEvent } from '@retail-stream/schemas';
+import { catalogue, type StoreEvent } from '@retail-stream/schemas';
+import { moneyCheckOf, type MoneyCheck } from './money-check.ts';
 
 export type BoundsCode = 'NEGATIVE_AMOUNT' | 'EVENT_TOO_OLD' | 'CUSTOMER_REF_NOT_PSEUDONYM';
 
@@ -21,8 +22,8 @@ export function boundsViolation(
   event: StoreEvent,
   ctx: BoundsContext,
 ): { code: BoundsCode; message: string } | undefined {
-  // The quick walk allocates nothing; the path-naming walk runs only for a record being refused.
-  const negative = anyNegativeMoney(event) ? negativeMoney(event, '') : undefined;
+  // The quick check allocates nothing; the path-naming walk runs only for a record being refused.
+  const negative = quickCheckOf(event.event_type)(event) ? negativeMoney(event, '') : undefined;
   if (negative) {
     return { code: 'NEGATIVE_AMOUNT', message: `${negative.path}: must be >= 0, got ${negative.value}` };
   }
@@ -39,8 +40,27 @@ export function boundsViolation(
   return undefined;
 }
 
+const quickChecks = new Map<string, MoneyCheck>();
+const noMoney: MoneyCheck = () => false;
+
+/**
+ * The per-record check of an event type, compiled from the catalogue's schema (money-check.ts):
+ * the pipeline decodes with that schema and has checked event_type against the record's schema
+ * before this runs. A type outside the catalogue gets the generic walk (and is not cached: the
+ * map stays as small as the catalogue whatever a record claims).
+ */
+function quickCheckOf(eventType: string): MoneyCheck {
+  const cached = quickChecks.get(eventType);
+  if (cached) return cached;
+  const schema = catalogue.events.get(eventType);
+  if (!schema) return anyNegativeMoney;
+  const check = moneyCheckOf(schema.type, anyNegativeMoney) ?? noMoney;
+  quickChecks.set(eventType, check);
+  return check;
+}
+
 /** Whether negativeMoney would find something, without building paths (the per-record cost). */
-function anyNegativeMoney(value: object): boolean {
+export function anyNegativeMoney(value: object): boolean {
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
