@@ -16,6 +16,7 @@ import {
   transactionsTable,
 } from './hq-tables.ts';
 import { refuseCrossStoreCopies, refuseCrossStoreIds } from './cross-store-ids.ts';
+import { copyFresh, type FreshRows } from './fresh-copy.ts';
 import { toAppError } from './pg-errors.ts';
 import { ensureStaging, stagedInsert } from './staged-insert.ts';
 import { jsonRecordsetInsert, unnestInsert, type InsertMethod, type TableSpec } from './unnest-insert.ts';
@@ -27,6 +28,11 @@ export interface WriteResult {
   duplicates: number;
   /** Rows inserted or updated, by table. */
   rows: Record<string, number>;
+  /**
+   * How the rows went in: `fresh` when every event was new and the append-only rows were COPYed
+   * straight into their tables (fresh-copy.ts), `merged` when the inbox and merges decided.
+   */
+  path?: 'fresh' | 'merged';
 }
 
 /**
@@ -91,7 +97,9 @@ async function claimInbox(
 /**
  * Applies store events exactly once: inserts their ids into hq_inbox and applies only the events
  * this insert returned, in the same transaction. A redelivered batch finds every id already there
- * and changes nothing; a batch cut off mid-way rolled back as a whole, inbox included.
+ * and changes nothing; a batch cut off mid-way rolled back as a whole, inbox included. With COPY,
+ * a batch of new events takes the fresh path first (fresh-copy.ts), and the inbox's RETURNING path
+ * only when that finds a key already written.
  */
 export async function applyStoreEvents(
   client: pg.ClientBase,
@@ -105,9 +113,39 @@ export async function applyStoreEvents(
 ): Promise<WriteResult> {
   refuseCrossStoreCopies(events);
   const unique = uniqueEvents(events);
+  if (unique.length === 0) return { applied: 0, duplicates: events.length, rows: {} };
+  if (method === 'copy') {
+    await ensureStaging(client, EVENT_TABLES);
+    const rows: Record<string, number> = {};
+    const mapped = mapEvents(unique);
+    const appendOnly: FreshRows[] = [
+      { spec: inboxTable, rows: unique.map(inboxRow) },
+      { spec: lineItemsTable, rows: mapped.lineItems },
+      { spec: paymentsTable, rows: mapped.payments },
+      { spec: refundsTable, rows: mapped.refunds },
+      { spec: refundLinesTable, rows: mapped.refundLines },
+      { spec: goodsReceiptsTable, rows: mapped.goodsReceipts },
+      { spec: adjustmentsTable, rows: mapped.adjustments },
+    ] as unknown as FreshRows[];
+    if (await copyFresh(client, appendOnly, rows)) {
+      // Every event was new: the tables that merge state (upserts) still go through their merges.
+      await insert(client, storesTable, mapped.stores, rows, method);
+      await insert(client, transactionsTable, mapped.transactions, rows, method);
+      await insert(client, inventoryTable, mapped.inventory, rows, method);
+      return { applied: unique.length, duplicates: events.length - unique.length, rows, path: 'fresh' };
+    }
+  }
+  return applyClaimed(client, events, unique, method);
+}
+
+/** The inbox decides which events are new (RETURNING), then every table merges their rows. */
+async function applyClaimed(
+  client: pg.ClientBase,
+  events: SourcedEvent[],
+  unique: SourcedEvent[],
+  method: InsertMethod,
+): Promise<WriteResult> {
   const rows: Record<string, number> = {};
-  if (unique.length === 0) return { applied: 0, duplicates: events.length, rows };
-  if (method === 'copy') await ensureStaging(client, EVENT_TABLES);
   const inserted = await claimInbox(client, unique, method);
   rows[inboxTable.table] = inserted.rowCount ?? 0;
   const fresh = new Set(inserted.rows.map((r) => r.event_id));
@@ -128,7 +166,7 @@ export async function applyStoreEvents(
   await insert(client, inventoryTable, mapped.inventory, rows, method);
   await insert(client, goodsReceiptsTable, mapped.goodsReceipts, rows, method);
   await insert(client, adjustmentsTable, mapped.adjustments, rows, method);
-  return { applied: toApply.length, duplicates: events.length - toApply.length, rows };
+  return { applied: toApply.length, duplicates: events.length - toApply.length, rows, path: 'merged' };
 }
 
 /** KPI upserts: idempotent by revision, no inbox needed. */

@@ -1,4 +1,5 @@
 import {
+  counter,
   isRetriable,
   rawSourceOf,
   storeEpochOf,
@@ -45,7 +46,7 @@ export function postgresSinkSpec(config: SinkConfig): SinkSpec<PgSinkItem> {
     label: SINK_LABEL,
     topics: [config.SINK_EVENTS_TOPIC, kpiTopic],
     config,
-    async open({ logger, meter, metrics }): Promise<SinkStore<PgSinkItem>> {
+    async open({ logger, meter, metrics, registry }): Promise<SinkStore<PgSinkItem>> {
       const pool = hqPool(config.PG_URL, config.HQ_PG_SCHEMA, {
         max: config.PG_POOL_MAX,
         connectionTimeoutMillis: config.PG_CONNECT_TIMEOUT_MS,
@@ -58,6 +59,13 @@ export function postgresSinkSpec(config: SinkConfig): SinkSpec<PgSinkItem> {
         await pool.end();
         throw err;
       }
+      // A sink that keeps taking the merged path on live traffic is redelivering or replaying.
+      const batches = counter(
+        registry,
+        'retail_sink_pg_batches_total',
+        'Store-event batches written, by path: fresh (every event new, rows COPYed straight in) or merged (the inbox decided)',
+        ['sink', 'path'],
+      );
       return {
         toItem(decoded: Decoded, message: KafkaMessage, batch: ConsumedBatch): PgSinkItem {
           if (batch.topic === kpiTopic) return kpiWindowOf(decoded);
@@ -82,6 +90,7 @@ export function postgresSinkSpec(config: SinkConfig): SinkSpec<PgSinkItem> {
           const labels = { sink: SINK_LABEL, topic: batch.topic };
           metrics.applied.inc(labels, result.applied);
           metrics.duplicates.inc(labels, result.duplicates);
+          if (result.path) batches.inc({ sink: SINK_LABEL, path: result.path });
         },
         classify: classifyPgWrite,
         close: () => pool.end(),
