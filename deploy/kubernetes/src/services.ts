@@ -1,3 +1,4 @@
+import { POSTGRES_SINK_NODE_ARGS } from '@retail-stream/postgres-sink';
 import { TOPICS } from '@retail-stream/schemas';
 
 /**
@@ -156,6 +157,7 @@ export const SERVICES: readonly ServiceSpec[] = [
   }),
   sink('postgres-sink', 'sinks/postgres/src/main.ts', 'postgres-sink', 'postgres', 480, {
     secretEnv: ['PG_URL'],
+    nodeArgs: [...POSTGRES_SINK_NODE_ARGS],
   }),
   // Pending rows are RowBinary bytes, not objects: 342–385 MiB RSS peak uncapped in the bench under
   // a firehose (JSON rows needed a --max-old-space-size=512 cap to stay at 433–475 MiB, and that cap

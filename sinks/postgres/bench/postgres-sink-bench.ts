@@ -2,6 +2,7 @@
  * Postgres sink throughput on the local stack:
  *
  *   npx tsx sinks/postgres/bench/postgres-sink-bench.ts [--events 100000] [--stores 500] [--partitions 6]
+ *     [--sink-node-options "--cpu-prof --cpu-prof-dir=/tmp/prof"]
  *
  * Preloads a fresh topic with realistic enriched store events (sales with 3–10 lines and their
  * payments, some failed payments, voids, refunds, receipts, adjustments), then measures:
@@ -35,6 +36,7 @@ import { logLevel, type Message } from 'kafkajs';
 import pg from 'pg';
 import { applyStoreEvents, inTransaction } from '../src/batch-writer.ts';
 import { hqPool, prepareDatabase } from '../src/db.ts';
+import { POSTGRES_SINK_NODE_ARGS } from '../src/node-args.ts';
 import { inboxRow, mapEvents, type SourcedEvent } from '../src/event-rows.ts';
 import * as tables from '../src/hq-tables.ts';
 import type { TableSpec } from '../src/unnest-insert.ts';
@@ -47,8 +49,12 @@ const { values: args } = parseArgs({
     partitions: { type: 'string', default: '6' },
     batch: { type: 'string', default: '2000' },
     keep: { type: 'boolean', default: false },
+    /** Node flags for the sink process after the deployed ones (a profile, a heap cap), as the ClickHouse bench takes them. */
+    'sink-node-options': { type: 'string', default: '' },
   },
 });
+// The sink runs with the flags it is deployed with (node-args.ts), then any given here.
+const nodeOptions = [...POSTGRES_SINK_NODE_ARGS, ...args['sink-node-options'].split(' ').filter(Boolean)];
 const total = Number(args.events);
 const storeCount = Number(args.stores);
 const env = serviceEnv();
@@ -114,22 +120,26 @@ const sumEvents = async (schema: string) =>
   await prepareDatabase(setup, schemas.sink);
   await setup.end();
   const started = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, '../src/main.ts')], {
-    cwd: path.join(here, '..'),
-    env: {
-      PATH: process.env.PATH ?? '',
-      ...kafkaEnvOf(env),
-      ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
-      PG_URL,
-      HQ_PG_SCHEMA: schemas.sink,
-      SINK_EVENTS_TOPIC: topic,
-      SINK_KPI_TOPIC: `${topic}-kpi`,
-      SINK_DLQ_TOPIC: `${topic}-dlq`,
-      SINK_GROUP_ID: `${topic}-group`,
-      LOG_LEVEL: 'warn',
+  const child = spawn(
+    process.execPath,
+    [...nodeOptions, '--import', 'tsx', path.join(here, '../src/main.ts')],
+    {
+      cwd: path.join(here, '..'),
+      env: {
+        PATH: process.env.PATH ?? '',
+        ...kafkaEnvOf(env),
+        ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
+        PG_URL,
+        HQ_PG_SCHEMA: schemas.sink,
+        SINK_EVENTS_TOPIC: topic,
+        SINK_KPI_TOPIC: `${topic}-kpi`,
+        SINK_DLQ_TOPIC: `${topic}-dlq`,
+        SINK_GROUP_ID: `${topic}-group`,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
   let first = 0;
   let peakRss = 0;
   let done = 0;

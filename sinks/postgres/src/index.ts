@@ -5,3 +5,4 @@ export * from './batch-writer.ts';
 export * from './records.ts';
 export * from './writer.ts';
 export * from './hq-tables.ts';
+export * from './node-args.ts';

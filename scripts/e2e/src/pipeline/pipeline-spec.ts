@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildSpec } from '@retail-stream/scripts/supervisor';
 import { kafkaPrincipalEnv, loadInfraConfig } from '@retail-stream/infra';
+import { POSTGRES_SINK_NODE_ARGS } from '@retail-stream/postgres-sink';
 import * as pharmacy from './national-spec.ts';
 import {
   generateSecrets,
@@ -98,9 +99,13 @@ export interface PipelineOptions {
 const localKafkaAuth = (principal: string) => kafkaPrincipalEnv(loadInfraConfig(), principal);
 
 export const sha256Hex = (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
-const tsx = (file: string, args: string[] = []): Pick<ChildSpec, 'command' | 'args' | 'cwd'> => ({
+const tsx = (
+  file: string,
+  args: string[] = [],
+  nodeArgs: readonly string[] = [],
+): Pick<ChildSpec, 'command' | 'args' | 'cwd'> => ({
   command: process.execPath,
-  args: ['--import', 'tsx', path.join(REPO_ROOT, file), ...args],
+  args: [...nodeArgs, '--import', 'tsx', path.join(REPO_ROOT, file), ...args],
   cwd: REPO_ROOT,
 });
 
@@ -209,7 +214,7 @@ export function pipelineGroups(opts: PipelineOptions): {
     },
     {
       name: 'sink-pg',
-      ...tsx('sinks/postgres/src/main.ts'),
+      ...tsx('sinks/postgres/src/main.ts', [], POSTGRES_SINK_NODE_ARGS),
       env: {
         ...base,
         ...kafkaAs('postgres-sink'),
