@@ -1,7 +1,7 @@
 import { withTransaction } from '@retail-stream/runtime';
 import type { KpiWindowUpdated } from '@retail-stream/schemas';
 import type pg from 'pg';
-import { inboxRow, mapEvents, mapKpis, uniqueEvents, type SourcedEvent } from './event-rows.ts';
+import { inboxRow, mapEvents, mapKpis, uniqueEvents, type HqRows, type SourcedEvent } from './event-rows.ts';
 import {
   adjustmentsTable,
   goodsReceiptsTable,
@@ -134,6 +134,7 @@ export async function applyStoreEvents(
       await insert(client, inventoryTable, mapped.inventory, rows, method);
       return { applied: unique.length, duplicates: events.length - unique.length, rows, path: 'fresh' };
     }
+    return applyClaimed(client, events, unique, method, mapped);
   }
   return applyClaimed(client, events, unique, method);
 }
@@ -144,6 +145,8 @@ async function applyClaimed(
   events: SourcedEvent[],
   unique: SourcedEvent[],
   method: InsertMethod,
+  /** The rows of every unique event, when the fresh path already mapped them. */
+  mappedUnique?: HqRows,
 ): Promise<WriteResult> {
   const rows: Record<string, number> = {};
   const inserted = await claimInbox(client, unique, method);
@@ -154,7 +157,7 @@ async function applyClaimed(
     client,
     unique.filter((e) => !fresh.has(e.event.event_id)),
   );
-  const mapped = mapEvents(toApply);
+  const mapped = mappedUnique && toApply.length === unique.length ? mappedUnique : mapEvents(toApply);
   // Concurrent batches come from different partitions, and the key is store_id, so they touch
   // disjoint rows of every table here (no lock waits between them, hence no deadlocks).
   await insert(client, storesTable, mapped.stores, rows, method);

@@ -56,6 +56,17 @@ class CopyIn {
   }
 }
 
+/** COPYs rows into `target` (a table with the spec's columns, or its staging table); the rows copied. */
+export function copyRows<R>(
+  client: pg.ClientBase,
+  target: string,
+  columns: readonly (readonly [keyof R & string, string])[],
+  rows: readonly R[],
+): Promise<number> {
+  const names = columns.map(([c]) => c).join(', ');
+  return copyIn(client, `COPY ${target} (${names}) FROM STDIN`, copyText(columns, rows));
+}
+
 /** Runs `COPY <target> FROM STDIN` with a text-format payload; resolves with the rows copied. */
 export function copyIn(client: pg.ClientBase, text: string, payload: Buffer): Promise<number> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { copyIn, copyText } from './copy-in.ts';
+import { copyRows } from './copy-in.ts';
 import type { TableSpec } from './unnest-insert.ts';
 
 /** One table's rows for copyFresh. */
@@ -35,12 +35,7 @@ export async function copyFresh(
   try {
     for (const { spec, rows } of tables) {
       if (rows.length === 0) continue;
-      const names = spec.columns.map(([c]) => c).join(', ');
-      copied[spec.table] = await copyIn(
-        client,
-        `COPY ${spec.table} (${names}) FROM STDIN`,
-        copyText(spec.columns, rows),
-      );
+      copied[spec.table] = await copyRows(client, spec.table, spec.columns, rows);
     }
   } catch (err) {
     if ((err as { code?: unknown }).code !== UNIQUE_VIOLATION) throw err;

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { copyIn, copyText } from './copy-in.ts';
+import { copyRows } from './copy-in.ts';
 import type { TableSpec } from './unnest-insert.ts';
 
 /**
@@ -41,7 +41,7 @@ export async function stagedInsert<R, Out extends pg.QueryResultRow = pg.QueryRe
 ): Promise<pg.QueryResult<Out>> {
   const stage = stageName(spec.table);
   const names = spec.columns.map(([c]) => c).join(', ');
-  await copyIn(client, `COPY ${stage} (${names}) FROM STDIN`, copyText(spec.columns, rows));
+  await copyRows(client, stage, spec.columns, rows);
   return client.query<Out>(
     `INSERT INTO ${spec.table} AS t (${names}) SELECT ${names} FROM ${stage} ${spec.tail}`,
   );
