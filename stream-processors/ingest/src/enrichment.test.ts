@@ -76,6 +76,13 @@ describe('enrichment', () => {
     expect(skusOf({ ...count, stock: [first, { ...first }, ...count.stock.slice(1)] })).toEqual(
       skusOf(count),
     );
+    // Past the scan limit (a Set instead): the same answer, first-seen order kept.
+    const long = {
+      ...sale,
+      stock: [],
+      lines: Array.from({ length: 100 }, (_, i) => ({ ...a!, sku: `SKU-${i % 40}` })),
+    };
+    expect(skusOf(long)).toEqual(Array.from({ length: 40 }, (_, i) => `SKU-${i}`));
   });
 
   it('keeps the newest reference version and forgets tombstoned entries', () => {

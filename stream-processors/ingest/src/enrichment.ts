@@ -7,15 +7,26 @@ export interface EnrichmentResult {
   unknownProducts: number;
 }
 
+/** Up to this many SKU mentions a linear scan beats a Set; past it the scan would be quadratic. */
+const SCAN_LIMIT = 32;
+
 /**
  * SKUs an event names (lines, then stock changes), distinct, in first-seen order. A linear scan
- * rather than a Set: an event names a few to a few dozen SKUs, and a Set plus its spread per record
- * cost more than the scan (a per-record item of ingest's profile).
+ * for the usual few to a few dozen (a Set plus its spread per record was a per-record item of
+ * ingest's profile); a Set beyond SCAN_LIMIT, so a record with thousands of lines stays linear.
  */
 export function skusOf(event: StoreEvent): string[] {
+  const lines = 'lines' in event ? event.lines : [];
+  const stock = 'stock' in event ? event.stock : [];
+  if (lines.length + stock.length > SCAN_LIMIT) {
+    const seen = new Set<string>();
+    for (const l of lines) seen.add(l.sku);
+    for (const c of stock) seen.add(c.sku);
+    return [...seen];
+  }
   const out: string[] = [];
-  if ('lines' in event) for (const l of event.lines) if (!out.includes(l.sku)) out.push(l.sku);
-  if ('stock' in event) for (const c of event.stock) if (!out.includes(c.sku)) out.push(c.sku);
+  for (const l of lines) if (!out.includes(l.sku)) out.push(l.sku);
+  for (const c of stock) if (!out.includes(c.sku)) out.push(c.sku);
   return out;
 }
 
