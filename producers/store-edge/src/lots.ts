@@ -1,3 +1,4 @@
+import { localDateString } from '@retail-stream/runtime';
 import type { LotQuantity } from '@retail-stream/schemas';
 import { Refusal } from './refusal.ts';
 
@@ -21,13 +22,9 @@ export function isoDate(days: number): string {
 
 /** The store-local calendar day of an instant, as days since 1970-01-01. */
 export function storeDay(at: Date, timeZone: string): number {
-  const ymd = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).format(at);
-  return epochDay(ymd);
+  // The runtime's formatter cache: building an Intl.DateTimeFormat per call was the store edge's
+  // largest own cost in a checkout profile (~5 % of its CPU at 100 sales/s).
+  return epochDay(localDateString(at.getTime(), timeZone));
 }
 
 export function isExpired(lot: { expires_on: number }, today: number): boolean {
