@@ -18,6 +18,7 @@ export * from './http-auth-guards.ts';
 export * from './shutdown.ts';
 export * from './kafka-client.ts';
 export * from './kafka-produce-encoding.ts';
+export * from './kafka-partitioner.ts';
 export * from './kafka-security-config.ts';
 export * from './kafka-topics.ts';
 export * from './consumer-runner.ts';

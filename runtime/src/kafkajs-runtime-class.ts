@@ -1,16 +1,33 @@
-import type { Kafka } from 'kafkajs';
+import type { Kafka, ProducerConfig } from 'kafkajs';
 import { kafkaWithLinearGrouping } from './kafka-linear-grouping.ts';
+import { javaCompatiblePartitioner } from './kafka-partitioner.ts';
 import { installFastProduceEncoding } from './kafka-produce-encoding.ts';
 import { installFastRecordDecoding } from './kafka-record-decoding.ts';
 
 /**
  * kafkajs' Kafka class with the runtime's hot-path replacements: produce requests encoded in one
  * exact allocation, consumed records decoded without per-header copies, sends grouped by partition
- * in linear time (docs/architecture.md, "Processors on the hot path"). Both client factories
- * (createKafka, newKafkaClient) build from it, so every client in a process takes the same paths.
+ * in linear time, keys hashed without kafkajs' Long emulation (kafka-partitioner.ts; a producer
+ * that names its own createPartitioner keeps it) (docs/architecture.md, "Processors on the hot
+ * path"). Both client factories (createKafka, newKafkaClient) build from it, so every client in a
+ * process takes the same paths.
  */
 export function runtimeKafkaClass(): typeof Kafka {
+  if (runtimeKafka) return runtimeKafka;
   installFastProduceEncoding();
   installFastRecordDecoding();
-  return kafkaWithLinearGrouping();
+  const Linear = kafkaWithLinearGrouping();
+  runtimeKafka = class RuntimeKafka extends Linear {
+    override producer(config: ProducerConfig = {}) {
+      return super.producer(withProducerDefaults(config));
+    }
+  };
+  return runtimeKafka;
+}
+
+let runtimeKafka: typeof Kafka | undefined;
+
+/** A producer's config as the runtime's clients build it: the partitioner unless one is named. */
+export function withProducerDefaults(config: ProducerConfig): ProducerConfig {
+  return { createPartitioner: javaCompatiblePartitioner, ...config };
 }

@@ -1,4 +1,5 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { javaCompatiblePartitioner } from './kafka-partitioner.ts';
+import { type Kafka, type Producer } from 'kafkajs';
 import { AppError, kafkaErrorCode, TransientError } from './errors.ts';
 
 /**
@@ -14,7 +15,7 @@ export function createOrderedProducer(kafka: Kafka, sendRetries: number): Produc
     maxInFlightRequests: 1,
     retry: { retries: sendRetries, initialRetryTime: 100, maxRetryTime: 2_000 },
     // Java-compatible murmur2: a store lands on the same partition as with any other client.
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: javaCompatiblePartitioner,
     allowAutoTopicCreation: false,
   });
 }

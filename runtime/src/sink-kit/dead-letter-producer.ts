@@ -1,4 +1,5 @@
-import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { javaCompatiblePartitioner } from '../kafka-partitioner.ts';
+import { type Kafka, type Message, type Producer } from 'kafkajs';
 import { TransientError } from '../errors.ts';
 
 /**
@@ -17,7 +18,7 @@ export class DeadLetterProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: javaCompatiblePartitioner,
     });
     await producer.connect();
     return new DeadLetterProducer(producer, topic);

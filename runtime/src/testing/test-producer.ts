@@ -1,4 +1,5 @@
-import { logLevel, Partitioners, type Message, type Producer } from 'kafkajs';
+import { javaCompatiblePartitioner } from '../kafka-partitioner.ts';
+import { logLevel, type Message, type Producer } from 'kafkajs';
 import { sendInChunks } from './send-in-chunks.ts';
 import { newKafkaClient } from '../kafka-security-config.ts';
 
@@ -23,7 +24,7 @@ export class TestProducer {
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: opts.autoCreateTopics ?? false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: javaCompatiblePartitioner,
     });
     await producer.connect();
     return new TestProducer(producer);

@@ -11,7 +11,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
-import { AvroSerde, cpuSeconds, newKafkaClient, rssMiB, seededRandom } from '@retail-stream/runtime';
+import {
+  AvroSerde,
+  cpuSeconds,
+  newKafkaClient,
+  rssMiB,
+  seededRandom,
+  javaCompatiblePartitioner,
+} from '@retail-stream/runtime';
 import {
   createTestTopic,
   deleteTestTopic,
@@ -22,7 +29,7 @@ import {
 } from '@retail-stream/runtime/testing';
 import { registerAll } from '@retail-stream/schemas';
 import { StoreEventFactory } from '@retail-stream/schemas/testing';
-import { logLevel, Partitioners } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 
 const env = serviceEnv();
 const brokers = env.KAFKA_BROKERS!.split(',');
@@ -40,7 +47,7 @@ async function preload(topic: string): Promise<void> {
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: javaCompatiblePartitioner,
   });
   await producer.connect();
   const perStore = Math.ceil(N / STORES);

@@ -1,4 +1,5 @@
-import { Partitioners, type Producer } from 'kafkajs';
+import { javaCompatiblePartitioner } from '@retail-stream/runtime';
+import { type Producer } from 'kafkajs';
 import type { KpiWindowUpdated } from '@retail-stream/schemas';
 import { ChainAggregator } from './chain-aggregator.ts';
 import { kpiKey, kpiRecord } from './kpi-record.ts';
@@ -54,7 +55,7 @@ export class ChainStage extends Stage {
     this.producer = this.deps.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: javaCompatiblePartitioner,
     });
     await this.producer.connect();
     await this.startRunning();

@@ -5,8 +5,9 @@ import {
   TRANSACTIONAL_PRODUCER_RETRY,
   type ConsumedBatch,
   type RetriableCode,
+  javaCompatiblePartitioner,
 } from '@retail-stream/runtime';
-import { Partitioners, type Kafka, type Producer, type TopicMessages } from 'kafkajs';
+import { type Kafka, type Producer, type TopicMessages } from 'kafkajs';
 
 /** Below the broker's max request size (1 MiB by default), with room for headers. */
 const MAX_REQUEST_BYTES = 768 * 1024;
@@ -28,7 +29,7 @@ export async function connectPartitionProducer(
     idempotent: true,
     maxInFlightRequests: 1,
     transactionTimeout: 60_000,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: javaCompatiblePartitioner,
     retry: { ...TRANSACTIONAL_PRODUCER_RETRY },
   });
   await producer.connect();

@@ -1,6 +1,12 @@
-import { readTopicRange, ValidationError, type AvroSerde, type Logger } from '@retail-stream/runtime';
+import {
+  readTopicRange,
+  ValidationError,
+  type AvroSerde,
+  type Logger,
+  javaCompatiblePartitioner,
+} from '@retail-stream/runtime';
 import type { KpiWindowUpdated, StoreEvent } from '@retail-stream/schemas';
-import { Partitioners, type Kafka, type Message } from 'kafkajs';
+import { type Kafka, type Message } from 'kafkajs';
 import type avro from 'avsc';
 import type { KpiConfig } from './config.ts';
 import { kpiKey, kpiRecord } from './kpi-record.ts';
@@ -151,7 +157,7 @@ export async function runRecompute(deps: {
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: javaCompatiblePartitioner,
   });
   await producer.connect();
   try {
