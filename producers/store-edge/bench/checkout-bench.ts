@@ -235,7 +235,9 @@ async function sale(n: number, tally: Tally): Promise<void> {
       return;
     }
     tally.errors++;
-    const code = (err as { code?: string }).code;
+    // node:http's errors carry their code; fetch's say why only in their cause (ECONNRESET, …).
+    const e = err as { code?: string; cause?: { code?: string; message?: string } };
+    const code = e.code ?? e.cause?.code ?? e.cause?.message;
     if (tally.errorSamples.length < 3)
       tally.errorSamples.push(`${(err as Error).message}${code ? ` (${code})` : ''}`);
   }
