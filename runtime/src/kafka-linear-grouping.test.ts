@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { Kafka } from 'kafkajs';
-import {
-  groupMessagesPerPartition,
-  kafkajsGroupMessagesPerPartition,
-  kafkaWithLinearGrouping,
-} from './kafka-linear-grouping.ts';
+import { groupMessagesPerPartition, kafkajsGroupMessagesPerPartition } from './kafka-linear-grouping.ts';
+import { kafkajsCreateRequest } from './kafka-request-framing.ts';
+import { kafkajsFile, kafkajsRequire as require } from './kafkajs-internals.ts';
+import { runtimeKafkaClass } from './kafkajs-runtime-class.ts';
 import { seededRandom } from './seeded-random.ts';
 
 describe('groupMessagesPerPartition', () => {
@@ -29,12 +28,17 @@ describe('groupMessagesPerPartition', () => {
   });
 });
 
-describe('kafkaWithLinearGrouping', () => {
+describe('runtimeKafkaClass', () => {
   it("is a second Kafka class, loaded once, and leaves kafkajs' own modules in place", () => {
-    const LinearKafka = kafkaWithLinearGrouping();
-    expect(LinearKafka).not.toBe(Kafka);
-    expect(kafkaWithLinearGrouping()).toBe(LinearKafka);
-    const client = new LinearKafka({ brokers: ['127.0.0.1:1'], clientId: 't' });
+    const RuntimeKafka = runtimeKafkaClass();
+    expect(RuntimeKafka).not.toBe(Kafka);
+    expect(runtimeKafkaClass()).toBe(RuntimeKafka);
+    const client = new RuntimeKafka({ brokers: ['127.0.0.1:1'], clientId: 't' });
     expect(typeof client.producer().send).toBe('function');
+    // Plain kafkajs users still get kafkajs' own grouping and request framing.
+    expect(require(kafkajsFile('src/producer/groupMessagesPerPartition.js'))).toBe(
+      kafkajsGroupMessagesPerPartition,
+    );
+    expect(require(kafkajsFile('src/protocol/request.js'))).toBe(kafkajsCreateRequest);
   });
 });

@@ -3,9 +3,9 @@ import path from 'node:path';
 
 /*
  * The one place that reaches into kafkajs' own modules (its files, its module cache, its version).
- * The runtime replaces three of them on the hot path (produce encoding, record decoding, send
- * grouping; docs/architecture.md, "Processors on the hot path"), each only on the kafkajs release
- * it was verified against: kafkajs 2.2.4 has had no release since February 2023.
+ * The runtime replaces four of them on the hot path (produce encoding, record decoding, send
+ * grouping, request framing; docs/architecture.md, "Processors on the hot path"), each only on the
+ * kafkajs release it was verified against: kafkajs 2.2.4 has had no release since February 2023.
  */
 
 /** `require` for kafkajs' CommonJS modules, and their cache. */

@@ -1,13 +1,16 @@
 import type { Kafka, ProducerConfig } from 'kafkajs';
-import { kafkaWithLinearGrouping } from './kafka-linear-grouping.ts';
+import { LINEAR_GROUPING_SWAP } from './kafka-linear-grouping.ts';
 import { javaCompatiblePartitioner } from './kafka-partitioner.ts';
+import { REQUEST_FRAMING_SWAP } from './kafka-request-framing.ts';
+import { kafkaWithSwappedModules } from './kafkajs-module-swap.ts';
 import { installFastProduceEncoding } from './kafka-produce-encoding.ts';
 import { installFastRecordDecoding } from './kafka-record-decoding.ts';
 
 /**
  * kafkajs' Kafka class with the runtime's hot-path replacements: produce requests encoded in one
  * exact allocation, consumed records decoded without per-header copies, sends grouped by partition
- * in linear time, keys hashed without kafkajs' Long emulation (kafka-partitioner.ts; a producer
+ * in linear time, requests framed in one allocation (kafka-request-framing.ts), keys hashed without
+ * kafkajs' Long emulation (kafka-partitioner.ts; a producer
  * that names its own createPartitioner keeps it) (docs/architecture.md, "Processors on the hot
  * path"). Both client factories (createKafka, newKafkaClient) build from it, so every client in a
  * process takes the same paths.
@@ -16,8 +19,8 @@ export function runtimeKafkaClass(): typeof Kafka {
   if (runtimeKafka) return runtimeKafka;
   installFastProduceEncoding();
   installFastRecordDecoding();
-  const Linear = kafkaWithLinearGrouping();
-  runtimeKafka = class RuntimeKafka extends Linear {
+  const Swapped = kafkaWithSwappedModules([LINEAR_GROUPING_SWAP, REQUEST_FRAMING_SWAP]);
+  runtimeKafka = class RuntimeKafka extends Swapped {
     override producer(config: ProducerConfig = {}) {
       return super.producer(withProducerDefaults(config));
     }
