@@ -32,6 +32,11 @@ describe('retail recompute', () => {
       ),
     );
     const cli = cliEnv(env);
+    // T0 is fixed, so earlier runs on the same database left rows with the same --from: only this
+    // run's rows count.
+    const auditBefore = await ops.query<{ id: string }>(
+      'SELECT coalesce(max(id), 0)::text AS id FROM ops.audit_log',
+    );
     const args = [
       'recompute',
       '--json',
@@ -73,8 +78,9 @@ describe('retail recompute', () => {
       await admin.disconnect();
     }
     const audit = await ops.query<{ outcome: string }>(
-      `SELECT outcome FROM ops.audit_log WHERE command = 'recompute' AND args->>'from' = $1 ORDER BY id`,
-      [new Date(from).toISOString()],
+      `SELECT outcome FROM ops.audit_log
+        WHERE command = 'recompute' AND args->>'from' = $1 AND id > $2::bigint ORDER BY id`,
+      [new Date(from).toISOString(), auditBefore.rows[0]!.id],
     );
     expect(audit.rows.map((r) => r.outcome)).toEqual(['dry-run', 'ok']);
   });
