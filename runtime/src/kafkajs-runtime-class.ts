@@ -9,11 +9,10 @@ import { installFastRecordDecoding } from './kafka-record-decoding.ts';
 /**
  * kafkajs' Kafka class with the runtime's hot-path replacements: produce requests encoded in one
  * exact allocation, consumed records decoded without per-header copies, sends grouped by partition
- * in linear time, requests framed in one allocation (kafka-request-framing.ts), keys hashed without
- * kafkajs' Long emulation (kafka-partitioner.ts; a producer
- * that names its own createPartitioner keeps it) (docs/architecture.md, "Processors on the hot
- * path"). Both client factories (createKafka, newKafkaClient) build from it, so every client in a
- * process takes the same paths.
+ * in linear time, requests framed in one allocation (kafka-request-framing.ts), and keys hashed
+ * without kafkajs' Long emulation (kafka-partitioner.ts: the default of every producer that does
+ * not name its own). See docs/architecture.md, "Processors on the hot path". Both client factories
+ * (createKafka, newKafkaClient) build from it, so every client in a process takes the same paths.
  */
 export function runtimeKafkaClass(): typeof Kafka {
   if (runtimeKafka) return runtimeKafka;
