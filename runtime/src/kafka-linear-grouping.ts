@@ -1,4 +1,4 @@
-import { kafkajsFile as packageFile, kafkajsRequire as require } from './kafkajs-internals.ts';
+import { kafkajsSrcFile, kafkajsRequire as require } from './kafkajs-internals.ts';
 import type { ModuleSwap } from './kafkajs-module-swap.ts';
 
 /*
@@ -9,8 +9,6 @@ import type { ModuleSwap } from './kafkajs-module-swap.ts';
  * busy profile, 8 ms with this (docs/BENCHMARKS.md, 2026-12-07). Swapped in by
  * kafkajs-module-swap.ts (kafkajs captures the function when its producer modules load).
  */
-
-const kafkajsFile = (file: string): string => packageFile(`src/${file}`);
 
 interface GroupArgs<M> {
   topic: string;
@@ -33,7 +31,7 @@ export function groupMessagesPerPartition<M>(args: GroupArgs<M>): Record<string,
 
 /** kafkajs' own groupMessagesPerPartition, for the equivalence test. */
 export const kafkajsGroupMessagesPerPartition = require(
-  kafkajsFile('producer/groupMessagesPerPartition.js'),
+  kafkajsSrcFile('producer/groupMessagesPerPartition.js'),
 ) as <M>(args: GroupArgs<M>) => Record<string, M[]>;
 
 /** The swap: sendMessages captures the grouping; the Kafka class reaches it through the producer. */

@@ -1,8 +1,4 @@
-import {
-  kafkajsFile as packageFile,
-  kafkajsRequire as require,
-  kafkajsVerified,
-} from './kafkajs-internals.ts';
+import { kafkajsSrcFile, kafkajsRequire as require, kafkajsVerified } from './kafkajs-internals.ts';
 
 /*
  * kafkajs 2.2.4 decodes each consumed record's headers with
@@ -16,8 +12,6 @@ import {
  * headers built in place and offset/timestamp computed as numbers while they are safe integers;
  * anything else goes to kafkajs' own code.
  */
-
-const kafkajsFile = (file: string): string => packageFile(`src/${file}`);
 
 interface KafkajsDecoder {
   buffer: Buffer;
@@ -39,10 +33,10 @@ export interface BatchContext {
 
 type RecordDecoder = (decoder: KafkajsDecoder, batchContext?: BatchContext) => Record<string, unknown>;
 
-const RECORD_DECODER = kafkajsFile('protocol/recordBatch/record/v0/decoder.js');
+const RECORD_DECODER = kafkajsSrcFile('protocol/recordBatch/record/v0/decoder.js');
 /** kafkajs' own record decoder, as loaded before installFastRecordDecoding. */
 export const kafkajsRecordDecoder = require(RECORD_DECODER) as RecordDecoder;
-const LOG_APPEND_TIME = (require(kafkajsFile('protocol/timestampTypes.js')) as { LOG_APPEND_TIME: number })
+const LOG_APPEND_TIME = (require(kafkajsSrcFile('protocol/timestampTypes.js')) as { LOG_APPEND_TIME: number })
   .LOG_APPEND_TIME;
 
 // The batch whose first offset and timestamp were last parsed: a batch's records decode one after
@@ -150,7 +144,7 @@ export function installFastRecordDecoding(): boolean {
   if (installed) return true;
   if (!kafkajsVerified) return false;
   require.cache[RECORD_DECODER]!.exports = fastRecordDecoder;
-  for (const file of CAPTURING) delete require.cache[kafkajsFile(file)];
+  for (const file of CAPTURING) delete require.cache[kafkajsSrcFile(file)];
   installed = true;
   return true;
 }

@@ -1,4 +1,4 @@
-import { kafkajsFile, kafkajsRequire as require } from './kafkajs-internals.ts';
+import { kafkajsSrcFile, kafkajsRequire as require } from './kafkajs-internals.ts';
 import type { ModuleSwap } from './kafkajs-module-swap.ts';
 
 /*
@@ -51,7 +51,7 @@ export async function createRequest({
 }
 
 /** kafkajs' own protocol/request.js, for the equivalence test. */
-export const kafkajsCreateRequest = require(kafkajsFile('src/protocol/request.js')) as (
+export const kafkajsCreateRequest = require(kafkajsSrcFile('protocol/request.js')) as (
   args: RequestArgs,
 ) => Promise<FramedRequest>;
 

@@ -16,6 +16,9 @@ const KAFKAJS_DIR = path.dirname(kafkajsRequire.resolve('kafkajs/package.json'))
 /** The absolute path of a file inside the kafkajs package (e.g. `src/index.js`). */
 export const kafkajsFile = (file: string): string => path.join(KAFKAJS_DIR, file);
 
+/** The absolute path of a module of kafkajs' `src/` (e.g. `protocol/request.js`). */
+export const kafkajsSrcFile = (file: string): string => kafkajsFile(`src/${file}`);
+
 /** The kafkajs release the module replacements reproduce; any other keeps kafkajs' own code. */
 export const VERIFIED_KAFKAJS_VERSION = '2.2.4';
 

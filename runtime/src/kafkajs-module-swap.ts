@@ -1,9 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import {
-  kafkajsFile as packageFile,
-  kafkajsRequire as require,
-  kafkajsVerified,
-} from './kafkajs-internals.ts';
+import { kafkajsSrcFile, kafkajsRequire as require, kafkajsVerified } from './kafkajs-internals.ts';
 
 /*
  * kafkajs' modules capture the functions they require when they load, so one of them cannot be
@@ -20,18 +16,16 @@ export interface ModuleSwap {
   capturing: readonly string[];
 }
 
-const srcFile = (file: string): string => packageFile(`src/${file}`);
-
 /**
  * kafkajs' Kafka class built with every swap in place (one reload for all of them); kafkajs' own
  * class on any other kafkajs release than the one verified. The module cache is left as it was.
  */
 export function kafkaWithSwappedModules(swaps: readonly ModuleSwap[]): typeof Kafka {
-  if (!kafkajsVerified) return require(srcFile('index.js')) as typeof Kafka;
-  const capturing = [...new Set([...swaps.flatMap((s) => s.capturing), 'index.js'])].map(srcFile);
+  if (!kafkajsVerified) return require(kafkajsSrcFile('index.js')) as typeof Kafka;
+  const capturing = [...new Set([...swaps.flatMap((s) => s.capturing), 'index.js'])].map(kafkajsSrcFile);
   const cached = capturing.map((file) => [file, require.cache[file]] as const);
   const replaced = swaps.map((s) => {
-    const file = srcFile(s.module);
+    const file = kafkajsSrcFile(s.module);
     require(file); // loaded, so its cache entry exists to be swapped
     const entry = require.cache[file]!;
     const original: unknown = entry.exports;
@@ -40,7 +34,7 @@ export function kafkaWithSwappedModules(swaps: readonly ModuleSwap[]): typeof Ka
   });
   try {
     for (const [file] of cached) delete require.cache[file];
-    return require(srcFile('index.js')) as typeof Kafka;
+    return require(kafkajsSrcFile('index.js')) as typeof Kafka;
   } finally {
     // Later plain `require('kafkajs')` users keep kafkajs' own modules, as loaded before.
     for (const { entry, original } of replaced) entry.exports = original;
