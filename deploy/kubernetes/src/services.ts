@@ -33,7 +33,7 @@ export interface KedaScaling {
 export interface ServiceSpec {
   /** Deployment name and `app.kubernetes.io/name`. */
   name: string;
-  /** Workspace folder and entry point the container runs (`node <nodeArgs> --import tsx <entry>`). */
+  /** The TypeScript entry point; the container runs its bundle (`node <nodeArgs> dist/<entry>.js`, service-bundles.ts). */
   entry: string;
   /** Node flags before the entry point (a V8 heap cap where a service's live set is bounded). */
   nodeArgs?: string[];

@@ -4,6 +4,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import { bundlePathOf } from '@retail-stream/scripts/bundle';
 import type { ServiceSpec } from './services.ts';
 
 export const NAMESPACE = 'retail-stream';
@@ -59,7 +60,9 @@ export function deployment(s: ServiceSpec): Deployment {
             {
               name: s.name,
               image: IMAGE,
-              command: ['node', ...(s.nodeArgs ?? []), '--import', 'tsx', s.entry],
+              // The entry's bundle (`npm run build:services` while building the image): no TypeScript
+              // loader at run time (service-bundles.ts).
+              command: ['node', ...(s.nodeArgs ?? []), '--enable-source-maps', bundlePathOf(s.entry)],
               ports: [{ name: 'http', containerPort: s.port }],
               env: [
                 ...Object.entries(s.env).map(([name, value]) => ({ name, value })),

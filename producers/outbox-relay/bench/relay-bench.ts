@@ -14,6 +14,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serviceRunArgs } from '@retail-stream/scripts/bundle';
 import { serviceEnv } from '@retail-stream/infra';
 import { AvroSerde, cpuSeconds, ensureTopics, newKafkaClient, rssMiB } from '@retail-stream/runtime';
 import {
@@ -35,6 +36,8 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Extra node flags for the relay process, e.g. "--max-semi-space-size=32". */
     'node-args': { type: 'string', default: '' },
+    // The relay runs from its bundle, as its container does; this runs src/main.ts through tsx.
+    'from-source': { type: 'boolean', default: false },
   },
 });
 const total = Number(args.events);
@@ -85,7 +88,10 @@ say(
 
 // ── run ───────────────────────────────────────────────────────────────────────────────────────
 const nodeArgs = args['node-args'].split(' ').filter((a) => a.length > 0);
-const relay = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(here, '../src/main.ts')], {
+const runArgs = await serviceRunArgs('producers/outbox-relay/src/main.ts', {
+  fromSource: args['from-source'],
+});
+const relay = spawn(process.execPath, [...nodeArgs, ...runArgs], {
   cwd: repoRoot,
   env: {
     PATH: process.env.PATH ?? '',

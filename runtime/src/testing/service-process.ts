@@ -25,7 +25,8 @@ function kafkaCredentials(): Record<string, string> {
 }
 
 /**
- * A service entry point (`src/main.ts`) run with tsx as a real child process, so a test can
+ * A service entry point run as a real child process: a `.ts` entry (`src/main.ts`) through tsx, a
+ * `.js` one (its bundle, as the container runs it) with plain node. Either way a test can
  * SIGKILL it mid-batch. The env is exactly what is passed plus PATH: nothing of the test
  * process leaks in, so the child reads only the config the test means it to. Its stdout's JSON
  * log lines are parsed into `lines` as they arrive.
@@ -44,7 +45,8 @@ export class ServiceProcess {
     env: Record<string, string>,
     opts: ServiceProcessOptions = {},
   ) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', script], {
+    const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : ['--enable-source-maps', script];
+    this.child = spawn(process.execPath, args, {
       cwd: opts.cwd,
       // Test-only helper: the child needs PATH to find node's tools and the test kit's Kafka
       // credentials (serviceEnv() put them in process.env; a SASL broker admits no one without),

@@ -2,7 +2,7 @@
  * Postgres sink throughput on the local stack:
  *
  *   npx tsx sinks/postgres/bench/postgres-sink-bench.ts [--events 100000] [--stores 500] [--partitions 6]
- *     [--sink-node-options "--cpu-prof --cpu-prof-dir=/tmp/prof"]
+ *     ["--sink-node-options=--cpu-prof --cpu-prof-dir=/tmp/prof"] [--from-source]
  *
  * Preloads a fresh topic with realistic enriched store events (sales with 3–10 lines and their
  * payments, some failed payments, voids, refunds, receipts, adjustments), then measures:
@@ -21,6 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
+import { serviceRunArgs } from '@retail-stream/scripts/bundle';
 import {
   AvroSerde,
   cpuSeconds,
@@ -51,6 +52,8 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Node flags for the sink process after the deployed ones (a profile, a heap cap), as the ClickHouse bench takes them. */
     'sink-node-options': { type: 'string', default: '' },
+    // The sink runs from its bundle, as its container does; this runs src/main.ts through tsx.
+    'from-source': { type: 'boolean', default: false },
   },
 });
 // The sink runs with the flags it is deployed with (node-args.ts), then any given here.
@@ -122,7 +125,10 @@ const sumEvents = async (schema: string) =>
   const started = Date.now();
   const child = spawn(
     process.execPath,
-    [...nodeOptions, '--import', 'tsx', path.join(here, '../src/main.ts')],
+    [
+      ...nodeOptions,
+      ...(await serviceRunArgs('sinks/postgres/src/main.ts', { fromSource: args['from-source'] })),
+    ],
     {
       cwd: path.join(here, '..'),
       env: {

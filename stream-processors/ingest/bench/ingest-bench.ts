@@ -2,7 +2,7 @@
  * Ingest processor throughput on the local stack:
  *
  *   npx tsx stream-processors/ingest/bench/ingest-bench.ts [--events 200000] [--stores 500]
- *     [--partitions 6] [--slow-encode] [--keep] [--cpu-prof <dir>]
+ *     [--partitions 6] [--slow-encode] [--keep] [--cpu-prof <dir>] [--from-source]
  *
  * Preloads a fresh input topic with realistic SaleRecorded events (3–10 lines, round-robin over the
  * stores, reference data for every store and SKU), then measures
@@ -17,6 +17,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serviceRunArgs } from '@retail-stream/scripts/bundle';
 import os from 'node:os';
 import { serviceEnv } from '@retail-stream/infra';
 import {
@@ -48,6 +49,8 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     /** Directory for a V8 CPU profile of the processor process (node --cpu-prof). */
     'cpu-prof': { type: 'string' },
+    // The service runs from its bundle, as its container does; this runs src/main.ts through tsx.
+    'from-source': { type: 'boolean', default: false },
   },
 });
 const total = Number(args.events);
@@ -168,7 +171,10 @@ const opsPort = await freePort();
 const profile = args['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${args['cpu-prof']}`] : [];
 const child = spawn(
   process.execPath,
-  [...profile, '--import', 'tsx', 'stream-processors/ingest/src/main.ts'],
+  [
+    ...profile,
+    ...(await serviceRunArgs('stream-processors/ingest/src/main.ts', { fromSource: args['from-source'] })),
+  ],
   {
     cwd: repoRoot,
     env: {

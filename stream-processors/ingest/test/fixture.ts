@@ -10,6 +10,7 @@ import {
   TopicCollector,
   TEST_SIGNING_MASTER_KEYS,
 } from '@retail-stream/runtime/testing';
+import { testBundle } from '@retail-stream/scripts/bundle';
 import { afterAll, expect } from 'vitest';
 import type { IngestConfig } from '../src/config.ts';
 import {
@@ -22,6 +23,7 @@ import {
 } from './ingest-harness.ts';
 
 const { repoRoot: ROOT } = packageDirs(import.meta.url);
+const INGEST_ENTRY = 'stream-processors/ingest/src/main.ts';
 
 /** What an ingest integration test works with; everything it starts is stopped after the file. */
 export interface IngestTestBed {
@@ -54,6 +56,8 @@ export function useIngestTestBed(overrides: Record<string, string> = {}): Ingest
     () => deleteTestGroups(config.KAFKA_BROKERS, [config.INGEST_GROUP_ID]),
   );
   let feed: Promise<TestProducer> | undefined;
+  // Children run the service's bundle, as its container does (built in prepare()).
+  let bundle: string | undefined;
 
   afterAll(() => teardowns.run());
 
@@ -61,6 +65,7 @@ export function useIngestTestBed(overrides: Record<string, string> = {}): Ingest
     config,
     serde,
     async prepare(inputPartitions) {
+      bundle ??= await testBundle(INGEST_ENTRY);
       const ids = await catalogueIds(serde, config);
       await createInputTopic(config, inputPartitions);
       return ids;
@@ -88,7 +93,8 @@ export function useIngestTestBed(overrides: Record<string, string> = {}): Ingest
       // Parsed into key objects in `config`; the child gets the setting as written.
       env.SIGNING_MASTER_KEYS = overrides.SIGNING_MASTER_KEYS ?? TEST_SIGNING_MASTER_KEYS;
       // Its logs stay in child.output (for a failure message) rather than flooding the test's.
-      const child = new ServiceProcess('stream-processors/ingest/src/main.ts', env, { cwd: ROOT });
+      if (!bundle) throw new Error('spawn() runs the bundle prepare() builds: call prepare() first');
+      const child = new ServiceProcess(bundle, env, { cwd: ROOT });
       return teardowns.add(child, (c) => (c.running ? c.kill9() : undefined));
     },
   };

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
+import { serviceRunArgs } from '@retail-stream/scripts/bundle';
 import {
   AvroSerde,
   cpuSeconds,
@@ -134,9 +135,10 @@ async function main(): Promise<void> {
         ...(process.env.KPI_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir=/tmp/kpi-prof'] : []),
         // V8 flags for the service, e.g. KPI_BENCH_NODE_ARGS=--max-semi-space-size=64.
         ...(process.env.KPI_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a.length > 0),
-        '--import',
-        'tsx',
-        path.join(pkgDir, 'src', 'main.ts'),
+        // Its bundle, as its container runs it; KPI_BENCH_FROM_SOURCE=1 runs src/main.ts through tsx.
+        ...(await serviceRunArgs('stream-processors/kpi-windows/src/main.ts', {
+          fromSource: process.env.KPI_BENCH_FROM_SOURCE === '1',
+        })),
       ],
       {
         cwd: pkgDir,
