@@ -1,11 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildServiceBundle, bundlePathOf, REPO_ROOT } from '@retail-stream/scripts/bundle';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { SERVICES, STORE_SERVICES } from './services.ts';
 import { deployment } from './workloads.ts';
 
 const OUT = path.join('.data', 'bundles', `k8s-${process.pid}`);
+
+afterAll(() => fs.rmSync(path.join(REPO_ROOT, OUT), { recursive: true, force: true }));
 
 describe('every container runs a bundle the image build can produce', () => {
   for (const s of [...SERVICES, ...STORE_SERVICES]) {

@@ -1,11 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseCliOrExit } from '@retail-stream/runtime';
+import { buildServiceBundle } from '@retail-stream/scripts/bundle';
 import { Supervisor, type ChildState } from '@retail-stream/scripts/supervisor';
 import { z } from 'zod';
 import { localEndpoints } from './pipeline/local-endpoints.ts';
 import { generateSecrets } from './pipeline/pipeline-names.ts';
-import { DEMO_PORTS, REPO_ROOT, pipelineGroups } from './pipeline/pipeline-spec.ts';
+import { DEMO_PORTS, HQ_SERVICE_ENTRIES, REPO_ROOT, pipelineGroups } from './pipeline/pipeline-spec.ts';
 
 /**
  * `npm run demo` after the services are up: migrations, seed, reference data, every pipeline
@@ -44,7 +45,14 @@ const ledger = path.join(ledgerDir, `ledger-${new Date().toISOString().replace(/
 const secrets = generateSecrets();
 const p = DEMO_PORTS;
 
+// The HQ services run from their bundles in dist/, as their containers do (npm run build:services).
+const bundles = new Map<string, string>();
+for (const entry of HQ_SERVICE_ENTRIES) {
+  const built = await buildServiceBundle(entry);
+  bundles.set(entry, path.join(REPO_ROOT, built.outfile));
+}
 const { groups } = pipelineGroups({
+  bundles,
   endpoints: localEndpoints(),
   ports: p,
   stores,

@@ -1,11 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { buildServiceBundle, bundlePathOf, REPO_ROOT } from './service-bundles.ts';
 
 const FIXTURE = 'scripts/src/bundle/fixtures/asset-entry.ts';
 const OUT = path.join('.data', 'bundles', `unit-${process.pid}`);
+
+afterAll(() => fs.rmSync(path.join(REPO_ROOT, OUT), { recursive: true, force: true }));
 
 describe('service bundles', () => {
   it('mirrors the entry under the output folder and accepts only TypeScript entries', () => {

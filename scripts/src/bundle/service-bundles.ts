@@ -128,6 +128,10 @@ export function testBundle(entry: string): Promise<string> {
   let built = testBundles.get(entry);
   if (!built) {
     const outDir = path.join('.data', 'bundles', `${process.pid}-${threadId}`);
+    if (testBundles.size === 0) {
+      // Children load their bundle (and its map) at start, so removing it when this process ends is safe.
+      process.once('exit', () => fs.rmSync(path.join(REPO_ROOT, outDir), { recursive: true, force: true }));
+    }
     built = buildServiceBundle(entry, outDir).then((b) => path.resolve(REPO_ROOT, b.outfile));
     testBundles.set(entry, built);
   }

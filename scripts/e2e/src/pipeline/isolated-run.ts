@@ -5,9 +5,11 @@ import { logLevel } from 'kafkajs';
 import cassandra from 'cassandra-driver';
 import { dropClickHouseDatabase, dropPgDatabase, dropPgSchema } from '@retail-stream/runtime/testing';
 import { storeDatabaseName } from '@retail-stream/store-edge';
+import { testBundle } from '@retail-stream/scripts/bundle';
 import { Supervisor } from '@retail-stream/scripts/supervisor';
 import type { PipelineNames, PipelineSecrets } from './pipeline-names.ts';
 import {
+  HQ_SERVICE_ENTRIES,
   pipelineGroups,
   type PipelineOptions,
   type PipelinePorts,
@@ -112,7 +114,17 @@ export async function startIsolated(
 ): Promise<IsolatedRun> {
   const runSuffix = opts.runSuffix ?? randomSuffix();
   const ports = await freePorts(opts.stores);
-  const { groups, names, secrets } = pipelineGroups({ ...opts, runSuffix, ports, dashboard: false });
+  // The HQ services run from their bundles, as their containers do (built once per test process).
+  const bundles = new Map(
+    await Promise.all(HQ_SERVICE_ENTRIES.map(async (e) => [e, await testBundle(e)] as const)),
+  );
+  const { groups, names, secrets } = pipelineGroups({
+    ...opts,
+    runSuffix,
+    ports,
+    dashboard: false,
+    bundles,
+  });
   const output = new TailBuffer();
   const supervisor = new Supervisor({ groups, out: output, colour: false, stopTimeoutMs: 15_000 });
   const storeIds = Array.from(

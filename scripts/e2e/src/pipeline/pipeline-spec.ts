@@ -86,6 +86,11 @@ export interface PipelineOptions {
   dashboard: boolean;
   simulator?: SimulatorRun;
   logLevel: string;
+  /**
+   * Each HQ service's bundle (absolute path by entry, from HQ_SERVICE_ENTRIES): the service then
+   * runs as its container does, plain node on the bundle; an entry without one runs through tsx.
+   */
+  bundles?: ReadonlyMap<string, string>;
   /** Per-run secrets; generated when not given. */
   secrets?: PipelineSecrets;
   /**
@@ -109,6 +114,16 @@ const tsx = (
   cwd: REPO_ROOT,
 });
 
+/** The long-running HQ services of a run, which run from their bundles when the run has them. */
+export const HQ_SERVICE_ENTRIES = [
+  'stream-processors/ingest/src/main.ts',
+  'stream-processors/kpi-windows/src/main.ts',
+  'sinks/postgres/src/main.ts',
+  'sinks/clickhouse/src/main.ts',
+  'sinks/cassandra/src/main.ts',
+  'sinks/postgres/src/reports-main.ts',
+] as const;
+
 const ready = (port: number) => `http://127.0.0.1:${port}/readyz`;
 
 /** The supervisor groups of a run, in start order. */
@@ -124,6 +139,14 @@ export function pipelineGroups(opts: PipelineOptions): {
   const T = names.topics;
   const base: Record<string, string> = { ...e, LOG_LEVEL: opts.logLevel };
   const kafkaAs = opts.kafkaAuth ?? localKafkaAuth;
+  const hqService = (
+    entry: (typeof HQ_SERVICE_ENTRIES)[number],
+    nodeArgs: readonly string[] = [],
+  ): Pick<ChildSpec, 'command' | 'args' | 'cwd'> => {
+    const bundle = opts.bundles?.get(entry);
+    if (!bundle) return tsx(entry, [], nodeArgs);
+    return { command: process.execPath, args: [...nodeArgs, '--enable-source-maps', bundle], cwd: REPO_ROOT };
+  };
   const storeArgs = [
     '--stores',
     String(opts.stores),
@@ -172,7 +195,7 @@ export function pipelineGroups(opts: PipelineOptions): {
   const hq: ChildSpec[] = [
     {
       name: 'ingest',
-      ...tsx('stream-processors/ingest/src/main.ts'),
+      ...hqService('stream-processors/ingest/src/main.ts'),
       env: {
         ...base,
         ...kafkaAs('ingest'),
@@ -193,7 +216,7 @@ export function pipelineGroups(opts: PipelineOptions): {
     },
     {
       name: 'kpi',
-      ...tsx('stream-processors/kpi-windows/src/main.ts'),
+      ...hqService('stream-processors/kpi-windows/src/main.ts'),
       env: {
         ...base,
         ...kafkaAs('kpi-windows'),
@@ -214,7 +237,7 @@ export function pipelineGroups(opts: PipelineOptions): {
     },
     {
       name: 'sink-pg',
-      ...tsx('sinks/postgres/src/main.ts', [], POSTGRES_SINK_NODE_ARGS),
+      ...hqService('sinks/postgres/src/main.ts', POSTGRES_SINK_NODE_ARGS),
       env: {
         ...base,
         ...kafkaAs('postgres-sink'),
@@ -229,7 +252,7 @@ export function pipelineGroups(opts: PipelineOptions): {
     },
     {
       name: 'sink-ch',
-      ...tsx('sinks/clickhouse/src/main.ts'),
+      ...hqService('sinks/clickhouse/src/main.ts'),
       env: {
         ...base,
         ...kafkaAs('clickhouse-sink'),
@@ -244,7 +267,7 @@ export function pipelineGroups(opts: PipelineOptions): {
     },
     {
       name: 'sink-cass',
-      ...tsx('sinks/cassandra/src/main.ts'),
+      ...hqService('sinks/cassandra/src/main.ts'),
       env: {
         ...base,
         ...kafkaAs('cassandra-sink'),
@@ -258,7 +281,7 @@ export function pipelineGroups(opts: PipelineOptions): {
     },
     {
       name: 'reports',
-      ...tsx('sinks/postgres/src/reports-main.ts'),
+      ...hqService('sinks/postgres/src/reports-main.ts'),
       env: {
         ...base,
         HQ_PG_SCHEMA: names.pgSchema,
