@@ -19,11 +19,10 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
+import { serviceRunArgs } from '@retail-stream/scripts/bundle';
 import { cpuSeconds, rssMiB } from '@retail-stream/runtime';
 import { freePort } from '@retail-stream/runtime/testing';
 import { formatMs, summarize } from '@retail-stream/runtime/testing';
@@ -44,6 +43,8 @@ const { values } = parseArgs({
     'node-arg': { type: 'string', multiple: true, default: [] },
     /** The terminals' HTTP client: node:http (default) or fetch, to compare the client's own cost. */
     client: { type: 'string', default: 'http' },
+    /** The edge runs from its bundle, as its container does; this runs src/main.ts through tsx. */
+    'from-source': { type: 'boolean', default: false },
   },
 });
 const rate = Number(values.rate);
@@ -52,7 +53,6 @@ const warmupSeconds = Number(values.warmup);
 const linesPerSale = Number(values.lines);
 const terminals = Array.from({ length: Number(values.terminals) }, (_, i) => `T${i + 1}`);
 const pgUrl = serviceEnv().PG_URL!;
-const mainTs = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../src/main.ts');
 
 const [store] = generateStores(1, { prefix: 'bench', first: 100 + crypto.randomInt(800) });
 const catalogue = generateCatalogue(2000);
@@ -61,7 +61,10 @@ await seedStore(pgUrl, store!, catalogue);
 
 const tokens = Object.fromEntries(terminals.map((t) => [t, crypto.randomBytes(18).toString('base64url')]));
 const port = await freePort();
-const child = spawn(process.execPath, ['--import', 'tsx', ...values['node-arg'], mainTs], {
+const runArgs = await serviceRunArgs('producers/store-edge/src/main.ts', {
+  fromSource: values['from-source'],
+});
+const child = spawn(process.execPath, [...values['node-arg'], ...runArgs], {
   env: {
     ...process.env,
     STORE_ID: store!.store_id,
