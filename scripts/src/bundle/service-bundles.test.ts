@@ -40,6 +40,13 @@ describe('service bundles', () => {
     expect(fromBundle.schemas).toBeGreaterThan(10);
   });
 
+  it('refuses import.meta.dirname, which would name the bundle folder instead of the source', async () => {
+    const entry = path.join(OUT, 'dirname-entry.ts');
+    fs.mkdirSync(path.join(REPO_ROOT, OUT), { recursive: true });
+    fs.writeFileSync(path.join(REPO_ROOT, entry), 'process.stdout.write(String(import.meta.dirname));\n');
+    await expect(buildServiceBundle(entry, OUT)).rejects.toThrow(/import\.meta\.dirname is not rewritten/);
+  });
+
   it('refuses an entry with an unresolved import, naming it', async () => {
     // Written at run time: a committed file with a missing import would fail the typecheck.
     const broken = path.join(OUT, 'broken-entry.ts');

@@ -45,6 +45,15 @@ function sourceUrlPlugin(outfile: string, rewrites: Set<string>): esbuild.Plugin
     setup(build) {
       build.onLoad({ filter: /\.ts$/ }, (args) => {
         const source = fs.readFileSync(args.path, 'utf8');
+        // These would silently name the bundle's folder instead of the source's: refuse them.
+        const other = /import\.meta\.(dirname|filename)/.exec(source);
+        if (other) {
+          return {
+            errors: [
+              { text: `${other[0]} is not rewritten for bundles: use import.meta.url (${args.path})` },
+            ],
+          };
+        }
         if (!source.includes('import.meta.url')) return { contents: source, loader: 'ts' };
         rewrites.add(path.relative(REPO_ROOT, args.path));
         const fromBundle = path.relative(outDir, args.path).split(path.sep).join('/');
