@@ -5,7 +5,7 @@ import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
 import { bundlePathOf } from '@retail-stream/scripts/bundle';
-import type { ServiceSpec } from './services.ts';
+import { heapCapArgs, memoryLimitMiB, type ServiceSpec } from './services.ts';
 
 export const NAMESPACE = 'retail-stream';
 /** One image holds the whole workspace; each Deployment runs its own entry point (kustomize `images:` sets the tag). */
@@ -62,7 +62,13 @@ export function deployment(s: ServiceSpec): Deployment {
               image: IMAGE,
               // The entry's bundle (`npm run build:services` while building the image): no TypeScript
               // loader at run time (service-bundles.ts).
-              command: ['node', ...(s.nodeArgs ?? []), '--enable-source-maps', bundlePathOf(s.entry)],
+              command: [
+                'node',
+                ...(s.v8HeapCap ? heapCapArgs(s) : []),
+                ...(s.nodeArgs ?? []),
+                '--enable-source-maps',
+                bundlePathOf(s.entry),
+              ],
               ports: [{ name: 'http', containerPort: s.port }],
               env: [
                 ...Object.entries(s.env).map(([name, value]) => ({ name, value })),
@@ -70,7 +76,7 @@ export function deployment(s: ServiceSpec): Deployment {
               ],
               resources: {
                 requests: { cpu: `${s.cpuMilli}m`, memory: `${s.memoryMiB}Mi` },
-                limits: { memory: `${Math.ceil(s.memoryMiB * 1.5)}Mi` },
+                limits: { memory: `${memoryLimitMiB(s)}Mi` },
               },
               // /healthz: the process is alive (restart if not); /readyz: its dependencies answer
               // (take it out of the Service, never restart for it).
