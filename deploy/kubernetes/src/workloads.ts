@@ -4,7 +4,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
-import { bundlePathOf } from '@retail-stream/scripts/bundle';
+import { bundlePathOf, bundleRunArgs } from '@retail-stream/scripts/bundle';
 import { heapCapArgs, memoryLimitMiB, type ServiceSpec } from './services.ts';
 
 export const NAMESPACE = 'retail-stream';
@@ -66,8 +66,7 @@ export function deployment(s: ServiceSpec): Deployment {
                 'node',
                 ...(s.v8HeapCap ? heapCapArgs(s) : []),
                 ...(s.nodeArgs ?? []),
-                '--enable-source-maps',
-                bundlePathOf(s.entry),
+                ...bundleRunArgs(bundlePathOf(s.entry)),
               ],
               ports: [{ name: 'http', containerPort: s.port }],
               env: [

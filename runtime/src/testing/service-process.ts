@@ -45,6 +45,7 @@ export class ServiceProcess {
     env: Record<string, string>,
     opts: ServiceProcessOptions = {},
   ) {
+    // A bundle runs as scripts/src/bundle's bundleRunArgs says (runtime cannot import scripts/).
     const args = script.endsWith('.ts') ? ['--import', 'tsx', script] : ['--enable-source-maps', script];
     this.child = spawn(process.execPath, args, {
       cwd: opts.cwd,

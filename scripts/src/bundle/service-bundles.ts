@@ -117,13 +117,19 @@ export async function buildServiceBundle(entry: string, outDir = DEFAULT_BUNDLE_
 }
 
 /**
+ * How node runs a bundle, after any V8 flags: stack traces name the TypeScript lines through the
+ * linked source map. The Deployments, the benches and the end-to-end pipeline all use this.
+ */
+export const bundleRunArgs = (bundle: string): string[] => ['--enable-source-maps', bundle];
+
+/**
  * The node arguments that run a service entry point as its container does: its bundle, built now
  * (esbuild takes ~0.1 s), or with `fromSource` the TypeScript through tsx, to compare the two.
  */
 export async function serviceRunArgs(entry: string, opts: { fromSource?: boolean } = {}): Promise<string[]> {
   if (opts.fromSource) return ['--import', 'tsx', path.resolve(REPO_ROOT, entry)];
   const built = await buildServiceBundle(entry);
-  return ['--enable-source-maps', path.resolve(REPO_ROOT, built.outfile)];
+  return bundleRunArgs(path.resolve(REPO_ROOT, built.outfile));
 }
 
 const testBundles = new Map<string, Promise<string>>();

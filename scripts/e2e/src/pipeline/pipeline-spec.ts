@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { bundleRunArgs } from '@retail-stream/scripts/bundle';
 import type { ChildSpec } from '@retail-stream/scripts/supervisor';
 import { kafkaPrincipalEnv, loadInfraConfig } from '@retail-stream/infra';
 import { POSTGRES_SINK_NODE_ARGS } from '@retail-stream/postgres-sink';
@@ -145,7 +146,7 @@ export function pipelineGroups(opts: PipelineOptions): {
   ): Pick<ChildSpec, 'command' | 'args' | 'cwd'> => {
     const bundle = opts.bundles?.get(entry);
     if (!bundle) return tsx(entry, [], nodeArgs);
-    return { command: process.execPath, args: [...nodeArgs, '--enable-source-maps', bundle], cwd: REPO_ROOT };
+    return { command: process.execPath, args: [...nodeArgs, ...bundleRunArgs(bundle)], cwd: REPO_ROOT };
   };
   const storeArgs = [
     '--stores',
