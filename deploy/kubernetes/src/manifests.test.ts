@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { KAFKA_PRINCIPALS } from '@retail-stream/infra';
+import { SERVICE_PROCESS_ENV } from '@retail-stream/scripts/bundle';
 import { cassandraSinkConfig } from '@retail-stream/cassandra-sink';
 import { sinkConfig as clickhouseSinkConfig } from '@retail-stream/clickhouse-sink';
 import { dashboardConfig } from '@retail-stream/dashboard';
@@ -95,9 +96,20 @@ describe('kubernetes manifests', () => {
         `${s.name}: required but not set`,
       ).toEqual([]);
       expect(
-        names.filter((k) => !(k in shape)),
+        // The process-level settings (read by glibc, not the config) are the one exception.
+        names.filter((k) => !(k in shape) && !(k in SERVICE_PROCESS_ENV)),
         `${s.name}: set but unknown to its config`,
       ).toEqual([]);
+    }
+  });
+
+  it("every Deployment runs with the services' process environment (malloc's fixed mmap threshold)", () => {
+    expect(Object.keys(SERVICE_PROCESS_ENV)).toContain('MALLOC_MMAP_THRESHOLD_');
+    for (const s of ALL) {
+      const env = podSpec(named('Deployment', s.name)!).containers[0]!.env;
+      for (const [name, value] of Object.entries(SERVICE_PROCESS_ENV)) {
+        expect(env.find((e) => e.name === name)?.value, `${s.name}: ${name}`).toBe(value);
+      }
     }
   });
 

@@ -4,7 +4,7 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
 import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
-import { bundlePathOf, bundleRunArgs } from '@retail-stream/scripts/bundle';
+import { bundlePathOf, bundleRunArgs, SERVICE_PROCESS_ENV } from '@retail-stream/scripts/bundle';
 import { heapCapArgs, memoryLimitMiB, type ServiceSpec } from './services.ts';
 
 export const NAMESPACE = 'retail-stream';
@@ -70,7 +70,10 @@ export function deployment(s: ServiceSpec): Deployment {
               ],
               ports: [{ name: 'http', containerPort: s.port }],
               env: [
-                ...Object.entries(s.env).map(([name, value]) => ({ name, value })),
+                ...Object.entries({ ...SERVICE_PROCESS_ENV, ...s.env }).map(([name, value]) => ({
+                  name,
+                  value,
+                })),
                 ...s.secretEnv.map((name) => envVar(s, name)),
               ],
               resources: {

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { serviceRunArgs } from '@retail-stream/scripts/bundle';
+import { SERVICE_PROCESS_ENV, serviceRunArgs } from '@retail-stream/scripts/bundle';
 import { serviceEnv } from '@retail-stream/infra';
 import { AvroSerde, cpuSeconds, ensureTopics, newKafkaClient, rssMiB } from '@retail-stream/runtime';
 import {
@@ -95,6 +95,7 @@ const relay = spawn(process.execPath, [...nodeArgs, ...runArgs], {
   cwd: repoRoot,
   env: {
     PATH: process.env.PATH ?? '',
+    ...SERVICE_PROCESS_ENV,
     STORE_ID: storeId,
     PG_URL: env.PG_URL!,
     ...kafkaEnvOf(env),

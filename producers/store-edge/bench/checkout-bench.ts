@@ -22,7 +22,7 @@ import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
-import { serviceRunArgs } from '@retail-stream/scripts/bundle';
+import { SERVICE_PROCESS_ENV, serviceRunArgs } from '@retail-stream/scripts/bundle';
 import { cpuSeconds, rssMiB } from '@retail-stream/runtime';
 import { freePort } from '@retail-stream/runtime/testing';
 import { formatMs, summarize } from '@retail-stream/runtime/testing';
@@ -67,6 +67,7 @@ const runArgs = await serviceRunArgs('producers/store-edge/src/main.ts', {
 const child = spawn(process.execPath, [...values['node-arg'], ...runArgs], {
   env: {
     ...process.env,
+    ...SERVICE_PROCESS_ENV,
     STORE_ID: store!.store_id,
     PG_URL: pgUrl,
     EDGE_PORT: String(port),

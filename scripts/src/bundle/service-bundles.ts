@@ -123,6 +123,18 @@ export async function buildServiceBundle(entry: string, outDir = DEFAULT_BUNDLE_
 export const bundleRunArgs = (bundle: string): string[] => ['--enable-source-maps', bundle];
 
 /**
+ * The environment every service process runs with beside its own config (the Deployments, the
+ * benches, the end-to-end pipeline). glibc's malloc raises its mmap threshold to the size of each
+ * large block freed (up to 32 MiB), so after the first Kafka fetch response or produce request is
+ * freed, the next ones come from the heap arenas, where freed space stays resident; setting the
+ * threshold (to its default, 128 KiB) turns that off (mallopt(3), M_MMAP_THRESHOLD), so such
+ * buffers are mapped and unmapped whole. Peak RSS under the benches: KPI windows −27 to −45 MiB,
+ * ingest −6 to −20, at the same CPU per event (docs/BENCHMARKS.md, 2026-12-08). Read by glibc
+ * only: an image on musl ignores it.
+ */
+export const SERVICE_PROCESS_ENV: Readonly<Record<string, string>> = { MALLOC_MMAP_THRESHOLD_: '131072' };
+
+/**
  * The node arguments that run a service entry point as its container does: its bundle, built now
  * (esbuild takes ~0.1 s), or with `fromSource` the TypeScript through tsx, to compare the two.
  */

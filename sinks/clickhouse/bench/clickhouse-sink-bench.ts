@@ -2,11 +2,12 @@
  * ClickHouse sink throughput on the local stack:
  *
  *   npx tsx sinks/clickhouse/bench/clickhouse-sink-bench.ts [--events 100000] [--stores 500] [--keep]
- *     [--sink-node-options "--max-old-space-size=256"]
+ *     [--sink-node-options "--max-old-space-size=256"] [--from-source]
  *
  * Preloads a fresh 3-partition topic with enriched events as on retail.events.enriched (SaleRecorded
  * with 3–10 lines plus its PaymentCaptured, now and then a PaymentFailed first; 500 stores), then
- * starts the sink (src/main.ts as its own process, new group, fresh database) and times "consumer
+ * starts the sink (its bundle as its own process, as its container runs it, or src/main.ts through
+ * tsx with --from-source; new group, fresh database) and times "consumer
  * ready" → every row acknowledged (retail_sink_rows_written_total). Rows counted over all tables.
  *
  * The ceiling is the same rows inserted straight into another fresh database, twice: with the
@@ -24,6 +25,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
+import { SERVICE_PROCESS_ENV, serviceRunArgs } from '@retail-stream/scripts/bundle';
 import { cpuSeconds, ensureTopics, newKafkaClient, rssMiB, seededRandom } from '@retail-stream/runtime';
 import { freePort, kafkaEnvOf, registryConfigOf, uniqueName } from '@retail-stream/runtime/testing';
 import type { StoreEvent } from '@retail-stream/schemas';
@@ -46,6 +48,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     // Node flags of the sink process (a heap limit, as a deployment may set), space-separated.
     'sink-node-options': { type: 'string', default: '' },
+    'from-source': { type: 'boolean', default: false },
   },
 });
 const total = Number(args.events);
@@ -137,11 +140,15 @@ const sinkClient = await freshDb(sinkDb);
 const opsPort = await freePort();
 const child = spawn(
   process.execPath,
-  [...nodeOptions, '--import', 'tsx', path.join(packageDir, 'src', 'main.ts')],
+  [
+    ...nodeOptions,
+    ...(await serviceRunArgs('sinks/clickhouse/src/main.ts', { fromSource: args['from-source'] })),
+  ],
   {
     cwd: repoRoot,
     env: {
       PATH: process.env.PATH ?? '',
+      ...SERVICE_PROCESS_ENV,
       // Tuning from the environment (SINK_MAX_INFLIGHT_FLUSHES=4 …); the settings below win.
       ...Object.fromEntries(
         Object.entries(process.env).filter((e): e is [string, string] => e[0].startsWith('SINK_') && !!e[1]),

@@ -21,7 +21,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { serviceEnv } from '@retail-stream/infra';
-import { serviceRunArgs } from '@retail-stream/scripts/bundle';
+import { SERVICE_PROCESS_ENV, serviceRunArgs } from '@retail-stream/scripts/bundle';
 import {
   AvroSerde,
   cpuSeconds,
@@ -133,6 +133,7 @@ const sumEvents = async (schema: string) =>
       cwd: path.join(here, '..'),
       env: {
         PATH: process.env.PATH ?? '',
+        ...SERVICE_PROCESS_ENV,
         ...kafkaEnvOf(env),
         ...registryConfigOf(env.SCHEMA_REGISTRY_URL!, env),
         PG_URL,

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { serviceRunArgs } from '@retail-stream/scripts/bundle';
+import { SERVICE_PROCESS_ENV, serviceRunArgs } from '@retail-stream/scripts/bundle';
 import os from 'node:os';
 import { serviceEnv } from '@retail-stream/infra';
 import {
@@ -179,6 +179,7 @@ const child = spawn(
     cwd: repoRoot,
     env: {
       ...process.env,
+      ...SERVICE_PROCESS_ENV,
       ...topics,
       KAFKA_BROKERS: brokers.join(','),
       ...registryConfigOf(registryUrl, env),

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serviceEnv } from '@retail-stream/infra';
-import { serviceRunArgs } from '@retail-stream/scripts/bundle';
+import { SERVICE_PROCESS_ENV, serviceRunArgs } from '@retail-stream/scripts/bundle';
 import {
   AvroSerde,
   cpuSeconds,
@@ -144,6 +144,7 @@ async function main(): Promise<void> {
         cwd: pkgDir,
         env: {
           PATH: process.env.PATH ?? '',
+          ...SERVICE_PROCESS_ENV,
           ...kafkaEnvOf(env),
           ...registryConfigOf(registryUrl, env),
           // KPI_BENCH_LOG_LEVEL=debug logs each batch's phases (a timeline of the run).

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleRunArgs } from '@retail-stream/scripts/bundle';
+import { bundleRunArgs, SERVICE_PROCESS_ENV } from '@retail-stream/scripts/bundle';
 import type { ChildSpec } from '@retail-stream/scripts/supervisor';
 import { kafkaPrincipalEnv, loadInfraConfig } from '@retail-stream/infra';
 import { POSTGRES_SINK_NODE_ARGS } from '@retail-stream/postgres-sink';
@@ -138,7 +138,8 @@ export function pipelineGroups(opts: PipelineOptions): {
   const e = opts.endpoints;
   const p = opts.ports;
   const T = names.topics;
-  const base: Record<string, string> = { ...e, LOG_LEVEL: opts.logLevel };
+  // Every process of the run, as the Deployments run them (malloc's settings among them).
+  const base: Record<string, string> = { ...SERVICE_PROCESS_ENV, ...e, LOG_LEVEL: opts.logLevel };
   const kafkaAs = opts.kafkaAuth ?? localKafkaAuth;
   const hqService = (
     entry: (typeof HQ_SERVICE_ENTRIES)[number],
